@@ -1,0 +1,137 @@
+# vpnha — one GNU Makefile, no configure step.
+#
+#   make              every program, in build/bin/
+#   make check        warnings as errors, sanitizer build, every test
+#   make static       static musl binaries in build/musl/bin/
+#   make fuzz         every libFuzzer target for FUZZ_TIME seconds
+#   make bench        the benchmarks of tests/bench/
+#   make install      PREFIX=/usr/local DESTDIR=
+#
+# The same rules build every variant; a variant only changes B (its output
+# directory) and the flags below.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DESTDIR    ?=
+PKG_CONFIG ?= pkg-config
+B          ?= build
+FUZZ_TIME  ?= 60
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wmissing-declarations -Wold-style-definition -Wpointer-arith \
+	-Wcast-qual -Wwrite-strings -Wformat=2 -Wundef -Wvla \
+	-Wimplicit-fallthrough -Wredundant-decls
+
+ifeq ($(VARIANT),san)
+# AddressSanitizer + UndefinedBehaviorSanitizer: what the tests run.
+HARDEN  = -fPIE -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+OPT     = -O1 -g
+LDHARD  = -pie -fsanitize=address,undefined
+else ifeq ($(VARIANT),musl)
+HARDEN  = -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+OPT     = -Os
+LDHARD  = -static -Wl,-z,relro,-z,now -s
+PKGFLAGS = --static
+else
+HARDEN  = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+OPT     = -O2 -g
+LDHARD  = -pie -Wl,-z,relro,-z,now
+endif
+
+CFLAGS  ?= $(OPT)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(if $(WERROR),-Werror) \
+	$(HARDEN) $(CFLAGS) -Ilib -MMD -MP
+
+# Programs: bin/NAME/NAME.c is a C program, bin/NAME/NAME.sh a script.
+# Per program: LIBS_NAME (plain -l flags) and PKGS_NAME (pkg-config names).
+CPROGS  := $(patsubst bin/%/,%,$(dir $(wildcard bin/*/*.c)))
+CPROGS  := $(sort $(CPROGS))
+SCRIPTS := $(sort $(patsubst bin/%/,%,$(dir $(wildcard bin/*/*.sh))))
+LIBS_lb-size = -lm
+
+LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/*.c))
+
+all: $(CPROGS:%=$(B)/bin/%) $(SCRIPTS:%=$(B)/bin/%)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(call pkgcflags,$<) -c -o $@ $<
+
+$(B)/libvpnha.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+pkgs    = $(PKGS_$(word 2,$(subst /, ,$(1))))
+pkgcflags = $(if $(call pkgs,$(1)),$(shell $(PKG_CONFIG) --cflags $(call pkgs,$(1))))
+
+define cprog
+$(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(wildcard bin/$(1)/*.c)) $(B)/libvpnha.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDHARD) $$(LDFLAGS) -o $$@ $$^ $(LIBS_$(1)) \
+		$(if $(PKGS_$(1)),$$(shell $$(PKG_CONFIG) --libs $(PKGFLAGS) $(PKGS_$(1))))
+endef
+$(foreach p,$(CPROGS),$(eval $(call cprog,$(p))))
+
+$(B)/bin/%: bin/%/%.sh
+	@mkdir -p $(@D)
+	cp $< $@ && chmod 755 $@
+
+# Unit drivers: tests/unit/NAME.c, linked against the library.
+UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
+unit: $(UNITS:%=$(B)/unit/%)
+$(B)/unit/%: $(B)/obj/tests/unit/%.o $(B)/libvpnha.a
+	@mkdir -p $(@D)
+	$(CC) $(LDHARD) $(LDFLAGS) -o $@ $^ -lm
+
+# libFuzzer targets: tests/fuzz/NAME.c, built with clang, ASan and UBSan.
+FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c))
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz-build: $(FUZZERS:%=build/fuzz/%)
+build/fuzz/%: tests/fuzz/%.c $(wildcard lib/*.c lib/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(wildcard lib/*.c) -lm
+fuzz: fuzz-build
+	tests/fuzz/run $(FUZZ_TIME) $(FUZZERS)
+
+san:
+	$(MAKE) VARIANT=san B=build/san all unit
+
+MUSL_PREFIX = $(CURDIR)/build/musl/prefix
+static:
+	contrib/musl-deps $(MUSL_PREFIX)
+	$(MAKE) VARIANT=musl B=build/musl CC="musl-gcc -isystem $(MUSL_PREFIX)/include" \
+		PKG_CONFIG_LIBDIR=$(MUSL_PREFIX)/lib/pkgconfig PKG_CONFIG_PATH= all
+
+check:
+	contrib/deps
+	$(MAKE) WERROR=1 all
+	$(MAKE) WERROR=1 san
+	$(MAKE) fuzz-build
+	tests/run
+
+bench: all
+	tests/bench/run
+
+man1 = $(patsubst man/%.1,%,$(wildcard man/*.1))
+man8 = $(patsubst man/%.8,%,$(wildcard man/*.8))
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	$(foreach p,$(filter $(man1),$(CPROGS) $(SCRIPTS)),install -m 755 $(B)/bin/$(p) $(DESTDIR)$(BINDIR)/ &&) true
+	$(foreach p,$(filter $(man8),$(CPROGS) $(SCRIPTS)),install -m 755 $(B)/bin/$(p) $(DESTDIR)$(SBINDIR)/ &&) true
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/
+	$(if $(wildcard man/*.8),install -m 644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/)
+
+clean:
+	rm -rf build
+
+.PHONY: all unit fuzz fuzz-build san static check bench install clean
+.SECONDARY:
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

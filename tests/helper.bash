@@ -1,0 +1,11 @@
+# Loaded by every tests/*.bats: assertions, and the programs under test
+# first on PATH.
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${VPNHA_TOP:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
+: "${VPNHA_BIN:=$VPNHA_TOP/build/san/bin}"
+PATH=$VPNHA_BIN:$PATH
+# The sanitizer build must fail loudly, never limp on.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
