@@ -164,9 +164,8 @@ random_line(const struct size *s, uint64_t failed)
 	uint64_t active = s->total - failed, m;
 
 	m = binom_busiest(s->peers, active, RANDOM_ALPHA);
-	printf("random placement, %" PRIu64 " failed (%" PRIu64
-	    " active): busiest at most %" PRIu64 " peer%s with 99%%"
-	    " probability, ", failed, active, m, plural(m));
+	printf("%" PRIu64 " failed, %" PRIu64 " active: at most %" PRIu64
+	    " peer%s, ", failed, active, m, plural(m));
 	if (m > s->acm_peers)
 		printf("exceeds ACM_peers (%" PRIu64 ") by %" PRIu64
 		    ": random placement can overload an appliance\n",
@@ -182,6 +181,7 @@ random_line(const struct size *s, uint64_t failed)
 void
 size_random(const struct size *s)
 {
+	printf("random placement (busiest appliance, 99%% probability):\n");
 	random_line(s, 0);
 	if (s->protect > 0)
 		random_line(s, s->protect);
