@@ -1,5 +1,6 @@
 # Loaded by every tests/*.bats: assertions, and the programs under test
 # first on PATH.
+bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 

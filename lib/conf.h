@@ -1,0 +1,96 @@
+/*
+ * vpnha.conf: the guide's own statements, applied in order.
+ *
+ *   [set] WORD ...      set a leaf, add a value, create a node
+ *   delete WORD ...     remove it (a value, a leaf or a whole subtree)
+ *   commit | save       accepted, do nothing
+ *   # ...               comment (at the start of a word)
+ *   "a b"               one word with spaces; \" and \\ inside
+ *
+ * Every word is checked against one schema of every statement vpnha knows
+ * (conf_schema.c); an unknown word is an error naming file:line and the
+ * word.  The result is a tree; each program asks for its own part of it.
+ */
+#ifndef VPNHA_CONF_H
+#define VPNHA_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define CONF_PATH_DEFAULT	"/etc/vpnha/vpnha.conf"
+#define CONF_LINE_MAX		4096	/* bytes in one statement */
+#define CONF_WORDS_MAX		32	/* words in one statement */
+#define CONF_FILE_MAX		(16 << 20)
+
+enum conf_kind {
+	CONF_NODE,	/* keyword with children:        vrrp */
+	CONF_TAG,	/* keyword, then a named child:  vrrp-group 99 */
+	CONF_LEAF,	/* keyword, then one value:      priority 250 */
+	CONF_MULTI,	/* keyword, then values, many:   peer 10.1.65.2 */
+	CONF_FLAG,	/* keyword alone:                enable */
+};
+
+enum conf_type {
+	CONF_T_NONE,
+	CONF_T_UINT,	/* decimal in [min, max] */
+	CONF_T_BOOL,	/* true | false */
+	CONF_T_WORD,	/* printable, no spaces, length in [min, max] */
+	CONF_T_STRING,	/* printable, spaces allowed, length in [min, max] */
+	CONF_T_SECRET,	/* a string that is never printed */
+	CONF_T_IFNAME,	/* a Linux interface name */
+	CONF_T_ADDR,	/* IPv4 or IPv6 address */
+	CONF_T_PREFIX,	/* address[/length]; /32 or /128 when omitted */
+	CONF_T_HOST,	/* address or domain name */
+	CONF_T_DOMAIN,	/* domain name */
+	CONF_T_DECIMAL,	/* decimal with `scale` places, in [min, max] scaled */
+};
+
+struct conf_schema {
+	const char *word;
+	enum conf_kind kind;
+	enum conf_type type;
+	unsigned long min, max;
+	unsigned scale;
+	const struct conf_schema *sub;	/* ends with a NULL word */
+};
+
+extern const struct conf_schema conf_schema[];
+
+struct conf;
+struct conf_node;
+
+struct conf_error {
+	char msg[512];		/* "FILE:LINE: what is wrong" */
+	int rc;			/* RC_USAGE, or RC_TEMP for a system failure */
+};
+
+struct conf *conf_read(const char *path, struct conf_error *);
+struct conf *conf_parse(const char *name, const char *buf, size_t len,
+    struct conf_error *);
+void conf_free(struct conf *);
+/* One canonical `set` statement per leaf; secrets shown only if asked. */
+void conf_print(FILE *, const struct conf *, int secrets);
+
+const char *conf_file(const struct conf *);
+const struct conf_node *conf_root(const struct conf *);
+
+/*
+ * Walk by a space-separated path of words ("service ipsec-ddns"), keywords
+ * and tag names alike.  NULL when absent.
+ */
+const struct conf_node *conf_find(const struct conf_node *, const char *path);
+/* The value of the leaf at path, or NULL. */
+const char *conf_value(const struct conf_node *, const char *path);
+/* 1 if the flag or node at path is present. */
+int conf_has(const struct conf_node *, const char *path);
+
+/* Children in file order: tag names of a tag, values of a multi leaf. */
+const struct conf_node *conf_first(const struct conf_node *);
+const struct conf_node *conf_next(const struct conf_node *);
+const char *conf_word(const struct conf_node *);
+const struct conf_schema *conf_schema_of(const struct conf_node *);
+/* 1 for a tag name or a leaf value, 0 for a keyword. */
+int conf_isvalue(const struct conf_node *);
+unsigned conf_line(const struct conf_node *);	/* where it was last set */
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * Every statement vpnha knows: the guide's (chapter 2 VRRP, chapter 4
+ * ipsec-ddns) and vpnha's extensions, each documented in vpnha.conf(5).
+ */
+#include <stddef.h>
+
+#include "conf.h"
+
+#define END	{ NULL, 0, 0, 0, 0, 0, NULL }
+
+static const struct conf_schema vrrp_group[] = {
+	{ "virtual-address", CONF_MULTI, CONF_T_PREFIX, 0, 0, 0, NULL },
+	{ "priority", CONF_LEAF, CONF_T_UINT, 1, 255, 0, NULL },
+	{ "preempt", CONF_LEAF, CONF_T_BOOL, 0, 0, 0, NULL },
+	{ "sync-group", CONF_LEAF, CONF_T_WORD, 1, 64, 0, NULL },
+	{ "rfc3768-compatibility", CONF_LEAF, CONF_T_BOOL, 0, 0, 0, NULL },
+	{ "version", CONF_LEAF, CONF_T_UINT, 2, 3, 0, NULL },
+	/* seconds; v3 goes down to centiseconds (RFC 5798 5.2.7) */
+	{ "advertise-interval", CONF_LEAF, CONF_T_DECIMAL, 1, 25500, 2, NULL },
+	END
+};
+
+static const struct conf_schema vrrp[] = {
+	{ "vrrp-group", CONF_TAG, CONF_T_UINT, 1, 255, 0, vrrp_group },
+	END
+};
+
+static const struct conf_schema ethernet[] = {
+	{ "vrrp", CONF_NODE, CONF_T_NONE, 0, 0, 0, vrrp },
+	END
+};
+
+static const struct conf_schema interfaces[] = {
+	{ "ethernet", CONF_TAG, CONF_T_IFNAME, 0, 0, 0, ethernet },
+	END
+};
+
+static const struct conf_schema ipsec_ddns[] = {
+	{ "enable", CONF_FLAG, CONF_T_NONE, 0, 0, 0, NULL },
+	/* the guide: at least 8 characters */
+	{ "secret", CONF_LEAF, CONF_T_SECRET, 8, 256, 0, NULL },
+	{ "domain", CONF_LEAF, CONF_T_DOMAIN, 0, 0, 0, NULL },
+	{ "self", CONF_LEAF, CONF_T_HOST, 0, 0, 0, NULL },
+	{ "peer", CONF_MULTI, CONF_T_HOST, 0, 0, 0, NULL },
+	{ "ttl", CONF_LEAF, CONF_T_UINT, 0, 86400, 0, NULL },
+	END
+};
+
+static const struct conf_schema service[] = {
+	{ "ipsec-ddns", CONF_NODE, CONF_T_NONE, 0, 0, 0, ipsec_ddns },
+	END
+};
+
+const struct conf_schema conf_schema[] = {
+	{ "interfaces", CONF_NODE, CONF_T_NONE, 0, 0, 0, interfaces },
+	{ "service", CONF_NODE, CONF_T_NONE, 0, 0, 0, service },
+	END
+};

@@ -1,0 +1,41 @@
+/*
+ * Gateway identity -> DNS host label, by the guide's rules (chapter 4,
+ * "DDNS Description", step ii): every byte other than a letter, digit or
+ * hyphen becomes a hyphen; runs of hyphens become one; leading and trailing
+ * hyphens go.  Case is kept.  Bytes of a multi-byte UTF-8 character are
+ * each "other".
+ */
+#ifndef VPNHA_GWID_H
+#define VPNHA_GWID_H
+
+#include <stddef.h>
+
+#define GWID_LABEL_MAX	63	/* RFC 1035 2.3.4 */
+#define GWID_NAME_MAX	253	/* presentation form, no trailing dot */
+
+#define GWID_CN		0x01	/* the ID is a certificate subject: use its CN */
+#define GWID_TRUNCATE	0x02	/* cut a long label to 63 bytes instead of failing */
+
+/* Sanitize len bytes of in into out (room for len bytes); returns the length. */
+size_t gwid_sanitize(char *out, const char *in, size_t len);
+
+/*
+ * The value of the last CN attribute of a certificate subject, in any of
+ * the forms "C=US, O=Acme, CN=gw 17", "/C=US/O=Acme/CN=gw 17" or RFC 4514
+ * ("CN=a\,b,O=Acme"), unescaped into out (room for len bytes).
+ * Returns its length, or -1 with *why set.
+ */
+long gwid_cn(char *out, const char *subject, size_t len, const char **why);
+
+/*
+ * The whole job: ID (or subject, with GWID_CN) -> label in out, which has
+ * room for len + 1 bytes.  Returns the label's length, or -1 with *why set
+ * (-2 when the only fault is a label over 63 bytes).
+ */
+long gwid_label(char *out, const char *id, size_t len, int flags,
+    const char **why);
+
+/* 1 if name is a valid domain (letters, digits, '-', '_'; labels 1..63). */
+int gwid_domain_ok(const char *name, size_t len);
+
+#endif
