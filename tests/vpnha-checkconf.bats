@@ -1,0 +1,247 @@
+#!/usr/bin/env bats
+# The vpnha.conf reader (lib/conf.c), seen through vpnha-checkconf(8).
+
+load helper
+
+conf() {
+	printf '%s\n' "$@" >"$BATS_TEST_TMPDIR/vpnha.conf"
+}
+
+check() {
+	run vpnha-checkconf -f "$BATS_TEST_TMPDIR/vpnha.conf"
+}
+
+@test "the guide's VRRP statements, pasted as they are" {
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 99 rfc3768-compatibility true' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 101 rfc3768-compatibility true' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 99 virtual-address 192.0.2.33/24' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 101 virtual-address 198.51.100.33/24' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 99 preempt true' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 101 preempt true' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 99 priority 250' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 101 priority 250' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 99 sync-group ACM' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 101 sync-group ACM' \
+	     'commit'
+	check
+	assert_success
+	assert_output "set interfaces ethernet eth0 vrrp vrrp-group 99 rfc3768-compatibility true
+set interfaces ethernet eth0 vrrp vrrp-group 99 virtual-address 192.0.2.33/24
+set interfaces ethernet eth0 vrrp vrrp-group 99 preempt true
+set interfaces ethernet eth0 vrrp vrrp-group 99 priority 250
+set interfaces ethernet eth0 vrrp vrrp-group 99 sync-group ACM
+set interfaces ethernet eth1 vrrp vrrp-group 101 rfc3768-compatibility true
+set interfaces ethernet eth1 vrrp vrrp-group 101 virtual-address 198.51.100.33/24
+set interfaces ethernet eth1 vrrp vrrp-group 101 preempt true
+set interfaces ethernet eth1 vrrp vrrp-group 101 priority 250
+set interfaces ethernet eth1 vrrp vrrp-group 101 sync-group ACM"
+}
+
+@test "the guide's 2-ACM DDNS example; the secret is never printed" {
+	conf 'set service ipsec-ddns self 10.1.65.1' \
+	     'set service ipsec-ddns peer 10.1.65.2' \
+	     'set service ipsec-ddns secret mysecretpassword' \
+	     'set service ipsec-ddns domain example.org' \
+	     'set service ipsec-ddns enable' \
+	     'commit'
+	check
+	assert_success
+	assert_line 'set service ipsec-ddns self 10.1.65.1'
+	assert_line 'set service ipsec-ddns enable'
+	assert_line 'set service ipsec-ddns secret "(hidden)"'
+	refute_output --partial mysecretpassword
+}
+
+@test "the guide's forced failover: a later priority replaces the earlier" {
+	conf 'set interfaces ethernet eth1 vrrp vrrp-group 99 priority 150' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 99 priority 200' \
+	     'commit' 'save'
+	check
+	assert_success
+	assert_output 'set interfaces ethernet eth1 vrrp vrrp-group 99 priority 200'
+}
+
+@test "set is optional; comments, blank lines, CRLF and quotes" {
+	printf '%s\r\n' '# a comment' '' \
+	    '  service ipsec-ddns secret "two words \"quoted\""   # trailing' \
+	    'set service ipsec-ddns self acm1.example.org' >"$BATS_TEST_TMPDIR/vpnha.conf"
+	check
+	assert_success
+	assert_line 'set service ipsec-ddns self acm1.example.org'
+	run vpnha-checkconf -q -f "$BATS_TEST_TMPDIR/vpnha.conf"
+	assert_success
+	assert_output ''
+}
+
+@test "delete removes a value, a flag, a leaf or a subtree; deleting nothing is harmless" {
+	conf 'set service ipsec-ddns peer 10.1.65.2' \
+	     'set service ipsec-ddns peer 10.1.65.3' \
+	     'set service ipsec-ddns enable' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 1 priority 100' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 1 preempt false' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 2 priority 100' \
+	     'delete service ipsec-ddns peer 10.1.65.2' \
+	     'delete service ipsec-ddns enable' \
+	     'delete interfaces ethernet eth0 vrrp vrrp-group 1 priority' \
+	     'delete interfaces ethernet eth1' \
+	     'delete service ipsec-ddns peer 10.1.65.9' \
+	     'delete service ipsec-ddns domain'
+	check
+	assert_success
+	assert_output 'set service ipsec-ddns peer 10.1.65.3
+set interfaces ethernet eth0 vrrp vrrp-group 1 preempt false'
+}
+
+@test "values are written in canonical form" {
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 007 virtual-address 2001:DB8:0::5' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 7 virtual-address 192.0.2.5' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 7 advertise-interval 0.050' \
+	     'set service ipsec-ddns domain VPN.Example.ORG.'
+	check
+	assert_success
+	assert_output 'set interfaces ethernet eth0 vrrp vrrp-group 7 virtual-address 2001:db8::5/128
+set interfaces ethernet eth0 vrrp vrrp-group 7 virtual-address 192.0.2.5/32
+set interfaces ethernet eth0 vrrp vrrp-group 7 advertise-interval 0.05
+set service ipsec-ddns domain vpn.example.org'
+}
+
+@test "an unknown statement names file:line and the word" {
+	conf '# line 1' 'set service ipsec-ddns self 10.1.65.1' 'set servce ipsec-ddns enable'
+	check
+	assert_failure 100
+	assert_output --partial "vpnha.conf:3: unknown word \"servce\""
+	assert_output --partial "interfaces, service"
+}
+
+@test "an unknown word deep in a statement names it and what was expected" {
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 99 prioirty 250'
+	check
+	assert_failure 100
+	assert_output --partial 'vpnha.conf:1: unknown word "prioirty" after "vrrp-group 99"'
+	assert_output --partial 'priority'
+}
+
+@test "bad quotes are errors with file:line" {
+	conf 'set service ipsec-ddns domain example.org' 'set service ipsec-ddns secret "unterminated'
+	check
+	assert_failure 100
+	assert_output --partial 'vpnha.conf:2: unterminated quote'
+	conf 'set service ipsec-ddns secret ab"cdefghij'
+	check
+	assert_failure 100
+	assert_output --partial 'vpnha.conf:1: stray quote'
+	conf 'set service ipsec-ddns secret "abcdefghij"x'
+	check
+	assert_failure 100
+	assert_output --partial 'vpnha.conf:1: text right after a closing quote'
+}
+
+@test "bad values name the statement and the value" {
+	for bad in 'vrrp-group 0' 'vrrp-group 256' 'vrrp-group 1 priority 0' \
+	    'vrrp-group 1 priority 256' 'vrrp-group 1 priority -5' \
+	    'vrrp-group 1 priority 1e2' 'vrrp-group 1 preempt yes' \
+	    'vrrp-group 1 virtual-address 192.0.2.300/24' \
+	    'vrrp-group 1 virtual-address 192.0.2.3/33' 'vrrp-group 1 version 4' \
+	    'vrrp-group 1 advertise-interval 0.001'; do
+		conf "set interfaces ethernet eth0 vrrp $bad"
+		check
+		assert_failure 100
+		assert_output --partial 'vpnha.conf:1: '
+		assert_output --partial "\"${bad##* }\""
+	done
+}
+
+@test "interface names follow the kernel's rules" {
+	conf 'set interfaces ethernet eth0.100 vrrp' 'set interfaces ethernet br-lan_2 vrrp'
+	check
+	assert_success
+	for bad in 'a/b' 'eth0:1' 'abcdefghijklmnop' '..'; do
+		conf "set interfaces ethernet $bad vrrp"
+		check
+		assert_failure 100
+		assert_output --partial 'is not a valid interface name'
+	done
+}
+
+@test "the guide's rules for ipsec-ddns values" {
+	conf 'set service ipsec-ddns secret short'
+	check
+	assert_failure 100
+	assert_output --partial 'secret: must be at least 8 characters'
+	conf 'set service ipsec-ddns domain "not a domain"'
+	check
+	assert_failure 100
+	assert_output --partial 'is not a valid domain name'
+	conf 'set service ipsec-ddns peer 300.1.2.3'
+	check
+	assert_failure 100
+	assert_output --partial 'is not an address or a domain name'
+}
+
+@test "missing and extra words" {
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 1 priority'
+	check
+	assert_failure 100
+	assert_output --partial 'vpnha.conf:1: priority: missing value'
+	conf 'set service ipsec-ddns enable yes'
+	check
+	assert_failure 100
+	assert_output --partial 'unexpected "yes" after enable'
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 1 priority 5 6'
+	check
+	assert_failure 100
+	assert_output --partial 'unexpected "6"'
+	conf 'set'
+	check
+	assert_failure 100
+	assert_output --partial 'set: missing statement'
+	conf 'commit now'
+	check
+	assert_failure 100
+}
+
+@test "an operational command in the file is named as such" {
+	conf 'show interfaces ethernet eth0 vrrp'
+	check
+	assert_failure 100
+	assert_output --partial '"show" is an operational command'
+}
+
+@test "binary garbage, NUL bytes and over-long lines are errors, not crashes" {
+	printf 'set service ipsec-ddns\0 enable\n' >"$BATS_TEST_TMPDIR/vpnha.conf"
+	check
+	assert_failure 100
+	assert_output --partial 'vpnha.conf:1: NUL byte'
+	{ echo '# ok'; head -c 5000 /dev/zero | tr '\0' a; echo; } >"$BATS_TEST_TMPDIR/vpnha.conf"
+	check
+	assert_failure 100
+	assert_output --partial 'vpnha.conf:2: line longer than 4096 bytes'
+	head -c 4096 /dev/urandom >"$BATS_TEST_TMPDIR/vpnha.conf"
+	check
+	assert_failure 100
+	assert_output --partial 'vpnha.conf:'
+}
+
+@test "a missing file is a configuration error (100); usage errors too" {
+	run vpnha-checkconf -f "$BATS_TEST_TMPDIR/nonexistent"
+	assert_failure 100
+	assert_output --partial 'nonexistent: unable to open: No such file or directory'
+	run vpnha-checkconf -x
+	assert_failure 100
+	assert_line 'usage: vpnha-checkconf [-q] [-f CONF]'
+	run vpnha-checkconf extra
+	assert_failure 100
+}
+
+@test "canonical output reads back to itself" {
+	cp "$VPNHA_TOP/tests/fuzz/conf/pair.conf" "$BATS_TEST_TMPDIR/vpnha.conf"
+	check
+	assert_success
+	printf '%s\n' "$output" | sed 's/"(hidden)"/"another secret"/' >"$BATS_TEST_TMPDIR/again.conf"
+	run vpnha-checkconf -f "$BATS_TEST_TMPDIR/again.conf"
+	assert_success
+	first=$output
+	cp "$BATS_TEST_TMPDIR/again.conf" "$BATS_TEST_TMPDIR/vpnha.conf"
+	check
+	assert_output "$first"
+}
