@@ -22,25 +22,27 @@ static const unsigned char alnum[256] = {
 /*
  * The three rules in one pass: a run of non-alphanumeric bytes (hyphens
  * included) becomes one hyphen, but only between two alphanumerics, which
- * is what "collapse, then strip the ends" leaves.
+ * is what "collapse, then strip the ends" leaves.  Branch-free, since IDs
+ * alternate between the two classes often: a hyphen is stored on every
+ * step and kept only when it is due.  Never writes past out[i] while
+ * reading in[i] (n <= i), so out may be in.
  */
 size_t
 gwid_sanitize(char *out, const char *in, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)in, *e = p + len;
-	size_t n = 0;
-	int gap = 0;
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i, n = 0;
+	unsigned a, gap = 0;
 
-	while (p < e) {
-		if (alnum[*p]) {
-			if (gap && n > 0)
-				out[n++] = '-';
-			gap = 0;
-			out[n++] = (char)*p++;
-		} else {
-			gap = 1;
-			p++;
-		}
+	for (i = 0; i < len; i++) {
+		unsigned char c = p[i];
+
+		a = alnum[c];
+		out[n] = '-';
+		n += a & gap & (n != 0);
+		out[n] = (char)c;
+		n += a;
+		gap = a ^ 1;
 	}
 	return n;
 }

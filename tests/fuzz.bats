@@ -1,0 +1,27 @@
+#!/usr/bin/env bats
+# Every libFuzzer target (ASan + UBSan) runs for FUZZ_CHECK_TIME seconds,
+# at least 10, from its seed corpus; a crash or a broken invariant fails.
+
+load helper
+
+fuzz() {
+	[ -x "$VPNHA_TOP/build/fuzz/$1" ] || fail "build/fuzz/$1 not built (make fuzz-build)"
+	run "$VPNHA_TOP/tests/fuzz/run" "${FUZZ_CHECK_TIME:-10}" "$1"
+	assert_success
+	assert_output --partial 'stat::number_of_executed_units'
+}
+
+@test "fuzz: vpnha.conf reader (conf)" {
+	fuzz conf
+}
+
+@test "fuzz: gateway-ID sanitizer and certificate subjects (gwid)" {
+	fuzz gwid
+}
+
+@test "every target in tests/fuzz/ has its test here" {
+	for f in "$VPNHA_TOP"/tests/fuzz/*.c; do
+		t=$(basename "$f" .c)
+		grep -q "^	fuzz $t\$" "$BATS_TEST_FILENAME" || fail "no test runs fuzz target $t"
+	done
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bats
+# The C unit drivers of tests/unit/, built with the sanitizers.
+
+load helper
+
+@test "every driver in tests/unit/ has its test here" {
+	for f in "$VPNHA_TOP"/tests/unit/*.c; do
+		t=$(basename "$f" .c)
+		grep -q "build/san/unit/$t\"$" "$BATS_TEST_FILENAME" || fail "no test runs unit driver $t"
+	done
+}
+
+@test "unit: lib/num (decimal parsing with range checks)" {
+	run "$VPNHA_TOP/build/san/unit/num"
+	assert_success
+	assert_output ''
+}
