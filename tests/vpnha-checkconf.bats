@@ -245,3 +245,10 @@ set service ipsec-ddns domain vpn.example.org'
 	check
 	assert_output "$first"
 }
+
+@test "every example in etc/ is a valid configuration" {
+	for f in "$VPNHA_TOP"/etc/*.conf; do
+		run vpnha-checkconf -q -f "$f"
+		assert_success
+	done
+}
