@@ -79,12 +79,19 @@ $(B)/bin/%: bin/%/%.sh
 	@mkdir -p $(@D)
 	cp $< $@ && chmod 755 $@
 
-# Unit drivers: tests/unit/NAME.c, linked against the library.
+# Unit drivers and fuzz targets: tests/{unit,fuzz}/NAME.c, linked with the
+# library and, for code of one program, the files named in TESTSRC_NAME.
+TESTSRC_advert = bin/vrrpd/advert.c
+testsrc = $(TESTSRC_$(1))
+testinc = $(sort $(patsubst %/,-I%,$(dir $(TESTSRC_$(1)))))
+
 UNITS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/*.c))
 unit: $(UNITS:%=$(B)/unit/%)
-$(B)/unit/%: $(B)/obj/tests/unit/%.o $(B)/libvpnha.a
+.SECONDEXPANSION:
+$(B)/unit/%: tests/unit/%.c $$(call testsrc,$$*) $(B)/libvpnha.a
 	@mkdir -p $(@D)
-	$(CC) $(LDHARD) $(LDFLAGS) -o $@ $^ -lm
+	$(CC) $(ALL_CFLAGS) $(call testinc,$*) $(LDHARD) $(LDFLAGS) -o $@ \
+		$(filter %.c,$^) $(B)/libvpnha.a -lm
 
 # libFuzzer targets: tests/fuzz/NAME.c, built with clang, ASan and UBSan.
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c))
@@ -92,9 +99,10 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz-build: $(FUZZERS:%=build/fuzz/%)
-build/fuzz/%: tests/fuzz/%.c $(wildcard lib/*.c lib/*.h)
+build/fuzz/%: tests/fuzz/%.c $$(call testsrc,$$*) $(wildcard lib/*.c lib/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(wildcard lib/*.c) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(call testinc,$*) -o $@ $< $(call testsrc,$*) \
+		$(wildcard lib/*.c) -lm
 fuzz: fuzz-build
 	tests/fuzz/run $(FUZZ_TIME) $(FUZZERS)
 
@@ -134,4 +142,4 @@ clean:
 .PHONY: all unit fuzz fuzz-build san static check bench install clean
 .SECONDARY:
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
