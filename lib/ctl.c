@@ -1,0 +1,248 @@
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "ctl.h"
+#include "rc.h"
+
+static int
+sockaddr(struct sockaddr_un *sun, const char *path)
+{
+	memset(sun, 0, sizeof *sun);
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun->sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+int
+ctl_listen(const char *path, gid_t gid)
+{
+	struct sockaddr_un sun;
+	int fd, e;
+	mode_t old;
+
+	if (sockaddr(&sun, path) < 0)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	old = umask(0077);	/* no window in which others may connect */
+	e = bind(fd, (struct sockaddr *)&sun, sizeof sun);
+	umask(old);
+	if (e < 0)
+		goto fail;
+	if (gid != (gid_t)-1 && (chown(path, (uid_t)-1, gid) < 0 ||
+	    chmod(path, 0660) < 0))
+		goto fail;
+	if (listen(fd, 16) < 0)
+		goto fail;
+	return fd;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+struct ctl_conn *
+ctl_accept(int lfd, int64_t now)
+{
+	struct ctl_conn *c;
+	int fd;
+
+	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	c->fd = fd;
+	c->deadline = now + (int64_t)CTL_TIMEOUT * CLOCK_MS;
+	return c;
+}
+
+int
+ctl_read(struct ctl_conn *c)
+{
+	char *nl;
+	ssize_t r;
+
+	for (;;) {
+		r = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return errno == EAGAIN ? 0 : -1;
+		if (r == 0)
+			return -1;	/* closed before a whole line */
+		c->inlen += (size_t)r;
+		if ((nl = memchr(c->in, '\n', c->inlen)) != NULL) {
+			*nl = '\0';
+			if (nl > c->in && nl[-1] == '\r')
+				nl[-1] = '\0';
+			return memchr(c->in, '\0', (size_t)(nl - c->in)) ? -1 : 1;
+		}
+		if (c->inlen == sizeof c->in)
+			return -1;	/* over-long */
+	}
+}
+
+void
+ctl_printf(struct ctl_conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (p = realloc(c->out, c->outlen + (size_t)n + 1)) == NULL)
+		return;
+	c->out = p;
+	va_start(ap, fmt);
+	vsnprintf(c->out + c->outlen, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	c->outlen += (size_t)n;
+}
+
+int
+ctl_flush(struct ctl_conn *c)
+{
+	ssize_t w;
+
+	while (c->outoff < c->outlen) {
+		w = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
+		    MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno == EAGAIN ? 0 : -1;
+		c->outoff += (size_t)w;
+	}
+	return 1;
+}
+
+void
+ctl_close(struct ctl_conn *c)
+{
+	close(c->fd);
+	free(c->out);
+	free(c);
+}
+
+int
+ctl_words(char *line, char **w, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line == '\0' || n == max)
+			return n;
+		w[n++] = line;
+		while (*line != '\0' && *line != ' ' && *line != '\t')
+			line++;
+		if (*line != '\0')
+			*line++ = '\0';
+	}
+}
+
+/* Wait for fd to be ready for ev until deadline; 0 ready, -1 timed out. */
+static int
+wait_fd(int fd, short ev, int64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = ev };
+	int64_t left;
+
+	for (;;) {
+		left = (deadline - clock_mono()) / CLOCK_MS;
+		if (left <= 0)
+			return -1;
+		if (poll(&p, 1, (int)left) > 0)
+			return 0;
+	}
+}
+
+int
+ctl_call(const char *path, const char *request, int timeout_ms,
+    void (*fn)(const char *, void *), void *arg, const char **why)
+{
+	static char reason[CTL_LINE_MAX];
+	struct sockaddr_un sun;
+	char buf[65536], *line, *nl;
+	size_t len = 0, reqlen = strlen(request);
+	int64_t deadline = clock_mono() + (int64_t)timeout_ms * CLOCK_MS;
+	ssize_t r;
+	int fd, rc = RC_TEMP;
+
+	*why = "no reply";
+	if (sockaddr(&sun, path) < 0 ||
+	    (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		*why = strerror(errno);
+		return RC_TEMP;
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
+	    send(fd, request, reqlen, MSG_NOSIGNAL) != (ssize_t)reqlen ||
+	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1) {
+		*why = strerror(errno);
+		close(fd);
+		return RC_TEMP;
+	}
+	for (;;) {
+		if (wait_fd(fd, POLLIN, deadline) < 0) {
+			*why = "timed out waiting for the reply";
+			break;
+		}
+		r = read(fd, buf + len, sizeof buf - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			*why = r < 0 ? strerror(errno) : "connection closed "
+			    "before the reply ended";
+			break;
+		}
+		len += (size_t)r;
+		buf[len] = '\0';
+		for (line = buf; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+			*nl = '\0';
+			if (strcmp(line, "ok") == 0) {
+				close(fd);
+				return RC_OK;
+			}
+			if (strncmp(line, "error: ", 7) == 0) {
+				snprintf(reason, sizeof reason, "%s", line + 7);
+				*why = reason;
+				close(fd);
+				return RC_NO;
+			}
+			if (fn != NULL)
+				fn(line, arg);
+		}
+		len -= (size_t)(line - buf);
+		memmove(buf, line, len);
+		if (len == sizeof buf - 1) {
+			*why = "reply line too long";
+			break;
+		}
+	}
+	close(fd);
+	return rc;
+}

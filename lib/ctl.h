@@ -1,0 +1,49 @@
+/*
+ * Control sockets: Unix stream sockets; one request line, reply lines, the
+ * last one "ok" or "error: REASON".
+ */
+#ifndef VPNHA_CTL_H
+#define VPNHA_CTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CTL_LINE_MAX	1024	/* a request line, newline included */
+#define CTL_TIMEOUT	(5 * 1000)	/* ms a client may take to send it */
+
+/* Server. */
+int ctl_listen(const char *path, gid_t gid);	/* 0600, or 0660 with a gid */
+
+struct ctl_conn {
+	int fd;
+	int64_t deadline;	/* monotonic ns: close it then */
+	size_t inlen;
+	char in[CTL_LINE_MAX];
+	char *out;		/* reply not yet written */
+	size_t outlen, outoff;
+	int closing;		/* the reply is complete */
+};
+
+struct ctl_conn *ctl_accept(int lfd, int64_t now);
+/* Read what is there: 1 a whole request is in c->in, 0 not yet, -1 close it. */
+int ctl_read(struct ctl_conn *);
+/* Append to the reply (printf); never blocks. */
+void ctl_printf(struct ctl_conn *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Write what the socket takes: 1 all written, 0 more to come, -1 close it. */
+int ctl_flush(struct ctl_conn *);
+void ctl_close(struct ctl_conn *);
+
+/* Split a request into at most max words, in place; returns the count. */
+int ctl_words(char *line, char **w, int max);
+
+/*
+ * Client: send one request, give each reply line but the last to fn, and
+ * return RC_OK for "ok", RC_NO for "error: ..." (the reason in *why, static),
+ * RC_TEMP when the daemon cannot be reached or does not answer in time.
+ */
+int ctl_call(const char *path, const char *request, int timeout_ms,
+    void (*fn)(const char *line, void *arg), void *arg, const char **why);
+
+#endif
