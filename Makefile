@@ -109,11 +109,15 @@ fuzz: fuzz-build
 san:
 	$(MAKE) VARIANT=san B=build/san all unit
 
+# The libraries' musl builds (contrib/musl-deps, cached).  pkg-config's
+# variables go in the environment: make 4.3's $(shell) does not see
+# variables given on the command line.
 MUSL_PREFIX = $(CURDIR)/build/musl/prefix
 static:
 	contrib/musl-deps $(MUSL_PREFIX)
-	$(MAKE) VARIANT=musl B=build/musl CC="musl-gcc -isystem $(MUSL_PREFIX)/include" \
-		PKG_CONFIG_LIBDIR=$(MUSL_PREFIX)/lib/pkgconfig PKG_CONFIG_PATH= all
+	PKG_CONFIG_LIBDIR=$(MUSL_PREFIX)/lib/pkgconfig PKG_CONFIG_PATH= \
+		$(MAKE) VARIANT=musl B=build/musl \
+		CC="musl-gcc -isystem $(MUSL_PREFIX)/include" all
 
 check:
 	contrib/deps
