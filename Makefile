@@ -51,6 +51,7 @@ CPROGS  := $(patsubst bin/%/,%,$(dir $(wildcard bin/*/*.c)))
 CPROGS  := $(sort $(CPROGS))
 SCRIPTS := $(sort $(patsubst bin/%/,%,$(dir $(wildcard bin/*/*.sh))))
 LIBS_lb-size = -lm
+PKGS_vrrpd = libcap-ng
 
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/*.c))
 
@@ -75,9 +76,12 @@ $(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(wildcard bin/$(1)/*.c)) $(B)/libvpn
 endef
 $(foreach p,$(CPROGS),$(eval $(call cprog,$(p))))
 
-$(B)/bin/%: bin/%/%.sh
-	@mkdir -p $(@D)
-	cp $< $@ && chmod 755 $@
+define script
+$(B)/bin/$(1): bin/$(1)/$(1).sh
+	@mkdir -p $$(@D)
+	cp $$< $$@ && chmod 755 $$@
+endef
+$(foreach p,$(SCRIPTS),$(eval $(call script,$(p))))
 
 # Unit drivers and fuzz targets: tests/{unit,fuzz}/NAME.c, linked with the
 # library and, for code of one program, the files named in TESTSRC_NAME.
@@ -93,16 +97,25 @@ $(B)/unit/%: tests/unit/%.c $$(call testsrc,$$*) $(B)/libvpnha.a
 	$(CC) $(ALL_CFLAGS) $(call testinc,$*) $(LDHARD) $(LDFLAGS) -o $@ \
 		$(filter %.c,$^) $(B)/libvpnha.a -lm
 
-# libFuzzer targets: tests/fuzz/NAME.c, built with clang, ASan and UBSan.
+# libFuzzer targets: tests/fuzz/NAME.c, built with clang, ASan and UBSan,
+# against a library built the same way (instrumented, not linked with
+# libFuzzer's main).
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c))
 FUZZ_CC ?= clang
-FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilib \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilib $(FUZZ_SAN)
+FUZZ_LIB_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(wildcard lib/*.c))
 fuzz-build: $(FUZZERS:%=build/fuzz/%)
-build/fuzz/%: tests/fuzz/%.c $$(call testsrc,$$*) $(wildcard lib/*.c lib/*.h)
+build/fuzz/obj/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $(call testinc,$*) -o $@ $< $(call testsrc,$*) \
-		$(wildcard lib/*.c) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+build/fuzz/libvpnha.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c $$(call testsrc,$$*) build/fuzz/libvpnha.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(call testinc,$*) -o $@ \
+		$< $(call testsrc,$*) build/fuzz/libvpnha.a -lm
 fuzz: fuzz-build
 	tests/fuzz/run $(FUZZ_TIME) $(FUZZERS)
 
@@ -146,4 +159,4 @@ clean:
 .PHONY: all unit fuzz fuzz-build san static check bench install clean
 .SECONDARY:
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/obj $(B)/unit -name '*.d' 2>/dev/null)

@@ -1,0 +1,107 @@
+#!/bin/sh
+# vrrp-show: the guide's `show vrrp interface IF` and `show vrrp summary`,
+# rendered from vrrpd's status files (RUNDIR/vrrpd/IF.VRID, name=value lines).
+set -u
+prog=vrrp-show
+usage() {
+	echo "usage: vrrp-show [-r RUNDIR] interface IF" >&2
+	echo "       vrrp-show [-r RUNDIR] summary" >&2
+	exit 100
+}
+
+run=/run/vpnha
+while getopts r: opt; do
+	case $opt in
+	r) run=$OPTARG ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+case ${1-} in
+interface) [ $# -eq 2 ] || usage; iface=$2 ;;
+summary) [ $# -eq 1 ] || usage; iface= ;;
+*) usage ;;
+esac
+
+dir=$run/vrrpd
+if [ ! -d "$dir" ]; then
+	echo "$prog: fatal: $dir: no such directory (is vrrpd running with -r $run?)" >&2
+	exit 111
+fi
+
+# The status files to show, by interface name then VRID.
+files=$(cd "$dir" && ls -- * 2>/dev/null | awk -v want="$iface" '
+	match($0, /\.[0-9]+$/) {
+		name = substr($0, 1, RSTART - 1)
+		if (want == "" || name == want)
+			print name, substr($0, RSTART + 1), $0
+	}' | sort -k1,1 -k2,2n | awk '{ print $3 }')
+if [ -z "$files" ]; then
+	if [ -n "$iface" ]; then
+		echo "$prog: no VRRP group on $iface" >&2
+	else
+		echo "$prog: no VRRP group" >&2
+	fi
+	exit 1
+fi
+
+now=$(date +%s)
+cd "$dir" || exit 111
+# shellcheck disable=SC2086
+awk -F= -v now="$now" -v mode="${iface:+interface}" '
+function elapsed(t,    s, w, d, h, m, out) {
+	s = int(now - t); if (s < 0) s = 0
+	w = int(s / 604800); s -= w * 604800
+	d = int(s / 86400);  s -= d * 86400
+	h = int(s / 3600);   s -= h * 3600
+	m = int(s / 60);     s -= m * 60
+	out = ""
+	if (w) out = w "w"
+	if (out != "" || d) out = out d "d"
+	if (out != "" || h) out = out h "h"
+	if (out != "" || m) out = out m "m"
+	return out s "s"
+}
+function block(    vip) {
+	vip = v["vips"]; gsub(/ /, ", ", vip)
+	if (nblocks++) print ""
+	printf "Physical interface: %s, Source Address %s\n", v["interface"], v["source_address"]
+	printf "Interface state: %s, Group %s, State: %s\n", v["interface_state"], v["vrid"], v["state"]
+	printf "Priority: %s, Advertisement interval: %s, Authentication type: %s\n", v["priority"], v["advert_interval"], v["auth_type"]
+	printf "Preempt: %s, VIP count: %s, VIP: %s\n", v["preempt"], v["vip_count"], vip
+	if (v["state"] == "backup" && v["master_address"] != "")
+		printf "Master router: %s, Master Priority: %s\n", v["master_address"], v["master_priority"]
+	else if (v["master_address"] != "")
+		printf "Master router: %s\n", v["master_address"]
+	if (v["sync_group"] != "")
+		printf "Sync-group: %s\n", v["sync_group"]
+	printf "Last transition: %s\n", elapsed(v["last_transition"])
+}
+function row(    n, a, i) {
+	n = split(v["vips"], a, " ")
+	for (i = 1; i <= n; i++) {
+		rows++
+		c[rows, 1] = v["interface"]; c[rows, 2] = v["vrid"]; c[rows, 3] = "vip"
+		c[rows, 4] = a[i]; c[rows, 5] = v["interface_state"]; c[rows, 6] = v["state"]
+	}
+}
+function flush() {
+	if (!have) return
+	if (mode == "interface") block(); else row()
+	split("", v); have = 0
+}
+FNR == 1 { flush() }
+{ v[$1] = substr($0, length($1) + 2); have = 1 }
+END {
+	flush()
+	if (mode == "interface") exit
+	split("Interface|VRRP Group|Addr Type|Address|Interface State|VRRP State", h, "|")
+	for (j = 1; j <= 6; j++) w[j] = length(h[j])
+	for (i = 1; i <= rows; i++)
+		for (j = 1; j <= 6; j++)
+			if (length(c[i, j]) > w[j]) w[j] = length(c[i, j])
+	fmt = "%-" w[1] "s  %-" w[2] "s  %-" w[3] "s  %-" w[4] "s  %-" w[5] "s  %s\n"
+	printf fmt, h[1], h[2], h[3], h[4], h[5], h[6]
+	for (i = 1; i <= rows; i++)
+		printf fmt, c[i, 1], c[i, 2], c[i, 3], c[i, 4], c[i, 5], c[i, 6]
+}' $files

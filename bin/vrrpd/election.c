@@ -1,0 +1,189 @@
+/*
+ * The VRRP state machine: RFC 5798 section 6.4, which for IPv4 version 2
+ * is RFC 3768 section 6.4 with the interval fixed in seconds.  Timers are
+ * absolute monotonic deadlines, so a late wakeup never shifts the next one.
+ */
+#include <string.h>
+
+#include "clock.h"
+#include "vrrpd.h"
+
+static int64_t
+cs(unsigned centiseconds)
+{
+	return (int64_t)centiseconds * 10 * CLOCK_MS;
+}
+
+/*
+ * Skew_Time: v3 ((256 - Priority) * Master_Adver_Interval) / 256 (RFC 5798
+ * 6.1); v2 (256 - Priority) / 256 seconds (RFC 3768 6.1).
+ */
+static int64_t
+skew(const struct group *g)
+{
+	unsigned mai = g->version == 3 ? g->master_interval : 100;
+
+	return (int64_t)(256 - group_priority(g)) * cs(mai) / 256;
+}
+
+static int64_t
+down_interval(const struct group *g)
+{
+	return 3 * cs(g->master_interval) + skew(g);
+}
+
+/* Is the sender's primary address greater than ours (RFC 5798 6.4.3)? */
+static int
+sender_wins_tie(const struct group *g, const struct advert *a)
+{
+	const struct iface *ifp = g->ifp;
+
+	if (g->af == AF_INET)
+		return memcmp(&a->src.v4, &ifp->primary4, 4) > 0;
+	return memcmp(&a->src.v6, &ifp->ll6, 16) > 0;
+}
+
+static void
+seen_master(struct group *g, const struct advert *a)
+{
+	g->master_known = 1;
+	g->master_addr = a->src;
+	g->master_priority = a->priority;
+}
+
+static void
+become_master(struct group *g)
+{
+	g->down_at = -1;
+	vip_add(g);
+	net_send(g, group_priority(g));
+	vip_announce(g);
+	g->adver_at = V.now + cs(g->interval);
+	g->master_known = 1;
+	if (g->af == AF_INET)
+		g->master_addr.v4 = g->ifp->primary4;
+	else
+		g->master_addr.v6 = g->ifp->ll6;
+	g->master_priority = group_priority(g);
+	g->master_interval = g->interval;
+	transition(g, VS_MASTER);
+}
+
+static void
+become_backup(struct group *g)
+{
+	g->adver_at = -1;
+	g->garp_at = -1;
+	vip_del(g);
+	g->down_at = V.now + down_interval(g);
+	transition(g, VS_BACKUP);
+}
+
+/* Init, on Startup (6.4.1). */
+void
+election_start(struct group *g)
+{
+	g->master_interval = g->interval;
+	g->master_known = 0;
+	if (group_priority(g) == 255) {
+		become_master(g);
+		return;
+	}
+	g->adver_at = -1;
+	g->garp_at = -1;
+	g->down_at = V.now + down_interval(g);
+	transition(g, VS_BACKUP);
+}
+
+/* Shutdown (6.4.2, 6.4.3): a master resigns with priority 0. */
+void
+election_stop(struct group *g)
+{
+	if (g->state == VS_MASTER) {
+		net_send(g, 0);
+		vip_del(g);
+	}
+	g->adver_at = g->down_at = g->garp_at = -1;
+	transition(g, VS_INIT);
+}
+
+void
+election_timers(struct group *g)
+{
+	if (g->state == VS_BACKUP && g->down_at >= 0 && g->down_at <= V.now) {
+		become_master(g);	/* Master_Down_Timer fired */
+		return;
+	}
+	if (g->state == VS_MASTER && g->adver_at >= 0 && g->adver_at <= V.now) {
+		net_send(g, group_priority(g));
+		g->adver_at += cs(g->interval);
+		if (g->adver_at <= V.now)	/* asleep for long: don't burst */
+			g->adver_at = V.now + cs(g->interval);
+	}
+	if (g->garp_at >= 0 && g->garp_at <= V.now)
+		vip_announce(g);
+}
+
+void
+election_advert(struct group *g, const struct advert *a)
+{
+	int prio = group_priority(g);
+
+	if (a->priority == 0)
+		g->received0++;
+	switch (g->state) {
+	case VS_BACKUP:
+		seen_master(g, a);
+		if (a->priority == 0) {
+			g->down_at = V.now + skew(g);
+		} else if (!g->preempt || a->priority >= prio) {
+			if (g->version == 3)
+				g->master_interval = a->interval;
+			g->down_at = V.now + down_interval(g);
+		}
+		/* else: a lower-priority master we preempt; discard it */
+		break;
+	case VS_MASTER:
+		if (a->priority == 0) {
+			net_send(g, prio);
+			g->adver_at = V.now + cs(g->interval);
+		} else if (a->priority > prio ||
+		    (a->priority == prio && sender_wins_tie(g, a))) {
+			seen_master(g, a);
+			if (g->version == 3)
+				g->master_interval = a->interval;
+			become_backup(g);
+		}
+		break;
+	default:
+		break;
+	}
+	g->dirty = 1;
+}
+
+/*
+ * A run-time priority (0 clears it).  Like a configured one it takes effect
+ * with the next advertisement or timer: the RFC has no event for it.
+ */
+void
+election_priority(struct group *g, int priority)
+{
+	g->run_priority = priority == g->cfg_priority ? 0 : priority;
+	if (g->state == VS_MASTER)
+		g->master_priority = group_priority(g);
+	g->dirty = 1;
+}
+
+int64_t
+election_next(const struct group *g)
+{
+	int64_t t = -1;
+
+	if (g->adver_at >= 0)
+		t = g->adver_at;
+	if (g->down_at >= 0 && (t < 0 || g->down_at < t))
+		t = g->down_at;
+	if (g->garp_at >= 0 && (t < 0 || g->garp_at < t))
+		t = g->garp_at;
+	return t;
+}

@@ -1,0 +1,283 @@
+/*
+ * VRRP on the wire: one raw socket per interface and address family,
+ * joined to 224.0.0.18 or ff02::12, bound to its device.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "vrrpd.h"
+
+static int
+open4(struct iface *ifp)
+{
+	struct ip_mreqn mr = { .imr_ifindex = ifp->index };
+	int fd, one = 1, zero = 0, ttl = VRRP_TTL, tos = 0xc0;	/* CS6 */
+
+	fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET, VRRP_GROUP4, &mr.imr_multiaddr);
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifp->name,
+	    (socklen_t)strlen(ifp->name)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof mr) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof mr) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof zero) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+open6(struct iface *ifp)
+{
+	struct ipv6_mreq mr = { .ipv6mr_interface = (unsigned)ifp->index };
+	int fd, one = 1, zero = 0, hops = VRRP_TTL, idx = ifp->index;
+
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET6, VRRP_GROUP6, &mr.ipv6mr_multiaddr);
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifp->name,
+	    (socklen_t)strlen(ifp->name)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof mr) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof idx) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero, sizeof zero) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+net_iface_open(struct iface *ifp, int af)
+{
+	int *fd = af == AF_INET ? &ifp->sock4 : &ifp->sock6;
+
+	if (*fd >= 0)
+		return 0;
+	*fd = af == AF_INET ? open4(ifp) : open6(ifp);
+	return *fd < 0 ? -1 : 0;
+}
+
+void
+net_iface_close(struct iface *ifp)
+{
+	if (ifp->sock4 >= 0)
+		close(ifp->sock4);
+	if (ifp->sock6 >= 0)
+		close(ifp->sock6);
+	ifp->sock4 = ifp->sock6 = -1;
+}
+
+/* Addresses of a group in wire order (4 or 16 bytes each). */
+static size_t
+vip_bytes(const struct group *g, uint8_t *out)
+{
+	size_t n = 0, w = g->af == AF_INET ? 4 : 16;
+	int i;
+
+	for (i = 0; i < g->nvip; i++, n += w)
+		memcpy(out + n, &g->vip[i].a, w);
+	return n;
+}
+
+int
+net_send(struct group *g, int priority)
+{
+	struct iface *ifp = g->ifp;
+	uint8_t msg[VRRP_MSG_MAX], addrs[VRRPD_VIPS_MAX * 16];
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} cm;
+	struct sockaddr_in to4 = { .sin_family = AF_INET };
+	struct sockaddr_in6 to6 = { .sin6_family = AF_INET6 };
+	struct advert a = { .af = g->af, .version = (uint8_t)g->version,
+	    .type = VRRP_TYPE_ADVERT, .vrid = g->vrid,
+	    .priority = (uint8_t)priority, .naddr = (uint8_t)g->nvip,
+	    .interval = (uint16_t)g->interval, .ttl = VRRP_TTL };
+	struct iovec iov;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cm.buf };
+	struct cmsghdr *c;
+	size_t len;
+	int fd = g->af == AF_INET ? ifp->sock4 : ifp->sock6;
+
+	if (fd < 0 || !ifp->up || (g->af == AF_INET ? !ifp->have4 : !ifp->have6))
+		return -1;
+	vip_bytes(g, addrs);
+	memset(cm.buf, 0, sizeof cm.buf);
+	if (g->af == AF_INET) {
+		struct in_pktinfo pi = { .ipi_ifindex = ifp->index,
+		    .ipi_spec_dst = ifp->primary4 };
+
+		a.src.v4 = ifp->primary4;
+		inet_pton(AF_INET, VRRP_GROUP4, &a.dst.v4);
+		to4.sin_addr = a.dst.v4;
+		mh.msg_name = &to4;
+		mh.msg_namelen = sizeof to4;
+		mh.msg_controllen = CMSG_SPACE(sizeof pi);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof pi);
+		memcpy(CMSG_DATA(c), &pi, sizeof pi);
+	} else {
+		struct in6_pktinfo pi = { .ipi6_ifindex = (unsigned)ifp->index,
+		    .ipi6_addr = ifp->ll6 };
+
+		a.src.v6 = ifp->ll6;
+		inet_pton(AF_INET6, VRRP_GROUP6, &a.dst.v6);
+		to6.sin6_addr = a.dst.v6;
+		to6.sin6_scope_id = (unsigned)ifp->index;
+		mh.msg_name = &to6;
+		mh.msg_namelen = sizeof to6;
+		mh.msg_controllen = CMSG_SPACE(sizeof pi);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof pi);
+		memcpy(CMSG_DATA(c), &pi, sizeof pi);
+	}
+	if ((len = advert_build(msg, sizeof msg, &a, addrs)) == 0)
+		return -1;
+	iov.iov_base = msg;
+	iov.iov_len = len;
+	if (sendmsg(fd, &mh, 0) < 0) {
+		err_warnsys("%s: vrid %u: unable to send advertisement",
+		    ifp->name, g->vrid);
+		return -1;
+	}
+	g->sent++;
+	if (priority == 0)
+		g->sent0++;
+	g->dirty = 1;
+	return 0;
+}
+
+static struct group *
+find(const struct iface *ifp, int af, uint8_t vrid)
+{
+	struct group *g;
+
+	for (g = V.groups; g != NULL; g = g->next)
+		if (g->ifp == ifp && g->af == af && g->vrid == vrid)
+			return g;
+	return NULL;
+}
+
+static int
+same_addresses(const struct group *g, const struct advert *a)
+{
+	uint8_t mine[VRRPD_VIPS_MAX * 16];
+
+	return a->naddr == g->nvip &&
+	    memcmp(mine, a->addrs, vip_bytes(g, mine)) == 0;
+}
+
+/* The checks of RFC 5798 7.1 that need the group. */
+static enum advert_drop
+accept_for(struct group *g, const struct advert *a)
+{
+	if (a->version != g->version)
+		return ADVERT_DROP_VERSION;
+	if (g->version == 2 && (a->auth_type != VRRP_AUTH_NONE || a->ah))
+		return ADVERT_DROP_AUTH;
+	if (g->version == 2 && a->interval != g->interval)
+		return ADVERT_DROP_INTERVAL;
+	if (!same_addresses(g, a)) {
+		if (!g->mismatch_logged)
+			err_warn("%s: vrid %u: a router advertises other "
+			    "virtual addresses than ours; check both "
+			    "configurations", g->ifp->name, g->vrid);
+		g->mismatch_logged = 1;
+		return ADVERT_DROP_ADDRESSES;
+	}
+	return ADVERT_OK;
+}
+
+static void
+dispatch(struct iface *ifp, struct advert *a, enum advert_drop d)
+{
+	struct group *g = NULL;
+
+	if (d == ADVERT_OK && (g = find(ifp, a->af, a->vrid)) == NULL)
+		d = ADVERT_DROP_VRID;
+	if (d == ADVERT_OK)
+		d = accept_for(g, a);
+	if (d != ADVERT_OK) {
+		ifp->drops[d]++;
+		for (g = V.groups; g != NULL; g = g->next)
+			if (g->ifp == ifp)
+				g->dirty = 1;
+		return;
+	}
+	g->received++;
+	/* the address owner ignores the others (RFC 5798 7.1) */
+	if (group_priority(g) != 255)
+		election_advert(g, a);
+	g->dirty = 1;
+}
+
+void
+net_receive(struct iface *ifp, int af)
+{
+	uint8_t buf[65536];
+	union {
+		char buf[512];
+		struct cmsghdr align;
+	} cm;
+	struct sockaddr_in6 from6;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+	struct advert a;
+	enum advert_drop d;
+	ssize_t n;
+	int fd = af == AF_INET ? ifp->sock4 : ifp->sock6, i;
+
+	for (i = 0; i < 64; i++) {	/* bounded: others get their turn */
+		memset(&a, 0, sizeof a);
+		mh.msg_name = &from6;
+		mh.msg_namelen = sizeof from6;
+		mh.msg_control = cm.buf;
+		mh.msg_controllen = sizeof cm.buf;
+		if ((n = recvmsg(fd, &mh, MSG_TRUNC)) < 0)
+			return;
+		if ((size_t)n > sizeof buf) {
+			ifp->drops[ADVERT_DROP_LENGTH]++;
+			continue;
+		}
+		if (af == AF_INET) {
+			d = advert_parse_ip4(&a, buf, (size_t)n);
+		} else {
+			a.af = AF_INET6;
+			a.src.v6 = from6.sin6_addr;
+			a.ttl = -1;
+			for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+				if (c->cmsg_level != IPPROTO_IPV6)
+					continue;
+				if (c->cmsg_type == IPV6_HOPLIMIT)
+					memcpy(&a.ttl, CMSG_DATA(c), sizeof a.ttl);
+				else if (c->cmsg_type == IPV6_PKTINFO)
+					memcpy(&a.dst.v6, CMSG_DATA(c), 16);
+			}
+			d = advert_parse(&a, buf, (size_t)n);
+		}
+		dispatch(ifp, &a, d);
+	}
+}

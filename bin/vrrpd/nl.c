@@ -1,0 +1,302 @@
+/*
+ * rtnetlink: the interfaces' index, MAC, state and addresses, and adding
+ * and removing virtual addresses.  Requests are synchronous and small.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vrrpd.h"
+
+#define NLBUF	32768
+
+static unsigned seq;
+
+int
+nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { 1, 0 };	/* the kernel answers at once */
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof tv) < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A socket that hears about links and addresses changing. */
+int
+nl_events(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+	    .nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR };
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    NETLINK_ROUTE);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Append an attribute to the request in buf (size bytes in all). */
+static void
+attr(void *buf, size_t size, unsigned short type, const void *data, size_t len)
+{
+	struct nlmsghdr *n = buf;
+	struct rtattr *rta;
+
+	if (NLMSG_ALIGN(n->nlmsg_len) + RTA_SPACE(len) > size)
+		return;
+	rta = (struct rtattr *)((char *)buf + NLMSG_ALIGN(n->nlmsg_len));
+	rta->rta_type = type;
+	rta->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(rta), data, len);
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+}
+
+/*
+ * Send a request and read the answer: each message to fn (dumps), the ACK's
+ * error code as the result.
+ */
+static int
+talk(int fd, struct nlmsghdr *req, void (*fn)(struct nlmsghdr *, void *),
+    void *arg)
+{
+	static char buf[NLBUF];
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	struct nlmsghdr *n;
+	ssize_t r;
+	int len;
+
+	req->nlmsg_seq = ++seq;
+	if (sendto(fd, req, req->nlmsg_len, 0, (struct sockaddr *)&to,
+	    sizeof to) < 0)
+		return -errno;
+	for (;;) {
+		if ((r = recv(fd, buf, sizeof buf, 0)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		len = (int)r;
+		for (n = (struct nlmsghdr *)buf; NLMSG_OK(n, (unsigned)len);
+		    n = NLMSG_NEXT(n, len)) {
+			if (n->nlmsg_seq != seq)
+				continue;
+			if (n->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (n->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(n);
+
+				return e->error;
+			}
+			if (fn != NULL)
+				fn(n, arg);
+		}
+	}
+}
+
+static void
+link_cb(struct nlmsghdr *n, void *arg)
+{
+	struct iface *ifp = arg;
+	struct ifinfomsg *ifi = NLMSG_DATA(n);
+	struct rtattr *rta;
+	int len = (int)IFLA_PAYLOAD(n);
+
+	if (n->nlmsg_type != RTM_NEWLINK)
+		return;
+	ifp->index = ifi->ifi_index;
+	ifp->up = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING);
+	for (rta = IFLA_RTA(ifi); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if (rta->rta_type == IFLA_ADDRESS && RTA_PAYLOAD(rta) == 6)
+			memcpy(ifp->mac, RTA_DATA(rta), 6);
+}
+
+static int
+is_vip(int af, const void *a)
+{
+	const struct group *g;
+	int i;
+
+	for (g = V.groups; g != NULL; g = g->next)
+		for (i = 0; i < g->nvip; i++)
+			if (g->vip[i].af == af && memcmp(&g->vip[i].a, a,
+			    af == AF_INET ? 4 : 16) == 0)
+				return 1;
+	return 0;
+}
+
+static void
+addr_cb(struct nlmsghdr *n, void *arg)
+{
+	struct iface *ifp = arg;
+	struct ifaddrmsg *ifa = NLMSG_DATA(n);
+	struct rtattr *rta;
+	int len = (int)IFA_PAYLOAD(n);
+	const void *a = NULL;
+
+	if (n->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != ifp->index)
+		return;
+	for (rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if ((rta->rta_type == IFA_LOCAL && ifa->ifa_family == AF_INET) ||
+		    (rta->rta_type == IFA_ADDRESS && a == NULL))
+			a = RTA_DATA(rta);
+	if (a == NULL || is_vip(ifa->ifa_family, a))
+		return;
+	if (ifa->ifa_family == AF_INET && !ifp->have4 &&
+	    !(ifa->ifa_flags & IFA_F_SECONDARY)) {
+		memcpy(&ifp->primary4, a, 4);
+		ifp->have4 = 1;
+	} else if (ifa->ifa_family == AF_INET6 && !ifp->have6 &&
+	    IN6_IS_ADDR_LINKLOCAL((const struct in6_addr *)a) &&
+	    !(ifa->ifa_flags & IFA_F_TENTATIVE)) {
+		memcpy(&ifp->ll6, a, 16);
+		ifp->have6 = 1;
+	}
+}
+
+/* Refresh what the kernel knows of ifp: 0, or -1 if it does not exist. */
+int
+nl_iface(struct iface *ifp)
+{
+	struct {
+		struct nlmsghdr n;
+		union {
+			struct ifinfomsg i;
+			struct ifaddrmsg a;
+		} u;
+		char attrs[64];
+	} req;
+
+	memset(&req, 0, sizeof req);
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof req.u.i);
+	req.n.nlmsg_type = RTM_GETLINK;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	attr(&req, sizeof req, IFLA_IFNAME, ifp->name, strlen(ifp->name) + 1);
+	ifp->index = 0;
+	ifp->up = 0;
+	if (talk(V.nl, &req.n, link_cb, ifp) < 0 || ifp->index == 0)
+		return -1;
+	memset(&req, 0, sizeof req);
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof req.u.a);
+	req.n.nlmsg_type = RTM_GETADDR;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.u.a.ifa_family = AF_UNSPEC;
+	ifp->have4 = ifp->have6 = 0;
+	return talk(V.nl, &req.n, addr_cb, ifp) < 0 ? -1 : 0;
+}
+
+/* Add or remove one address; 0, or a negative errno. */
+int
+nl_addr(int fd, int add, int index, const struct vip *v)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ifaddrmsg a;
+		char attrs[128];
+	} req;
+	uint32_t flags = IFA_F_NODAD;
+	size_t alen = v->af == AF_INET ? 4 : 16;
+	int rc;
+
+	memset(&req, 0, sizeof req);
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof req.a);
+	req.n.nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+	    (add ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	req.a.ifa_family = (unsigned char)v->af;
+	req.a.ifa_prefixlen = (unsigned char)v->plen;
+	req.a.ifa_index = (unsigned)index;
+	req.a.ifa_scope = RT_SCOPE_UNIVERSE;
+	attr(&req, sizeof req, IFA_LOCAL, &v->a, alen);
+	attr(&req, sizeof req, IFA_ADDRESS, &v->a, alen);
+	if (v->af == AF_INET6)
+		attr(&req, sizeof req, IFA_FLAGS, &flags, sizeof flags);
+	rc = talk(fd, &req.n, NULL, NULL);
+	if (add && rc == -EEXIST)
+		return 0;
+	if (!add && rc == -EADDRNOTAVAIL)
+		return 0;
+	return rc;
+}
+
+struct has {
+	const struct vip *v;
+	int index, found;
+};
+
+static void
+has_cb(struct nlmsghdr *n, void *arg)
+{
+	struct has *h = arg;
+	struct ifaddrmsg *ifa = NLMSG_DATA(n);
+	struct rtattr *rta;
+	int len = (int)IFA_PAYLOAD(n);
+
+	if (n->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != h->index ||
+	    ifa->ifa_family != h->v->af)
+		return;
+	for (rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if ((rta->rta_type == IFA_LOCAL || rta->rta_type == IFA_ADDRESS) &&
+		    memcmp(RTA_DATA(rta), &h->v->a, h->v->af == AF_INET ? 4 : 16) == 0)
+			h->found = 1;
+}
+
+int
+nl_has_addr(int fd, int index, const struct vip *v)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ifaddrmsg a;
+	} req;
+	struct has h = { v, index, 0 };
+
+	memset(&req, 0, sizeof req);
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof req.a);
+	req.n.nlmsg_type = RTM_GETADDR;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.a.ifa_family = (unsigned char)v->af;
+	if (talk(fd, &req.n, has_cb, &h) < 0)
+		return -1;
+	return h.found;
+}
+
+/* Read pending events; call changed(index) for each link or address event. */
+void
+nl_drain(int fd, void (*changed)(int))
+{
+	static char buf[NLBUF];
+	struct nlmsghdr *n;
+	ssize_t r;
+	int len;
+
+	while ((r = recv(fd, buf, sizeof buf, 0)) > 0) {
+		len = (int)r;
+		for (n = (struct nlmsghdr *)buf; NLMSG_OK(n, (unsigned)len);
+		    n = NLMSG_NEXT(n, len)) {
+			if (n->nlmsg_type == RTM_NEWLINK ||
+			    n->nlmsg_type == RTM_DELLINK)
+				changed(((struct ifinfomsg *)NLMSG_DATA(n))->ifi_index);
+			else if (n->nlmsg_type == RTM_NEWADDR ||
+			    n->nlmsg_type == RTM_DELADDR)
+				changed((int)((struct ifaddrmsg *)NLMSG_DATA(n))->ifa_index);
+		}
+	}
+	if (r < 0 && errno == ENOBUFS)
+		changed(0);	/* lost some: look at everything again */
+}

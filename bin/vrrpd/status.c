@@ -1,0 +1,143 @@
+/*
+ * RUN/vrrpd/IF.VRID: the state of one group as name=value lines, replaced
+ * whole (written as .new, then renamed) so a reader never sees half of it.
+ * The format is documented in vrrpd(8), FILES; vrrp-show(8) reads it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "err.h"
+#include "file.h"
+#include "vrrpd.h"
+
+const char *const vstate_name[] = { "init", "backup", "master", "fault" };
+
+static char *
+interval_str(char *buf, size_t size, unsigned cs)
+{
+	if (cs % 100 == 0)
+		snprintf(buf, size, "%u", cs / 100);
+	else if (cs % 10 == 0)
+		snprintf(buf, size, "%u.%u", cs / 100, cs / 10 % 10);
+	else
+		snprintf(buf, size, "%u.%02u", cs / 100, cs % 100);
+	return buf;
+}
+
+static void
+addr_str(char *buf, size_t size, int af, const void *a, int have)
+{
+	if (!have)
+		buf[0] = '\0';
+	else
+		inet_ntop(af, a, buf, (socklen_t)size);
+}
+
+/* Every line of the status of g, through line(). */
+void
+status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
+{
+	const struct iface *ifp = g->ifp;
+	char a[INET6_ADDRSTRLEN], iv[16], v[64], vips[VRRPD_VIPS_MAX * 52];
+	size_t n;
+	int i;
+
+	line(arg, "interface=%s", ifp->name);
+	line(arg, "vrid=%u", g->vrid);
+	line(arg, "family=%s", g->af == AF_INET ? "inet" : "inet6");
+	line(arg, "version=%d", g->version);
+	line(arg, "state=%s", vstate_name[g->state]);
+	line(arg, "priority=%d", group_priority(g));
+	line(arg, "config_priority=%d", g->cfg_priority);
+	line(arg, "preempt=%s", g->preempt ? "true" : "false");
+	line(arg, "advert_interval=%s", interval_str(iv, sizeof iv, g->interval));
+	line(arg, "auth_type=none");
+	line(arg, "rfc3768_compatibility=%s", g->rfc3768 ? "true" : "false");
+	line(arg, "vip_count=%d", g->nvip);
+	vips[0] = '\0';
+	for (i = 0, n = 0; i < g->nvip; i++)
+		n += (size_t)snprintf(vips + n, sizeof vips - n, "%s%s",
+		    i ? " " : "", vip_str(&g->vip[i], v, sizeof v));
+	line(arg, "vips=%s", vips);
+	line(arg, "sync_group=%s", g->sync);
+	addr_str(a, sizeof a, g->af, g->af == AF_INET ? (const void *)&ifp->primary4 :
+	    (const void *)&ifp->ll6, g->af == AF_INET ? ifp->have4 : ifp->have6);
+	line(arg, "source_address=%s", a);
+	line(arg, "interface_state=%s", ifp->up ? "up" : "down");
+	addr_str(a, sizeof a, g->af, &g->master_addr, g->master_known);
+	line(arg, "master_address=%s", a);
+	if (g->master_known)
+		line(arg, "master_priority=%d", g->master_priority);
+	else
+		line(arg, "master_priority=");
+	line(arg, "master_advert_interval=%s",
+	    interval_str(iv, sizeof iv, g->master_interval));
+	line(arg, "last_transition=%lld.%06lld", (long long)(g->changed / CLOCK_SEC),
+	    (long long)(g->changed % CLOCK_SEC / 1000));
+	line(arg, "adverts_sent=%llu", (unsigned long long)g->sent);
+	line(arg, "adverts_received=%llu", (unsigned long long)g->received);
+	line(arg, "priority0_sent=%llu", (unsigned long long)g->sent0);
+	line(arg, "priority0_received=%llu", (unsigned long long)g->received0);
+	for (i = 1; i < ADVERT_DROP_MAX; i++)
+		line(arg, "drop_%s=%llu", advert_drop_name[i],
+		    (unsigned long long)ifp->drops[i]);
+	line(arg, "pid=%ld", (long)getpid());
+}
+
+struct sbuf {
+	char buf[8192];
+	size_t len;
+};
+
+static void
+sbuf_line(void *arg, const char *fmt, ...)
+{
+	struct sbuf *s = arg;
+	va_list ap;
+	int n;
+
+	if (s->len >= sizeof s->buf - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(s->buf + s->len, sizeof s->buf - s->len - 1, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		s->len += (size_t)n < sizeof s->buf - s->len - 1 ?
+		    (size_t)n : sizeof s->buf - s->len - 1;
+	s->buf[s->len++] = '\n';
+}
+
+static void
+path(char *buf, size_t size, const struct group *g)
+{
+	snprintf(buf, size, "%s/%s.%u", V.dir, g->ifp->name, g->vrid);
+}
+
+void
+status_write(struct group *g)
+{
+	struct sbuf s;
+	char p[4200];
+
+	s.len = 0;
+	status_show(g, sbuf_line, &s);
+	path(p, sizeof p, g);
+	if (file_replace(p, s.buf, s.len, 0644) < 0)
+		err_warnsys("unable to write %s", p);
+	g->dirty = 0;
+}
+
+void
+status_remove(struct group *g)
+{
+	char p[4200];
+
+	path(p, sizeof p, g);
+	if (unlink(p) < 0 && errno != ENOENT)
+		err_warnsys("unable to remove %s", p);
+}

@@ -1,0 +1,144 @@
+/*
+ * Virtual addresses: added when a group becomes master, removed when it
+ * stops being master, and announced by gratuitous ARP (RFC 5227 3) and
+ * unsolicited neighbour advertisements (RFC 4861 7.2.6).
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "err.h"
+#include "vrrpd.h"
+
+#define ANNOUNCE_COUNT	3	/* bursts: at once, then 0.1 s, then 1 s */
+
+const char *
+vip_str(const struct vip *v, char *buf, size_t size)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(v->af, &v->a, a, sizeof a);
+	snprintf(buf, size, "%s/%d", a, v->plen);
+	return buf;
+}
+
+static void
+each(struct group *g, int add)
+{
+	char s[64];
+	int i, rc;
+
+	if (g->ifp->index == 0)
+		return;
+	for (i = 0; i < g->nvip; i++)
+		if ((rc = nl_addr(V.nl, add, g->ifp->index, &g->vip[i])) < 0)
+			err_warn("%s: vrid %u: unable to %s %s: %s", g->ifp->name,
+			    g->vrid, add ? "add" : "remove",
+			    vip_str(&g->vip[i], s, sizeof s), strerror(-rc));
+}
+
+int
+vip_add(struct group *g)
+{
+	each(g, 1);
+	return 0;
+}
+
+int
+vip_del(struct group *g)
+{
+	each(g, 0);
+	return 0;
+}
+
+/*
+ * A predecessor killed with SIGKILL leaves its virtual addresses behind;
+ * two hosts would then answer for them.  Before entering Backup, remove
+ * any that are there, unless this router owns them (priority 255).
+ */
+void
+vip_clean_stale(struct group *g)
+{
+	char s[64];
+	int i;
+
+	if (group_priority(g) == 255 || g->ifp->index == 0)
+		return;
+	for (i = 0; i < g->nvip; i++) {
+		if (nl_has_addr(V.nl, g->ifp->index, &g->vip[i]) != 1)
+			continue;
+		err_log("%s: vrid %u: removing %s, left by an earlier run",
+		    g->ifp->name, g->vrid, vip_str(&g->vip[i], s, sizeof s));
+		nl_addr(V.nl, 0, g->ifp->index, &g->vip[i]);
+	}
+}
+
+static void
+garp(struct iface *ifp, const struct in_addr *ip)
+{
+	struct sockaddr_ll to = { .sll_family = AF_PACKET,
+	    .sll_protocol = htons(ETH_P_ARP), .sll_ifindex = ifp->index,
+	    .sll_halen = 6, .sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	uint8_t p[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };	/* Ethernet, IPv4, request */
+
+	memcpy(p + 8, ifp->mac, 6);
+	memcpy(p + 14, ip, 4);
+	memset(p + 18, 0xff, 6);
+	memcpy(p + 24, ip, 4);
+	if (sendto(ifp->arp, p, sizeof p, 0, (struct sockaddr *)&to, sizeof to) < 0)
+		err_warnsys("%s: unable to send gratuitous ARP", ifp->name);
+}
+
+static void
+unsolicited_na(struct iface *ifp, const struct in6_addr *ip)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
+	    .sin6_scope_id = (unsigned)ifp->index };
+	struct {
+		struct nd_neighbor_advert na;
+		uint8_t opt[8];
+	} p;
+
+	memset(&p, 0, sizeof p);
+	inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
+	p.na.nd_na_type = ND_NEIGHBOR_ADVERT;
+	p.na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
+	p.na.nd_na_target = *ip;
+	p.opt[0] = ND_OPT_TARGET_LINKADDR;
+	p.opt[1] = 1;
+	memcpy(p.opt + 2, ifp->mac, 6);
+	if (sendto(ifp->icmp6, &p, sizeof p, 0, (struct sockaddr *)&to,
+	    sizeof to) < 0)
+		err_warnsys("%s: unable to send unsolicited neighbour "
+		    "advertisement", ifp->name);
+}
+
+/* One burst for every address; the next ones scheduled in g->garp_at. */
+void
+vip_announce(struct group *g)
+{
+	static const int64_t gap[ANNOUNCE_COUNT] = { 0, 100 * CLOCK_MS, 900 * CLOCK_MS };
+	int i;
+
+	if (g->garp_at < 0 || g->state != VS_MASTER)
+		g->garp_left = ANNOUNCE_COUNT;
+	for (i = 0; i < g->nvip && g->ifp->up; i++) {
+		if (g->vip[i].af == AF_INET && g->ifp->arp >= 0)
+			garp(g->ifp, &g->vip[i].a.v4);
+		else if (g->vip[i].af == AF_INET6 && g->ifp->icmp6 >= 0 &&
+		    !IN6_IS_ADDR_LINKLOCAL(&g->vip[i].a.v6))
+			unsolicited_na(g->ifp, &g->vip[i].a.v6);
+	}
+	if (--g->garp_left > 0)
+		g->garp_at = V.now + gap[ANNOUNCE_COUNT - g->garp_left];
+	else
+		g->garp_at = -1;
+}

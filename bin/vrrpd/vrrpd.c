@@ -1,0 +1,678 @@
+/*
+ * vrrpd: every VRRP group of vpnha.conf in one process, one epoll loop,
+ * one timer set to the earliest deadline of all groups.
+ */
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+
+#include <linux/capability.h>
+#include <linux/if_ether.h>
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "clock.h"
+#include "conf.h"
+#include "ctl.h"
+#include "err.h"
+#include "file.h"
+#include "num.h"
+#include "rc.h"
+#include "vrrpd.h"
+
+#define USAGE	"vrrpd [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER]"
+#define RUN_DEFAULT	"/run/vpnha"
+#define FLUSH_EVERY	CLOCK_SEC	/* counters reach the status files */
+#define CLIENTS_MAX	16
+
+struct vrrpd V;
+
+enum wkind { W_SIG, W_TIMER, W_NL, W_CTL, W_CLIENT, W_VRRP4, W_VRRP6 };
+
+struct watch {
+	enum wkind kind;
+	void *p;
+};
+
+struct client {
+	struct watch w;
+	struct ctl_conn *c;
+	struct client *next;
+};
+
+static int ep, sigfd, tfd, ctlfd = -1;
+static struct watch wsig = { W_SIG, NULL }, wtimer = { W_TIMER, NULL },
+    wnl = { W_NL, NULL }, wctl = { W_CTL, NULL };
+static struct client *clients;
+static int nclients;
+static int64_t flush_at = -1;
+static char ctlpath[4200];
+
+static void
+watch(int fd, struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		err_fatalsys(RC_TEMP, "epoll_ctl");
+}
+
+void
+transition(struct group *g, enum vstate to)
+{
+	enum vstate from = g->state;
+
+	g->state = to;
+	g->changed = clock_wall();
+	if (from != to)
+		err_log("%s: vrid %u: %s -> %s", g->ifp->name, g->vrid,
+		    vstate_name[from], vstate_name[to]);
+	status_write(g);
+	if (from != to)
+		hook_run(g, from, to);
+}
+
+static struct iface *
+iface_get(const char *name)
+{
+	struct iface *ifp;
+
+	for (ifp = V.ifaces; ifp != NULL; ifp = ifp->next)
+		if (strcmp(ifp->name, name) == 0)
+			return ifp;
+	if ((ifp = calloc(1, sizeof *ifp + 2 * sizeof(struct watch))) == NULL)
+		err_fatal(RC_TEMP, "out of memory");
+	snprintf(ifp->name, sizeof ifp->name, "%s", name);
+	ifp->sock4 = ifp->sock6 = ifp->arp = ifp->icmp6 = -1;
+	ifp->next = V.ifaces;
+	V.ifaces = ifp;
+	return ifp;
+}
+
+static struct watch *
+iface_watch(struct iface *ifp, int af)
+{
+	struct watch *w = (struct watch *)(ifp + 1) + (af == AF_INET6);
+
+	w->kind = af == AF_INET ? W_VRRP4 : W_VRRP6;
+	w->p = ifp;
+	return w;
+}
+
+/* Sockets for every family a group uses on ifp, once the interface exists. */
+static void
+iface_open(struct iface *ifp)
+{
+	const struct group *g;
+	int af;
+
+	if (ifp->index == 0)
+		return;
+	for (g = V.groups; g != NULL; g = g->next) {
+		if (g->ifp != ifp)
+			continue;
+		af = g->af;
+		if ((af == AF_INET ? ifp->sock4 : ifp->sock6) >= 0)
+			continue;
+		if (net_iface_open(ifp, af) < 0) {
+			err_warnsys("%s: unable to open a VRRP socket", ifp->name);
+			continue;
+		}
+		watch(af == AF_INET ? ifp->sock4 : ifp->sock6,
+		    iface_watch(ifp, af), EPOLLIN);
+	}
+	if (ifp->arp < 0)
+		ifp->arp = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC,
+		    htons(ETH_P_ARP));
+	if (ifp->icmp6 < 0 && (ifp->icmp6 = socket(AF_INET6,
+	    SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6)) >= 0) {
+		int hops = 255, idx = ifp->index;
+
+		setsockopt(ifp->icmp6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS,
+		    &hops, sizeof hops);
+		setsockopt(ifp->icmp6, IPPROTO_IPV6, IPV6_MULTICAST_IF,
+		    &idx, sizeof idx);
+	}
+}
+
+/* Link state follows the kernel: down means Fault, up means start again. */
+static void
+iface_refresh(struct iface *ifp)
+{
+	int wasup = ifp->up, had = ifp->index;
+	struct group *g;
+
+	if (nl_iface(ifp) < 0) {
+		if (had)
+			err_warn("%s: interface is gone", ifp->name);
+		ifp->index = 0;
+		ifp->up = 0;
+		net_iface_close(ifp);
+	} else if (!had)
+		iface_open(ifp);
+	if (ifp->up == wasup && (ifp->index != 0) == (had != 0))
+		return;
+	for (g = V.groups; g != NULL; g = g->next) {
+		if (g->ifp != ifp)
+			continue;
+		if (!ifp->up && g->state != VS_FAULT) {
+			if (g->state == VS_MASTER)
+				vip_del(g);
+			g->adver_at = g->down_at = g->garp_at = -1;
+			transition(g, VS_FAULT);
+		} else if (ifp->up && g->state == VS_FAULT) {
+			vip_clean_stale(g);
+			election_start(g);
+		}
+	}
+}
+
+static void
+link_changed(int index)
+{
+	struct iface *ifp;
+
+	(void)index;
+	for (ifp = V.ifaces; ifp != NULL; ifp = ifp->next)
+		iface_refresh(ifp);
+}
+
+static void
+group_begin(struct group *g)
+{
+	g->ifp = iface_get(g->ifname);
+	g->ifp->nusers++;
+	g->adver_at = g->down_at = g->garp_at = -1;
+	g->state = VS_INIT;
+	if (g->rfc3768)
+		err_warn("%s: vrid %u: rfc3768-compatibility true: no virtual "
+		    "MAC yet, the interface's own is used", g->ifname, g->vrid);
+}
+
+static void
+group_go(struct group *g)
+{
+	if (g->ifp->index == 0)
+		iface_refresh(g->ifp);
+	iface_open(g->ifp);
+	if (g->ifp->index == 0 || !g->ifp->up) {
+		if (g->ifp->index == 0)
+			err_warn("%s: no such interface; waiting for it",
+			    g->ifname);
+		transition(g, VS_FAULT);
+		return;
+	}
+	vip_clean_stale(g);
+	election_start(g);
+}
+
+/* Reload: keep running groups whose addresses and timing are unchanged. */
+static int
+same_router(const struct group *a, const struct group *b)
+{
+	return a->af == b->af && a->version == b->version &&
+	    a->interval == b->interval && a->nvip == b->nvip &&
+	    memcmp(a->vip, b->vip, sizeof a->vip[0] * (size_t)a->nvip) == 0;
+}
+
+static void
+reload(void)
+{
+	struct group *fresh, *ng, *og, **pp, *old;
+	char err[600];
+
+	if (config_load(V.conf, &fresh, err, sizeof err) != RC_OK) {
+		err_warn("reload: %s; keeping the running configuration", err);
+		return;
+	}
+	old = V.groups;
+	for (pp = &fresh; (ng = *pp) != NULL; pp = &(*pp)->next) {
+		for (og = old; og != NULL; og = og->next)
+			if (!og->mark && og->vrid == ng->vrid &&
+			    strcmp(og->ifname, ng->ifname) == 0)
+				break;
+		if (og == NULL || !same_router(og, ng))
+			continue;
+		og->mark = 1;
+		if (og->cfg_priority != ng->cfg_priority) {
+			err_log("%s: vrid %u: priority %d -> %d", og->ifname,
+			    og->vrid, og->cfg_priority, ng->cfg_priority);
+			og->run_priority = 0;
+		}
+		og->cfg_priority = ng->cfg_priority;
+		og->preempt = ng->preempt;
+		og->rfc3768 = ng->rfc3768;
+		memcpy(og->sync, ng->sync, sizeof og->sync);
+		og->dirty = 1;
+		ng->mark = 2;	/* replaced by og below */
+	}
+	/* stop what is gone or changed */
+	for (og = old; og != NULL; og = og->next)
+		if (!og->mark) {
+			election_stop(og);
+			status_remove(og);
+			og->ifp->nusers--;
+		}
+	/* the new list: running groups kept, new ones started */
+	for (pp = &fresh; (ng = *pp) != NULL; pp = &(*pp)->next) {
+		if (ng->mark != 2)
+			continue;
+		for (og = old; og != NULL; og = og->next)
+			if (og->mark == 1 && og->vrid == ng->vrid &&
+			    strcmp(og->ifname, ng->ifname) == 0)
+				break;
+		og->mark = 3;
+		og->next = ng->next;
+		*pp = og;
+		free(ng);
+	}
+	for (pp = &old; (og = *pp) != NULL;) {
+		if (og->mark == 3) {
+			*pp = og->next;	/* now in the fresh list */
+			og->mark = 0;
+		} else
+			pp = &og->next;
+	}
+	groups_free(old);
+	V.groups = fresh;
+	for (ng = V.groups; ng != NULL; ng = ng->next)
+		if (ng->ifp == NULL) {
+			group_begin(ng);
+			group_go(ng);
+		}
+	err_log("reloaded %s", V.conf);
+}
+
+static struct group *
+group_find(const char *ifname, const char *vrid)
+{
+	struct group *g;
+	uint32_t v;
+
+	if (num_u32(vrid, 1, 255, &v) != NUM_OK)
+		return NULL;
+	for (g = V.groups; g != NULL; g = g->next)
+		if (g->vrid == v && strcmp(g->ifname, ifname) == 0)
+			return g;
+	return NULL;
+}
+
+static void
+client_line(void *arg, const char *fmt, ...)
+{
+	struct ctl_conn *c = arg;
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	ctl_printf(c, "%s\n", buf);
+}
+
+/*
+ * The control protocol, documented in vrrpd(8) CONTROL:
+ *   show [IF VRID]            status lines, a blank line between groups
+ *   priority IF VRID N        run-time priority 1..254
+ *   restore IF VRID           back to the configured priority
+ */
+static void
+request(struct ctl_conn *c)
+{
+	char *w[8];
+	struct group *g;
+	uint32_t p;
+	int n = ctl_words(c->in, w, 8);
+
+	if (n >= 1 && strcmp(w[0], "show") == 0 && (n == 1 || n == 3)) {
+		if (n == 3 && (g = group_find(w[1], w[2])) == NULL) {
+			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
+			return;
+		}
+		for (g = n == 3 ? group_find(w[1], w[2]) : V.groups; g;
+		    g = n == 3 ? NULL : g->next) {
+			status_show(g, client_line, c);
+			if (n == 1 && g->next != NULL)
+				ctl_printf(c, "\n");
+		}
+		ctl_printf(c, "ok\n");
+	} else if (n == 4 && strcmp(w[0], "priority") == 0) {
+		if ((g = group_find(w[1], w[2])) == NULL)
+			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
+		else if (num_u32(w[3], 1, 254, &p) != NUM_OK)
+			ctl_printf(c, "error: priority %s: not 1 to 254\n", w[3]);
+		else {
+			err_log("%s: vrid %u: run-time priority %u", g->ifname,
+			    g->vrid, p);
+			election_priority(g, (int)p);
+			status_write(g);
+			ctl_printf(c, "ok\n");
+		}
+	} else if (n == 3 && strcmp(w[0], "restore") == 0) {
+		if ((g = group_find(w[1], w[2])) == NULL)
+			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
+		else {
+			election_priority(g, 0);
+			status_write(g);
+			ctl_printf(c, "ok\n");
+		}
+	} else
+		ctl_printf(c, "error: unknown request (show, priority, restore)\n");
+}
+
+static void
+client_drop(struct client *cl)
+{
+	struct client **pp;
+
+	for (pp = &clients; *pp != cl; pp = &(*pp)->next)
+		;
+	*pp = cl->next;
+	ctl_close(cl->c);
+	free(cl);
+	nclients--;
+}
+
+static void
+client_event(struct client *cl, uint32_t events)
+{
+	struct ctl_conn *c = cl->c;
+	struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = &cl->w };
+	int r;
+
+	if (!c->closing && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
+		if ((r = ctl_read(c)) < 0) {
+			client_drop(cl);
+			return;
+		}
+		if (r == 0)
+			return;
+		request(c);
+		c->closing = 1;
+	}
+	if ((r = ctl_flush(c)) != 0) {
+		client_drop(cl);
+		return;
+	}
+	epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+static void
+accept_clients(void)
+{
+	struct ctl_conn *c;
+	struct client *cl;
+
+	while ((c = ctl_accept(ctlfd, V.now)) != NULL) {
+		if (nclients == CLIENTS_MAX || (cl = calloc(1, sizeof *cl)) == NULL) {
+			ctl_close(c);
+			continue;
+		}
+		cl->w.kind = W_CLIENT;
+		cl->w.p = cl;
+		cl->c = c;
+		cl->next = clients;
+		clients = cl;
+		nclients++;
+		watch(c->fd, &cl->w, EPOLLIN);
+	}
+}
+
+static void
+shutdown_all(int rc)
+{
+	struct group *g;
+
+	V.now = clock_mono();
+	for (g = V.groups; g != NULL; g = g->next)
+		if (g->state != VS_INIT)
+			election_stop(g);
+	if (ctlfd >= 0)
+		unlink(ctlpath);
+	err_log("stopped");
+	exit(rc);
+}
+
+static void
+signals(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof si) == sizeof si) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			shutdown_all(RC_OK);
+			break;
+		case SIGHUP:
+			reload();
+			break;
+		case SIGCHLD:
+			hook_reap();
+			break;
+		}
+	}
+}
+
+/* The one timer: the earliest deadline of any group, client or flush. */
+static void
+arm(void)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	struct group *g;
+	struct client *cl;
+	int64_t t = -1, d;
+
+	for (g = V.groups; g != NULL; g = g->next) {
+		d = election_next(g);
+		if (d >= 0 && (t < 0 || d < t))
+			t = d;
+		if (g->dirty && flush_at < 0)
+			flush_at = V.now + FLUSH_EVERY;
+	}
+	if (flush_at >= 0 && (t < 0 || flush_at < t))
+		t = flush_at;
+	for (cl = clients; cl != NULL; cl = cl->next)
+		if (t < 0 || cl->c->deadline < t)
+			t = cl->c->deadline;
+	if (t >= 0) {
+		if (t < 1)
+			t = 1;	/* 0 would disarm */
+		its.it_value.tv_sec = t / CLOCK_SEC;
+		its.it_value.tv_nsec = t % CLOCK_SEC;
+	}
+	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void
+timers(void)
+{
+	struct group *g;
+	struct client *cl, *next;
+	uint64_t n;
+
+	while (read(tfd, &n, sizeof n) > 0)
+		;
+	for (g = V.groups; g != NULL; g = g->next)
+		election_timers(g);
+	if (flush_at >= 0 && flush_at <= V.now) {
+		for (g = V.groups; g != NULL; g = g->next)
+			if (g->dirty)
+				status_write(g);
+		flush_at = -1;
+	}
+	for (cl = clients; cl != NULL; cl = next) {
+		next = cl->next;
+		if (cl->c->deadline <= V.now)
+			client_drop(cl);
+	}
+}
+
+static void
+loop(void)
+{
+	struct epoll_event ev[32];
+	struct watch *w;
+	int i, n;
+
+	for (;;) {
+		arm();
+		if ((n = epoll_wait(ep, ev, 32, -1)) < 0) {
+			if (errno == EINTR)
+				continue;
+			err_fatalsys(RC_TEMP, "epoll_wait");
+		}
+		V.now = clock_mono();
+		for (i = 0; i < n; i++) {
+			w = ev[i].data.ptr;
+			switch (w->kind) {
+			case W_SIG:
+				signals();
+				break;
+			case W_TIMER:
+				break;	/* every wakeup runs the timers */
+			case W_NL:
+				nl_drain(V.nlev, link_changed);
+				break;
+			case W_CTL:
+				accept_clients();
+				break;
+			case W_CLIENT:
+				client_event(w->p, ev[i].events);
+				break;
+			case W_VRRP4:
+				net_receive(w->p, AF_INET);
+				break;
+			case W_VRRP6:
+				net_receive(w->p, AF_INET6);
+				break;
+			}
+		}
+		timers();
+	}
+}
+
+static int
+count_groups(void)
+{
+	const struct group *g;
+	int n = 0;
+
+	for (g = V.groups; g != NULL; g = g->next)
+		n++;
+	return n;
+}
+
+static void
+setup(int notify)
+{
+	static const int keep[] = { CAP_NET_RAW, CAP_NET_ADMIN, -1 };
+	struct passwd *pw = NULL;
+	struct group *g;
+	sigset_t set;
+	const char *why;
+
+	if (file_mkdir(V.run, 0755) < 0 || file_mkdir(V.dir, 0755) < 0)
+		err_fatalsys(RC_TEMP, "unable to create %s", V.dir);
+	if (V.user != NULL && ((pw = getpwnam(V.user)) == NULL ||
+	    chown(V.dir, pw->pw_uid, pw->pw_gid) < 0))
+		err_fatal(RC_USAGE, "-u %s: no such user, or unable to give "
+		    "it %s", V.user, V.dir);
+	if ((V.nl = nl_open()) < 0 || (V.nlev = nl_events()) < 0)
+		err_fatalsys(RC_TEMP, "unable to open an rtnetlink socket");
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    (tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0)
+		err_fatalsys(RC_TEMP, "unable to create the event loop");
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if ((sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		err_fatalsys(RC_TEMP, "signalfd");
+	snprintf(ctlpath, sizeof ctlpath, "%s/%s", V.dir, VRRPD_CONTROL);
+	if ((ctlfd = ctl_listen(ctlpath, (gid_t)-1)) < 0)
+		err_fatalsys(RC_TEMP, "unable to listen on %s", ctlpath);
+	if (pw != NULL && chown(ctlpath, pw->pw_uid, pw->pw_gid) < 0)
+		err_fatalsys(RC_TEMP, "unable to give %s to %s", ctlpath, V.user);
+	watch(sigfd, &wsig, EPOLLIN);
+	watch(tfd, &wtimer, EPOLLIN);
+	watch(V.nlev, &wnl, EPOLLIN);
+	watch(ctlfd, &wctl, EPOLLIN);
+	V.now = clock_mono();
+	for (g = V.groups; g != NULL; g = g->next)
+		group_begin(g);
+	for (g = V.groups; g != NULL; g = g->next)
+		if (g->ifp->index == 0)
+			iface_refresh(g->ifp);
+	/* every socket is open: keep only what raw sockets and rtnetlink need */
+	if (caps_keep(keep, V.user, &why) < 0)
+		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
+	for (g = V.groups; g != NULL; g = g->next)
+		group_go(g);
+	err_log("started with %d group%s", count_groups(), count_groups() == 1 ? "" : "s");
+	if (notify >= 0) {
+		if (write(notify, "\n", 1) != 1)
+			err_warnsys("unable to write to the readiness fd %d", notify);
+		close(notify);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[600];
+	uint32_t fd;
+	int c, notify = -1, rc;
+
+	err_init(argv[0]);
+	V.conf = CONF_PATH_DEFAULT;
+	V.run = RUN_DEFAULT;
+	while ((c = getopt(argc, argv, "f:r:n:x:u:")) != -1) {
+		switch (c) {
+		case 'f':
+			V.conf = optarg;
+			break;
+		case 'r':
+			V.run = optarg;
+			break;
+		case 'n':
+			if (num_u32(optarg, 3, 1023, &fd) != NUM_OK)
+				err_fatal(RC_USAGE, "-n %s: not a file "
+				    "descriptor from 3 to 1023", optarg);
+			notify = (int)fd;
+			break;
+		case 'x':
+			V.hook = optarg;
+			break;
+		case 'u':
+			V.user = optarg;
+			break;
+		default:
+			err_usage(USAGE);
+		}
+	}
+	if (optind != argc)
+		err_usage(USAGE);
+	if ((rc = config_load(V.conf, &V.groups, err, sizeof err)) != RC_OK)
+		err_fatal(rc, "%s", err);
+	if (V.groups == NULL)
+		err_fatal(RC_USAGE, "%s: no vrrp-group configured", V.conf);
+	if ((size_t)snprintf(V.dir, sizeof V.dir, "%s/%s", V.run, VRRPD_DIR) >=
+	    sizeof V.dir)
+		err_fatal(RC_USAGE, "-r %s: path too long", V.run);
+	setup(notify);
+	loop();
+	return RC_OK;
+}

@@ -1,0 +1,135 @@
+/*
+ * vrrpd: the state of every virtual router this node runs, and the calls
+ * between the files of the daemon.
+ */
+#ifndef VRRPD_H
+#define VRRPD_H
+
+#include <net/if.h>
+#include <stdint.h>
+
+#include "advert.h"
+
+#define VRRPD_DIR	"vrrpd"		/* RUN/vrrpd/ */
+#define VRRPD_CONTROL	"control"	/* RUN/vrrpd/control */
+#define VRRPD_VIPS_MAX	32		/* virtual addresses of one group */
+
+enum vstate { VS_INIT, VS_BACKUP, VS_MASTER, VS_FAULT };
+extern const char *const vstate_name[];	/* "init", "backup", ... */
+
+struct vip {
+	int af;
+	union advert_addr a;
+	int plen;
+};
+
+struct iface {
+	char name[IF_NAMESIZE];
+	int index;			/* 0 while the interface is missing */
+	int up;				/* carrier and admin up */
+	uint8_t mac[6];
+	int have4, have6;
+	struct in_addr primary4;	/* first IPv4 address not a VIP */
+	struct in6_addr ll6;		/* link-local address */
+	int sock4, sock6;		/* VRRP raw sockets, -1 if none */
+	int arp, icmp6;			/* for gratuitous ARP, unsolicited NA */
+	uint64_t drops[ADVERT_DROP_MAX];
+	int nusers;			/* groups on it */
+	struct iface *next;
+};
+
+struct group {
+	char ifname[IF_NAMESIZE];
+	struct iface *ifp;
+	uint8_t vrid;
+	int af;
+	int version;
+	int cfg_priority;		/* vpnha.conf */
+	int run_priority;		/* control socket; 0 if none */
+	int preempt;
+	int rfc3768;
+	unsigned interval;		/* Advertisement_Interval, centiseconds */
+	char sync[65];			/* sync group, "" if none */
+	int nvip;
+	struct vip vip[VRRPD_VIPS_MAX];
+	unsigned cfgline;		/* where the group is configured */
+
+	enum vstate state;
+	unsigned master_interval;	/* Master_Adver_Interval, centiseconds */
+	int master_known, master_priority;
+	union advert_addr master_addr;
+	int64_t adver_at, down_at;	/* monotonic deadlines, -1 if unset */
+	int64_t garp_at;		/* next gratuitous ARP burst, -1 none */
+	int garp_left;
+	int64_t changed;		/* wall clock of the last transition */
+	uint64_t sent, received, sent0, received0;
+	int mismatch_logged;
+	int dirty;			/* status file to rewrite */
+	int mark;			/* reload: still configured */
+	struct group *next;
+};
+
+struct vrrpd {
+	const char *conf, *run, *hook, *user;
+	char dir[4096];			/* RUN/vrrpd */
+	struct iface *ifaces;
+	struct group *groups;
+	int nl;				/* rtnetlink, requests */
+	int nlev;			/* rtnetlink, events */
+	int64_t now;			/* monotonic, at the last wakeup */
+};
+
+extern struct vrrpd V;
+
+static inline int
+group_priority(const struct group *g)
+{
+	return g->run_priority ? g->run_priority : g->cfg_priority;
+}
+
+/* config.c */
+int config_load(const char *file, struct group **out, char *err, size_t size);
+void groups_free(struct group *);
+
+/* election.c: the state machine of RFC 5798 6.4 (and RFC 3768 6.4) */
+void election_start(struct group *);
+void election_timers(struct group *);
+void election_advert(struct group *, const struct advert *);
+void election_stop(struct group *);
+void election_priority(struct group *, int priority);
+int64_t election_next(const struct group *);
+
+/* net.c */
+int net_iface_open(struct iface *, int af);
+void net_iface_close(struct iface *);
+void net_receive(struct iface *, int af);
+int net_send(struct group *, int priority);
+
+/* vip.c */
+int vip_add(struct group *);
+int vip_del(struct group *);
+void vip_clean_stale(struct group *);
+void vip_announce(struct group *);
+const char *vip_str(const struct vip *, char *buf, size_t size);
+
+/* nl.c: rtnetlink */
+int nl_open(void);
+int nl_events(void);
+int nl_iface(struct iface *);
+int nl_addr(int fd, int add, int index, const struct vip *);
+int nl_has_addr(int fd, int index, const struct vip *);
+void nl_drain(int fd, void (*changed)(int index));
+
+/* status.c */
+void status_write(struct group *);
+void status_remove(struct group *);
+void status_show(struct group *, void (*line)(void *, const char *, ...), void *);
+
+/* hook.c */
+void hook_run(const struct group *, enum vstate from, enum vstate to);
+void hook_reap(void);
+
+/* vrrpd.c */
+void transition(struct group *, enum vstate to);
+
+#endif
