@@ -15,3 +15,9 @@ load helper
 	assert_success
 	assert_output ''
 }
+
+@test "unit: bin/vrrpd/advert (VRRP advertisements: round trips, rejections)" {
+	run "$VPNHA_TOP/build/san/unit/advert"
+	assert_success
+	assert_output ''
+}

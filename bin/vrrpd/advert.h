@@ -33,12 +33,12 @@ enum advert_drop {
 	ADVERT_DROP_TTL,	/* TTL or hop limit not 255 */
 	ADVERT_DROP_VERSION,	/* not 2 or 3, v2 over IPv6, or not the group's */
 	ADVERT_DROP_TYPE,	/* not an advertisement */
-	ADVERT_DROP_CHECKSUM,
+	ADVERT_DROP_CHECKSUM,	/* of the message, or of the IPv4 header */
 	ADVERT_DROP_PROTO,	/* not IPv4/IPv6 carrying VRRP (or AH, then VRRP) */
 	ADVERT_DROP_VRID,	/* no group of that VRID here (caller) */
 	ADVERT_DROP_AUTH,	/* authentication differs (caller) */
 	ADVERT_DROP_INTERVAL,	/* v2: advert interval differs (caller) */
-	ADVERT_DROP_ADDRESSES,	/* virtual addresses differ (caller) */
+	ADVERT_DROP_ADDRESSES,	/* none; or virtual addresses differ (caller) */
 	ADVERT_DROP_MAX
 };
 
@@ -62,20 +62,30 @@ struct advert {
 	const uint8_t *addrs;	/* naddr addresses of 4 or 16 bytes, in the packet */
 };
 
+/*
+ * On a drop, what could be read is still set, so that a drop can be logged
+ * and counted: af, src, dst and ttl once the IP header was whole, version,
+ * type, vrid, priority, naddr and checksum once 8 bytes of VRRP were.
+ * auth_type, auth, interval and addrs are set only by ADVERT_OK.
+ * Bytes beyond the IP total or payload length (padding) are ignored.
+ */
 /* An IPv4 packet from its IP header on (a raw IPv4 socket, a captured frame). */
 enum advert_drop advert_parse_ip4(struct advert *, const uint8_t *pkt, size_t len);
 /* An IPv6 packet from its IPv6 header on (a captured frame). */
 enum advert_drop advert_parse_ip6(struct advert *, const uint8_t *pkt, size_t len);
 /*
  * The VRRP message alone, as a raw IPv6 socket gives it: the caller has set
- * af, src, dst and ttl (for the TTL check and the v3 pseudo-header).
+ * af, src, dst and ttl (for the TTL check and the v3 pseudo-header), and ah;
+ * len must be exactly the message's.
  */
 enum advert_drop advert_parse(struct advert *, const uint8_t *msg, size_t len);
 
 /*
- * Build the VRRP message of *a (addresses from addrs, checksum computed,
- * v3 over a pseudo-header of a->src and a->dst) into buf; returns its
- * length, or 0 if size is too small.
+ * Build the VRRP message of *a (type 1, addresses from addrs, checksum
+ * computed, v3 over a pseudo-header of a->src and a->dst) into buf; returns
+ * its length, or 0 if size is too small or *a cannot be sent: naddr 0,
+ * version not 2 or 3, v2 over IPv6, an interval v2 cannot carry (not whole
+ * seconds, over 255 s) or v3 cannot (over 4095 cs).
  */
 size_t advert_build(uint8_t *buf, size_t size, const struct advert *a,
     const void *addrs);
