@@ -19,6 +19,10 @@ fuzz() {
 	fuzz gwid
 }
 
+@test "fuzz: VRRP advertisements, parsed and built again (advert)" {
+	fuzz advert
+}
+
 @test "every target in tests/fuzz/ has its test here" {
 	for f in "$VPNHA_TOP"/tests/fuzz/*.c; do
 		t=$(basename "$f" .c)
