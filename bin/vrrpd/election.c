@@ -43,12 +43,18 @@ sender_wins_tie(const struct group *g, const struct advert *a)
 	return memcmp(&a->src.v6, &ifp->ll6, 16) > 0;
 }
 
+/* The master as heard; a new one reaches the status file at once. */
 static void
 seen_master(struct group *g, const struct advert *a)
 {
+	int changed = !g->master_known || g->master_priority != a->priority ||
+	    memcmp(&g->master_addr, &a->src, sizeof a->src) != 0;
+
 	g->master_known = 1;
 	g->master_addr = a->src;
 	g->master_priority = a->priority;
+	if (changed)
+		status_write(g);
 }
 
 static void
