@@ -8,6 +8,13 @@
 
 #define END	{ NULL, 0, 0, 0, 0, 0, NULL }
 
+static const struct conf_schema vrrp_auth[] = {
+	/* RFC 2338 simple text password: interoperability only, no security */
+	{ "type", CONF_LEAF, CONF_T_WORD, 1, 32, 0, NULL },
+	{ "password", CONF_LEAF, CONF_T_SECRET, 1, 8, 0, NULL },
+	END
+};
+
 static const struct conf_schema vrrp_group[] = {
 	{ "virtual-address", CONF_MULTI, CONF_T_PREFIX, 0, 0, 0, NULL },
 	{ "priority", CONF_LEAF, CONF_T_UINT, 1, 255, 0, NULL },
@@ -17,6 +24,7 @@ static const struct conf_schema vrrp_group[] = {
 	{ "version", CONF_LEAF, CONF_T_UINT, 2, 3, 0, NULL },
 	/* seconds; v3 goes down to centiseconds (RFC 5798 5.2.7) */
 	{ "advertise-interval", CONF_LEAF, CONF_T_DECIMAL, 1, 25500, 2, NULL },
+	{ "authentication", CONF_NODE, CONF_T_NONE, 0, 0, 0, vrrp_auth },
 	END
 };
 

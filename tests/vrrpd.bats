@@ -397,6 +397,37 @@ part() {
 	has_vip h1
 }
 
+@test "a v2 plaintext password, only as an explicit option: same password elects, another is dropped" {
+	group h1 150 'authentication password s3cret12'
+	group h2 100 'authentication type plaintext-password' 'authentication password s3cret12'
+	start h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 6 is_state h2 backup
+	[ "$(field h2 auth_type)" = plaintext-password ]
+	grep -q 'protects against nothing' "$D/h1.log"
+	# on the wire, in the clear, as RFC 2338 has it
+	lab_capture eth0 "$D/wire.pcap"
+	sleep 1.2
+	lab_capture_stop
+	run --separate-stderr tshark -r "$D/wire.pcap" -Y vrrp -T fields -e vrrp.auth_type -e vrrp.auth_string
+	assert_line --regexp '^1	s3cret12$'
+	# a router with another password (or none) is not heard
+	lab_kill "$(pid h2)" TERM
+	lab_wait 3 ! lab_alive "$(pid h2)"
+	group h2 200 'authentication password other'
+	start h2
+	lab_wait 6 is_state h2 master
+	lab_wait 3 eval '[ "$(field h2 drop_auth)" -ge 1 ]'
+	is_state h1 master
+	[ "$(field h1 drop_auth)" -ge 1 ] || lab_wait 2 eval '[ "$(field h1 drop_auth)" -ge 1 ]'
+	# and v3 has no authentication at all
+	group h3 100 'version 3' 'authentication password x'
+	run vrrpd -f "$D/h3.conf" -r "$D/h3.run"
+	assert_failure 100
+	assert_output --partial 'authentication exists only in version 2'
+}
+
 @test "vrrp-show prints the guide's formats, field for field" {
 	group h1 250 'preempt true' 'sync-group ACM'
 	group h2 200 'preempt true' 'sync-group ACM'

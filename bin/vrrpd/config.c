@@ -98,6 +98,22 @@ group(const struct conf *c, const struct conf_node *gn, const char *ifname,
 		return bad(err, size, c, conf_find(gn, "version"), "vrrp-group "
 		    "%u on %s: VRRP version 2 has no IPv6 (RFC 3768); use "
 		    "version 3", g->vrid, ifname);
+	if ((n = conf_find(gn, "authentication")) != NULL) {
+		s = conf_value(n, "type");
+		if (s != NULL && strcmp(s, "plaintext-password") != 0)
+			return bad(err, size, c, conf_find(n, "type"), "vrrp-group "
+			    "%u on %s: authentication type %s: only "
+			    "plaintext-password is supported", g->vrid, ifname, s);
+		if ((s = conf_value(n, "password")) == NULL)
+			return bad(err, size, c, n, "vrrp-group %u on %s: "
+			    "authentication without a password", g->vrid, ifname);
+		if (g->version != 2)
+			return bad(err, size, c, n, "vrrp-group %u on %s: "
+			    "authentication exists only in version 2 (RFC 5798 "
+			    "removed it)", g->vrid, ifname);
+		g->auth_type = VRRP_AUTH_PASS;
+		memcpy(g->auth, s, strlen(s));	/* 1..8 bytes; the rest 0 */
+	}
 	g->interval = DEFAULT_INTERVAL;
 	if ((s = conf_value(gn, "advertise-interval")) != NULL) {
 		num_fixed(s, 2, 1, 25500, &iv);

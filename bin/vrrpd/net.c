@@ -109,7 +109,8 @@ net_send(struct group *g, int priority)
 	struct advert a = { .af = g->af, .version = (uint8_t)g->version,
 	    .type = VRRP_TYPE_ADVERT, .vrid = g->vrid,
 	    .priority = (uint8_t)priority, .naddr = (uint8_t)g->nvip,
-	    .interval = (uint16_t)g->interval, .ttl = VRRP_TTL };
+	    .interval = (uint16_t)g->interval, .ttl = VRRP_TTL,
+	    .auth_type = (uint8_t)g->auth_type };
 	struct iovec iov;
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 	    .msg_control = cm.buf };
@@ -120,6 +121,7 @@ net_send(struct group *g, int priority)
 	if (fd < 0 || !ifp->up || (g->af == AF_INET ? !ifp->have4 : !ifp->have6))
 		return -1;
 	vip_bytes(g, addrs);
+	memcpy(a.auth, g->auth, sizeof a.auth);
 	memset(cm.buf, 0, sizeof cm.buf);
 	if (g->af == AF_INET) {
 		struct in_pktinfo pi = { .ipi_ifindex = ifp->index,
@@ -195,7 +197,10 @@ accept_for(struct group *g, const struct advert *a)
 {
 	if (a->version != g->version)
 		return ADVERT_DROP_VERSION;
-	if (g->version == 2 && (a->auth_type != VRRP_AUTH_NONE || a->ah))
+	/* RFC 2338 5.3.6; AH is not supported */
+	if (g->version == 2 && (a->ah || a->auth_type != g->auth_type ||
+	    (g->auth_type == VRRP_AUTH_PASS &&
+	    memcmp(a->auth, g->auth, VRRP_AUTH_LEN) != 0)))
 		return ADVERT_DROP_AUTH;
 	if (g->version == 2 && a->interval != g->interval)
 		return ADVERT_DROP_INTERVAL;

@@ -56,7 +56,8 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 	line(arg, "config_priority=%d", g->cfg_priority);
 	line(arg, "preempt=%s", g->preempt ? "true" : "false");
 	line(arg, "advert_interval=%s", interval_str(iv, sizeof iv, g->interval));
-	line(arg, "auth_type=none");
+	line(arg, "auth_type=%s", g->auth_type == VRRP_AUTH_PASS ?
+	    "plaintext-password" : "none");
 	line(arg, "rfc3768_compatibility=%s", g->rfc3768 ? "true" : "false");
 	line(arg, "vip_count=%d", g->nvip);
 	vips[0] = '\0';

@@ -194,6 +194,10 @@ group_begin(struct group *g)
 	g->ifp->nusers++;
 	g->adver_at = g->down_at = g->garp_at = -1;
 	g->state = VS_INIT;
+	if (g->auth_type == VRRP_AUTH_PASS)
+		err_warn("%s: vrid %u: a plaintext password is sent in the "
+		    "clear and protects against nothing; it is there only to "
+		    "interoperate", g->ifname, g->vrid);
 	if (g->rfc3768)
 		err_warn("%s: vrid %u: rfc3768-compatibility true: no virtual "
 		    "MAC yet, the interface's own is used", g->ifname, g->vrid);
@@ -221,6 +225,8 @@ static int
 same_router(const struct group *a, const struct group *b)
 {
 	return a->af == b->af && a->version == b->version &&
+	    a->auth_type == b->auth_type &&
+	    memcmp(a->auth, b->auth, sizeof a->auth) == 0 &&
 	    a->interval == b->interval && a->nvip == b->nvip &&
 	    memcmp(a->vip, b->vip, sizeof a->vip[0] * (size_t)a->nvip) == 0;
 }

@@ -48,6 +48,8 @@ struct group {
 	int run_priority;		/* control socket; 0 if none */
 	int preempt;
 	int rfc3768;
+	int auth_type;			/* VRRP_AUTH_NONE or VRRP_AUTH_PASS (v2) */
+	uint8_t auth[VRRP_AUTH_LEN];	/* the password, NUL-padded */
 	unsigned interval;		/* Advertisement_Interval, centiseconds */
 	char sync[65];			/* sync group, "" if none */
 	int nvip;
