@@ -132,6 +132,27 @@ part() {
 	is_state h2 backup
 }
 
+@test "the address owner (priority 255) is master at once and keeps its own address" {
+	cat >"$D/h1.conf" <<-EOF
+	set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address 192.0.2.11/24
+	set interfaces ethernet eth0 vrrp vrrp-group 1 priority 255
+	EOF
+	cat >"$D/h2.conf" <<-EOF
+	set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address 192.0.2.11/24
+	set interfaces ethernet eth0 vrrp vrrp-group 1 priority 100
+	EOF
+	start h1
+	lab_wait 1 is_state h1 master
+	grep -q 'init -> master' "$D/h1.log"
+	start h2
+	lab_wait 6 is_state h2 backup
+	lab_wait 3 eval '[ "$(field h2 master_priority)" = 255 ]'
+	lab_kill "$(pid h1)" TERM
+	lab_wait 3 is_state h2 master
+	lab_wait 3 ! lab_alive "$(pid h1)"
+	has_vip h1 192.0.2.11
+}
+
 @test "preempt true: a late higher priority takes over" {
 	group h1 100 'preempt true'
 	group h2 200 'preempt true'

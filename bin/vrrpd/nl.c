@@ -133,8 +133,9 @@ is_vip(int af, const void *a)
 	const struct group *g;
 	int i;
 
+	/* an owner's addresses (priority 255) are the interface's own */
 	for (g = V.groups; g != NULL; g = g->next)
-		for (i = 0; i < g->nvip; i++)
+		for (i = 0; i < g->nvip && g->cfg_priority != 255; i++)
 			if (g->vip[i].af == af && memcmp(&g->vip[i].a, a,
 			    af == AF_INET ? 4 : 16) == 0)
 				return 1;

@@ -36,7 +36,8 @@ each(struct group *g, int add)
 	char s[64];
 	int i, rc;
 
-	if (g->ifp->index == 0)
+	/* the address owner's addresses are its own: never added or removed */
+	if (g->ifp->index == 0 || g->cfg_priority == 255)
 		return;
 	for (i = 0; i < g->nvip; i++)
 		if ((rc = nl_addr(V.nl, add, g->ifp->index, &g->vip[i])) < 0)
@@ -70,7 +71,7 @@ vip_clean_stale(struct group *g)
 	char s[64];
 	int i;
 
-	if (group_priority(g) == 255 || g->ifp->index == 0)
+	if (g->cfg_priority == 255 || g->ifp->index == 0)
 		return;
 	for (i = 0; i < g->nvip; i++) {
 		if (nl_has_addr(V.nl, g->ifp->index, &g->vip[i]) != 1)
