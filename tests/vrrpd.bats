@@ -45,6 +45,18 @@ pid() {
 	cat "$D/$1.pid"
 }
 
+# pair P1 P2 [STATEMENT...]: h1 with priority P1 is master, h2 with P2 backup
+pair() {
+	local p1=$1 p2=$2
+	shift 2
+	group h1 "$p1" "$@"
+	group h2 "$p2" "$@"
+	start h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 6 is_state h2 backup
+}
+
 # field HOST NAME [FILE]: a value from HOST's status file (default eth0.1)
 field() {
 	sed -n "s/^$2=//p" "$D/$1.run/vrrpd/${3:-eth0.1}" 2>/dev/null
@@ -180,12 +192,7 @@ part() {
 }
 
 @test "master killed: the backup holds the address within Master_Down_Interval" {
-	group h1 150
-	group h2 100
-	start h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
+	pair 150 100
 	lab_exec h3 ping -c 1 -W 1 "$VIP"
 	[ "$(neigh h3 "$VIP")" = "$(lab_mac h1 eth0)" ]
 	t0=$(now)
@@ -203,12 +210,7 @@ part() {
 }
 
 @test "master stopped with SIGTERM: priority 0 on the wire, takeover after Skew_Time" {
-	group h1 150
-	group h2 100
-	start h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
+	pair 150 100
 	lab_capture eth0 "$D/wire.pcap"
 	sleep 0.2
 	t0=$(now)
@@ -229,12 +231,7 @@ part() {
 }
 
 @test "the guide's forced failover by control socket: 150/100, the backup raised to 200" {
-	group h1 150 'preempt true'
-	group h2 100 'preempt true'
-	start h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
+	pair 150 100 'preempt true'
 	run ctl h2 priority eth0 1 200
 	assert_output ok
 	[ "$(field h2 priority)" = 200 ]
@@ -253,12 +250,7 @@ part() {
 }
 
 @test "the guide's forced failover by control socket: the master lowered to 50" {
-	group h1 150 'preempt true'
-	group h2 100 'preempt true'
-	start h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
+	pair 150 100 'preempt true'
 	run ctl h1 priority eth0 1 50
 	assert_output ok
 	lab_wait 6 is_state h2 master
@@ -266,12 +258,7 @@ part() {
 }
 
 @test "forced failover without preemption does nothing (the guide)" {
-	group h1 150 'preempt false'
-	group h2 100 'preempt false'
-	start h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
+	pair 150 100 'preempt false'
 	run ctl h2 priority eth0 1 200
 	assert_output ok
 	sleep 5
@@ -280,12 +267,7 @@ part() {
 }
 
 @test "forced failover by SIGHUP with an edited file; a broken file is refused" {
-	group h1 150 'preempt true'
-	group h2 100 'preempt true'
-	start h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
+	pair 150 100 'preempt true'
 	cp "$D/h2.conf" "$D/h2.good"
 	echo 'set interfaces ethernet eth0 vrrp vrrp-group 1 prioritty 200' >>"$D/h2.conf"
 	lab_kill "$(pid h2)" HUP

@@ -23,18 +23,11 @@
 #include <string.h>
 
 #include "advert.h"
+#include "check.h"
 #include "err.h"
 #include "rc.h"
 
-static int failures;
 static const char *seed_dir;
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond); \
-		failures++;						\
-	}								\
-} while (0)
 
 /* Real packets from the reference captures, from the IP header on. */
 static const uint8_t ka_v2_ah[] = {	/* keepalived_v2_auth_ah frame 8 */
