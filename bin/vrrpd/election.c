@@ -101,14 +101,27 @@ election_start(struct group *g)
 	transition(g, VS_BACKUP);
 }
 
-/* Shutdown (6.4.2, 6.4.3): a master resigns with priority 0. */
+/*
+ * Shutdown (6.4.2, 6.4.3): a master resigns with priority 0, then gives up
+ * its addresses.  Stopping many groups, resign them all first, so that no
+ * backup waits for another group's netlink requests.
+ */
+void
+election_resign(struct group *g)
+{
+	if (g->state == VS_MASTER && !g->resigned) {
+		net_send(g, 0);
+		g->resigned = 1;
+	}
+}
+
 void
 election_stop(struct group *g)
 {
-	if (g->state == VS_MASTER) {
-		net_send(g, 0);
+	election_resign(g);
+	if (g->state == VS_MASTER)
 		vip_del(g);
-	}
+	g->resigned = 0;
 	g->adver_at = g->down_at = g->garp_at = -1;
 	transition(g, VS_INIT);
 }

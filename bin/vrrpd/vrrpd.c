@@ -441,6 +441,8 @@ shutdown_all(int rc)
 
 	V.now = clock_mono();
 	for (g = V.groups; g != NULL; g = g->next)
+		election_resign(g);
+	for (g = V.groups; g != NULL; g = g->next)
 		if (g->state != VS_INIT)
 			election_stop(g);
 	if (ctlfd >= 0)

@@ -66,6 +66,7 @@ struct group {
 	int64_t changed;		/* wall clock of the last transition */
 	uint64_t sent, received, sent0, received0;
 	int mismatch_logged;
+	int resigned;			/* priority 0 sent, stopping */
 	int dirty;			/* status file to rewrite */
 	int mark;			/* reload: still configured */
 	struct group *next;
@@ -97,6 +98,7 @@ void groups_free(struct group *);
 void election_start(struct group *);
 void election_timers(struct group *);
 void election_advert(struct group *, const struct advert *);
+void election_resign(struct group *);
 void election_stop(struct group *);
 void election_priority(struct group *, int priority);
 int64_t election_next(const struct group *);
