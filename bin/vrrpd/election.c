@@ -85,14 +85,73 @@ become_backup(struct group *g)
 	transition(g, VS_BACKUP);
 }
 
+/*
+ * Sync groups (vrrp-group N sync-group NAME): the groups of one name on
+ * this node move together.  Leaving Master, one takes the others along,
+ * each resigning with priority 0 where its link is up so that the other
+ * node's backups take over after Skew_Time.  Becoming Master, one takes
+ * the others along at once -- unless a member is in Fault (or not yet
+ * started), or a member was demoted by a better master it still hears and
+ * this one only timed out: that would only take the group back and forth.
+ * A member whose master resigned (priority 0) is not held back by that,
+ * since a resigning node gives up all its groups.
+ */
+static int
+same_sync(const struct group *a, const struct group *b)
+{
+	return a != b && a->sync[0] != '\0' && strcmp(a->sync, b->sync) == 0;
+}
+
+static int
+sync_may_master(const struct group *g)
+{
+	const struct group *m;
+
+	for (m = V.groups; m != NULL; m = m->next) {
+		if (!same_sync(g, m))
+			continue;
+		if (m->state == VS_FAULT || m->state == VS_INIT)
+			return 0;
+		if (m->demoted && !g->by_resign)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+sync_join(const struct group *g)
+{
+	struct group *m;
+
+	for (m = V.groups; m != NULL; m = m->next)
+		if (same_sync(g, m) && m->state == VS_BACKUP) {
+			m->demoted = 0;
+			become_master(m);
+		}
+}
+
+static void
+sync_leave(const struct group *g)
+{
+	struct group *m;
+
+	for (m = V.groups; m != NULL; m = m->next)
+		if (same_sync(g, m) && m->state == VS_MASTER && !m->resigned) {
+			net_send(m, 0);
+			become_backup(m);
+		}
+}
+
 /* Init, on Startup (6.4.1). */
 void
 election_start(struct group *g)
 {
 	g->master_interval = g->interval;
 	g->master_known = 0;
+	g->demoted = g->by_resign = 0;
 	if (group_priority(g) == 255) {
 		become_master(g);
+		sync_join(g);
 		return;
 	}
 	g->adver_at = -1;
@@ -119,18 +178,42 @@ void
 election_stop(struct group *g)
 {
 	election_resign(g);
-	if (g->state == VS_MASTER)
+	if (g->state == VS_MASTER) {
 		vip_del(g);
+		sync_leave(g);
+	}
 	g->resigned = 0;
 	g->adver_at = g->down_at = g->garp_at = -1;
 	transition(g, VS_INIT);
+}
+
+/* The link is down (or gone): no addresses, no adverts, and no Master for the sync group. */
+void
+election_fault(struct group *g)
+{
+	int was = g->state == VS_MASTER;
+
+	if (was)
+		vip_del(g);
+	g->adver_at = g->down_at = g->garp_at = -1;
+	g->demoted = g->by_resign = 0;
+	transition(g, VS_FAULT);
+	if (was)
+		sync_leave(g);
 }
 
 void
 election_timers(struct group *g)
 {
 	if (g->state == VS_BACKUP && g->down_at >= 0 && g->down_at <= V.now) {
-		become_master(g);	/* Master_Down_Timer fired */
+		/* Master_Down_Timer fired: the master is gone, or preempted */
+		g->demoted = 0;
+		if (!sync_may_master(g)) {
+			g->down_at = V.now + down_interval(g);
+			return;
+		}
+		become_master(g);
+		sync_join(g);
 		return;
 	}
 	if (g->state == VS_MASTER && g->adver_at >= 0 && g->adver_at <= V.now) {
@@ -155,10 +238,12 @@ election_advert(struct group *g, const struct advert *a)
 		seen_master(g, a);
 		if (a->priority == 0) {
 			g->down_at = V.now + skew(g);
+			g->by_resign = 1;
 		} else if (!g->preempt || a->priority >= prio) {
 			if (g->version == 3)
 				g->master_interval = a->interval;
 			g->down_at = V.now + down_interval(g);
+			g->by_resign = 0;
 		}
 		/* else: a lower-priority master we preempt; discard it */
 		break;
@@ -171,7 +256,10 @@ election_advert(struct group *g, const struct advert *a)
 			seen_master(g, a);
 			if (g->version == 3)
 				g->master_interval = a->interval;
+			g->demoted = 1;
+			g->by_resign = 0;
 			become_backup(g);
+			sync_leave(g);
 		}
 		break;
 	default:

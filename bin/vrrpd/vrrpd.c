@@ -165,12 +165,9 @@ iface_refresh(struct iface *ifp)
 	for (g = V.groups; g != NULL; g = g->next) {
 		if (g->ifp != ifp)
 			continue;
-		if (!ifp->up && g->state != VS_FAULT) {
-			if (g->state == VS_MASTER)
-				vip_del(g);
-			g->adver_at = g->down_at = g->garp_at = -1;
-			transition(g, VS_FAULT);
-		} else if (ifp->up && g->state == VS_FAULT) {
+		if (!ifp->up && g->state != VS_FAULT)
+			election_fault(g);
+		else if (ifp->up && g->state == VS_FAULT) {
 			vip_clean_stale(g);
 			election_start(g);
 		}

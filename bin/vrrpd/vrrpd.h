@@ -67,6 +67,8 @@ struct group {
 	uint64_t sent, received, sent0, received0;
 	int mismatch_logged;
 	int resigned;			/* priority 0 sent, stopping */
+	int demoted;			/* left Master for a better master, still heard */
+	int by_resign;			/* Master_Down_Timer set by a priority 0 */
 	int dirty;			/* status file to rewrite */
 	int mark;			/* reload: still configured */
 	struct group *next;
@@ -99,6 +101,7 @@ void election_start(struct group *);
 void election_timers(struct group *);
 void election_advert(struct group *, const struct advert *);
 void election_resign(struct group *);
+void election_fault(struct group *);
 void election_stop(struct group *);
 void election_priority(struct group *, int priority);
 int64_t election_next(const struct group *);
