@@ -71,6 +71,8 @@ now() {
 	awk -v t="$in" 'BEGIN { exit !(t < 1.0) }'
 	[ "$(st h1 eth1.101)" = fault ]
 	[ "$(st h1 eth0.99)" = backup ]
+	run vrrp-show -r "$D/h1.run" interface eth1
+	assert_line --index 1 'Interface state: down, Group 101, State: fault'
 	lab_exec h1 ip -o addr | grep -vq 192.0.2.100
 	run lab_exec h1 ip -o addr show dev eth0
 	refute_output --partial 192.0.2.100
@@ -123,4 +125,20 @@ now() {
 	lab_wait 2 both h2 master
 	grep -q 'priority0_sent=1' "$D/h1.run/vrrpd/eth0.99"
 	grep -q 'priority0_sent=1' "$D/h1.run/vrrpd/eth1.101"
+}
+
+@test "an interface missing at start is waited for, not fatal" {
+	cat >"$D/h1.conf" <<-EOF
+	set interfaces ethernet vx7 vrrp vrrp-group 7 virtual-address 192.0.2.77/25
+	EOF
+	lab_spawn h1 "$D/h1.log" "$VPNHA_BIN/vrrpd" -f "$D/h1.conf" -r "$D/h1.run" >"$D/h1.pid"
+	lab_wait 5 is h1 vx7.7 fault
+	grep -q 'vx7: no such interface; waiting for it' "$D/h1.log"
+	lab_exec h1 ip link add vx7 type veth peer name vx7p
+	lab_exec h1 ip link set vx7p up
+	lab_exec h1 ip addr add 192.0.2.70/25 dev vx7
+	lab_exec h1 ip link set vx7 up
+	lab_wait 8 is h1 vx7.7 master
+	run lab_exec h1 ip -o addr show dev vx7
+	assert_output --partial 192.0.2.77/25
 }
