@@ -19,6 +19,7 @@ static const struct conf_schema vrrp_group[] = {
 	{ "virtual-address", CONF_MULTI, CONF_T_PREFIX, 0, 0, 0, NULL },
 	{ "priority", CONF_LEAF, CONF_T_UINT, 1, 255, 0, NULL },
 	{ "preempt", CONF_LEAF, CONF_T_BOOL, 0, 0, 0, NULL },
+	{ "fast-preempt", CONF_LEAF, CONF_T_BOOL, 0, 0, 0, NULL },
 	{ "sync-group", CONF_LEAF, CONF_T_WORD, 1, 64, 0, NULL },
 	{ "rfc3768-compatibility", CONF_LEAF, CONF_T_BOOL, 0, 0, 0, NULL },
 	{ "version", CONF_LEAF, CONF_T_UINT, 2, 3, 0, NULL },

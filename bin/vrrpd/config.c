@@ -69,6 +69,8 @@ group(const struct conf *c, const struct conf_node *gn, const char *ifname,
 		g->cfg_priority = (int)u;
 	}
 	g->preempt = (s = conf_value(gn, "preempt")) == NULL || strcmp(s, "true") == 0;
+	g->fast_preempt = (s = conf_value(gn, "fast-preempt")) == NULL ||
+	    strcmp(s, "true") == 0;
 	g->rfc3768 = (s = conf_value(gn, "rfc3768-compatibility")) != NULL &&
 	    strcmp(s, "true") == 0;
 	if ((s = conf_value(gn, "sync-group")) != NULL)

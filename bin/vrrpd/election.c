@@ -60,6 +60,7 @@ seen_master(struct group *g, const struct advert *a)
 static void
 become_master(struct group *g)
 {
+	g->joined_at = -1;
 	g->down_at = -1;
 	vip_add(g);
 	net_send(g, group_priority(g));
@@ -102,6 +103,12 @@ same_sync(const struct group *a, const struct group *b)
 	return a != b && a->sync[0] != '\0' && strcmp(a->sync, b->sync) == 0;
 }
 
+int
+election_sync_member(const struct group *a, const struct group *b)
+{
+	return same_sync(a, b);
+}
+
 static int
 sync_may_master(const struct group *g)
 {
@@ -127,7 +134,20 @@ sync_join(const struct group *g)
 		if (same_sync(g, m) && m->state == VS_BACKUP) {
 			m->demoted = 0;
 			become_master(m);
+			m->joined_at = V.now;
 		}
+}
+
+/*
+ * A member taken to Master by its companion may hear, in the next moments,
+ * the other node's companion advertising before that node has heard ours
+ * and resigned.  For one interval such a member goes back to Backup alone;
+ * if it still hears a better master after that, the group follows it.
+ */
+static int
+just_joined(const struct group *g)
+{
+	return g->joined_at >= 0 && V.now - g->joined_at < cs(g->interval);
 }
 
 static void
@@ -244,6 +264,21 @@ election_advert(struct group *g, const struct advert *a)
 				g->master_interval = a->interval;
 			g->down_at = V.now + down_interval(g);
 			g->by_resign = 0;
+			if (g->demoted && g->joined_at >= 0 && !just_joined(g)) {
+				g->joined_at = -1;
+				sync_leave(g);
+			}
+		} else if (g->fast_preempt && sync_may_master(g)) {
+			/*
+			 * A departure from the RFC, documented as fast-preempt:
+			 * a lower master is taken over at once, not after
+			 * Master_Down_Interval.  The master steps down on our
+			 * first advert, as 6.4.3 has it do.
+			 */
+			g->demoted = 0;
+			become_master(g);
+			sync_join(g);
+			return;
 		}
 		/* else: a lower-priority master we preempt; discard it */
 		break;
@@ -259,7 +294,8 @@ election_advert(struct group *g, const struct advert *a)
 			g->demoted = 1;
 			g->by_resign = 0;
 			become_backup(g);
-			sync_leave(g);
+			if (!just_joined(g))
+				sync_leave(g);
 		}
 		break;
 	default:
@@ -279,6 +315,21 @@ election_priority(struct group *g, int priority)
 	if (g->state == VS_MASTER)
 		g->master_priority = group_priority(g);
 	g->dirty = 1;
+}
+
+/*
+ * vrrp-failover release: a master resigns now (priority 0), so that the
+ * backup takes over after Skew_Time, instead of mastering on until it
+ * hears a better advert.
+ */
+void
+election_release(struct group *g)
+{
+	if (g->state != VS_MASTER)
+		return;
+	net_send(g, 0);
+	become_backup(g);
+	sync_leave(g);
 }
 
 int64_t

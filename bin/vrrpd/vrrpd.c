@@ -189,7 +189,7 @@ group_begin(struct group *g)
 {
 	g->ifp = iface_get(g->ifname);
 	g->ifp->nusers++;
-	g->adver_at = g->down_at = g->garp_at = -1;
+	g->adver_at = g->down_at = g->garp_at = g->joined_at = -1;
 	g->state = VS_INIT;
 	if (g->auth_type == VRRP_AUTH_PASS)
 		err_warn("%s: vrid %u: a plaintext password is sent in the "
@@ -254,6 +254,7 @@ reload(void)
 		}
 		og->cfg_priority = ng->cfg_priority;
 		og->preempt = ng->preempt;
+		og->fast_preempt = ng->fast_preempt;
 		og->rfc3768 = ng->rfc3768;
 		memcpy(og->sync, ng->sync, sizeof og->sync);
 		og->dirty = 1;
@@ -324,10 +325,86 @@ client_line(void *arg, const char *fmt, ...)
 }
 
 /*
+ * take: the group and its sync companions get a run-time priority just
+ * above the master each last heard (at most 254), all at once, so that no
+ * companion is left below its master to pull the others back.
+ */
+static void
+take(struct ctl_conn *c, struct group *g)
+{
+	struct group *m;
+	int p;
+
+	if (g->state == VS_FAULT || g->state == VS_INIT) {
+		ctl_printf(c, "error: %s %u is in %s\n", g->ifname, g->vrid,
+		    vstate_name[g->state]);
+		return;
+	}
+	for (m = V.groups; m != NULL; m = m->next) {
+		if (m != g && !election_sync_member(g, m))
+			continue;
+		if (m->state == VS_MASTER)
+			continue;
+		if (!m->master_known) {
+			ctl_printf(c, "error: %s %u has heard no master yet\n",
+			    m->ifname, m->vrid);
+			return;
+		}
+		if (m->master_priority == 255) {
+			ctl_printf(c, "error: the master of %s %u owns its "
+			    "addresses (priority 255)\n", m->ifname, m->vrid);
+			return;
+		}
+	}
+	for (m = V.groups; m != NULL; m = m->next) {
+		if (m != g && !election_sync_member(g, m))
+			continue;
+		p = group_priority(m);
+		if (m->state != VS_MASTER && m->master_known &&
+		    m->master_priority >= p)
+			p = m->master_priority + 1 > 254 ? 254 :
+			    m->master_priority + 1;
+		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
+		    m->vrid, vstate_name[m->state], group_priority(m), p);
+		if (p != group_priority(m)) {
+			err_log("%s: vrid %u: run-time priority %d (take)",
+			    m->ifname, m->vrid, p);
+			election_priority(m, p);
+			status_write(m);
+		}
+	}
+	ctl_printf(c, "ok\n");
+}
+
+/* release: the group and its sync companions go to priority p and resign. */
+static void
+release(struct ctl_conn *c, struct group *g, int p)
+{
+	struct group *m;
+
+	for (m = V.groups; m != NULL; m = m->next) {
+		if (m != g && !election_sync_member(g, m))
+			continue;
+		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
+		    m->vrid, vstate_name[m->state], group_priority(m), p);
+		err_log("%s: vrid %u: run-time priority %d (release)",
+		    m->ifname, m->vrid, p);
+		election_priority(m, p);
+		status_write(m);
+	}
+	for (m = V.groups; m != NULL; m = m->next)
+		if (m == g || election_sync_member(g, m))
+			election_release(m);
+	ctl_printf(c, "ok\n");
+}
+
+/*
  * The control protocol, documented in vrrpd(8) CONTROL:
  *   show [IF VRID]            status lines, a blank line between groups
  *   priority IF VRID N        run-time priority 1..254
  *   restore IF VRID           back to the configured priority
+ *   take IF VRID              priority above the master's, with companions
+ *   release IF VRID [N]       priority N (1), resign, with companions
  */
 static void
 request(struct ctl_conn *c)
@@ -369,8 +446,21 @@ request(struct ctl_conn *c)
 			status_write(g);
 			ctl_printf(c, "ok\n");
 		}
+	} else if (n == 3 && strcmp(w[0], "take") == 0) {
+		if ((g = group_find(w[1], w[2])) == NULL)
+			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
+		else
+			take(c, g);
+	} else if ((n == 3 || n == 4) && strcmp(w[0], "release") == 0) {
+		if ((g = group_find(w[1], w[2])) == NULL)
+			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
+		else if (n == 4 && num_u32(w[3], 1, 254, &p) != NUM_OK)
+			ctl_printf(c, "error: priority %s: not 1 to 254\n", w[3]);
+		else
+			release(c, g, n == 4 ? (int)p : 1);
 	} else
-		ctl_printf(c, "error: unknown request (show, priority, restore)\n");
+		ctl_printf(c, "error: unknown request (show, priority, restore, "
+		    "take, release)\n");
 }
 
 static void

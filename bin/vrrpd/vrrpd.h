@@ -47,6 +47,7 @@ struct group {
 	int cfg_priority;		/* vpnha.conf */
 	int run_priority;		/* control socket; 0 if none */
 	int preempt;
+	int fast_preempt;		/* take over on a lower master's advert */
 	int rfc3768;
 	int auth_type;			/* VRRP_AUTH_NONE or VRRP_AUTH_PASS (v2) */
 	uint8_t auth[VRRP_AUTH_LEN];	/* the password, NUL-padded */
@@ -69,6 +70,7 @@ struct group {
 	int resigned;			/* priority 0 sent, stopping */
 	int demoted;			/* left Master for a better master, still heard */
 	int by_resign;			/* Master_Down_Timer set by a priority 0 */
+	int64_t joined_at;		/* taken to Master by a companion, or -1 */
 	int dirty;			/* status file to rewrite */
 	int mark;			/* reload: still configured */
 	struct group *next;
@@ -104,6 +106,8 @@ void election_resign(struct group *);
 void election_fault(struct group *);
 void election_stop(struct group *);
 void election_priority(struct group *, int priority);
+void election_release(struct group *);
+int election_sync_member(const struct group *, const struct group *);
 int64_t election_next(const struct group *);
 
 /* net.c */
