@@ -52,6 +52,8 @@ CPROGS  := $(sort $(CPROGS))
 SCRIPTS := $(sort $(patsubst bin/%/,%,$(dir $(wildcard bin/*/*.sh))))
 LIBS_lb-size = -lm
 PKGS_vrrpd = libcap-ng
+PKGS_ddns-syncd = libsodium libcap-ng
+PKGS_ddns-named = ldns libcap-ng
 
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/*.c))
 
