@@ -52,6 +52,12 @@ static const struct conf_schema ipsec_ddns[] = {
 	{ "self", CONF_LEAF, CONF_T_HOST, 0, 0, 0, NULL },
 	{ "peer", CONF_MULTI, CONF_T_HOST, 0, 0, 0, NULL },
 	{ "ttl", CONF_LEAF, CONF_T_UINT, 0, 86400, 0, NULL },
+	/* ddns-syncd: TCP port; seconds (heartbeat 0.05..60, join-time 0..300) */
+	{ "port", CONF_LEAF, CONF_T_UINT, 1, 65535, 0, NULL },
+	{ "heartbeat", CONF_LEAF, CONF_T_DECIMAL, 5, 6000, 2, NULL },
+	{ "hold-time", CONF_LEAF, CONF_T_UINT, 0, 86400, 0, NULL },
+	{ "join-time", CONF_LEAF, CONF_T_DECIMAL, 0, 3000, 1, NULL },
+	{ "tombstone-ttl", CONF_LEAF, CONF_T_UINT, 1, 2592000, 0, NULL },
 	END
 };
 
