@@ -1,0 +1,421 @@
+/*
+ * The query path.  A query is read in place and its response written
+ * straight into the output buffer: the question is copied as it came,
+ * and every owner name is a compression pointer into it, so answers keep
+ * the case the client asked in (RFC 1035 4.1.4, RFC 4343).  Names in the
+ * query are skipped, never followed, so a compression loop cannot be.
+ */
+#include <sys/socket.h>
+
+#include <string.h>
+
+#include "answer.h"
+#include "zone.h"
+
+enum {
+	T_A = 1, T_NS = 2, T_SOA = 6, T_AAAA = 28, T_OPT = 41,
+	T_IXFR = 251, T_AXFR = 252, T_ANY = 255
+};
+enum { C_IN = 1, C_ANY = 255 };
+
+/* Header flags, in bytes 2 and 3 (RFC 1035 4.1.1). */
+#define F_QR		0x80
+#define F_OPCODE	0x78
+#define F_AA		0x04
+#define F_TC		0x02
+#define F_RD		0x01
+#define F_CD		0x10	/* byte 3, RFC 4035 3.2.2 */
+#define OPT_LEN		11	/* our OPT RR: root, type, class, ttl, rdlen 0 */
+#define PTR		0xc000
+
+struct query {
+	const uint8_t *b;
+	size_t len;
+	size_t qend;			/* past QTYPE and QCLASS */
+	size_t namelen;			/* QNAME, wire */
+	uint8_t lc[NAME_WIRE_MAX];	/* QNAME in lower case */
+	uint8_t lab[NAME_WIRE_MAX / 2];	/* where each label starts in lc */
+	int nlab;
+	uint16_t qtype, qclass;
+	int edns, dobit;
+	uint16_t udp;
+	uint8_t version;
+};
+
+struct out {
+	uint8_t *b;
+	size_t len, cap;
+	int over;			/* something did not fit */
+};
+
+static inline uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint8_t
+lower(uint8_t c)
+{
+	return (uint8_t)(c + ((unsigned)(c - 'A') < 26 ? 32 : 0));
+}
+
+static void
+put(struct out *o, const void *p, size_t n)
+{
+	if (o->len + n > o->cap) {
+		o->over = 1;
+		return;
+	}
+	memcpy(o->b + o->len, p, n);
+	o->len += n;
+}
+
+static void
+put16(struct out *o, unsigned v)
+{
+	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+
+	put(o, b, 2);
+}
+
+static void
+put32(struct out *o, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
+	    (uint8_t)(v >> 8), (uint8_t)v };
+
+	put(o, b, 4);
+}
+
+/* Owner (a pointer into the question), type, class IN, TTL, RDLENGTH. */
+static void
+rr_head(struct out *o, size_t owner, unsigned type, uint32_t ttl,
+    size_t rdlen)
+{
+	uint8_t b[12] = { (uint8_t)((PTR | owner) >> 8), (uint8_t)owner,
+	    0, (uint8_t)type, 0, C_IN, (uint8_t)(ttl >> 24),
+	    (uint8_t)(ttl >> 16), (uint8_t)(ttl >> 8), (uint8_t)ttl,
+	    (uint8_t)(rdlen >> 8), (uint8_t)rdlen };
+
+	put(o, b, sizeof b);
+}
+
+static size_t
+zname_size(const struct zname *n)
+{
+	return n->len + (n->inzone ? 2 : 0);
+}
+
+static void
+zname_put(struct out *o, const struct zname *n, size_t apex)
+{
+	put(o, n->wire, n->len);
+	if (n->inzone)
+		put16(o, PTR | (unsigned)apex);
+}
+
+/* QNAME: plain labels only (a pointer in a question is FORMERR). */
+static int
+question(struct query *q)
+{
+	size_t p = DNS_HEADER, n = 0;
+	unsigned c, i;
+
+	q->nlab = 0;
+	for (;;) {
+		if (p >= q->len)
+			return -1;
+		if ((c = q->b[p]) == 0)
+			break;
+		if (c > LABEL_MAX || p + 1 + c >= q->len ||
+		    n + c + 2 > NAME_WIRE_MAX)
+			return -1;
+		q->lab[q->nlab++] = (uint8_t)n;
+		q->lc[n++] = (uint8_t)c;
+		for (i = 1; i <= c; i++)
+			q->lc[n++] = lower(q->b[p + i]);
+		p += 1 + c;
+	}
+	q->lc[n++] = 0;
+	q->namelen = n;
+	if (p + 5 > q->len)
+		return -1;
+	q->qtype = get16(q->b + p + 1);
+	q->qclass = get16(q->b + p + 3);
+	q->qend = p + 5;
+	return 0;
+}
+
+/*
+ * Step over one resource record at *pp.  Its owner name is skipped, not
+ * read: a pointer ends it, and must point before itself (RFC 1035 4.1.4).
+ */
+static int
+rr_skip(const struct query *q, size_t *pp, int *root, uint16_t *type,
+    uint16_t *cls, uint32_t *ttl)
+{
+	size_t p = *pp, n = 0;
+	unsigned c;
+
+	*root = p < q->len && q->b[p] == 0;
+	for (;;) {
+		if (p >= q->len)
+			return -1;
+		if ((c = q->b[p]) == 0) {
+			p++;
+			break;
+		}
+		if ((c & 0xc0) == 0xc0) {
+			if (p + 2 > q->len || (get16(q->b + p) & 0x3fff) >= p)
+				return -1;
+			p += 2;
+			break;
+		}
+		if (c > LABEL_MAX || (n += c + 1) >= NAME_WIRE_MAX)
+			return -1;
+		p += 1 + c;
+	}
+	if (p + 10 > q->len)
+		return -1;
+	*type = get16(q->b + p);
+	*cls = get16(q->b + p + 2);
+	*ttl = (uint32_t)get16(q->b + p + 4) << 16 | get16(q->b + p + 6);
+	if (p + 10 + get16(q->b + p + 8) > q->len)
+		return -1;
+	*pp = p + 10 + get16(q->b + p + 8);
+	return 0;
+}
+
+/*
+ * The other sections: a query has none but additional, where one OPT
+ * with the root as owner may be (RFC 6891 6.1.1); IXFR carries an SOA
+ * in authority (RFC 1995 3).  Anything else there is FORMERR.
+ */
+static int
+sections(struct query *q)
+{
+	unsigned an = get16(q->b + 6), ns = get16(q->b + 8), ar = get16(q->b + 10);
+	unsigned i;
+	size_t p = q->qend;
+	uint16_t type, cls;
+	uint32_t ttl;
+	int root;
+
+	q->edns = 0;
+	if ((an != 0 || ns != 0) && q->qtype != T_IXFR)
+		return -1;
+	for (i = 0; i < an + ns + ar; i++) {
+		if (rr_skip(q, &p, &root, &type, &cls, &ttl) < 0)
+			return -1;
+		if (type != T_OPT)
+			continue;
+		if (i < an + ns || !root || q->edns)
+			return -1;
+		q->edns = 1;
+		q->udp = cls;
+		q->version = (uint8_t)(ttl >> 16);
+		q->dobit = (ttl & 0x8000) != 0;
+	}
+	return 0;
+}
+
+static void
+soa(struct out *o, const struct zone *z, size_t apex)
+{
+	const struct zname *mname = &z->ns[0].name;
+
+	rr_head(o, apex, T_SOA, z->ttl, zname_size(mname) +
+	    zname_size(&z->contact) + 20);
+	zname_put(o, mname, apex);
+	zname_put(o, &z->contact, apex);
+	put32(o, zone_serial(z));
+	put32(o, ZONE_REFRESH);
+	put32(o, ZONE_RETRY);
+	put32(o, ZONE_EXPIRE);
+	put32(o, z->ttl);	/* negative TTL, RFC 2308 4 */
+}
+
+/* NXDOMAIN or NODATA: the SOA in authority (RFC 2308 2.1, 2.2). */
+static int
+negative(struct out *o, const struct zone *z, size_t apex, int rcode)
+{
+	soa(o, z, apex);
+	o->b[9] = 1;
+	return rcode;
+}
+
+static int
+at_apex(struct out *o, const struct zone *z, const struct query *q,
+    size_t apex)
+{
+	int i;
+
+	switch (q->qtype) {
+	case T_SOA:
+	case T_ANY:	/* RFC 8482 4.2: one RRset will do */
+		soa(o, z, apex);
+		o->b[7] = 1;
+		return RCODE_NOERROR;
+	case T_NS:
+		for (i = 0; i < z->nns; i++) {
+			rr_head(o, apex, T_NS, z->ttl, zname_size(&z->ns[i].name));
+			zname_put(o, &z->ns[i].name, apex);
+		}
+		o->b[7] = (uint8_t)z->nns;
+		return RCODE_NOERROR;
+	}
+	return negative(o, z, apex, RCODE_NOERROR);
+}
+
+static void
+addr_rr(struct out *o, const struct zone *z, int af, const uint8_t *a)
+{
+	rr_head(o, DNS_HEADER, af == AF_INET ? T_A : T_AAAA, z->ttl,
+	    af == AF_INET ? 4 : 16);
+	put(o, a, af == AF_INET ? 4 : 16);
+	o->b[7]++;
+}
+
+/* A name server's own name: its glue addresses, A or AAAA (ANY: the first). */
+static int
+at_ns(struct out *o, const struct zone *z, const struct query *q,
+    const struct nshost *h, size_t apex)
+{
+	int i, af = q->qtype == T_A ? AF_INET : q->qtype == T_AAAA ? AF_INET6 :
+	    q->qtype == T_ANY ? h->addr[0].af : 0;
+
+	for (i = 0; i < h->naddr; i++)
+		if (h->addr[i].af == af)
+			addr_rr(o, z, af, h->addr[i].a);
+	return o->b[7] > 0 ? RCODE_NOERROR : negative(o, z, apex, RCODE_NOERROR);
+}
+
+static const struct nshost *
+ns_named(const struct zone *z, const uint8_t *lc)
+{
+	int i;
+
+	for (i = 0; i < z->nns; i++)
+		if (z->ns[i].name.inzone && z->ns[i].name.len == lc[0] + 1 &&
+		    memcmp(z->ns[i].name.wire, lc, lc[0] + 1u) == 0)
+			return &z->ns[i];
+	return NULL;
+}
+
+static int
+in_zone(const struct zone *z, struct out *o, const struct query *q)
+{
+	const struct rec *r;
+	const struct nshost *h;
+	size_t start, apex;
+	int below, t;
+
+	if (q->namelen < z->apexlen)
+		return RCODE_REFUSED;
+	start = q->namelen - z->apexlen;
+	apex = DNS_HEADER + start;
+	for (below = q->nlab - 1; below > 0 && q->lab[below] > start; below--)
+		;
+	if (q->lab[below] != start ||
+	    memcmp(q->lc + start, z->apex, z->apexlen) != 0)
+		return RCODE_REFUSED;
+	if (q->qtype == T_AXFR || q->qtype == T_IXFR)
+		return RCODE_REFUSED;	/* no transfers, RFC 5936 2.2.1 */
+	if (z->t == NULL)
+		return RCODE_SERVFAIL;	/* no data yet: nothing to cache */
+	if (q->qclass == C_IN)
+		o->b[2] |= F_AA;
+	if (below == 0)
+		return at_apex(o, z, q, apex);
+	if (below == 1 && (r = table_get(z->t, q->lc + 1, q->lc[0],
+	    table_hash(q->lc + 1, q->lc[0]))) != NULL) {
+		t = r->af == AF_INET ? T_A : T_AAAA;
+		if (q->qtype != t && q->qtype != T_ANY)
+			return negative(o, z, apex, RCODE_NOERROR);
+		addr_rr(o, z, r->af, r->addr);
+		return RCODE_NOERROR;
+	}
+	if (below == 1 && (h = ns_named(z, q->lc)) != NULL)
+		return at_ns(o, z, q, h, apex);
+	return negative(o, z, apex, RCODE_NXDOMAIN);
+}
+
+/* FORMERR and NOTIMP: the header alone, as nothing else can be trusted. */
+static size_t
+header_only(uint8_t *r, int rcode, struct qinfo *info)
+{
+	r[3] |= (uint8_t)rcode;
+	info->rcode = rcode;
+	return DNS_HEADER;
+}
+
+static size_t
+limit(const struct query *q, size_t rmax, int tcp)
+{
+	size_t n = tcp ? DNS_TCP_MAX : !q->edns ? DNS_UDP_PLAIN :
+	    q->udp < DNS_UDP_PLAIN ? DNS_UDP_PLAIN :	/* RFC 6891 6.2.5 */
+	    q->udp > DNS_UDP_MAX ? DNS_UDP_MAX : q->udp;
+
+	return n < rmax ? n : rmax;
+}
+
+size_t
+dns_answer(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
+    size_t rmax, int tcp, struct qinfo *info)
+{
+	struct query q;
+	struct out o;
+	int rcode;
+
+	info->rcode = -1;
+	info->tc = 0;
+	info->qnamelen = 0;
+	/* never answer a response, nor what is not even a header */
+	if (len < DNS_HEADER || (b[2] & F_QR) || rmax < DNS_UDP_PLAIN)
+		return 0;
+	memcpy(r, b, 2);
+	r[2] = F_QR | (b[2] & (F_OPCODE | F_RD));
+	r[3] = b[3] & F_CD;
+	memset(r + 4, 0, 8);
+	if ((b[2] & F_OPCODE) != 0)
+		return header_only(r, RCODE_NOTIMP, info);
+	q.b = b;
+	q.len = len;
+	if (get16(b + 4) != 1 || question(&q) < 0 || sections(&q) < 0)
+		return header_only(r, RCODE_FORMERR, info);
+	info->qnamelen = q.namelen;
+	info->qtype = q.qtype;
+	info->qclass = q.qclass;
+	o.b = r;
+	o.cap = limit(&q, rmax, tcp) - (q.edns ? OPT_LEN : 0);
+	o.len = DNS_HEADER;
+	o.over = 0;
+	put(&o, b + DNS_HEADER, q.qend - DNS_HEADER);	/* as asked */
+	r[5] = 1;
+	if (q.edns && q.version != 0)
+		rcode = RCODE_BADVERS;	/* RFC 6891 6.1.3 */
+	else if (q.qclass != C_IN && q.qclass != C_ANY)
+		rcode = RCODE_REFUSED;
+	else
+		rcode = in_zone(z, &o, &q);
+	if (o.over) {	/* RFC 2181 9: what is needed did not fit */
+		o.len = q.qend;
+		memset(r + 6, 0, 6);
+		r[2] |= F_TC;
+		info->tc = 1;
+	}
+	if (q.edns) {
+		/* root owner; our size; extended rcode, version 0, DO echoed */
+		uint8_t opt[OPT_LEN] = { 0, 0, T_OPT, DNS_UDP_MAX >> 8,
+		    DNS_UDP_MAX & 0xff, (uint8_t)(rcode >> 4), 0,
+		    q.dobit ? 0x80 : 0, 0, 0, 0 };
+
+		o.cap += OPT_LEN;
+		put(&o, opt, sizeof opt);
+		r[11] = 1;
+	}
+	r[3] |= (uint8_t)(rcode & 0xf);
+	info->rcode = rcode;
+	return o.len;
+}

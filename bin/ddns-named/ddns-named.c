@@ -1,0 +1,281 @@
+/*
+ * ddns-named: the authoritative DNS server of one ipsec-ddns domain, fed
+ * live by ddns-syncd or from a static records file.  One process, one
+ * epoll loop; queries never wait for anything but the CPU.
+ */
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "clock.h"
+#include "conf.h"
+#include "ddns-named.h"
+#include "err.h"
+#include "num.h"
+#include "rc.h"
+
+#define USAGE	"ddns-named [-q] [-f CONF] [-r RUNDIR] [-n FD] [-u USER] " \
+	"[-l ADDRESS[:PORT]]... [-s SOCKET | -d RECORDS]"
+
+struct named N;
+
+static int ep, sigfd;
+static struct watch wsig = { W_SIG, NULL };
+
+void
+watch_add(int fd, struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		err_fatalsys(RC_TEMP, "epoll_ctl");
+}
+
+void
+watch_mod(int fd, struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
+}
+
+/* Readiness (-n): once, when the first data is served. */
+void
+ready(void)
+{
+	if (N.notify < 0)
+		return;
+	if (write(N.notify, "\n", 1) != 1)
+		err_warnsys("unable to write to the readiness fd %d", N.notify);
+	close(N.notify);
+	N.notify = -1;
+}
+
+/* The zone's fixed part, and with -d its records; 0, or an exit code. */
+static int
+load(struct zone *z, struct table **t, char *err, size_t size)
+{
+	struct conf_error ce;
+	struct conf *c;
+	int rc;
+
+	if ((c = conf_read(N.conf, &ce)) == NULL) {
+		snprintf(err, size, "%s", ce.msg);
+		return ce.rc;
+	}
+	rc = zone_config(z, c, err, size) < 0 ? RC_USAGE : 0;
+	conf_free(c);
+	*t = NULL;
+	if (rc == 0 && N.records != NULL &&
+	    (*t = zone_read_records(z, N.records, err, size, &rc)) == NULL)
+		return rc;
+	return rc;
+}
+
+/*
+ * SIGHUP: the configuration again (domain, TTL, name servers) and the
+ * records file; on any error the running data stays.
+ */
+static void
+reload(void)
+{
+	static struct zone z;
+	struct table *t;
+	char err[600];
+
+	if (load(&z, &t, err, sizeof err) != 0) {
+		err_warn("reload: %s; keeping the running configuration", err);
+		return;
+	}
+	if (N.records != NULL) {
+		table_free(N.zone.t);
+		z.t = t;
+	} else
+		z.t = N.zone.t;
+	N.zone = z;
+	err_log("reloaded: %s, %zu records, serial %u", N.zone.domain,
+	    N.zone.t != NULL ? N.zone.t->n : 0, zone_serial(&N.zone));
+}
+
+static void
+signals(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof si) == sizeof si) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			reload();
+			break;
+		case SIGTERM:
+		case SIGINT:
+			err_log("stopping");
+			exit(RC_OK);
+		}
+	}
+}
+
+static int
+timeout_ms(void)
+{
+	int64_t a = net_timers(), b = N.records == NULL ? feed_timers() : -1;
+	int64_t t = a < 0 ? b : b < 0 ? a : a < b ? a : b;
+
+	if (t < 0)
+		return -1;
+	t = (t - clock_mono()) / CLOCK_MS + 1;
+	return t < 0 ? 0 : t > 60000 ? 60000 : (int)t;
+}
+
+static void
+loop(void)
+{
+	struct epoll_event ev[64];
+	struct watch *w;
+	int i, n;
+
+	for (;;) {
+		N.now = clock_mono();
+		if ((n = epoll_wait(ep, ev, 64, timeout_ms())) < 0) {
+			if (errno == EINTR)
+				continue;
+			err_fatalsys(RC_TEMP, "epoll_wait");
+		}
+		N.now = clock_mono();
+		for (i = 0; i < n; i++) {
+			w = ev[i].data.ptr;
+			switch (w->kind) {
+			case W_SIG:
+				signals();
+				break;
+			case W_UDP:
+				net_udp(w->p);
+				break;
+			case W_TCPL:
+				net_accept(w->p);
+				break;
+			case W_TCP:
+				net_tcp(w->p, ev[i].events);
+				/* a closed connection may have been the next one */
+				if (i + 1 < n)
+					N.now = clock_mono();
+				break;
+			case W_FEED:
+				feed_event();
+				break;
+			}
+		}
+	}
+}
+
+static void
+setup(const char **listen, int nlisten)
+{
+	static const int none[] = { -1 };
+	struct table *t;
+	sigset_t set;
+	const char *why;
+	char err[600];
+	int i, rc;
+
+	if ((rc = load(&N.zone, &t, err, sizeof err)) != 0)
+		err_fatal(rc, "%s", err);
+	N.zone.t = t;
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		err_fatalsys(RC_TEMP, "unable to create the event loop");
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		err_fatalsys(RC_TEMP, "signalfd");
+	watch_add(sigfd, &wsig, EPOLLIN);
+	for (i = 0; i < nlisten; i++)
+		net_listen(listen[i], 1);
+	if (nlisten == 0) {
+		net_listen("0.0.0.0", 1);
+		net_listen("::", 0);	/* a host without IPv6 still serves */
+	}
+	/* every socket is bound: no capability is needed any more */
+	if (caps_keep(none, N.user, &why) < 0)
+		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
+	N.now = clock_mono();
+	err_log("serving %s from %s", N.zone.domain,
+	    N.records != NULL ? N.records : N.sock);
+	if (N.records != NULL) {
+		err_log("%s: %zu records, serial %u", N.records, N.zone.t->n,
+		    zone_serial(&N.zone));
+		ready();
+	} else
+		feed_start();
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *listen[LISTEN_MAX], *sock = NULL;
+	int c, nlisten = 0;
+	uint32_t fd;
+
+	err_init(argv[0]);
+	N.conf = CONF_PATH_DEFAULT;
+	N.run = RUN_DEFAULT;
+	N.notify = -1;
+	while ((c = getopt(argc, argv, "qf:r:n:u:l:s:d:")) != -1) {
+		switch (c) {
+		case 'q':
+			N.qlog = 1;
+			break;
+		case 'f':
+			N.conf = optarg;
+			break;
+		case 'r':
+			N.run = optarg;
+			break;
+		case 'n':
+			if (num_u32(optarg, 3, 1023, &fd) != NUM_OK)
+				err_fatal(RC_USAGE, "-n %s: not a file "
+				    "descriptor from 3 to 1023", optarg);
+			N.notify = (int)fd;
+			break;
+		case 'u':
+			N.user = optarg;
+			break;
+		case 'l':
+			if (nlisten == LISTEN_MAX)
+				err_fatal(RC_USAGE, "more than %d -l", LISTEN_MAX);
+			listen[nlisten++] = optarg;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'd':
+			N.records = optarg;
+			break;
+		default:
+			err_usage(USAGE);
+		}
+	}
+	if (optind != argc || (sock != NULL && N.records != NULL))
+		err_usage(USAGE);
+	if (sock != NULL)
+		snprintf(N.sock, sizeof N.sock, "%s", sock);
+	else
+		snprintf(N.sock, sizeof N.sock, "%s/%s", N.run, FEED_SOCKET);
+	if (N.records == NULL &&
+	    strlen(N.sock) >= sizeof ((struct sockaddr_un *)0)->sun_path)
+		err_fatal(RC_USAGE, "%s: a socket path longer than %zu bytes",
+		    N.sock, sizeof ((struct sockaddr_un *)0)->sun_path - 1);
+	setup(listen, nlisten);
+	loop();
+}

@@ -1,0 +1,65 @@
+/* ddns-named: what the loop, the sockets and the feed share. */
+#ifndef DDNS_NAMED_H
+#define DDNS_NAMED_H
+
+#include <stdint.h>
+
+#include "zone.h"
+
+#define RUN_DEFAULT	"/run/vpnha"
+#define FEED_SOCKET	"ddns/control"	/* under RUNDIR: ddns-syncd's */
+#define PORT_DEFAULT	53
+#define LISTEN_MAX	16
+#define UDP_BATCH	64		/* datagrams per recvmmsg/sendmmsg */
+#define UDP_QUERY_MAX	4096		/* bytes of a query we read */
+#define UDP_RCVBUF	(4 << 20)	/* absorbs bursts while the feed applies */
+#define TCP_CLIENTS_MAX	128
+#define TCP_IDLE	(10 * CLOCK_SEC)	/* RFC 7766 6.2.3: seconds */
+#define FEED_LINE_MAX	1024
+#define FEED_RETRY_MIN	(100 * CLOCK_MS)
+#define FEED_RETRY_MAX	(5 * CLOCK_SEC)
+
+enum wkind { W_SIG, W_UDP, W_TCPL, W_TCP, W_FEED };
+
+struct watch {
+	enum wkind kind;
+	void *p;
+};
+
+struct named {
+	const char *conf, *run, *user, *records;
+	char sock[4200];
+	int qlog;
+	int notify;			/* readiness fd, -1 once used */
+	int64_t now;
+	struct zone zone;
+};
+
+extern struct named N;
+
+void watch_add(int fd, struct watch *, uint32_t events);
+void watch_mod(int fd, struct watch *, uint32_t events);
+void ready(void);
+
+/* net.c */
+void net_listen(const char *spec, int must);
+void net_udp(void *listener);
+void net_accept(void *listener);
+void net_tcp(void *conn, uint32_t events);
+int64_t net_timers(void);	/* next deadline, or -1 */
+
+/* feed.c */
+void feed_start(void);
+void feed_event(void);
+int64_t feed_timers(void);	/* next deadline, or -1 */
+/*
+ * Apply one line of the feed (no newline) to t: FEED_SET and FEED_DEL
+ * change it (or not, with *why, for a record that cannot be served),
+ * FEED_END ends the snapshot, FEED_ERROR is ddns-syncd's refusal and
+ * FEED_BAD a line that is none of these.
+ */
+enum { FEED_SET, FEED_DEL, FEED_END, FEED_ERROR, FEED_BAD };
+int feed_apply(struct table *t, const struct zone *, char *line,
+    const char **why);
+
+#endif

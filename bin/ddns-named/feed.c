@@ -1,0 +1,205 @@
+/*
+ * The live feed: ddns-syncd's `subscribe` on its control socket.  A
+ * snapshot (`+ GWID ADDRESS` lines, then `.`) is read into a table of its
+ * own and replaces the served one whole at the `.`; then every `+` and `-`
+ * line changes the served table at once.  When the socket goes away the
+ * last data stays served, and the next connection, after a backoff,
+ * starts from a new snapshot.
+ */
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "ddns-named.h"
+#include "err.h"
+#include "rc.h"
+
+static struct {
+	int fd;
+	int64_t retry_at, backoff;
+	struct table *next;		/* the snapshot being read */
+	int live;			/* past its `.` */
+	unsigned long lineno;
+	size_t len;
+	char buf[FEED_LINE_MAX];
+	char last[200];			/* the last failure logged */
+} F = { .fd = -1 };
+
+static struct watch wfeed = { W_FEED, NULL };
+
+int
+feed_apply(struct table *t, const struct zone *z, char *line, const char **why)
+{
+	char *w[3], *p, *save = NULL;
+	uint8_t a[16];
+	int n = 0, af;
+
+	*why = NULL;
+	if (strcmp(line, ".") == 0)
+		return FEED_END;
+	if (strncmp(line, "error:", 6) == 0)
+		return FEED_ERROR;
+	for (p = strtok_r(line, " ", &save); p != NULL && n < 3;
+	    p = strtok_r(NULL, " ", &save))
+		w[n++] = p;
+	if (p != NULL || n < 2 || w[0][1] != '\0')
+		return FEED_BAD;
+	if (w[0][0] == '-' && n == 2) {
+		table_del(t, w[1], strlen(w[1]));
+		return FEED_DEL;
+	}
+	if (w[0][0] != '+' || n != 3)
+		return FEED_BAD;
+	af = strchr(w[2], ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(af, w[2], a) != 1) {
+		*why = "not an IPv4 or IPv6 address";
+		return FEED_SET;
+	}
+	table_set(t, z, w[1], strlen(w[1]), af, a, why);
+	return FEED_SET;
+}
+
+/* Log a failure once, not at every retry while it lasts. */
+static void
+failed(const char *msg)
+{
+	if (strcmp(msg, F.last) != 0)
+		err_warn("feed: %s: %s; serving %zu records; retrying", N.sock,
+		    msg, N.zone.t != NULL ? N.zone.t->n : 0);
+	snprintf(F.last, sizeof F.last, "%s", msg);
+	F.retry_at = N.now + F.backoff;
+	F.backoff = F.backoff * 2 > FEED_RETRY_MAX ? FEED_RETRY_MAX : F.backoff * 2;
+}
+
+static void
+lost(const char *msg)
+{
+	if (F.fd >= 0)
+		close(F.fd);	/* also leaves the epoll set */
+	F.fd = -1;
+	table_free(F.next);
+	F.next = NULL;
+	failed(msg);
+}
+
+static void
+subscribe(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	static const char req[] = "subscribe\n";
+	char msg[sizeof F.last];
+
+	memcpy(sun.sun_path, N.sock, strlen(N.sock));	/* length checked in main */
+	if ((F.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) < 0 || connect(F.fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
+	    write(F.fd, req, sizeof req - 1) != sizeof req - 1) {
+		snprintf(msg, sizeof msg, "unable to subscribe: %s", strerror(errno));
+		lost(msg);
+		return;
+	}
+	if ((F.next = table_new(N.zone.t != NULL ? N.zone.t->n : 0)) == NULL)
+		err_fatal(RC_TEMP, "out of memory");
+	F.live = 0;
+	F.len = 0;
+	F.lineno = 0;
+	F.retry_at = -1;
+	watch_add(F.fd, &wfeed, EPOLLIN);
+}
+
+void
+feed_start(void)
+{
+	F.backoff = FEED_RETRY_MIN;
+	subscribe();
+}
+
+/* The snapshot is whole: serve it, and say so once. */
+static void
+snapshot(void)
+{
+	table_free(N.zone.t);
+	N.zone.t = F.next;
+	F.next = NULL;
+	F.live = 1;
+	F.backoff = FEED_RETRY_MIN;
+	F.last[0] = '\0';
+	err_log("feed: %s: %zu records, serial %u", N.sock, N.zone.t->n,
+	    zone_serial(&N.zone));
+	ready();
+}
+
+static int
+line(char *s)
+{
+	const char *why;
+	char gw[80], msg[sizeof F.last];
+	int k;
+
+	F.lineno++;
+	snprintf(gw, sizeof gw, "%.60s", s);
+	switch ((k = feed_apply(F.live ? N.zone.t : F.next, &N.zone, s, &why))) {
+	case FEED_END:
+		if (F.live)
+			err_warn("feed: line %lu: a second \".\"", F.lineno);
+		else
+			snapshot();
+		break;
+	case FEED_ERROR:
+		snprintf(msg, sizeof msg, "ddns-syncd said \"%s\"", gw);
+		lost(msg);
+		return -1;
+	case FEED_BAD:
+		err_warn("feed: line %lu: not a feed line: \"%s\"", F.lineno, gw);
+		break;
+	default:
+		if (why != NULL)
+			err_warn("feed: line %lu: \"%s\": %s", F.lineno, gw, why);
+	}
+	return 0;
+}
+
+void
+feed_event(void)
+{
+	char *nl, *p;
+	ssize_t k;
+
+	for (;;) {
+		k = read(F.fd, F.buf + F.len, sizeof F.buf - F.len);
+		if (k < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (k <= 0) {
+			lost(k == 0 ? "closed" : strerror(errno));
+			return;
+		}
+		F.len += (size_t)k;
+		for (p = F.buf; (nl = memchr(p, '\n', F.len - (size_t)(p - F.buf)));
+		    p = nl + 1) {
+			*nl = '\0';
+			if (line(p) < 0)
+				return;
+		}
+		F.len -= (size_t)(p - F.buf);
+		memmove(F.buf, p, F.len);
+		if (F.len == sizeof F.buf) {
+			lost("a line longer than 1024 bytes");
+			return;
+		}
+	}
+}
+
+int64_t
+feed_timers(void)
+{
+	if (F.fd < 0 && F.retry_at >= 0 && F.retry_at <= N.now)
+		subscribe();
+	return F.fd < 0 ? F.retry_at : -1;
+}

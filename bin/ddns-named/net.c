@@ -1,0 +1,423 @@
+/*
+ * The sockets: UDP in batches (recvmmsg, answer in place, sendmmsg), and
+ * TCP per RFC 7766 (length-prefixed messages, several per connection,
+ * answered in order, an idle timeout, a bounded number of connections).
+ */
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ldns/ldns.h>
+
+#include "answer.h"
+#include "clock.h"
+#include "ddns-named.h"
+#include "err.h"
+#include "num.h"
+#include "rc.h"
+
+struct listener {
+	struct watch wu, wt;
+	int udp, tcp;
+	int wildcard;			/* replies need the query's own address */
+	int af;
+	char name[64];
+};
+
+struct tconn {
+	struct watch w;
+	int fd;
+	int64_t idle_at;
+	size_t inlen, outlen, outoff;
+	struct tconn *prev, *next;
+	uint8_t in[2 + DNS_TCP_MAX];
+	uint8_t out[2 + DNS_TCP_MAX];
+};
+
+static struct listener listeners[LISTEN_MAX];
+static int nlisteners;
+static struct tconn *conns;
+static int nconns;
+
+#define CMSG_ROOM	CMSG_SPACE(sizeof(struct in6_pktinfo))
+
+static struct {
+	struct mmsghdr in[UDP_BATCH], out[UDP_BATCH];
+	struct iovec iin[UDP_BATCH], iout[UDP_BATCH];
+	struct sockaddr_in6 from[UDP_BATCH];
+	char cin[UDP_BATCH][CMSG_ROOM], cout[UDP_BATCH][CMSG_ROOM];
+	uint8_t q[UDP_BATCH][UDP_QUERY_MAX];
+	uint8_t r[UDP_BATCH][DNS_UDP_MAX];
+} U;
+
+/* ADDRESS[:PORT], [IPV6]:PORT or a bare IPv6 address. */
+static int
+parse_spec(const char *spec, struct sockaddr_in6 *sa, socklen_t *len)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *port = NULL, *p;
+	uint32_t n = PORT_DEFAULT;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+
+	memset(sa, 0, sizeof *sa);
+	if (spec[0] == '[') {
+		if ((p = strchr(spec, ']')) == NULL || (p[1] != '\0' && p[1] != ':'))
+			return -1;
+		snprintf(host, sizeof host, "%.*s", (int)(p - spec - 1), spec + 1);
+		port = p[1] == ':' ? p + 2 : NULL;
+	} else if ((p = strchr(spec, ':')) != NULL && strchr(p + 1, ':') == NULL) {
+		snprintf(host, sizeof host, "%.*s", (int)(p - spec), spec);
+		port = p + 1;
+	} else
+		snprintf(host, sizeof host, "%s", spec);
+	if (port != NULL && num_u32(port, 1, 65535, &n) != NUM_OK)
+		return -1;
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)n);
+		*len = sizeof *s4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &sa->sin6_addr) != 1)
+		return -1;
+	sa->sin6_family = AF_INET6;
+	sa->sin6_port = htons((uint16_t)n);
+	*len = sizeof *sa;
+	return 0;
+}
+
+static int
+open_socket(int af, int type, const struct sockaddr_in6 *sa, socklen_t len,
+    int wildcard)
+{
+	int fd, on = 1, size = UDP_RCVBUF;
+
+	if ((fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	if (af == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+	if (type == SOCK_DGRAM) {
+		/* as root, past net.core.rmem_max; else what it allows */
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof size) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+		if (wildcard && af == AF_INET)
+			setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof on);
+		if (wildcard && af == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+	}
+	if (bind(fd, (const struct sockaddr *)sa, len) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 128) < 0)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Bind UDP and TCP on spec; a failure is fatal if must, else a warning. */
+void
+net_listen(const char *spec, int must)
+{
+	struct listener *l = &listeners[nlisteners];
+	struct sockaddr_in6 sa;
+	socklen_t len;
+	static const uint8_t any6[16];
+
+	if (parse_spec(spec, &sa, &len) < 0)
+		err_fatal(RC_USAGE, "-l %s: expected ADDRESS[:PORT] or "
+		    "[IPV6]:PORT", spec);
+	if (nlisteners == LISTEN_MAX)
+		err_fatal(RC_USAGE, "-l %s: more than %d addresses", spec,
+		    LISTEN_MAX);
+	l->af = sa.sin6_family;
+	l->wildcard = l->af == AF_INET ?
+	    ((struct sockaddr_in *)&sa)->sin_addr.s_addr == INADDR_ANY :
+	    memcmp(&sa.sin6_addr, any6, 16) == 0;
+	snprintf(l->name, sizeof l->name, "%s", spec);
+	if ((l->udp = open_socket(l->af, SOCK_DGRAM, &sa, len, l->wildcard)) < 0 ||
+	    (l->tcp = open_socket(l->af, SOCK_STREAM, &sa, len, 0)) < 0) {
+		if (l->udp >= 0)
+			close(l->udp);
+		if (must)
+			err_fatalsys(RC_TEMP, "unable to listen on %s", spec);
+		err_warnsys("unable to listen on %s", spec);
+		return;
+	}
+	l->wu = (struct watch){ W_UDP, l };
+	l->wt = (struct watch){ W_TCPL, l };
+	watch_add(l->udp, &l->wu, EPOLLIN);
+	watch_add(l->tcp, &l->wt, EPOLLIN);
+	nlisteners++;
+}
+
+/* -q: one line per query, names and types as ldns writes them. */
+static void
+qlog(const struct sockaddr *from, const uint8_t *q, const struct qinfo *in)
+{
+	char addr[INET6_ADDRSTRLEN] = "?", *name = NULL, *type = NULL;
+	const ldns_lookup_table *rc;
+	ldns_rdf *d = NULL;
+
+	if (from->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)from)->sin_addr,
+		    addr, sizeof addr);
+	else if (from->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)from)->sin6_addr,
+		    addr, sizeof addr);
+	if (in->qnamelen > 0 &&
+	    (d = ldns_dname_new_frm_data((uint16_t)in->qnamelen, q + DNS_HEADER)))
+		name = ldns_rdf2str(d);
+	if (in->qnamelen > 0)
+		type = ldns_rr_type2str((ldns_rr_type)in->qtype);
+	rc = ldns_lookup_by_id(ldns_rcodes, in->rcode);
+	err_log("query %s %s %s %s%s", addr, name ? name : "-", type ? type : "-",
+	    in->rcode == RCODE_BADVERS ? "BADVERS" : rc ? rc->name : "?",
+	    in->tc ? " TC" : "");
+	free(name);
+	free(type);
+	ldns_rdf_deep_free(d);
+}
+
+/* Reply from the address the query came to (IP_PKTINFO, RFC 3542 6). */
+static void
+reply_from(struct msghdr *out, struct msghdr *in, char *room)
+{
+	struct cmsghdr *c, *o;
+
+	out->msg_control = NULL;
+	out->msg_controllen = 0;
+	for (c = CMSG_FIRSTHDR(in); c != NULL; c = CMSG_NXTHDR(in, c)) {
+		out->msg_control = room;
+		out->msg_controllen = CMSG_ROOM;
+		o = CMSG_FIRSTHDR(out);
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof pi);
+			pi.ipi_spec_dst = pi.ipi_addr;
+			pi.ipi_ifindex = 0;
+			o->cmsg_level = IPPROTO_IP;
+			o->cmsg_type = IP_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof pi);
+			memcpy(CMSG_DATA(o), &pi, sizeof pi);
+			out->msg_controllen = CMSG_SPACE(sizeof pi);
+			return;
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			memcpy(o, c, CMSG_SPACE(sizeof(struct in6_pktinfo)));
+			out->msg_controllen = CMSG_SPACE(sizeof(struct in6_pktinfo));
+			return;
+		}
+	}
+	out->msg_control = NULL;
+	out->msg_controllen = 0;
+}
+
+static void
+send_all(int fd, int n)
+{
+	int off = 0, k;
+
+	while (off < n) {
+		if ((k = sendmmsg(fd, U.out + off, (unsigned)(n - off), 0)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;		/* a full send buffer loses what is left */
+		}
+		off += k;
+	}
+}
+
+/* Up to 8 batches per wakeup, so that TCP and the feed get their turn. */
+void
+net_udp(void *p)
+{
+	struct listener *l = p;
+	struct qinfo info;
+	int i, n, m, round;
+	size_t len;
+
+	for (round = 0; round < 8; round++) {
+		for (i = 0; i < UDP_BATCH; i++) {
+			U.iin[i] = (struct iovec){ U.q[i], UDP_QUERY_MAX };
+			U.in[i].msg_hdr = (struct msghdr){ .msg_name = &U.from[i],
+			    .msg_namelen = sizeof U.from[i], .msg_iov = &U.iin[i],
+			    .msg_iovlen = 1, .msg_control = l->wildcard ? U.cin[i] : NULL,
+			    .msg_controllen = l->wildcard ? CMSG_ROOM : 0 };
+		}
+		if ((n = recvmmsg(l->udp, U.in, UDP_BATCH, MSG_DONTWAIT, NULL)) <= 0)
+			return;
+		for (i = m = 0; i < n; i++) {
+			len = dns_answer(&N.zone, U.q[i], U.in[i].msg_len, U.r[m],
+			    DNS_UDP_MAX, 0, &info);
+			if (N.qlog)
+				qlog((struct sockaddr *)&U.from[i], U.q[i], &info);
+			if (len == 0)
+				continue;
+			U.iout[m] = (struct iovec){ U.r[m], len };
+			U.out[m].msg_hdr = (struct msghdr){ .msg_name = &U.from[i],
+			    .msg_namelen = U.in[i].msg_hdr.msg_namelen,
+			    .msg_iov = &U.iout[m], .msg_iovlen = 1 };
+			if (l->wildcard)
+				reply_from(&U.out[m].msg_hdr, &U.in[i].msg_hdr, U.cout[m]);
+			m++;
+		}
+		send_all(l->udp, m);
+		if (n < UDP_BATCH)
+			return;
+	}
+}
+
+static void
+conn_close(struct tconn *c)
+{
+	close(c->fd);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	nconns--;
+	free(c);
+}
+
+/* At the limit, the connection idle the longest makes room (RFC 7766 6.2.2). */
+static void
+evict(void)
+{
+	struct tconn *c, *old = conns;
+
+	for (c = conns; c != NULL; c = c->next)
+		if (c->idle_at < old->idle_at)
+			old = c;
+	if (old != NULL)
+		conn_close(old);
+}
+
+void
+net_accept(void *p)
+{
+	struct listener *l = p;
+	struct tconn *c;
+	int fd;
+
+	while ((fd = accept4(l->tcp, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		if (nconns == TCP_CLIENTS_MAX)
+			evict();
+		if ((c = malloc(sizeof *c)) == NULL) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->idle_at = N.now + TCP_IDLE;
+		c->inlen = c->outlen = c->outoff = 0;
+		c->w = (struct watch){ W_TCP, c };
+		c->prev = NULL;
+		if ((c->next = conns) != NULL)
+			conns->prev = c;
+		conns = c;
+		nconns++;
+		watch_add(fd, &c->w, EPOLLIN);
+	}
+}
+
+/* Write what is pending: 1 all out, 0 not yet, -1 close. */
+static int
+flush(struct tconn *c)
+{
+	ssize_t k;
+
+	while (c->outoff < c->outlen) {
+		k = write(c->fd, c->out + c->outoff, c->outlen - c->outoff);
+		if (k < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		c->outoff += (size_t)k;
+	}
+	c->outlen = c->outoff = 0;
+	return 1;
+}
+
+/* Answer each whole message in turn; stop while a reply is pending. */
+static int
+serve(struct tconn *c)
+{
+	struct qinfo info;
+	struct sockaddr_in6 peer;
+	socklen_t plen = sizeof peer;
+	size_t need, len;
+
+	while (c->outlen == 0 && c->inlen >= 2 &&
+	    c->inlen >= (need = 2 + (size_t)(c->in[0] << 8 | c->in[1]))) {
+		len = dns_answer(&N.zone, c->in + 2, need - 2, c->out + 2,
+		    DNS_TCP_MAX, 1, &info);
+		if (N.qlog && getpeername(c->fd, (struct sockaddr *)&peer, &plen) == 0)
+			qlog((struct sockaddr *)&peer, c->in + 2, &info);
+		memmove(c->in, c->in + need, c->inlen - need);
+		c->inlen -= need;
+		c->idle_at = N.now + TCP_IDLE;
+		if (len == 0)
+			continue;
+		c->out[0] = (uint8_t)(len >> 8);
+		c->out[1] = (uint8_t)len;
+		c->outlen = len + 2;
+		if (flush(c) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+net_tcp(void *p, uint32_t events)
+{
+	struct tconn *c = p;
+	ssize_t k;
+
+	if ((events & EPOLLOUT) && flush(c) < 0)
+		goto drop;
+	while (c->outlen == 0 && c->inlen < sizeof c->in) {
+		k = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen);
+		if (k == 0 || (k < 0 && errno != EAGAIN && errno != EINTR))
+			goto drop;
+		if (k < 0)
+			break;
+		c->inlen += (size_t)k;
+		if (serve(c) < 0)
+			goto drop;
+	}
+	if (serve(c) < 0)
+		goto drop;
+	/* a reply the client does not read: wait for room, read no more */
+	watch_mod(c->fd, &c->w, c->outlen > 0 ? EPOLLOUT : EPOLLIN);
+	return;
+drop:
+	conn_close(c);
+}
+
+int64_t
+net_timers(void)
+{
+	struct tconn *c, *next;
+	int64_t t = -1;
+
+	for (c = conns; c != NULL; c = next) {
+		next = c->next;
+		if (c->idle_at <= N.now)
+			conn_close(c);
+		else if (t < 0 || c->idle_at < t)
+			t = c->idle_at;
+	}
+	return t;
+}

@@ -1,0 +1,559 @@
+/*
+ * The zone's fixed part (from vpnha.conf, names converted by ldns) and the
+ * table of gateway records.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldns/ldns.h>
+
+#include "conf.h"
+#include "num.h"
+#include "rc.h"
+#include "zone.h"
+
+static int
+bad(char *err, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * A name in wire form, lower case; relative to the apex (the labels above
+ * it) when it is under it.  Returns 0, 1 for the apex itself, -1 if it is
+ * not a domain name.
+ */
+static int
+zname_make(struct zname *zn, const struct zone *z, const char *text)
+{
+	ldns_rdf *d, *apex;
+	size_t n;
+	int rc = 0;
+
+	if ((d = ldns_dname_new_frm_str(text)) == NULL)
+		return -1;
+	apex = ldns_dname_new_frm_data((uint16_t)z->apexlen, z->apex);
+	ldns_dname2canonical(d);
+	n = ldns_rdf_size(d);
+	memset(zn, 0, sizeof *zn);
+	if (apex != NULL && ldns_dname_compare(d, apex) == 0)
+		rc = 1;
+	else if (apex != NULL && ldns_dname_is_subdomain(d, apex)) {
+		zn->inzone = 1;
+		n -= z->apexlen;
+	}
+	memcpy(zn->wire, ldns_rdf_data(d), n);
+	zn->len = (uint8_t)n;
+	ldns_rdf_deep_free(d);
+	ldns_rdf_deep_free(apex);
+	return rc;
+}
+
+static int
+addr_cmp(const void *a, const void *b)
+{
+	const struct nshost *x = a, *y = b;
+
+	if (x->addr[0].af != y->addr[0].af)
+		return x->addr[0].af == AF_INET ? -1 : 1;
+	return memcmp(x->addr[0].a, y->addr[0].a, 16);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	const struct nshost *x = a, *y = b;
+
+	if (x->name.inzone != y->name.inzone)
+		return x->name.inzone ? -1 : 1;
+	if (x->name.len != y->name.len)
+		return x->name.len < y->name.len ? -1 : 1;
+	return memcmp(x->name.wire, y->name.wire, x->name.len);
+}
+
+static int
+parse_addr(const char *s, uint8_t *af, uint8_t *a)
+{
+	memset(a, 0, 16);
+	*af = strchr(s, ':') != NULL ? AF_INET6 : AF_INET;
+	return inet_pton(*af, s, a) == 1 ? 0 : -1;
+}
+
+/* name-server NAME [address ADDRESS]...: the operator's own NS set. */
+static int
+ns_given(struct zone *z, const struct conf *c, const struct conf_node *tags,
+    char *err, size_t size)
+{
+	const struct conf_node *t, *a;
+	struct nshost *h;
+
+	for (t = conf_first(tags); t != NULL; t = conf_next(t)) {
+		if (z->nns == ZONE_NS_MAX)
+			return bad(err, size, "%s:%u: more than %d name servers",
+			    conf_file(c), conf_line(t), ZONE_NS_MAX);
+		h = &z->ns[z->nns++];
+		if (zname_make(&h->name, z, conf_word(t)) != 0 ||
+		    (h->name.inzone && h->name.wire[0] + 1 != h->name.len))
+			return bad(err, size, "%s:%u: name-server %s: a name "
+			    "server under %s must be one label under it",
+			    conf_file(c), conf_line(t), conf_word(t), z->domain);
+		for (a = conf_first(conf_find(t, "address")); a; a = conf_next(a)) {
+			if (h->naddr == ZONE_NS_ADDR_MAX)
+				return bad(err, size, "%s:%u: name-server %s: "
+				    "more than %d addresses", conf_file(c),
+				    conf_line(a), conf_word(t), ZONE_NS_ADDR_MAX);
+			parse_addr(conf_word(a), &h->addr[h->naddr].af,
+			    h->addr[h->naddr].a);
+			h->naddr++;
+		}
+		if (h->name.inzone != (h->naddr > 0))
+			return bad(err, size, "%s:%u: name-server %s: %s",
+			    conf_file(c), conf_line(t), conf_word(t),
+			    h->name.inzone ? "a name under the domain needs "
+			    "an address (glue)" : "an address is served only "
+			    "for a name under the domain");
+	}
+	qsort(z->ns, (size_t)z->nns, sizeof z->ns[0], name_cmp);
+	return 0;
+}
+
+static int
+ns_host(struct zone *z, const struct conf *c, const struct conf_node *n,
+    char *err, size_t size)
+{
+	struct nshost *h;
+
+	if (z->nns == ZONE_NS_MAX)
+		return bad(err, size, "%s:%u: more than %d cluster nodes",
+		    conf_file(c), conf_line(n), ZONE_NS_MAX);
+	h = &z->ns[z->nns];
+	if (parse_addr(conf_word(n), &h->addr[0].af, h->addr[0].a) == 0)
+		h->naddr = 1;
+	else if (zname_make(&h->name, z, conf_word(n)) != 0 || h->name.inzone)
+		return bad(err, size, "%s:%u: %s is under %s: name it with "
+		    "name-server and its address", conf_file(c),
+		    conf_line(n), conf_word(n), z->domain);
+	z->nns++;
+	return 0;
+}
+
+/*
+ * The default NS set: the cluster's nodes (self and every peer), the same
+ * on every node.  Addresses, sorted, become ns1, ns2, ... under the apex
+ * with glue; nodes given by name are served under that name.
+ */
+static int
+ns_nodes(struct zone *z, const struct conf *c, const struct conf_node *dd,
+    char *err, size_t size)
+{
+	const struct conf_node *n;
+	char name[16];
+	int i, naddr = 0;
+
+	if ((n = conf_find(dd, "self")) != NULL &&
+	    ns_host(z, c, conf_first(n), err, size) < 0)
+		return -1;
+	for (n = conf_first(conf_find(dd, "peer")); n; n = conf_next(n))
+		if (ns_host(z, c, n, err, size) < 0)
+			return -1;
+	for (i = 0; i < z->nns; i++)
+		if (z->ns[i].naddr > 0) {
+			struct nshost t = z->ns[naddr];
+
+			z->ns[naddr++] = z->ns[i];
+			z->ns[i] = t;
+		}
+	qsort(z->ns, (size_t)naddr, sizeof z->ns[0], addr_cmp);
+	qsort(z->ns + naddr, (size_t)(z->nns - naddr), sizeof z->ns[0], name_cmp);
+	for (i = 0; i < naddr; i++) {
+		snprintf(name, sizeof name, "ns%d", i + 1);
+		zname_make(&z->ns[i].name, z, name);
+		/* relative: ldns read it as "nsN." */
+		z->ns[i].name.len = (uint8_t)(z->ns[i].name.len - 1);
+		z->ns[i].name.inzone = 1;
+	}
+	return 0;
+}
+
+int
+zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
+{
+	const struct conf_node *dd = conf_find(conf_root(c), "service ipsec-ddns");
+	const char *s;
+	ldns_rdf *d;
+	uint32_t ttl = ZONE_TTL_DEFAULT;
+
+	memset(z, 0, sizeof *z);
+	if ((s = conf_value(dd, "domain")) == NULL)
+		return bad(err, size, "%s: no domain: set service ipsec-ddns "
+		    "domain NAME", conf_file(c));
+	if ((d = ldns_dname_new_frm_str(s)) == NULL)
+		return bad(err, size, "%s: domain %s is not a domain name",
+		    conf_file(c), s);
+	ldns_dname2canonical(d);
+	z->apexlen = ldns_rdf_size(d);
+	memcpy(z->apex, ldns_rdf_data(d), z->apexlen);
+	ldns_rdf_deep_free(d);
+	snprintf(z->domain, sizeof z->domain, "%s", s);
+	if ((s = conf_value(dd, "ttl")) != NULL)
+		num_u32(s, 0, 86400, &ttl);
+	z->ttl = ttl;
+	zname_make(&z->contact, z, ZONE_CONTACT);
+	z->contact.len = (uint8_t)(z->contact.len - 1);
+	z->contact.inzone = 1;
+	if (conf_find(dd, "name-server") != NULL) {
+		if (ns_given(z, c, conf_find(dd, "name-server"), err, size) < 0)
+			return -1;
+	} else if (ns_nodes(z, c, dd, err, size) < 0)
+		return -1;
+	if (z->nns == 0)
+		return bad(err, size, "%s: no name servers: set service "
+		    "ipsec-ddns self (and peer), or name-server", conf_file(c));
+	return 0;
+}
+
+/* FNV-1a, then murmur3's finaliser so that the low bits are mixed. */
+static uint32_t
+mix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bU;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35U;
+	h ^= h >> 16;
+	return h;
+}
+
+static uint32_t
+fnv(uint32_t h, const uint8_t *p, size_t n)
+{
+	while (n-- > 0)
+		h = (h ^ *p++) * 16777619U;
+	return h;
+}
+
+uint32_t
+table_hash(const uint8_t *label, size_t len)
+{
+	return mix(fnv(2166136261U, label, len));
+}
+
+/* What one record adds to the digest: the same function on every node. */
+static uint32_t
+rec_digest(const struct rec *r)
+{
+	uint32_t h = fnv(0x9e3779b9U, (const uint8_t *)r->label, r->len);
+
+	h = fnv(h, &r->af, 1);
+	return mix(fnv(h, r->addr, r->af == AF_INET ? 4 : 16));
+}
+
+uint32_t
+zone_serial(const struct zone *z)
+{
+	return z->t != NULL ? z->t->digest : 0;
+}
+
+struct table *
+table_new(size_t hint)
+{
+	struct table *t;
+	size_t n = 64;
+
+	while (n < 2 * hint)
+		n *= 2;
+	if ((t = calloc(1, sizeof *t)) == NULL ||
+	    (t->slot = calloc(n, sizeof *t->slot)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->mask = n - 1;
+	return t;
+}
+
+void
+table_free(struct table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i <= t->mask; i++)
+		free(t->slot[i]);
+	free(t->slot);
+	free(t);
+}
+
+static size_t
+probe(const struct table *t, const uint8_t *label, size_t len, uint32_t hash)
+{
+	size_t i = hash & t->mask;
+	const struct rec *r;
+
+	while ((r = t->slot[i]) != NULL) {
+		if (r->hash == hash && r->len == len &&
+		    memcmp(r->label, label, len) == 0)
+			break;
+		i = (i + 1) & t->mask;
+	}
+	return i;
+}
+
+const struct rec *
+table_get(const struct table *t, const uint8_t *label, size_t len,
+    uint32_t hash)
+{
+	return t->slot[probe(t, label, len, hash)];
+}
+
+/* Double the slots at half full: probes stay short. */
+static int
+grow(struct table *t)
+{
+	struct rec **old = t->slot;
+	size_t i, j, n = (t->mask + 1) * 2;
+
+	if ((t->slot = calloc(n, sizeof *t->slot)) == NULL) {
+		t->slot = old;
+		return -1;
+	}
+	for (i = 0; i <= t->mask; i++) {
+		if (old[i] == NULL)
+			continue;
+		for (j = old[i]->hash & (n - 1); t->slot[j]; j = (j + 1) & (n - 1))
+			;
+		t->slot[j] = old[i];
+	}
+	t->mask = n - 1;
+	free(old);
+	return 0;
+}
+
+static int
+label_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > LABEL_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Is it the name of one of our name servers (whose addresses are glue)? */
+static int
+is_ns(const struct zone *z, const uint8_t *lc, size_t len)
+{
+	int i;
+
+	for (i = 0; i < z->nns; i++)
+		if (z->ns[i].name.inzone && z->ns[i].name.len == len + 1 &&
+		    memcmp(z->ns[i].name.wire + 1, lc, len) == 0)
+			return 1;
+	return 0;
+}
+
+int
+table_set(struct table *t, const struct zone *z, const char *label,
+    size_t len, int af, const void *addr, const char **why)
+{
+	uint8_t lc[LABEL_MAX];
+	struct rec *r;
+	size_t i, alen = af == AF_INET ? 4 : 16;
+	uint32_t h;
+
+	if (!label_ok(label, len)) {
+		*why = "not a DNS label (1 to 63 letters, digits, - or _)";
+		return -1;
+	}
+	if (1 + len + z->apexlen > NAME_WIRE_MAX) {
+		*why = "name longer than 253 characters with the domain";
+		return -1;
+	}
+	for (i = 0; i < len; i++)
+		lc[i] = (uint8_t)(label[i] >= 'A' && label[i] <= 'Z' ?
+		    label[i] + 32 : label[i]);
+	if (is_ns(z, lc, len)) {
+		*why = "the name of a name server of the zone";
+		return -1;
+	}
+	h = table_hash(lc, len);
+	i = probe(t, lc, len, h);
+	if ((r = t->slot[i]) != NULL) {
+		if (r->af == af && memcmp(r->addr, addr, alen) == 0)
+			return 0;
+		t->digest -= rec_digest(r);
+	} else {
+		if ((r = malloc(sizeof *r + len)) == NULL) {
+			*why = "out of memory";
+			return -1;
+		}
+		r->hash = h;
+		r->len = (uint8_t)len;
+		memcpy(r->label, lc, len);
+		t->slot[i] = r;
+		t->n++;
+	}
+	r->af = (uint8_t)af;
+	memset(r->addr, 0, sizeof r->addr);
+	memcpy(r->addr, addr, alen);
+	t->digest += rec_digest(r);
+	if (2 * t->n > t->mask + 1 && grow(t) < 0) {
+		*why = "out of memory";
+		return -1;
+	}
+	return 1;
+}
+
+int
+table_del(struct table *t, const char *label, size_t len)
+{
+	uint8_t lc[LABEL_MAX];
+	size_t i, j, k;
+
+	if (len == 0 || len > LABEL_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		lc[i] = (uint8_t)(label[i] >= 'A' && label[i] <= 'Z' ?
+		    label[i] + 32 : label[i]);
+	i = probe(t, lc, len, table_hash(lc, len));
+	if (t->slot[i] == NULL)
+		return 0;
+	t->digest -= rec_digest(t->slot[i]);
+	free(t->slot[i]);
+	t->n--;
+	/* backward shift: close the gap so that no probe chain breaks */
+	for (j = i;;) {
+		j = (j + 1) & t->mask;
+		if (t->slot[j] == NULL)
+			break;
+		k = t->slot[j]->hash & t->mask;
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		t->slot[i] = t->slot[j];
+		i = j;
+	}
+	t->slot[i] = NULL;
+	return 1;
+}
+
+int
+zone_label(const struct zone *z, const char *name, const char **label,
+    size_t *len, const char **why)
+{
+	size_t n = strlen(name), dl = strlen(z->domain);
+	const char *dot = strchr(name, '.');
+
+	if (n > 0 && name[n - 1] == '.')
+		n--;
+	*label = name;
+	*len = dot != NULL ? (size_t)(dot - name) : n;
+	if (dot == NULL || (n == *len + 1 + dl && dot < name + n &&
+	    strncasecmp(dot + 1, z->domain, dl) == 0))
+		return 0;
+	*why = "not one label under the domain";
+	return -1;
+}
+
+static int
+record_line(struct table *t, const struct zone *z, char *line,
+    const char **why)
+{
+	char *w[3], *p;
+	const char *label;
+	uint8_t af, a[16];
+	size_t len;
+	int n = 0;
+
+	if ((p = strchr(line, '#')) != NULL)
+		*p = '\0';
+	for (p = strtok(line, " \t\r\n"); p != NULL; p = strtok(NULL, " \t\r\n"))
+		if (n < 3)
+			w[n++] = p;
+		else
+			n = 4;
+	if (n == 0)
+		return 0;
+	if (n != 2) {
+		*why = "expected NAME ADDRESS";
+		return -1;
+	}
+	if (zone_label(z, w[0], &label, &len, why) < 0)
+		return -1;
+	if (parse_addr(w[1], &af, a) < 0) {
+		*why = "not an IPv4 or IPv6 address";
+		return -1;
+	}
+	if (len > 0 && len <= LABEL_MAX && t->n > 0) {
+		uint8_t lc[LABEL_MAX];
+		size_t i;
+
+		for (i = 0; i < len; i++)
+			lc[i] = (uint8_t)(label[i] >= 'A' && label[i] <= 'Z' ?
+			    label[i] + 32 : label[i]);
+		if (table_get(t, lc, len, table_hash(lc, len)) != NULL) {
+			*why = "name given twice";
+			return -1;
+		}
+	}
+	return table_set(t, z, label, len, af, a, why) < 0 ? -1 : 0;
+}
+
+struct table *
+zone_read_records(const struct zone *z, const char *path, char *err,
+    size_t size, int *rc)
+{
+	struct table *t;
+	char *line = NULL;
+	const char *why;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, size, "unable to read %s: %s", path, strerror(errno));
+		*rc = errno == ENOENT ? RC_USAGE : RC_TEMP;
+		return NULL;
+	}
+	if ((t = table_new(0)) == NULL) {
+		snprintf(err, size, "out of memory");
+		*rc = RC_TEMP;
+		fclose(f);
+		return NULL;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		if (record_line(t, z, line, &why) < 0) {
+			snprintf(err, size, "%s:%u: %s", path, lineno, why);
+			*rc = RC_USAGE;
+			table_free(t);
+			t = NULL;
+			break;
+		}
+	}
+	if (t != NULL && ferror(f)) {
+		snprintf(err, size, "unable to read %s: %s", path, strerror(errno));
+		*rc = RC_TEMP;
+		table_free(t);
+		t = NULL;
+	}
+	free(line);
+	fclose(f);
+	return t;
+}
