@@ -136,9 +136,9 @@ in_ns() {
 	run lab_down
 	assert_success
 	assert_output ''
-	! running "$pid"
-	! running "$child"
-	! lab_alive "$pid"
+	run ! running "$pid"
+	run ! running "$child"
+	run ! lab_alive "$pid"
 	run _lab_nspids "$ino"
 	assert_output ''
 }
@@ -150,7 +150,7 @@ in_ns() {
 	run lab_down
 	assert_success
 	assert_output --partial 'ignored SIGTERM for 0.3s; killing them'
-	! running "$pid"
+	run ! running "$pid"
 }
 
 @test "a process started in a lab namespace without lab_spawn is stopped too" {
@@ -160,7 +160,7 @@ in_ns() {
 	run lab_down
 	assert_success
 	assert_output --partial "process $pid (sleep 1000) is in the lab but was not started with lab_spawn; stopping it"
-	! running "$pid"
+	run ! running "$pid"
 }
 
 @test "lab_kill signals only processes the lab started" {
@@ -405,7 +405,7 @@ os.execvp(sys.argv[1], sys.argv[1:])' timeout -s "$sig" 60 bats -f 'waits' "$LAB
 	kill -s KILL "$owner"
 	wait "$owner" || :
 	sleep 0.3
-	! gone "$id"
+	run ! gone "$id"
 	running "$pid"
 	# A namespace with the very name our next lab will have, as a crashed
 	# run with our PID would have left.
@@ -417,7 +417,7 @@ os.execvp(sys.argv[1], sys.argv[1:])' timeout -s "$sig" 60 bats -f 'waits' "$LAB
 	assert_line "lab: removing the leftovers of lab $id, whose owner is gone"
 	assert_line "lab: removing leftover namespace $next-h1"
 	gone "$id"
-	! running "$pid"
+	run ! running "$pid"
 	run lab_exec h1 ping -n -c 1 -W 1 192.0.2.11
 	assert_success
 }
