@@ -7,6 +7,7 @@
 
 load helper
 load lab/lab
+load vrrp
 
 VIP=192.0.2.100
 
@@ -17,82 +18,6 @@ setup() {
 
 teardown() {
 	lab_down
-}
-
-# group HOST PRIORITY [STATEMENT...]: vpnha.conf of HOST with VRID 1 on eth0
-group() {
-	local h=$1 p=$2 s
-	shift 2
-	{
-		echo "set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address $VIP/24"
-		echo "set interfaces ethernet eth0 vrrp vrrp-group 1 priority $p"
-		for s in "$@"; do
-			echo "set interfaces ethernet eth0 vrrp vrrp-group 1 $s"
-		done
-	} >"$D/$h.conf"
-}
-
-# start HOST [OPTION...]: vrrpd in HOST's namespace; its PID in $D/HOST.pid
-start() {
-	local h=$1
-	shift
-	lab_spawn "$h" "$D/$h.log" "$VPNHA_BIN/vrrpd" -f "$D/$h.conf" \
-	    -r "$D/$h.run" "$@" >"$D/$h.pid"
-	lab_wait 5 test -S "$D/$h.run/vrrpd/control"
-}
-
-pid() {
-	cat "$D/$1.pid"
-}
-
-# pair P1 P2 [STATEMENT...]: h1 with priority P1 is master, h2 with P2 backup
-pair() {
-	local p1=$1 p2=$2
-	shift 2
-	group h1 "$p1" "$@"
-	group h2 "$p2" "$@"
-	start h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
-}
-
-# field HOST NAME [FILE]: a value from HOST's status file (default eth0.1)
-field() {
-	sed -n "s/^$2=//p" "$D/$1.run/vrrpd/${3:-eth0.1}" 2>/dev/null
-}
-
-is_state() {
-	[ "$(field "$1" state "${3:-eth0.1}")" = "$2" ]
-}
-
-has_vip() {
-	lab_exec "$1" ip -o addr show dev eth0 | grep -qw "${2:-$VIP}"
-}
-
-ctl() {
-	local h=$1
-	shift
-	echo "$*" | socat -t 5 - "UNIX-CONNECT:$D/$h.run/vrrpd/control"
-}
-
-# neigh HOST ADDRESS: the MAC address HOST's neighbour table has for ADDRESS
-neigh() {
-	lab_exec "$1" ip neigh show "$2" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
-}
-
-# now: seconds since the epoch, with microseconds
-now() {
-	echo "${EPOCHREALTIME}"
-}
-
-elapsed() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
-}
-
-# within LIMIT SECONDS: SECONDS <= LIMIT
-within() {
-	awk -v l="$1" -v s="$2" 'BEGIN { exit !(s <= l) }'
 }
 
 @test "election by priority: the highest of three is master, the others back it up" {
@@ -106,8 +31,8 @@ within() {
 	lab_wait 2 is_state h1 backup
 	lab_wait 2 is_state h3 backup
 	has_vip h2
-	! has_vip h1
-	! has_vip h3
+	run ! has_vip h1
+	run ! has_vip h3
 	# backups name the master as heard
 	[ "$(field h1 master_address)" = 192.0.2.12 ]
 	[ "$(field h3 master_priority)" = 250 ]
@@ -132,7 +57,7 @@ part() {
 	sleep 1
 	is_state h2 master
 	is_state h1 backup
-	! has_vip h1
+	run ! has_vip h1
 	# a running master is not preempted by an equal priority, even from a
 	# higher address
 	lab_kill "$(pid h2)" KILL
@@ -174,7 +99,7 @@ part() {
 	lab_wait 6 is_state h2 master
 	lab_wait 2 is_state h1 backup
 	has_vip h2
-	! has_vip h1
+	run ! has_vip h1
 }
 
 @test "preempt false: a late higher priority waits until the master fails" {
@@ -222,7 +147,7 @@ part() {
 	echo "# SIGTERM -> backup holds the address after $took s (bound 0.609 s)" >&3
 	within 0.9 "$took"
 	lab_wait 3 ! lab_alive "$(pid h1)"
-	! has_vip h1
+	run ! has_vip h1
 	lab_capture_stop
 	run --separate-stderr tshark -r "$D/wire.pcap" -Y 'vrrp.prio == 0' -T fields -e ip.src
 	assert_success
@@ -484,7 +409,7 @@ part() {
 	group h1 50
 	start h1
 	lab_wait 3 is_state h1 backup
-	! has_vip h1
+	run ! has_vip h1
 	grep -q "removing $VIP/24, left by an earlier run" "$D/h1.log"
 }
 

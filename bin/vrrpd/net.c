@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -62,6 +63,49 @@ open6(struct iface *ifp)
 	return fd;
 }
 
+/*
+ * Adverts of groups with a virtual MAC leave from its macvlan (vmac.c),
+ * through one socket per family that is not bound to a device and hears
+ * nothing: listening stays on the parent's socket.  The source address is
+ * still the parent's (RFC 5798 5.1.1.1, 5.1.2.1); for IPv6 its link-local
+ * address is not on the macvlan, which IPV6_FREEBIND allows.
+ */
+static int
+open_vmac(int af)
+{
+	static struct sock_filter none[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_fprog drop = { 1, none };
+	int fd, zero = 0, one = 1, ttl = VRRP_TTL, tos = 0xc0;
+
+	if ((fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    VRRP_PROTO)) < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &drop, sizeof drop) < 0 ||
+	    (af == AF_INET && (
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof zero) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) < 0)) ||
+	    (af == AF_INET6 && (
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof ttl) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero, sizeof zero) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof one) < 0))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+vmac_socket(int af)
+{
+	static int fd4 = -1, fd6 = -1;
+	int *fd = af == AF_INET ? &fd4 : &fd6;
+
+	if (*fd < 0 && (*fd = open_vmac(af)) < 0)
+		err_warnsys("unable to open a VRRP socket for virtual MACs");
+	return *fd;
+}
+
 int
 net_iface_open(struct iface *ifp, int af)
 {
@@ -116,15 +160,19 @@ net_send(struct group *g, int priority)
 	    .msg_control = cm.buf };
 	struct cmsghdr *c;
 	size_t len;
-	int fd = g->af == AF_INET ? ifp->sock4 : ifp->sock6;
+	int fd = g->af == AF_INET ? ifp->sock4 : ifp->sock6, index = ifp->index;
 
+	if (g->vmac.index > 0) {
+		fd = vmac_socket(g->af);
+		index = g->vmac.index;
+	}
 	if (fd < 0 || !ifp->up || (g->af == AF_INET ? !ifp->have4 : !ifp->have6))
 		return -1;
 	vip_bytes(g, addrs);
 	memcpy(a.auth, g->auth, sizeof a.auth);
 	memset(cm.buf, 0, sizeof cm.buf);
 	if (g->af == AF_INET) {
-		struct in_pktinfo pi = { .ipi_ifindex = ifp->index,
+		struct in_pktinfo pi = { .ipi_ifindex = index,
 		    .ipi_spec_dst = ifp->primary4 };
 
 		a.src.v4 = ifp->primary4;
@@ -139,13 +187,13 @@ net_send(struct group *g, int priority)
 		c->cmsg_len = CMSG_LEN(sizeof pi);
 		memcpy(CMSG_DATA(c), &pi, sizeof pi);
 	} else {
-		struct in6_pktinfo pi = { .ipi6_ifindex = (unsigned)ifp->index,
+		struct in6_pktinfo pi = { .ipi6_ifindex = (unsigned)index,
 		    .ipi6_addr = ifp->ll6 };
 
 		a.src.v6 = ifp->ll6;
 		inet_pton(AF_INET6, VRRP_GROUP6, &a.dst.v6);
 		to6.sin6_addr = a.dst.v6;
-		to6.sin6_scope_id = (unsigned)ifp->index;
+		to6.sin6_scope_id = (unsigned)index;
 		mh.msg_name = &to6;
 		mh.msg_namelen = sizeof to6;
 		mh.msg_controllen = CMSG_SPACE(sizeof pi);

@@ -5,11 +5,13 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -64,8 +66,29 @@ attr(void *buf, size_t size, unsigned short type, const void *data, size_t len)
 	rta = (struct rtattr *)((char *)buf + NLMSG_ALIGN(n->nlmsg_len));
 	rta->rta_type = type;
 	rta->rta_len = (unsigned short)RTA_LENGTH(len);
-	memcpy(RTA_DATA(rta), data, len);
+	if (len > 0)
+		memcpy(RTA_DATA(rta), data, len);
 	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+}
+
+/* Open a nested attribute; nest_end closes it. */
+static struct rtattr *
+nest(void *buf, size_t size, unsigned short type)
+{
+	struct nlmsghdr *n = buf;
+	struct rtattr *rta = (struct rtattr *)((char *)buf +
+	    NLMSG_ALIGN(n->nlmsg_len));
+
+	attr(buf, size, type, NULL, 0);
+	return rta;
+}
+
+static void
+nest_end(void *buf, struct rtattr *rta)
+{
+	struct nlmsghdr *n = buf;
+
+	rta->rta_len = (unsigned short)((char *)buf + n->nlmsg_len - (char *)rta);
 }
 
 /*
@@ -300,4 +323,159 @@ nl_drain(int fd, void (*changed)(int))
 	}
 	if (r < 0 && errno == ENOBUFS)
 		changed(0);	/* lost some: look at everything again */
+}
+
+/*
+ * Virtual-MAC interfaces (vmac.c): a macvlan link on a parent, found again
+ * by its parent and MAC when a predecessor left it behind.
+ */
+struct link_req {
+	struct nlmsghdr n;
+	struct ifinfomsg i;
+	char attrs[512];
+};
+
+static void
+link_req(struct link_req *r, int type, int flags, int index)
+{
+	memset(r, 0, sizeof *r);
+	r->n.nlmsg_len = NLMSG_LENGTH(sizeof r->i);
+	r->n.nlmsg_type = (unsigned short)type;
+	r->n.nlmsg_flags = (unsigned short)(NLM_F_REQUEST | NLM_F_ACK | flags);
+	r->i.ifi_family = AF_UNSPEC;
+	r->i.ifi_index = index;
+}
+
+/* Create macvlan NAME on parent with mac; its index, or a negative errno. */
+int
+nl_macvlan_add(int fd, const char *name, int parent, const uint8_t mac[6])
+{
+	struct link_req r;
+	struct rtattr *info, *data;
+	uint32_t link = (uint32_t)parent, mode = MACVLAN_MODE_BRIDGE;
+	struct iface tmp;
+	int rc;
+
+	link_req(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	attr(&r, sizeof r, IFLA_IFNAME, name, strlen(name) + 1);
+	attr(&r, sizeof r, IFLA_LINK, &link, sizeof link);
+	attr(&r, sizeof r, IFLA_ADDRESS, mac, 6);
+	info = nest(&r, sizeof r, IFLA_LINKINFO);
+	attr(&r, sizeof r, IFLA_INFO_KIND, "macvlan", sizeof "macvlan");
+	data = nest(&r, sizeof r, IFLA_INFO_DATA);
+	attr(&r, sizeof r, IFLA_MACVLAN_MODE, &mode, sizeof mode);
+	nest_end(&r, data);
+	nest_end(&r, info);
+	if ((rc = talk(fd, &r.n, NULL, NULL)) < 0)
+		return rc;
+	memset(&tmp, 0, sizeof tmp);
+	snprintf(tmp.name, sizeof tmp.name, "%s", name);
+	link_req(&r, RTM_GETLINK, 0, 0);
+	attr(&r, sizeof r, IFLA_IFNAME, name, strlen(name) + 1);
+	if ((rc = talk(fd, &r.n, link_cb, &tmp)) < 0)
+		return rc;
+	return tmp.index > 0 ? tmp.index : -ENODEV;
+}
+
+/*
+ * No IPv6 address of its own (so no duplicate address detection, router
+ * solicitation or MLD report from a backup's copy of the virtual MAC,
+ * which would draw the switch's traffic away from the master), then up.
+ * The kernel takes the address mode only on an existing link.
+ */
+int
+nl_link_quiet_up(int fd, int index)
+{
+	struct link_req r;
+	struct rtattr *spec, *in6;
+	uint8_t mode = IN6_ADDR_GEN_MODE_NONE;
+	int rc;
+
+	link_req(&r, RTM_NEWLINK, 0, index);
+	spec = nest(&r, sizeof r, IFLA_AF_SPEC);
+	in6 = nest(&r, sizeof r, AF_INET6);
+	attr(&r, sizeof r, IFLA_INET6_ADDR_GEN_MODE, &mode, sizeof mode);
+	nest_end(&r, in6);
+	nest_end(&r, spec);
+	if ((rc = talk(fd, &r.n, NULL, NULL)) < 0)
+		return rc;
+	link_req(&r, RTM_NEWLINK, 0, index);
+	r.i.ifi_flags = IFF_UP;
+	r.i.ifi_change = IFF_UP;
+	return talk(fd, &r.n, NULL, NULL);
+}
+
+int
+nl_link_del(int fd, int index)
+{
+	struct link_req r;
+	int rc;
+
+	link_req(&r, RTM_DELLINK, 0, index);
+	rc = talk(fd, &r.n, NULL, NULL);
+	return rc == -ENODEV ? 0 : rc;
+}
+
+struct find {
+	int parent, index;
+	const uint8_t *mac;
+	const char *name;
+	int found;
+	char found_name[IF_NAMESIZE];
+};
+
+/* A macvlan on f->parent with f->mac, or any link named f->name. */
+static void
+find_cb(struct nlmsghdr *n, void *arg)
+{
+	struct find *f = arg;
+	struct ifinfomsg *ifi = NLMSG_DATA(n);
+	struct rtattr *rta, *sub;
+	int len = (int)IFLA_PAYLOAD(n), sublen, link = 0, macvlan = 0, mac = 0;
+	const char *name = "";
+
+	if (n->nlmsg_type != RTM_NEWLINK || f->found)
+		return;
+	for (rta = IFLA_RTA(ifi); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type == IFLA_LINK && RTA_PAYLOAD(rta) == 4)
+			memcpy(&link, RTA_DATA(rta), 4);
+		else if (rta->rta_type == IFLA_ADDRESS && RTA_PAYLOAD(rta) == 6)
+			mac = memcmp(RTA_DATA(rta), f->mac, 6) == 0;
+		else if (rta->rta_type == IFLA_IFNAME)
+			name = RTA_DATA(rta);
+		else if (rta->rta_type == IFLA_LINKINFO) {
+			sublen = (int)RTA_PAYLOAD(rta);
+			for (sub = RTA_DATA(rta); RTA_OK(sub, sublen);
+			    sub = RTA_NEXT(sub, sublen))
+				if (sub->rta_type == IFLA_INFO_KIND &&
+				    strncmp(RTA_DATA(sub), "macvlan",
+				    RTA_PAYLOAD(sub)) == 0)
+					macvlan = 1;
+		}
+	}
+	if ((macvlan && mac && link == f->parent) ||
+	    (f->name != NULL && strncmp(name, f->name, IF_NAMESIZE) == 0)) {
+		f->found = ifi->ifi_index;
+		snprintf(f->found_name, sizeof f->found_name, "%.*s",
+		    IF_NAMESIZE - 1, name);
+	}
+}
+
+/*
+ * The index of a macvlan on parent with mac, or of a link called name (if
+ * not NULL); 0 if none; its name in found (IF_NAMESIZE bytes).
+ */
+int
+nl_macvlan_find(int fd, int parent, const uint8_t mac[6], const char *name,
+    char *found)
+{
+	struct link_req r;
+	struct find f = { .parent = parent, .mac = mac, .name = name };
+
+	link_req(&r, RTM_GETLINK, NLM_F_DUMP, 0);
+	r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	if (talk(fd, &r.n, find_cb, &f) < 0)
+		return -1;
+	memcpy(found, f.found_name, IF_NAMESIZE);
+	return f.found;
 }

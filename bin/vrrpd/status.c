@@ -59,6 +59,13 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 	line(arg, "auth_type=%s", g->auth_type == VRRP_AUTH_PASS ?
 	    "plaintext-password" : "none");
 	line(arg, "rfc3768_compatibility=%s", g->rfc3768 ? "true" : "false");
+	line(arg, "vmac_interface=%s", g->vmac.index > 0 ? g->vmac.name : "");
+	if (g->vmac.index > 0)
+		line(arg, "vmac_address=%02x:%02x:%02x:%02x:%02x:%02x",
+		    g->vmac.mac[0], g->vmac.mac[1], g->vmac.mac[2],
+		    g->vmac.mac[3], g->vmac.mac[4], g->vmac.mac[5]);
+	else
+		line(arg, "vmac_address=");
 	line(arg, "vip_count=%d", g->nvip);
 	vips[0] = '\0';
 	for (i = 0, n = 0; i < g->nvip; i++)

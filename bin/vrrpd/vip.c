@@ -40,7 +40,7 @@ each(struct group *g, int add)
 	if (g->ifp->index == 0 || g->cfg_priority == 255)
 		return;
 	for (i = 0; i < g->nvip; i++)
-		if ((rc = nl_addr(V.nl, add, g->ifp->index, &g->vip[i])) < 0)
+		if ((rc = nl_addr(V.nl, add, vmac_index(g), &g->vip[i])) < 0)
 			err_warn("%s: vrid %u: unable to %s %s: %s", g->ifp->name,
 			    g->vrid, add ? "add" : "remove",
 			    vip_str(&g->vip[i], s, sizeof s), strerror(-rc));
@@ -82,15 +82,17 @@ vip_clean_stale(struct group *g)
 	}
 }
 
+/* From the virtual MAC's interface if there is one (vmac.c), in its name. */
 static void
-garp(struct iface *ifp, const struct in_addr *ip)
+garp(const struct group *g, const struct in_addr *ip)
 {
+	struct iface *ifp = g->ifp;
 	struct sockaddr_ll to = { .sll_family = AF_PACKET,
-	    .sll_protocol = htons(ETH_P_ARP), .sll_ifindex = ifp->index,
+	    .sll_protocol = htons(ETH_P_ARP), .sll_ifindex = vmac_index(g),
 	    .sll_halen = 6, .sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 	uint8_t p[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };	/* Ethernet, IPv4, request */
 
-	memcpy(p + 8, ifp->mac, 6);
+	memcpy(p + 8, vmac_mac(g), 6);
 	memcpy(p + 14, ip, 4);
 	memset(p + 18, 0xff, 6);
 	memcpy(p + 24, ip, 4);
@@ -99,10 +101,11 @@ garp(struct iface *ifp, const struct in_addr *ip)
 }
 
 static void
-unsolicited_na(struct iface *ifp, const struct in6_addr *ip)
+unsolicited_na(const struct group *g, const struct in6_addr *ip)
 {
+	struct iface *ifp = g->ifp;
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
-	    .sin6_scope_id = (unsigned)ifp->index };
+	    .sin6_scope_id = (unsigned)vmac_index(g) };
 	struct {
 		struct nd_neighbor_advert na;
 		uint8_t opt[8];
@@ -115,7 +118,7 @@ unsolicited_na(struct iface *ifp, const struct in6_addr *ip)
 	p.na.nd_na_target = *ip;
 	p.opt[0] = ND_OPT_TARGET_LINKADDR;
 	p.opt[1] = 1;
-	memcpy(p.opt + 2, ifp->mac, 6);
+	memcpy(p.opt + 2, vmac_mac(g), 6);
 	if (sendto(ifp->icmp6, &p, sizeof p, 0, (struct sockaddr *)&to,
 	    sizeof to) < 0)
 		err_warnsys("%s: unable to send unsolicited neighbour "
@@ -133,10 +136,10 @@ vip_announce(struct group *g)
 		g->garp_left = ANNOUNCE_COUNT;
 	for (i = 0; i < g->nvip && g->ifp->up; i++) {
 		if (g->vip[i].af == AF_INET && g->ifp->arp >= 0)
-			garp(g->ifp, &g->vip[i].a.v4);
+			garp(g, &g->vip[i].a.v4);
 		else if (g->vip[i].af == AF_INET6 && g->ifp->icmp6 >= 0 &&
 		    !IN6_IS_ADDR_LINKLOCAL(&g->vip[i].a.v6))
-			unsolicited_na(g->ifp, &g->vip[i].a.v6);
+			unsolicited_na(g, &g->vip[i].a.v6);
 	}
 	if (--g->garp_left > 0)
 		g->garp_at = V.now + gap[ANNOUNCE_COUNT - g->garp_left];

@@ -8,9 +8,9 @@
 #include <sys/timerfd.h>
 
 #include <linux/capability.h>
-#include <linux/if_ether.h>
 
 #include <errno.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
@@ -94,6 +94,7 @@ iface_get(const char *name)
 		err_fatal(RC_TEMP, "out of memory");
 	snprintf(ifp->name, sizeof ifp->name, "%s", name);
 	ifp->sock4 = ifp->sock6 = ifp->arp = ifp->icmp6 = -1;
+	ifp->sysctl_old[0] = ifp->sysctl_old[1] = -1;
 	ifp->next = V.ifaces;
 	V.ifaces = ifp;
 	return ifp;
@@ -131,13 +132,16 @@ iface_open(struct iface *ifp)
 		watch(af == AF_INET ? ifp->sock4 : ifp->sock6,
 		    iface_watch(ifp, af), EPOLLIN);
 	}
+	/* send-only: protocol 0 and a filter that blocks every type */
 	if (ifp->arp < 0)
-		ifp->arp = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC,
-		    htons(ETH_P_ARP));
+		ifp->arp = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (ifp->icmp6 < 0 && (ifp->icmp6 = socket(AF_INET6,
 	    SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6)) >= 0) {
 		int hops = 255, idx = ifp->index;
+		struct icmp6_filter f;
 
+		ICMP6_FILTER_SETBLOCKALL(&f);
+		setsockopt(ifp->icmp6, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
 		setsockopt(ifp->icmp6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS,
 		    &hops, sizeof hops);
 		setsockopt(ifp->icmp6, IPPROTO_IPV6, IPV6_MULTICAST_IF,
@@ -158,6 +162,9 @@ iface_refresh(struct iface *ifp)
 		ifp->index = 0;
 		ifp->up = 0;
 		net_iface_close(ifp);
+		for (g = V.groups; g != NULL; g = g->next)
+			if (g->ifp == ifp)
+				g->vmac.index = 0;	/* gone with it */
 	} else if (!had)
 		iface_open(ifp);
 	if (ifp->up == wasup && (ifp->index != 0) == (had != 0))
@@ -169,19 +176,30 @@ iface_refresh(struct iface *ifp)
 			election_fault(g);
 		else if (ifp->up && g->state == VS_FAULT) {
 			vip_clean_stale(g);
+			vmac_up(g);
 			election_start(g);
 		}
 	}
 }
 
+/*
+ * Any link event: every interface looked at again; a virtual-MAC interface
+ * that went away (ip link del) made again, with its addresses on a master.
+ */
 static void
 link_changed(int index)
 {
 	struct iface *ifp;
+	struct group *g;
 
-	(void)index;
 	for (ifp = V.ifaces; ifp != NULL; ifp = ifp->next)
 		iface_refresh(ifp);
+	for (g = V.groups; g != NULL; g = g->next)
+		if (g->vmac.index > 0 && (index == 0 || index == g->vmac.index) &&
+		    g->ifp->up && vmac_up(g) == 1 && g->state == VS_MASTER) {
+			vip_add(g);
+			vip_announce(g);
+		}
 }
 
 static void
@@ -195,9 +213,6 @@ group_begin(struct group *g)
 		err_warn("%s: vrid %u: a plaintext password is sent in the "
 		    "clear and protects against nothing; it is there only to "
 		    "interoperate", g->ifname, g->vrid);
-	if (g->rfc3768)
-		err_warn("%s: vrid %u: rfc3768-compatibility true: no virtual "
-		    "MAC yet, the interface's own is used", g->ifname, g->vrid);
 }
 
 static void
@@ -214,6 +229,7 @@ group_go(struct group *g)
 		return;
 	}
 	vip_clean_stale(g);
+	vmac_up(g);
 	election_start(g);
 }
 
@@ -224,7 +240,8 @@ same_router(const struct group *a, const struct group *b)
 	return a->af == b->af && a->version == b->version &&
 	    a->auth_type == b->auth_type &&
 	    memcmp(a->auth, b->auth, sizeof a->auth) == 0 &&
-	    a->interval == b->interval && a->nvip == b->nvip &&
+	    a->interval == b->interval && a->rfc3768 == b->rfc3768 &&
+	    a->nvip == b->nvip &&
 	    memcmp(a->vip, b->vip, sizeof a->vip[0] * (size_t)a->nvip) == 0;
 }
 
@@ -255,7 +272,6 @@ reload(void)
 		og->cfg_priority = ng->cfg_priority;
 		og->preempt = ng->preempt;
 		og->fast_preempt = ng->fast_preempt;
-		og->rfc3768 = ng->rfc3768;
 		memcpy(og->sync, ng->sync, sizeof og->sync);
 		og->dirty = 1;
 		ng->mark = 2;	/* replaced by og below */
@@ -264,6 +280,7 @@ reload(void)
 	for (og = old; og != NULL; og = og->next)
 		if (!og->mark) {
 			election_stop(og);
+			vmac_down(og);
 			status_remove(og);
 			og->ifp->nusers--;
 		}
@@ -532,6 +549,8 @@ shutdown_all(int rc)
 	for (g = V.groups; g != NULL; g = g->next)
 		if (g->state != VS_INIT)
 			election_stop(g);
+	for (g = V.groups; g != NULL; g = g->next)
+		vmac_down(g);
 	if (ctlfd >= 0)
 		unlink(ctlpath);
 	err_log("stopped");

@@ -13,6 +13,7 @@
 #define VRRPD_DIR	"vrrpd"		/* RUN/vrrpd/ */
 #define VRRPD_CONTROL	"control"	/* RUN/vrrpd/control */
 #define VRRPD_VIPS_MAX	32		/* virtual addresses of one group */
+#define VMAC_SYSCTLS	2		/* arp_ignore, arp_announce */
 
 enum vstate { VS_INIT, VS_BACKUP, VS_MASTER, VS_FAULT };
 extern const char *const vstate_name[];	/* "init", "backup", ... */
@@ -33,9 +34,16 @@ struct iface {
 	struct in6_addr ll6;		/* link-local address */
 	int sock4, sock6;		/* VRRP raw sockets, -1 if none */
 	int arp, icmp6;			/* for gratuitous ARP, unsolicited NA */
+	int sysctl_old[VMAC_SYSCTLS];	/* to restore (vmac.c), -1 untouched */
 	uint64_t drops[ADVERT_DROP_MAX];
 	int nusers;			/* groups on it */
 	struct iface *next;
+};
+
+struct vmac {				/* rfc3768-compatibility true */
+	char name[IF_NAMESIZE];
+	int index;			/* 0 if none */
+	uint8_t mac[6];
 };
 
 struct group {
@@ -49,6 +57,7 @@ struct group {
 	int preempt;
 	int fast_preempt;		/* take over on a lower master's advert */
 	int rfc3768;
+	struct vmac vmac;
 	int auth_type;			/* VRRP_AUTH_NONE or VRRP_AUTH_PASS (v2) */
 	uint8_t auth[VRRP_AUTH_LEN];	/* the password, NUL-padded */
 	unsigned interval;		/* Advertisement_Interval, centiseconds */
@@ -123,6 +132,12 @@ void vip_clean_stale(struct group *);
 void vip_announce(struct group *);
 const char *vip_str(const struct vip *, char *buf, size_t size);
 
+/* vmac.c */
+int vmac_up(struct group *);
+void vmac_down(struct group *);
+int vmac_index(const struct group *);
+const uint8_t *vmac_mac(const struct group *);
+
 /* nl.c: rtnetlink */
 int nl_open(void);
 int nl_events(void);
@@ -130,6 +145,11 @@ int nl_iface(struct iface *);
 int nl_addr(int fd, int add, int index, const struct vip *);
 int nl_has_addr(int fd, int index, const struct vip *);
 void nl_drain(int fd, void (*changed)(int index));
+int nl_macvlan_add(int fd, const char *name, int parent, const uint8_t mac[6]);
+int nl_link_quiet_up(int fd, int index);
+int nl_link_del(int fd, int index);
+int nl_macvlan_find(int fd, int parent, const uint8_t mac[6], const char *name,
+    char *found);
 
 /* status.c */
 void status_write(struct group *);
