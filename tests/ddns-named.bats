@@ -1,0 +1,430 @@
+#!/usr/bin/env bats
+# ddns-named on loopback, asked with dig: every kind of answer, EDNS, TC
+# and TCP, case, long names, the feed coming and going, SIGHUP, privileges.
+
+load helper
+load ddns-named
+
+setup() {
+	named_setup
+}
+
+teardown() {
+	named_teardown
+}
+
+@test "an A record: AA, no RA, the TTL, nothing else in the answer" {
+	start_named -d "$T/records"
+	run status gw1.$DOMAIN A
+	assert_output "NOERROR qr aa"
+	run d +noall +answer +authority +additional gw1.$DOMAIN A
+	assert_output "$(printf 'gw1.%s.\t30\tIN\tA\t192.0.2.10' $DOMAIN)"
+	run d +short gw2.$DOMAIN A
+	assert_output 192.0.2.20
+}
+
+@test "an AAAA record" {
+	start_named -d "$T/records"
+	run d +short gw6.$DOMAIN AAAA
+	assert_output 2001:db8::6
+	run status gw6.$DOMAIN AAAA
+	assert_output "NOERROR qr aa"
+}
+
+@test "the question is echoed as asked, and matched without regard to case" {
+	start_named -d "$T/records"
+	run d +noall +question +answer gW1.VpN.ExAmple.ORG A
+	assert_line ";gW1.VpN.ExAmple.ORG.		IN	A"
+	assert_line "$(printf 'gW1.VpN.ExAmple.ORG.\t30\tIN\tA\t192.0.2.10')"
+}
+
+@test "NODATA for another type of a name, and at the apex: SOA in authority" {
+	start_named -d "$T/records"
+	for q in "gw1.$DOMAIN MX" "gw1.$DOMAIN AAAA" "gw6.$DOMAIN A" "$DOMAIN A" "$DOMAIN TXT"; do
+		run status $q
+		assert_output "NOERROR qr aa"
+		run d +noall +answer +authority $q
+		assert_output --regexp "^$DOMAIN\.	30	IN	SOA	ns1\.$DOMAIN\. hostmaster\.$DOMAIN\. [0-9]+ 3600 600 1209600 30\$"
+	done
+}
+
+@test "NXDOMAIN with the SOA for unknown names, below names too" {
+	start_named -d "$T/records"
+	for n in nothere.$DOMAIN x.gw1.$DOMAIN a.b.c.$DOMAIN; do
+		run status $n A
+		assert_output "NXDOMAIN qr aa"
+		run d +noall +authority $n A
+		assert_output --regexp "^$DOMAIN\.	30	IN	SOA	ns1\.$DOMAIN\. "
+	done
+}
+
+@test "REFUSED outside the domain, other classes and transfers; never RA" {
+	start_named -d "$T/records"
+	for q in "example.org A" "org SOA" ". NS" "gw1.$DOMAIN.other.test A" "xvpn.example.org A"; do
+		run status $q
+		assert_output "REFUSED qr"
+	done
+	run status -c CH -t A gw1.$DOMAIN
+	assert_output "REFUSED qr"
+	run status +notcp $DOMAIN AXFR
+	assert_output "REFUSED qr"
+	run status $DOMAIN IXFR=1
+	assert_output "REFUSED qr"
+	# recursion asked for: still only what we hold, RA clear
+	run status +rec example.net A
+	assert_output "REFUSED qr rd"
+	run status +rec gw1.$DOMAIN A
+	assert_output "NOERROR qr aa rd"
+}
+
+@test "class ANY gets the data without AA" {
+	start_named -d "$T/records"
+	run status -c ANY -t A gw1.$DOMAIN
+	assert_output "NOERROR qr"
+	run d -c ANY -t A +short gw1.$DOMAIN
+	assert_output 192.0.2.10
+}
+
+@test "SOA and NS at the apex; the NS set is the cluster's, sorted, with glue" {
+	start_named -d "$T/records"
+	run d +short $DOMAIN NS
+	assert_output "ns1.$DOMAIN.
+ns2.$DOMAIN.
+ns3.$DOMAIN."
+	run d +short ns1.$DOMAIN A
+	assert_output 198.51.100.1
+	run d +short ns2.$DOMAIN A
+	assert_output 198.51.100.2
+	run d +short ns3.$DOMAIN AAAA
+	assert_output 2001:db8::53
+	run status ns3.$DOMAIN A
+	assert_output "NOERROR qr aa"
+	run d +short $DOMAIN SOA
+	assert_output --regexp "^ns1\.$DOMAIN\. hostmaster\.$DOMAIN\. [0-9]+ 3600 600 1209600 30\$"
+}
+
+@test "name-server statements replace the NS set; the TTL is configurable" {
+	cat >>"$T/vpnha.conf" <<-EOF
+	set service ipsec-ddns name-server dns.$DOMAIN address 203.0.113.53
+	set service ipsec-ddns name-server dns.$DOMAIN address 2001:db8::35
+	set service ipsec-ddns name-server ns.example.net
+	set service ipsec-ddns ttl 300
+	EOF
+	start_named -d "$T/records"
+	run d +short $DOMAIN NS
+	assert_output "dns.$DOMAIN.
+ns.example.net."
+	run d +short dns.$DOMAIN AAAA
+	assert_output 2001:db8::35
+	run d +noall +answer gw1.$DOMAIN A
+	assert_output "$(printf 'gw1.%s.\t300\tIN\tA\t192.0.2.10' $DOMAIN)"
+	run d +short $DOMAIN SOA
+	assert_output --regexp "^dns\.$DOMAIN\. hostmaster\.$DOMAIN\. [0-9]+ 3600 600 1209600 300\$"
+	run d +short dns.$DOMAIN MX
+	assert_output ""
+}
+
+@test "ANY gets one RRset (RFC 8482)" {
+	start_named -d "$T/records"
+	run d +noall +answer $DOMAIN ANY
+	assert_output --regexp "^$DOMAIN\.	30	IN	SOA	"
+	assert [ "${#lines[@]}" -eq 1 ]
+	run d +short gw6.$DOMAIN ANY
+	assert_output 2001:db8::6
+	run d +short ns3.$DOMAIN ANY
+	assert_output 198.51.100.1 || assert_output 2001:db8::53
+}
+
+@test "EDNS0: our size in the OPT, the DO bit echoed; none without EDNS" {
+	start_named -d "$T/records"
+	run d +noall +comments gw1.$DOMAIN A
+	assert_output --partial "; EDNS: version: 0, flags:; udp: 1232"
+	run d +noall +comments +dnssec gw1.$DOMAIN A
+	assert_output --partial "; EDNS: version: 0, flags: do; udp: 1232"
+	run d +noall +comments +noedns gw1.$DOMAIN A
+	refute_output --partial "EDNS"
+	assert_output --partial "status: NOERROR"
+}
+
+@test "EDNS version 1 gets BADVERS" {
+	start_named -d "$T/records"
+	run d +noall +comments +edns=1 +noednsneg gw1.$DOMAIN A
+	assert_output --partial "status: BADVERS"
+	assert_output --partial "; EDNS: version: 0,"
+}
+
+@test "NOTIMP for opcodes other than QUERY" {
+	start_named -d "$T/records"
+	run d +noall +comments +opcode=notify gw1.$DOMAIN SOA
+	assert_output --partial "opcode: NOTIFY, status: NOTIMP"
+	run d +noall +comments +opcode=status gw1.$DOMAIN A
+	assert_output --partial "opcode: STATUS, status: NOTIMP"
+	run d +noall +comments +opcode=update $DOMAIN SOA
+	assert_output --partial "status: NOTIMP"
+}
+
+@test "FORMERR for QDCOUNT 0 and 2, the header alone" {
+	start_named -d "$T/records"
+	q=$(qhex gw1.$DOMAIN 1)
+	run raw "${q:0:8}0000${q:12:12}"	# QDCOUNT 0, no question
+	assert_output "${q:0:4}80010000000000000000"
+	run raw "${q:0:8}0002${q:12}${q:24}"	# the question twice
+	assert_output "${q:0:4}80010000000000000000"
+	run raw "$q"	# the same, well formed
+	assert_output --regexp "^${q:0:4}8400000100010000"
+}
+
+@test "an answer too big for the buffer is TC, and whole over TCP" {
+	for i in $(seq -w 12); do
+		echo "set service ipsec-ddns name-server name-server-with-a-long-label-$i.ns.example.net"
+	done >>"$T/vpnha.conf"
+	start_named -d "$T/records"
+	run d +noall +comments +ignore +noedns $DOMAIN NS
+	assert_output --partial "flags: qr aa tc;"
+	assert_output --partial "ANSWER: 0,"
+	run d +noall +comments +ignore +bufsize=512 $DOMAIN NS
+	assert_output --partial "flags: qr aa tc;"
+	run d +noall +comments +ignore +bufsize=1232 $DOMAIN NS
+	assert_output --partial "ANSWER: 12,"
+	# dig retries over TCP itself, and gets all of it
+	run d +noall +answer +noedns $DOMAIN NS
+	assert_equal "${#lines[@]}" 12
+	run d +noall +comments +tcp +noedns $DOMAIN NS
+	assert_output --partial "flags: qr aa;"
+	assert_output --partial "ANSWER: 12,"
+}
+
+@test "TCP: several queries on one connection, answered in order" {
+	start_named -d "$T/records"
+	run python3 - "$PORT" <<-'EOF'
+	import socket, struct, sys
+	def q(i, name, t):
+	    m = struct.pack(">HHHHHH", i, 0, 1, 0, 0, 0)
+	    for l in name.split("."):
+	        m += bytes([len(l)]) + l.encode()
+	    m += b"\0" + struct.pack(">HH", t, 1)
+	    return struct.pack(">H", len(m)) + m
+	s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+	s.sendall(q(1, "gw1.vpn.example.org", 1) + q(2, "nope.vpn.example.org", 1) +
+	          q(3, "gw6.vpn.example.org", 28))
+	f = s.makefile("rb")
+	for _ in range(3):
+	    n = struct.unpack(">H", f.read(2))[0]
+	    r = f.read(n)
+	    i, fl, qd, an, ns, ar = struct.unpack(">HHHHHH", r[:12])
+	    print(i, fl & 15, an, ns)
+	EOF
+	assert_success
+	assert_output "1 0 1 0
+2 3 0 1
+3 0 1 0"
+}
+
+@test "names at the limits: a 63-byte label, a 253-character name" {
+	long=$(printf 'a%.0s' $(seq 60)).$(printf 'b%.0s' $(seq 60)).$(printf 'c%.0s' $(seq 63)).org
+	label=$(printf 'g%.0s' $(seq 63))
+	sed -i "s/domain .*/domain $long/" "$T/vpnha.conf"
+	printf '%s 192.0.2.63\n' "$label" >"$T/records"
+	start_named -d "$T/records"
+	name=$label.$long
+	assert_equal "${#name}" 253
+	run d +short "$name" A
+	assert_output 192.0.2.63
+	run d +noall +comments "$name" A
+	assert_output --partial "status: NOERROR"
+	# a 64-byte label, and a 255-byte name of 63-byte labels: FORMERR
+	run raw "$(qhex "x$label.$DOMAIN" 1)"
+	assert_output --regexp "^12348001"
+	run raw "$(qhex "$label.$label.$label.$label" 1)"
+	assert_output --regexp "^12348001"
+	# and a record that long cannot be loaded
+	printf '%sx 192.0.2.64\n' "$label" >"$T/records"
+	run ddns-named -f "$T/vpnha.conf" -l 127.0.0.1:$((PORT + 1)) -d "$T/records"
+	assert_equal "$status" 100
+	assert_output --partial "records:1: not a DNS label"
+}
+
+@test "the SOA serial is a function of the records: equal data, equal serial" {
+	printf 'b 192.0.2.2\na 192.0.2.1\nc 2001:db8::c\n' >"$T/r1"
+	printf 'C 2001:db8::c\na 192.0.2.1\nb.%s 192.0.2.2\n' $DOMAIN >"$T/r2"
+	printf 'a 192.0.2.1\nb 192.0.2.3\nc 2001:db8::c\n' >"$T/r3"
+	start_named -d "$T/r1"
+	s1=$(d +short $DOMAIN SOA | cut -d' ' -f3)
+	kill "$NPID"; wait "$NPID" || true
+	start_named -d "$T/r2"
+	s2=$(d +short $DOMAIN SOA | cut -d' ' -f3)
+	cp "$T/r3" "$T/r2"
+	kill -HUP "$NPID"
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short b.$DOMAIN)\" = 192.0.2.3 ]"
+	s3=$(d +short $DOMAIN SOA | cut -d' ' -f3)
+	[ -n "$s1" ] && [ "$s1" = "$s2" ] || fail "serials $s1 and $s2 differ for the same records"
+	[ "$s3" != "$s2" ] || fail "serial $s3 unchanged by a change"
+}
+
+@test "SIGHUP re-reads the records file; a broken one keeps the old data" {
+	start_named -d "$T/records"
+	echo "gw3 192.0.2.30" >>"$T/records"
+	kill -HUP "$NPID"
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short gw3.$DOMAIN)\" = 192.0.2.30 ]"
+	echo "gw4 not-an-address" >>"$T/records"
+	kill -HUP "$NPID"
+	wait_for grep -q "records:6: not an IPv4 or IPv6 address; keeping" "$T/log"
+	run d +short gw3.$DOMAIN A
+	assert_output 192.0.2.30
+}
+
+@test "bad records, configuration and usage: exit 100 naming where" {
+	printf 'gw1 192.0.2.1\ngw1 192.0.2.2\n' >"$T/dup"
+	run ddns-named -f "$T/vpnha.conf" -l 127.0.0.1:$PORT -d "$T/dup"
+	assert_equal "$status" 100
+	assert_output "ddns-named: fatal: $T/dup:2: name given twice"
+	printf 'gw1\n' >"$T/bad"
+	run ddns-named -f "$T/vpnha.conf" -l 127.0.0.1:$PORT -d "$T/bad"
+	assert_equal "$status" 100
+	assert_output --partial "bad:1: expected NAME ADDRESS"
+	printf 'x.other.test 192.0.2.1\n' >"$T/bad"
+	run ddns-named -f "$T/vpnha.conf" -l 127.0.0.1:$PORT -d "$T/bad"
+	assert_equal "$status" 100
+	assert_output --partial "bad:1: not one label under the domain"
+	printf 'set service ipsec-ddns self 198.51.100.1\n' >"$T/nodomain.conf"
+	run ddns-named -f "$T/nodomain.conf" -l 127.0.0.1:$PORT -d "$T/records"
+	assert_equal "$status" 100
+	assert_output --partial "no domain"
+	run ddns-named -f "$T/vpnha.conf" -l 127.0.0.1:99999 -d "$T/records"
+	assert_equal "$status" 100
+	run ddns-named -f "$T/vpnha.conf" -s "$T/feed" -d "$T/records"
+	assert_equal "$status" 100
+	assert_output --partial "usage: ddns-named"
+	run ddns-named -f "$T/vpnha.conf" -d "$T/missing"
+	assert_equal "$status" 100
+}
+
+@test "a port in use: exit 111" {
+	start_named -d "$T/records"
+	run ddns-named -f "$T/vpnha.conf" -l "127.0.0.1:$PORT" -d "$T/records"
+	assert_equal "$status" 111
+	assert_output --partial "unable to listen on 127.0.0.1:$PORT"
+}
+
+@test "after binding it holds no capability; -u runs as the user" {
+	start_named -d "$T/records"
+	run grep -E '^Cap(Prm|Eff):' "/proc/$NPID/status"
+	assert_line --regexp '^CapPrm:	0+$'
+	assert_line --regexp '^CapEff:	0+$'
+	kill "$NPID"; wait "$NPID" || true
+	start_named -d "$T/records" -u nobody
+	run stat -c %U "/proc/$NPID"
+	assert_output nobody
+	run grep '^CapEff:' "/proc/$NPID/status"
+	assert_output --regexp '0+$'
+	run d +short gw1.$DOMAIN
+	assert_output 192.0.2.10
+}
+
+@test "-q logs one line per query; without it, none" {
+	start_named -q -d "$T/records"
+	d +short gw1.$DOMAIN A >/dev/null
+	d +short Nope.$DOMAIN AAAA >/dev/null
+	wait_for grep -q "query 127.0.0.1 Nope.$DOMAIN. AAAA NXDOMAIN" "$T/log"
+	run grep -c "query 127.0.0.1 gw1.$DOMAIN. A NOERROR" "$T/log"
+	assert_output 1
+	kill "$NPID"; wait "$NPID" || true
+	: >"$T/log"
+	start_named -d "$T/records"
+	d +short gw1.$DOMAIN A >/dev/null
+	kill "$NPID"; wait "$NPID" || true
+	NPID=
+	run grep -c query "$T/log"
+	assert_output 0
+	run cat "$T/log"
+	assert_line "ddns-named: stopping"
+}
+
+@test "feed: ready after the snapshot, then records appear and disappear as they come" {
+	printf 'gw1 192.0.2.10\ngw6 2001:db8::6\n' >"$T/snap"
+	start_feed "$T/snap"
+	start_named -s "$T/feed"
+	run d +short gw1.$DOMAIN A
+	assert_output 192.0.2.10
+	feed "+ gwNew 192.0.2.99"
+	run d +short gwnew.$DOMAIN A
+	assert_output 192.0.2.99
+	feed "+ gwnew 2001:db8::99"	# a new address replaces the old
+	run d +short gwnew.$DOMAIN AAAA
+	assert_output 2001:db8::99
+	run status gwnew.$DOMAIN A
+	assert_output "NOERROR qr aa"
+	feed "- gw1"
+	run status gw1.$DOMAIN A
+	assert_output "NXDOMAIN qr aa"
+	run grep -c "feed: $T/feed: 2 records, serial" "$T/log"
+	assert_output 1
+}
+
+@test "feed: no answer but SERVFAIL until the first snapshot" {
+	ddns-named -f "$T/vpnha.conf" -l "127.0.0.1:$PORT" -s "$T/feed" 2>>"$T/log" &
+	NPID=$!
+	wait_for grep -q "unable to subscribe" "$T/log"
+	run status gw1.$DOMAIN A
+	assert_output "SERVFAIL qr"
+	run status example.com A
+	assert_output "REFUSED qr"
+	printf 'gw1 192.0.2.10\n' >"$T/snap"
+	start_feed "$T/snap"
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short gw1.$DOMAIN)\" = 192.0.2.10 ]"
+	run grep -c "unable to subscribe" "$T/log"
+	assert_output 1	# logged once while it lasts
+}
+
+@test "feed: when it dies the data stays; when it comes back its snapshot replaces it" {
+	printf 'gw1 192.0.2.10\ngw2 192.0.2.20\ngw6 2001:db8::6\n' >"$T/snap1"
+	start_feed "$T/snap1"
+	start_named -s "$T/feed"
+	feed "+ live 192.0.2.77"
+	run d +short live.$DOMAIN A
+	assert_output 192.0.2.77
+	stop_feed
+	wait_for grep -q "feed: $T/feed: closed; serving 4 records" "$T/log" || fail "$(cat "$T/log")"
+	run d +short live.$DOMAIN A
+	assert_output 192.0.2.77
+	run d +short gw2.$DOMAIN A
+	assert_output 192.0.2.20
+	printf 'gw2 192.0.2.22\nback 192.0.2.88\n' >"$T/snap2"
+	start_feed "$T/snap2"
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short back.$DOMAIN)\" = 192.0.2.88 ]"
+	run d +short gw2.$DOMAIN A
+	assert_output 192.0.2.22
+	run status live.$DOMAIN A
+	assert_output "NXDOMAIN qr aa"
+	run feed count
+	assert_output 1
+}
+
+@test "feed: bad lines are logged and skipped; error: ends the subscription" {
+	start_feed
+	start_named -s "$T/feed"
+	feed "raw + bad_label! 192.0.2.1"
+	feed "raw + ok1 300.1.2.3"
+	feed "raw what is this"
+	feed "+ ok2 192.0.2.2"
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short ok2.$DOMAIN)\" = 192.0.2.2 ]"
+	run cat "$T/log"
+	assert_line --partial '"+ bad_label! 192.0.2.1": not a DNS label'
+	assert_line --partial '"+ ok1 300.1.2.3": not an IPv4 or IPv6 address'
+	assert_line --partial 'not a feed line: "what is this"'
+	feed "raw error: going away"
+	wait_for grep -q 'ddns-syncd said "error: going away"' "$T/log"
+	run d +short ok2.$DOMAIN A
+	assert_output 192.0.2.2
+}
+
+@test "feed: 10,000 changes in one burst, all answerable at once" {
+	start_feed
+	start_named -s "$T/feed"
+	feed "burst 10000 b 192.0.2.55"
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short b9999.$DOMAIN)\" = 192.0.2.55 ]"
+	run d +short b0.$DOMAIN A
+	assert_output 192.0.2.55
+	run d +short b5000.$DOMAIN A
+	assert_output 192.0.2.55
+}
