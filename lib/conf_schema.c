@@ -44,6 +44,12 @@ static const struct conf_schema interfaces[] = {
 	END
 };
 
+/* ddns-named: a name server of the zone, and its glue addresses */
+static const struct conf_schema name_server[] = {
+	{ "address", CONF_MULTI, CONF_T_ADDR, 0, 0, 0, NULL },
+	END
+};
+
 static const struct conf_schema ipsec_ddns[] = {
 	{ "enable", CONF_FLAG, CONF_T_NONE, 0, 0, 0, NULL },
 	/* the guide: at least 8 characters */
@@ -58,6 +64,7 @@ static const struct conf_schema ipsec_ddns[] = {
 	{ "hold-time", CONF_LEAF, CONF_T_UINT, 0, 86400, 0, NULL },
 	{ "join-time", CONF_LEAF, CONF_T_DECIMAL, 0, 3000, 1, NULL },
 	{ "tombstone-ttl", CONF_LEAF, CONF_T_UINT, 1, 2592000, 0, NULL },
+	{ "name-server", CONF_TAG, CONF_T_DOMAIN, 0, 0, 0, name_server },
 	END
 };
 
