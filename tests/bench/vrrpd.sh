@@ -45,64 +45,12 @@ NGROUPS=100
 M=h1 B=h2			# master priority 150, backup priority 100
 M_IP=192.0.2.11 VIP=192.0.2.100
 
-keep=${BENCH_KEEP-}
-die() {
-	echo "vrrpd bench: $*" >&2
-	keep=1
-	exit 1
-}
-
-if [ "$(id -u)" != 0 ]; then
-	echo "vrrpd bench: needs root (network namespaces)" >&2
-	exit 111
-fi
-for p in "$bin/vrrpd" tshark; do
-	command -v "$p" >/dev/null || {
-		echo "vrrpd bench: $p not found" >&2
-		exit 111
-	}
-done
-
-# tmpfs, like /run, for the status files vrrpd keeps rewriting
-tmpdir=/dev/shm
-[ "$(stat -f -c %T "$tmpdir" 2>/dev/null)" = tmpfs ] || tmpdir=${TMPDIR:-/tmp}
-tmp=$(mktemp -d "$tmpdir/vrrpd-bench.XXXXXX") || exit 111
-targets=$tmp/targets
-: >"$targets"
-# Set before lab_up, which keeps them: on SIGTERM or SIGHUP it ends its
-# labs, then passes the signal on here.
-trap 'lab_down
-if [ -n "$keep" ]; then echo "vrrpd bench: files kept in $tmp" >&2; else rm -rf "$tmp"; fi' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-# shellcheck source=../lab/lab.bash
-. "$top/tests/lab/lab.bash"
+bench="vrrpd bench"
+# shellcheck source=lib.bash
+. "$top/tests/bench/lib.bash"
+bench_setup "$bin/vrrpd" tshark
 lab_up 2 || die "lab_up failed"
 B_MAC=$(lab_mac $B eth0)
-base=${EPOCHREALTIME%.*}	# subtracted from times before awk does sums
-declare -A pid
-
-# start HOST: vrrpd on HOST with $tmp/HOST.conf; its PID in pid[HOST],
-# its log in $tmp/log.N
-spawns=0
-start() {
-	local h=$1 log
-	log=$tmp/log.$((++spawns))
-	pid[$h]=$(lab_spawn "$h" "$log" "$bin/vrrpd" -f "$tmp/$h.conf" \
-	    -r "$tmp/$h.run") || die "$h: lab_spawn failed"
-	lab_wait 5 test -S "$tmp/$h.run/vrrpd/control" ||
-		die "$h: vrrpd did not start: $(cat "$log")"
-}
-
-# stop HOST...: SIGTERM, and wait until it is gone
-stop() {
-	local h
-	for h; do
-		lab_kill "${pid[$h]}" TERM && lab_wait 5 ! lab_alive "${pid[$h]}" ||
-			die "$h: vrrpd did not stop"
-	done
-}
 
 # is HOST STATE [VRID]: the status file of HOST's running vrrpd says STATE
 # (the pid line tells it from one a killed predecessor left)
@@ -134,14 +82,6 @@ conf() {
 		echo "$g version $ver"
 		echo "$g advertise-interval $iv"
 	done >"$tmp/$h.conf"
-}
-
-# usec SECONDS: in microseconds
-usec() {
-	local i=${1%.*} f=
-	[[ $1 == *.* ]] && f=${1#*.}
-	f=${f}000000
-	echo $((10#$i * 1000000 + 10#${f:0:6}))
 }
 
 # failover NAME VERSION INTERVAL RUNS: RUNS kills and RUNS stops of the
@@ -305,24 +245,6 @@ END {
 	    "", gap, iv / 1000
 }
 AWK
-}
-
-# proc PID: "TICKS NS RSS HWM": utime+stime (clock ticks), time on a CPU
-# (ns, schedstat), VmRSS and VmHWM (kB)
-proc() {
-	local s ns rss='' hwm='' k v _
-	read -r s <"/proc/$1/stat" || return 1
-	s=${s##*) }
-	# shellcheck disable=SC2206 # numbers and a state letter
-	local -a f=($s)
-	read -r ns _ <"/proc/$1/schedstat" || return 1
-	while read -r k v _; do
-		case $k in
-		VmRSS:) rss=$v ;;
-		VmHWM:) hwm=$v ;;
-		esac
-	done <"/proc/$1/status"
-	echo "$((f[11] + f[12])) $ns $rss $hwm"
 }
 
 # adverts HOST: adverts sent and received, summed over HOST's status files
