@@ -91,6 +91,8 @@ teardown() {
 	assert_output "ns1.$DOMAIN.
 ns2.$DOMAIN.
 ns3.$DOMAIN."
+	run d +noall +additional $DOMAIN NS
+	assert_output "$(printf 'ns1.%s.\t30\tIN\tA\t198.51.100.1\nns2.%s.\t30\tIN\tA\t198.51.100.2\nns3.%s.\t30\tIN\tAAAA\t2001:db8::53' $DOMAIN $DOMAIN $DOMAIN)"
 	run d +short ns1.$DOMAIN A
 	assert_output 198.51.100.1
 	run d +short ns2.$DOMAIN A
@@ -427,4 +429,19 @@ ns.example.net."
 	assert_output 192.0.2.55
 	run d +short b5000.$DOMAIN A
 	assert_output 192.0.2.55
+}
+
+@test "glue that does not fit is left out, without TC (RFC 2181 9)" {
+	for i in $(seq -w 20); do
+		for a in 1 2 3; do
+			echo "set service ipsec-ddns name-server ns$i.$DOMAIN address 203.0.113.$((10#$i * 10 + a))"
+		done
+	done >>"$T/vpnha.conf"
+	start_named -d "$T/records"
+	run d +noall +comments +ignore +noedns $DOMAIN NS
+	assert_output --partial "flags: qr aa;"
+	assert_output --regexp "ANSWER: 20, AUTHORITY: 0, ADDITIONAL: [1-9][0-9]?$"
+	refute_output --partial "ADDITIONAL: 60"
+	run d +noall +comments +tcp $DOMAIN NS
+	assert_output --partial "ANSWER: 20, AUTHORITY: 0, ADDITIONAL: 61"
 }

@@ -24,7 +24,7 @@ enum { C_IN = 1, C_ANY = 255 };
 #define F_AA		0x04
 #define F_TC		0x02
 #define F_RD		0x01
-#define F_CD		0x10	/* byte 3, RFC 4035 3.2.2 */
+#define F_CD		0x10	/* byte 3, copied: RFC 4035 3.1.6 */
 #define OPT_LEN		11	/* our OPT RR: root, type, class, ttl, rdlen 0 */
 #define PTR		0xc000
 
@@ -95,6 +95,17 @@ rr_head(struct out *o, size_t owner, unsigned type, uint32_t ttl,
 {
 	uint8_t b[12] = { (uint8_t)((PTR | owner) >> 8), (uint8_t)owner,
 	    0, (uint8_t)type, 0, C_IN, (uint8_t)(ttl >> 24),
+	    (uint8_t)(ttl >> 16), (uint8_t)(ttl >> 8), (uint8_t)ttl,
+	    (uint8_t)(rdlen >> 8), (uint8_t)rdlen };
+
+	put(o, b, sizeof b);
+}
+
+/* The same after an owner name written out. */
+static void
+rr_tail(struct out *o, unsigned type, uint32_t ttl, size_t rdlen)
+{
+	uint8_t b[10] = { 0, (uint8_t)type, 0, C_IN, (uint8_t)(ttl >> 24),
 	    (uint8_t)(ttl >> 16), (uint8_t)(ttl >> 8), (uint8_t)ttl,
 	    (uint8_t)(rdlen >> 8), (uint8_t)rdlen };
 
@@ -245,6 +256,36 @@ negative(struct out *o, const struct zone *z, size_t apex, int rcode)
 	return rcode;
 }
 
+/*
+ * The addresses of the name servers under the apex, in additional, as
+ * many as fit: they are a courtesy, so what does not fit is left out
+ * without TC (RFC 2181 9).
+ */
+static void
+glue(struct out *o, const struct zone *z, size_t apex)
+{
+	const struct nshost *h;
+	size_t mark;
+	int i, j;
+
+	for (i = 0; i < z->nns; i++) {
+		h = &z->ns[i];
+		for (j = 0; j < h->naddr; j++) {
+			mark = o->len;
+			zname_put(o, &h->name, apex);
+			rr_tail(o, h->addr[j].af == AF_INET ? T_A : T_AAAA,
+			    z->ttl, h->addr[j].af == AF_INET ? 4 : 16);
+			put(o, h->addr[j].a, h->addr[j].af == AF_INET ? 4 : 16);
+			if (o->over) {
+				o->len = mark;
+				o->over = 0;
+				return;
+			}
+			o->b[11]++;
+		}
+	}
+}
+
 static int
 at_apex(struct out *o, const struct zone *z, const struct query *q,
     size_t apex)
@@ -263,6 +304,8 @@ at_apex(struct out *o, const struct zone *z, const struct query *q,
 			zname_put(o, &z->ns[i].name, apex);
 		}
 		o->b[7] = (uint8_t)z->nns;
+		if (!o->over)
+			glue(o, z, apex);
 		return RCODE_NOERROR;
 	}
 	return negative(o, z, apex, RCODE_NOERROR);
@@ -413,7 +456,7 @@ dns_answer(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
 
 		o.cap += OPT_LEN;
 		put(&o, opt, sizeof opt);
-		r[11] = 1;
+		r[11]++;
 	}
 	r[3] |= (uint8_t)(rcode & 0xf);
 	info->rcode = rcode;
