@@ -86,8 +86,12 @@ endef
 $(foreach p,$(SCRIPTS),$(eval $(call script,$(p))))
 
 # Unit drivers and fuzz targets: tests/{unit,fuzz}/NAME.c, linked with the
-# library and, for code of one program, the files named in TESTSRC_NAME.
+# library and, for code of one program, the files named in TESTSRC_NAME
+# (and the libraries in TESTLIBS_NAME).
 TESTSRC_advert = bin/vrrpd/advert.c
+TESTSRC_dns = bin/ddns-named/answer.c bin/ddns-named/zone.c
+TESTLIBS_dns = -lldns
+TESTSRC_ctlline = bin/ddns-syncd/request.c
 testsrc = $(TESTSRC_$(1))
 testinc = $(sort $(patsubst %/,-I%,$(dir $(TESTSRC_$(1)))))
 
@@ -97,7 +101,7 @@ unit: $(UNITS:%=$(B)/unit/%)
 $(B)/unit/%: tests/unit/%.c $$(call testsrc,$$*) $(B)/libvpnha.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(call testinc,$*) $(LDHARD) $(LDFLAGS) -o $@ \
-		$(filter %.c,$^) $(B)/libvpnha.a -lm
+		$(filter %.c,$^) $(B)/libvpnha.a $(TESTLIBS_$*) -lm
 
 # libFuzzer targets: tests/fuzz/NAME.c, built with clang, ASan and UBSan,
 # against a library built the same way (instrumented, not linked with
@@ -117,7 +121,7 @@ build/fuzz/libvpnha.a: $(FUZZ_LIB_OBJ)
 build/fuzz/%: tests/fuzz/%.c $$(call testsrc,$$*) build/fuzz/libvpnha.a
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(call testinc,$*) -o $@ \
-		$< $(call testsrc,$*) build/fuzz/libvpnha.a -lm
+		$< $(call testsrc,$*) build/fuzz/libvpnha.a $(TESTLIBS_$*) -lm
 fuzz: fuzz-build
 	tests/fuzz/run $(FUZZ_TIME) $(FUZZERS)
 

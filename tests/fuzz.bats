@@ -23,6 +23,10 @@ fuzz() {
 	fuzz advert
 }
 
+@test "fuzz: DNS queries, one datagram to its response, checked by ldns (dns)" {
+	fuzz dns
+}
+
 @test "every target in tests/fuzz/ has its test here" {
 	for f in "$VPNHA_TOP"/tests/fuzz/*.c; do
 		t=$(basename "$f" .c)
