@@ -326,6 +326,27 @@ part() {
 	has_vip h1
 }
 
+@test "the same addresses listed in another order are the same group; other addresses are dropped and logged once" {
+	group h1 150 'virtual-address 192.0.2.101/24'
+	{
+		echo "set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address 192.0.2.101/24"
+		echo "set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address $VIP/24"
+		echo "set interfaces ethernet eth0 vrrp vrrp-group 1 priority 100"
+	} >"$D/h2.conf"
+	start h1
+	lab_wait 6 is_state h1 master
+	start h2
+	lab_wait 6 is_state h2 backup
+	sleep 4		# longer than Master_Down_Interval: h2 hears h1
+	is_state h2 backup
+	[ "$(field h2 drop_addresses)" = 0 ]
+	[ "$(field h2 adverts_received)" -ge 3 ]
+	group h3 100 'virtual-address 192.0.2.102/24'
+	start h3
+	lab_wait 6 eval '[ "$(field h3 drop_addresses)" -ge 2 ]'
+	[ "$(grep -c 'other virtual addresses than ours' "$D/h3.log")" = 1 ]
+}
+
 @test "a v2 plaintext password, only as an explicit option: same password elects, another is dropped" {
 	group h1 150 'authentication password s3cret12'
 	group h2 100 'authentication type plaintext-password' 'authentication password s3cret12'

@@ -230,13 +230,26 @@ find(const struct iface *ifp, int af, uint8_t vrid)
 	return NULL;
 }
 
+/*
+ * The same set of addresses, in any order: another implementation may
+ * list them in its own (RFC 5798 7.1 compares the list, not its order).
+ */
 static int
 same_addresses(const struct group *g, const struct advert *a)
 {
-	uint8_t mine[VRRPD_VIPS_MAX * 16];
+	size_t w = g->af == AF_INET ? 4 : 16;
+	int i, j;
 
-	return a->naddr == g->nvip &&
-	    memcmp(mine, a->addrs, vip_bytes(g, mine)) == 0;
+	if (a->naddr != g->nvip)
+		return 0;
+	for (i = 0; i < g->nvip; i++) {
+		for (j = 0; j < a->naddr; j++)
+			if (memcmp(&g->vip[i].a, a->addrs + (size_t)j * w, w) == 0)
+				break;
+		if (j == a->naddr)
+			return 0;
+	}
+	return 1;
 }
 
 /* The checks of RFC 5798 7.1 that need the group. */
