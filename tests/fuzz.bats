@@ -27,6 +27,10 @@ fuzz() {
 	fuzz dns
 }
 
+@test "fuzz: ddns-syncd control request lines (ctlline)" {
+	fuzz ctlline
+}
+
 @test "every target in tests/fuzz/ has its test here" {
 	for f in "$VPNHA_TOP"/tests/fuzz/*.c; do
 		t=$(basename "$f" .c)

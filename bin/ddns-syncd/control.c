@@ -1,0 +1,404 @@
+/*
+ * The control socket, RUN/ddns/control: one request a line, replies ending
+ * in "ok" or "error: ..." (ddns-syncd(8), CONTROL).  A client may send its
+ * next request on the same connection once a reply has begun, so a batch
+ * of `up` lines goes through one connection.  A subscriber gets the table,
+ * then its changes, for as long as it keeps up.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "ctl.h"
+#include "ddns-syncd.h"
+#include "err.h"
+#include "rc.h"
+
+#define CLIENTS_MAX	64
+#define REPLY_HIGH	(1 << 20)	/* stop reading requests above this */
+#define SUB_SLACK	(1 << 20)	/* a subscriber further behind is cut */
+
+struct client {
+	struct watch w;
+	struct ctl_conn *c;
+	int sub;		/* a subscriber */
+	size_t limit;		/* of its queue: the snapshot and SUB_SLACK */
+	int eof;		/* the client has sent its last request */
+	uint32_t events;	/* what epoll watches for it now */
+	size_t cap;		/* allocated size of c->out */
+	struct client *next;
+};
+
+/*
+ * Append to a reply.  ctl_printf grows the buffer to the byte; a reply of
+ * 100,000 records wants it grown by doubling.
+ */
+static void out(struct client *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+out(struct client *cl, const char *fmt, ...)
+{
+	struct ctl_conn *c = cl->c;
+	va_list ap;
+	size_t need;
+	char *p;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(c->out ? c->out + c->outlen : NULL,
+		    c->out ? cl->cap - c->outlen : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		need = c->outlen + (size_t)n + 1;
+		if (c->out != NULL && need <= cl->cap) {
+			c->outlen += (size_t)n;
+			return;
+		}
+		if (c->outoff > 0) {	/* drop what is written */
+			memmove(c->out, c->out + c->outoff,
+			    c->outlen - c->outoff);
+			c->outlen -= c->outoff;
+			c->outoff = 0;
+		}
+		need = c->outlen + (size_t)n + 1;
+		if (cl->cap < need) {
+			size_t cap = cl->cap ? cl->cap : 4096;
+
+			while (cap < need)
+				cap *= 2;
+			if ((p = realloc(c->out, cap)) == NULL)
+				return;
+			c->out = p;
+			cl->cap = cap;
+		}
+	}
+}
+
+static struct client *clients;
+static int nclients, lfd = -1;
+static struct watch wctl = { W_CTL, NULL };
+static char path[4200];
+
+static void
+printer(void *arg, const char *line)
+{
+	out(arg, "%s\n", line);
+}
+
+static int
+cmp_label(const void *a, const void *b)
+{
+	const struct rec *const *x = a, *const *y = b;
+
+	return strcasecmp((*x)->label, (*y)->label);
+}
+
+/* Visible records, sorted, so that every node prints the same text. */
+static void
+records(struct client *cl)
+{
+	char ab[64];
+	size_t i, n = 0;
+	struct rec *r, **v;
+
+	if ((v = malloc((table_live() + 1) * sizeof *v)) == NULL) {
+		out(cl, "error: out of memory\n");
+		return;
+	}
+	for (i = 0; i < table_slots(); i++)
+		if ((r = table_slot(i)) != NULL && rec_visible(r))
+			v[n++] = r;
+	qsort(v, n, sizeof *v, cmp_label);
+	for (i = 0; i < n; i++)
+		out(cl, "%s %s %s %lld.%03lld.%u\n", v[i]->label,
+		    addr_fmt(&v[i]->addr, ab, sizeof ab),
+		    origins[v[i]->origin].id,
+		    (long long)(HLC_MS(v[i]->stamp) / 1000),
+		    (long long)(HLC_MS(v[i]->stamp) % 1000),
+		    HLC_CTR(v[i]->stamp));
+	free(v);
+	out(cl, "ok\n");
+}
+
+static void
+subscribe(struct client *cl)
+{
+	char ab[64];
+	size_t i;
+	struct rec *r;
+
+	for (i = 0; i < table_slots(); i++)
+		if ((r = table_slot(i)) != NULL && rec_visible(r))
+			out(cl, "+ %s %s\n", r->label,
+			    addr_fmt(&r->addr, ab, sizeof ab));
+	out(cl, ".\n");
+	cl->sub = 1;
+	cl->limit = cl->c->outlen - cl->c->outoff + SUB_SLACK;
+	cl->c->deadline = -1;
+}
+
+static void
+request(struct client *cl, char *line)
+{
+	struct request rq;
+	const char *why;
+	char ab[64], err[300];
+
+	if (control_parse(line, &rq, &why) < 0) {
+		out(cl, "error: %s\n", why);
+		return;
+	}
+	switch (rq.kind) {
+	case REQ_UP:
+	case REQ_DOWN:
+		if (!S.enabled) {
+			out(cl, "error: DDNS is disabled (set service "
+			    "ipsec-ddns enable, then SIGHUP)\n");
+			return;
+		}
+		if ((rq.kind == REQ_UP ? local_up : local_down)(rq.label,
+		    &rq.addr, err, sizeof err) < 0) {
+			out(cl, "error: %s\n", err);
+			return;
+		}
+		if (rq.kind == REQ_UP)
+			out(cl, "up %s %s\nok\n", rq.label,
+			    addr_fmt(&rq.addr, ab, sizeof ab));
+		else
+			out(cl, "down %s\nok\n", rq.label);
+		return;
+	case REQ_MEMBERS:
+		status_members_each(printer, cl);
+		out(cl, "ok\n");
+		return;
+	case REQ_RECORDS:
+		records(cl);
+		return;
+	case REQ_STATUS:
+		status_each(printer, cl);
+		out(cl, "ok\n");
+		return;
+	case REQ_SUBSCRIBE:
+		subscribe(cl);
+		return;
+	}
+}
+
+void
+control_open(void)
+{
+	snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_CONTROL);
+	if ((lfd = ctl_listen(path, (gid_t)-1)) < 0)
+		err_fatalsys(RC_TEMP, "unable to listen on %s", path);
+	loop_add(lfd, &wctl, EPOLLIN);
+}
+
+static void
+drop(struct client *cl)
+{
+	struct client **pp;
+
+	for (pp = &clients; *pp != cl; pp = &(*pp)->next)
+		;
+	*pp = cl->next;
+	ctl_close(cl->c);
+	free(cl);
+	nclients--;
+}
+
+void
+control_close(void)
+{
+	while (clients != NULL)
+		drop(clients);
+	if (lfd >= 0) {
+		close(lfd);
+		unlink(path);
+	}
+}
+
+void
+control_accept(void)
+{
+	struct ctl_conn *c;
+	struct client *cl;
+
+	while ((c = ctl_accept(lfd, S.now)) != NULL) {
+		if (nclients == CLIENTS_MAX ||
+		    (cl = calloc(1, sizeof *cl)) == NULL) {
+			ctl_close(c);
+			continue;
+		}
+		cl->w.kind = W_CLIENT;
+		cl->w.p = cl;
+		cl->c = c;
+		cl->events = EPOLLIN;
+		cl->next = clients;
+		clients = cl;
+		nclients++;
+		loop_add(c->fd, &cl->w, EPOLLIN);
+	}
+}
+
+/* Handle every whole line in c->in; keep the rest.  -1: drop the client. */
+static int
+lines(struct client *cl)
+{
+	struct ctl_conn *c = cl->c;
+	char *nl;
+	size_t used;
+
+	if (cl->sub) {
+		c->inlen = 0;	/* a subscriber has nothing more to ask */
+		return 0;
+	}
+	while (!cl->sub && c->outlen - c->outoff < REPLY_HIGH &&
+	    (nl = memchr(c->in, '\n', c->inlen)) != NULL) {
+		used = (size_t)(nl - c->in) + 1;
+		*nl = '\0';
+		if (nl > c->in && nl[-1] == '\r')
+			nl[-1] = '\0';
+		if (memchr(c->in, '\0', used - 1) != NULL)
+			out(cl, "error: NUL byte in request\n");
+		else
+			request(cl, c->in);
+		c->inlen -= used;
+		memmove(c->in, c->in + used, c->inlen);
+	}
+	if (c->inlen == sizeof c->in && memchr(c->in, '\n', c->inlen) == NULL) {
+		out(cl, "error: request longer than %d bytes\n",
+		    CTL_LINE_MAX - 1);
+		c->inlen = 0;
+		cl->eof = 1;	/* no way to find where the next one starts */
+	}
+	return 0;
+}
+
+static int
+readin(struct client *cl)
+{
+	struct ctl_conn *c = cl->c;
+	ssize_t r;
+
+	while (!cl->eof && c->inlen < sizeof c->in) {
+		r = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return errno == EAGAIN ? 0 : -1;
+		if (r == 0) {
+			cl->eof = 1;
+			break;
+		}
+		c->inlen += (size_t)r;
+		if (c->deadline >= 0)
+			c->deadline = S.now + (int64_t)CTL_TIMEOUT * CLOCK_MS;
+		if (lines(cl) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+rearm(struct client *cl, uint32_t want)
+{
+	if (want != cl->events) {
+		cl->events = want;
+		loop_mod(cl->c->fd, &cl->w, want);
+	}
+}
+
+void
+control_event(void *p, uint32_t events)
+{
+	struct client *cl = p;
+	struct ctl_conn *c = cl->c;
+	int r;
+
+	(void)events;
+	for (;;) {
+		if (readin(cl) < 0 || lines(cl) < 0 ||
+		    (r = ctl_flush(c)) < 0) {
+			drop(cl);
+			return;
+		}
+		if (r == 0)
+			break;	/* the socket is full: wait until it drains */
+		c->outlen = c->outoff = 0;	/* reuse the buffer */
+		if (cl->sub || memchr(c->in, '\n', c->inlen) == NULL)
+			break;	/* no request left waiting */
+	}
+	if (r == 1 && cl->eof) {
+		drop(cl);	/* answered everything it asked */
+		return;
+	}
+	if (r == 0 && c->deadline >= 0)
+		c->deadline = S.now + (int64_t)CTL_TIMEOUT * CLOCK_MS;
+	rearm(cl, (r == 0 ? EPOLLOUT : 0) | (cl->eof ? 0 : EPOLLIN));
+}
+
+/* A change readers see goes to every subscriber; a laggard is cut off. */
+void
+control_change(const struct rec *old, int oldvis, const struct rec *now,
+    int nowvis)
+{
+	struct client *cl, *next;
+	char ab[64];
+
+	if (!nowvis && !oldvis)
+		return;
+	if (nowvis && oldvis && memcmp(&old->addr, &now->addr,
+	    sizeof old->addr) == 0 && strcmp(old->label, now->label) == 0)
+		return;	/* the same name and address: nothing to tell */
+	for (cl = clients; cl != NULL; cl = next) {
+		next = cl->next;
+		if (!cl->sub)
+			continue;
+		if (nowvis)
+			out(cl, "+ %s %s\n", now->label,
+			    addr_fmt(&now->addr, ab, sizeof ab));
+		else
+			out(cl, "- %s\n", old->label);
+		if (cl->c->outlen - cl->c->outoff > cl->limit) {
+			err_warn("control: a subscriber is %zu KiB behind; "
+			    "disconnected (it may subscribe again)",
+			    cl->limit >> 10);
+			drop(cl);
+			continue;
+		}
+		rearm(cl, EPOLLIN | EPOLLOUT);
+	}
+}
+
+int64_t
+control_next(void)
+{
+	struct client *cl;
+	int64_t t = -1;
+
+	for (cl = clients; cl != NULL; cl = cl->next)
+		if (cl->c->deadline >= 0 && (t < 0 || cl->c->deadline < t))
+			t = cl->c->deadline;
+	return t;
+}
+
+void
+control_timers(void)
+{
+	struct client *cl, *next;
+
+	for (cl = clients; cl != NULL; cl = next) {
+		next = cl->next;
+		if (cl->c->deadline >= 0 && cl->c->deadline <= S.now)
+			drop(cl);
+	}
+}

@@ -1,0 +1,268 @@
+/*
+ * ddns-syncd: keeps the cluster's gateway table identical on every node
+ * (DESIGN.md, "ddns-syncd and ddns-ctl").  One process, one epoll loop,
+ * one timer set to the earliest deadline.
+ */
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+
+#include <linux/capability.h>
+
+#include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "clock.h"
+#include "conf.h"
+#include "ddns-syncd.h"
+#include "err.h"
+#include "file.h"
+#include "num.h"
+#include "rc.h"
+
+#define USAGE	"ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]"
+#define RUN_DEFAULT	"/run/vpnha"
+
+struct syncd S;
+
+static int ep, sigfd, tfd, notify = -1;
+static struct watch wsig = { W_SIG, NULL }, wtimer = { W_TIMER, NULL };
+
+void
+loop_add(int fd, struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		err_fatalsys(RC_TEMP, "epoll_ctl");
+}
+
+void
+loop_mod(int fd, struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
+}
+
+/* Every change of the table, to those who follow it. */
+static void
+changed(const struct rec *old, int oldvis, const struct rec *now, int nowvis)
+{
+	control_change(old, oldvis, now, nowvis);
+	journal_change(old, now);
+}
+
+static void
+ready(void)
+{
+	if (notify < 0 || (S.enabled && S.joined == 0))
+		return;
+	if (write(notify, "\n", 1) != 1)
+		err_warnsys("unable to write to the readiness fd %d", notify);
+	close(notify);
+	notify = -1;
+}
+
+static void
+reload(void)
+{
+	struct cfg fresh, old;
+	char err[600];
+
+	if (config_load(S.conf, &fresh, err, sizeof err) != RC_OK) {
+		err_warn("reload: %s; keeping the running configuration", err);
+		return;
+	}
+	old = S.cfg;
+	S.cfg = fresh;
+	cluster_reload(&old);
+	err_log("reloaded %s", S.conf);
+}
+
+static void
+stop(void)
+{
+	cluster_stop();
+	control_close();
+	err_log("stopped");
+	exit(RC_OK);
+}
+
+static void
+signals(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo == SIGHUP)
+			reload();
+		else
+			stop();
+	}
+}
+
+static void
+arm(void)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+	int64_t t = cluster_next(), d = control_next();
+
+	if (d >= 0 && (t < 0 || d < t))
+		t = d;
+	if (t >= 0) {
+		if (t < 1)
+			t = 1;	/* 0 would disarm */
+		its.it_value.tv_sec = t / CLOCK_SEC;
+		its.it_value.tv_nsec = t % CLOCK_SEC;
+	}
+	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+static void
+loop(void)
+{
+	struct epoll_event ev[64];
+	struct watch *w;
+	uint64_t n64;
+	int i, n;
+
+	for (;;) {
+		ready();
+		arm();
+		if ((n = epoll_wait(ep, ev, 64, -1)) < 0) {
+			if (errno == EINTR)
+				continue;
+			err_fatalsys(RC_TEMP, "epoll_wait");
+		}
+		S.now = clock_mono();
+		for (i = 0; i < n; i++) {
+			w = ev[i].data.ptr;
+			switch (w->kind) {
+			case W_SIG:
+				signals();
+				break;
+			case W_TIMER:
+				while (read(tfd, &n64, sizeof n64) > 0)
+					;
+				break;
+			case W_CTL:
+				control_accept();
+				break;
+			case W_CLIENT:
+				control_event(w->p, ev[i].events);
+				break;
+			case W_LISTEN:
+			case W_PEER:
+				cluster_event(w, ev[i].events);
+				break;
+			}
+		}
+		control_timers();
+		cluster_timers();
+	}
+}
+
+static void
+setup(void)
+{
+	static const int none[] = { -1 }, bind[] = { CAP_NET_BIND_SERVICE, -1 };
+	struct passwd *pw = NULL;
+	sigset_t set;
+	const char *why;
+
+	if (file_mkdir(S.run, 0755) < 0 || file_mkdir(S.dir, 0755) < 0)
+		err_fatalsys(RC_TEMP, "unable to create %s", S.dir);
+	if (S.user != NULL && ((pw = getpwnam(S.user)) == NULL ||
+	    chown(S.dir, pw->pw_uid, pw->pw_gid) < 0))
+		err_fatal(RC_USAGE, "-u %s: no such user, or unable to give "
+		    "it %s", S.user, S.dir);
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    (tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0)
+		err_fatalsys(RC_TEMP, "unable to create the event loop");
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		err_fatalsys(RC_TEMP, "signalfd");
+	loop_add(sigfd, &wsig, EPOLLIN);
+	loop_add(tfd, &wtimer, EPOLLIN);
+	control_open();
+	if (pw != NULL) {
+		char path[4200];
+
+		snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_CONTROL);
+		if (chown(path, pw->pw_uid, pw->pw_gid) < 0)
+			err_fatalsys(RC_TEMP, "unable to give %s to %s", path,
+			    S.user);
+	}
+	/*
+	 * Nothing privileged is left to do but bind the peer port (opened
+	 * now and at each enable), which needs a capability below 1024.
+	 */
+	if (caps_keep(S.cfg.port < 1024 ? bind : none, S.user, &why) < 0)
+		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
+	S.now = clock_mono();
+	table_init(changed);
+	S.self = -1;
+	if (!S.cfg.enable)
+		err_log("DDNS is disabled (service ipsec-ddns enable is not "
+		    "set); waiting for SIGHUP");
+	else
+		cluster_start();
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[600];
+	uint32_t fd;
+	int c, rc;
+
+	err_init(argv[0]);
+	S.conf = CONF_PATH_DEFAULT;
+	S.run = RUN_DEFAULT;
+	while ((c = getopt(argc, argv, "f:r:n:l:u:")) != -1) {
+		switch (c) {
+		case 'f':
+			S.conf = optarg;
+			break;
+		case 'r':
+			S.run = optarg;
+			break;
+		case 'n':
+			if (num_u32(optarg, 3, 1023, &fd) != NUM_OK)
+				err_fatal(RC_USAGE, "-n %s: not a file "
+				    "descriptor from 3 to 1023", optarg);
+			notify = (int)fd;
+			break;
+		case 'l':
+			S.listen = optarg;
+			break;
+		case 'u':
+			S.user = optarg;
+			break;
+		default:
+			err_usage(USAGE);
+		}
+	}
+	if (optind != argc)
+		err_usage(USAGE);
+	if ((rc = config_load(S.conf, &S.cfg, err, sizeof err)) != RC_OK)
+		err_fatal(rc, "%s", err);
+	if ((size_t)snprintf(S.dir, sizeof S.dir, "%s/%s", S.run, DDNS_DIR) >=
+	    sizeof S.dir)
+		err_fatal(RC_USAGE, "-r %s: path too long", S.run);
+	setup();
+	loop();
+	return RC_OK;
+}

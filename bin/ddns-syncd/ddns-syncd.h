@@ -1,0 +1,210 @@
+/*
+ * ddns-syncd: the cluster's gateway table, its configuration, and the calls
+ * between the files of the daemon.
+ */
+#ifndef DDNS_SYNCD_H
+#define DDNS_SYNCD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gwid.h"
+
+#define DDNS_DIR	"ddns"		/* RUN/ddns/ */
+#define DDNS_CONTROL	"control"	/* RUN/ddns/control */
+#define DDNS_CLUSTER	"cluster"	/* RUN/ddns/cluster: the join line */
+#define DDNS_MEMBERS	"members"	/* RUN/ddns/members: one line a node */
+#define DDNS_JOURNAL	"journal"	/* RUN/ddns/journal: our own records */
+
+#define DDNS_PORT	9100		/* the guide's TCP port */
+#define NODES_MAX	32		/* configured nodes, self included */
+#define ORIGINS_MAX	64		/* nodes a record may come from */
+#define ID_MAX		253		/* a node identity: address or name */
+#define SKEW_MAX_MS	60000		/* a stamp further ahead is refused */
+
+#define MSG_JOINED	"Joined existing ipsec-ddns cluster"
+#define MSG_CREATED	"Creating new ipsec-ddns cluster"
+
+/* ---------------------------------------------------------------- config */
+
+struct cfg {
+	int present;			/* service ipsec-ddns is there at all */
+	int enable;
+	char secret[257];
+	char domain[GWID_NAME_MAX + 1];
+	char self[ID_MAX + 1];
+	int npeers;
+	char peer[NODES_MAX - 1][ID_MAX + 1];
+	unsigned port;
+	int64_t heartbeat;		/* ns between heartbeats */
+	int64_t hold;			/* ns a dead node's records stay */
+	int64_t join;			/* ns to wait for a peer at enable */
+	int64_t ttl;			/* ns a tombstone lives at most */
+};
+
+/* RC_OK, or RC_USAGE / RC_TEMP with "FILE:LINE: why" in err. */
+int config_load(const char *path, struct cfg *, char *err, size_t size);
+
+/* ---------------------------------------------------------------- hlc */
+
+/*
+ * Hybrid logical clock stamps: 48 bits of wall-clock milliseconds, 16 bits
+ * of counter, so that stamps compare as integers and follow causality even
+ * when wall clocks disagree.
+ */
+#define HLC_MS(s)	((int64_t)((s) >> 16))
+#define HLC_CTR(s)	((unsigned)((s) & 0xffff))
+
+uint64_t hlc_tick(uint64_t *clock, int64_t wall_ms);
+int hlc_seen(uint64_t *clock, uint64_t remote, int64_t wall_ms);
+
+/* ---------------------------------------------------------------- table */
+
+struct addr {
+	uint8_t af;			/* 4 or 6; 0 in a tombstone */
+	uint8_t a[16];
+};
+
+#define R_DELETED	0x01		/* a tombstone */
+
+struct rec {
+	uint64_t stamp;
+	struct addr addr;
+	uint8_t origin;			/* index in the origin table */
+	uint8_t flags;
+	uint8_t len;			/* of label; 0: a free slot */
+	char label[GWID_LABEL_MAX + 1];
+	uint32_t mark;			/* last full transfer that named it */
+};
+
+struct origin {
+	char id[ID_MAX + 1];
+	uint64_t hwm;			/* we hold all it published up to this */
+	uint64_t gc;			/* newest tombstone of it collected */
+	int node;			/* index in the node table, -1 if none */
+	unsigned nrec;			/* live records it originated */
+	int hidden;			/* down past the hold time */
+};
+
+/*
+ * A record changed: what it was (NULL if new) and whether readers saw it,
+ * what it is (NULL if forgotten) and whether they see it now.
+ */
+typedef void (*table_fn)(const struct rec *old, int oldvis,
+    const struct rec *now, int nowvis);
+
+void table_init(table_fn);
+int origin_get(const char *id, size_t len);	/* -1 if the table is full */
+extern struct origin origins[ORIGINS_MAX];
+extern int norigins;
+
+struct rec *table_find(const char *label, size_t len);
+/*
+ * Merge a record by the rule: the higher (stamp, origin identity) wins.
+ * Returns the record now held if r won, else NULL.
+ */
+struct rec *table_merge(const struct rec *r);
+void table_remove(struct rec *);		/* forget it entirely */
+void table_hide(int origin, int hidden);
+/* Record slots in a stable order (a cursor survives changes). */
+size_t table_slots(void);
+struct rec *table_slot(size_t i);		/* NULL for a free slot */
+size_t table_live(void);
+size_t table_tombstones(void);
+uint64_t table_digest(void);			/* of the live records */
+int rec_newer(const struct rec *a, const struct rec *b);
+int rec_visible(const struct rec *);
+const char *addr_fmt(const struct addr *, char *buf, size_t size);
+int addr_parse(const char *, struct addr *);
+
+/* ---------------------------------------------------------------- daemon */
+
+struct syncd {
+	const char *conf;
+	const char *run;
+	const char *user;
+	const char *listen;		/* -l */
+	char dir[4096];			/* RUN/ddns */
+	struct cfg cfg;
+	int enabled;			/* the cluster runs */
+	int joined;			/* 0 joining, 1 joined, 2 created */
+	int64_t join_at;		/* mono ns: give up waiting for peers */
+	int64_t now;			/* mono ns, this iteration */
+	uint64_t hlc;
+	int self;			/* our origin index */
+	uint8_t key[32];		/* Argon2id of the secret */
+};
+extern struct syncd S;
+
+int64_t wall_ms(void);
+void node_alive_changed(void);
+
+/* The event loop: every descriptor is watched with a struct watch. */
+enum wkind { W_SIG, W_TIMER, W_CTL, W_CLIENT, W_LISTEN, W_PEER };
+struct watch {
+	enum wkind kind;
+	void *p;
+};
+void loop_add(int fd, struct watch *, uint32_t events);
+void loop_mod(int fd, struct watch *, uint32_t events);
+
+/* control.c */
+enum req { REQ_UP, REQ_DOWN, REQ_MEMBERS, REQ_RECORDS, REQ_STATUS,
+    REQ_SUBSCRIBE };
+struct request {
+	enum req kind;
+	char label[GWID_LABEL_MAX + 1];
+	struct addr addr;		/* af 0: none given */
+};
+/* Parse a request line (changed in place); -1 with *why if it is bad. */
+int control_parse(char *line, struct request *, const char **why);
+void control_open(void);
+void control_close(void);
+void control_accept(void);
+void control_event(void *client, uint32_t events);
+void control_timers(void);
+int64_t control_next(void);
+void control_change(const struct rec *old, int oldvis, const struct rec *now,
+    int nowvis);
+
+/* local.c: what a control request does to the table */
+int local_up(const char *label, const struct addr *, char *why, size_t);
+int local_down(const char *label, const struct addr *, char *why, size_t);
+
+/* journal.c */
+void journal_load(void);
+void journal_change(const struct rec *old, const struct rec *now);
+
+/* status.c */
+typedef void (*line_fn)(void *arg, const char *line);
+void status_each(line_fn, void *);
+void status_members_each(line_fn, void *);
+void status_cluster(void);
+void status_members(void);
+
+/* cluster.c: the nodes, and what the daemon does with them */
+struct sess;
+struct node {
+	char id[ID_MAX + 1];
+	int self;
+	int origin;			/* its index in the origin table */
+	int up;				/* an authenticated session is open */
+	int64_t since;			/* wall ns of the last change of up */
+	int64_t down_at;		/* mono ns it went down; -1 if up */
+	struct sess *sess;		/* the session kept, NULL if none */
+	int64_t retry_at;		/* mono ns of the next dial, -1 none */
+	int64_t backoff;		/* ns before the next dial after a failure */
+	char lasterr[160];		/* logged once, until it changes */
+};
+extern struct node nodes[NODES_MAX];
+extern int nnodes;
+void cluster_start(void);
+void cluster_stop(void);
+void cluster_reload(const struct cfg *old);
+void cluster_timers(void);
+int64_t cluster_next(void);
+void cluster_push(const struct rec *);
+void cluster_event(struct watch *, uint32_t events);
+const char *cluster_state(void);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * Hybrid logical clocks (Kulkarni et al., "Logical Physical Clocks", 2014):
+ * a stamp is max(wall clock, every stamp seen) in milliseconds, with a
+ * counter that orders events within one millisecond.  A node whose wall
+ * clock lags still stamps a change it makes after seeing another node's
+ * change above that change, so "the most recent connection wins" holds
+ * for causally ordered events whatever the clocks say.
+ */
+#include <stdint.h>
+
+#include "ddns-syncd.h"
+
+#define MS_MAX	((int64_t)1 << 48)
+
+static uint64_t
+make(int64_t ms, unsigned ctr)
+{
+	return (uint64_t)ms << 16 | ctr;
+}
+
+/* A local event: a stamp above every stamp so far. */
+uint64_t
+hlc_tick(uint64_t *clock, int64_t wall)
+{
+	int64_t ms = HLC_MS(*clock);
+	unsigned ctr = HLC_CTR(*clock);
+
+	if (wall < 0)
+		wall = 0;
+	if (wall >= MS_MAX)
+		wall = MS_MAX - 1;
+	if (wall > ms)
+		*clock = make(wall, 0);
+	else if (ctr < 0xffff)
+		*clock = make(ms, ctr + 1);
+	else
+		*clock = make(ms + 1, 0);	/* borrow a millisecond */
+	return *clock;
+}
+
+/*
+ * A stamp received: the clock moves up to it, unless it is more than
+ * SKEW_MAX_MS ahead of our wall clock (a peer's clock gone wrong must not
+ * drag every node's stamps into the future); then -1 and the clock stays.
+ */
+int
+hlc_seen(uint64_t *clock, uint64_t remote, int64_t wall)
+{
+	if (HLC_MS(remote) > wall + SKEW_MAX_MS)
+		return -1;
+	if (remote > *clock)
+		*clock = remote;
+	return 0;
+}

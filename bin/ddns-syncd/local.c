@@ -1,0 +1,63 @@
+/*
+ * What `up` and `down` do: a record stamped by this node, merged into the
+ * table (it wins: the clock is above every stamp seen) and pushed at once
+ * to every peer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "ddns-syncd.h"
+
+int64_t
+wall_ms(void)
+{
+	return clock_wall() / CLOCK_MS;
+}
+
+static void
+publish(struct rec *r)
+{
+	r->stamp = hlc_tick(&S.hlc, wall_ms());
+	r->origin = (uint8_t)S.self;
+	if (table_merge(r) != NULL)
+		cluster_push(r);
+}
+
+int
+local_up(const char *label, const struct addr *a, char *why, size_t size)
+{
+	struct rec r = { 0 };
+
+	(void)why;
+	(void)size;
+	r.len = (uint8_t)strlen(label);
+	memcpy(r.label, label, r.len);
+	r.addr = *a;
+	publish(&r);
+	return 0;
+}
+
+/* With an address, only if the gateway still has it (it may have moved). */
+int
+local_down(const char *label, const struct addr *a, char *why, size_t size)
+{
+	struct rec r = { 0 }, *old = table_find(label, strlen(label));
+	char ab[64], ab2[64];
+
+	if (old == NULL || (old->flags & R_DELETED)) {
+		snprintf(why, size, "no record %s", label);
+		return -1;
+	}
+	if (a->af != 0 && memcmp(a, &old->addr, sizeof *a) != 0) {
+		snprintf(why, size, "%s has address %s, not %s: left as it is",
+		    old->label, addr_fmt(&old->addr, ab, sizeof ab),
+		    addr_fmt(a, ab2, sizeof ab2));
+		return -1;
+	}
+	r.len = old->len;
+	memcpy(r.label, old->label, r.len);
+	r.flags = R_DELETED;
+	publish(&r);
+	return 0;
+}

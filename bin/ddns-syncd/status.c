@@ -1,0 +1,119 @@
+/*
+ * State a shell can read: RUN/ddns/cluster (the guide's join line),
+ * RUN/ddns/members (one line a configured node), and the same text on the
+ * control socket (`members`, `status`).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "ddns-syncd.h"
+#include "err.h"
+#include "file.h"
+
+const char *
+cluster_state(void)
+{
+	if (!S.enabled)
+		return "disabled";
+	switch (S.joined) {
+	case 1:
+		return MSG_JOINED;
+	case 2:
+		return MSG_CREATED;
+	}
+	return "joining";
+}
+
+void
+status_members_each(line_fn fn, void *arg)
+{
+	char line[ID_MAX + 100];
+	const struct node *n;
+	int i;
+
+	for (i = 0; i < nnodes; i++) {
+		n = &nodes[i];
+		snprintf(line, sizeof line, "%.253s %s %lld.%03lld %u", n->id,
+		    n->self ? "self" : n->up ? "up" : "down",
+		    (long long)(n->since / CLOCK_SEC),
+		    (long long)(n->since % CLOCK_SEC / CLOCK_MS),
+		    n->origin >= 0 ? origins[n->origin].nrec : 0);
+		fn(arg, line);
+	}
+}
+
+void
+status_each(line_fn fn, void *arg)
+{
+	char line[ID_MAX + 100];
+	int i, up = 0;
+
+	for (i = 0; i < nnodes; i++)
+		up += nodes[i].up;
+#define LINE(...) (snprintf(line, sizeof line, __VA_ARGS__), fn(arg, line))
+	LINE("cluster=%s", cluster_state());
+	LINE("self=%s", S.cfg.self);
+	LINE("domain=%s", S.cfg.domain);
+	LINE("port=%u", S.cfg.port);
+	LINE("nodes=%d", nnodes);
+	LINE("up=%d", up);
+	LINE("records=%zu", table_live());
+	LINE("tombstones=%zu", table_tombstones());
+	LINE("digest=%016llx", (unsigned long long)table_digest());
+	LINE("hlc=%lld.%u", (long long)HLC_MS(S.hlc), HLC_CTR(S.hlc));
+#undef LINE
+}
+
+static void
+put(void *arg, const char *line)
+{
+	char **buf = arg;
+	size_t have = *buf ? strlen(*buf) : 0, n = strlen(line);
+	char *p;
+
+	if ((p = realloc(*buf, have + n + 2)) == NULL)
+		return;
+	memcpy(p + have, line, n);
+	p[have + n] = '\n';
+	p[have + n + 1] = '\0';
+	*buf = p;
+}
+
+static void
+write_file(const char *name, const char *text)
+{
+	char path[4200];
+
+	snprintf(path, sizeof path, "%s/%s", S.dir, name);
+	if (text == NULL) {
+		remove(path);
+		return;
+	}
+	if (file_replace(path, text, strlen(text), 0644) < 0)
+		err_warnsys("unable to write %s", path);
+}
+
+void
+status_cluster(void)
+{
+	char line[100];
+
+	if (!S.enabled || S.joined == 0) {
+		write_file(DDNS_CLUSTER, NULL);
+		return;
+	}
+	snprintf(line, sizeof line, "%s\n", cluster_state());
+	write_file(DDNS_CLUSTER, line);
+}
+
+void
+status_members(void)
+{
+	char *buf = NULL;
+
+	status_members_each(put, &buf);
+	write_file(DDNS_MEMBERS, buf ? buf : "");
+	free(buf);
+}

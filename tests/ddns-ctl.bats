@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# ddns-ctl(8): the request it sends, the reply it prints, its exit status
+# (0 ok, 1 error:, 111 unreachable, 100 usage), against a real ddns-syncd
+# in a lab host.
+
+load helper
+load lab/lab
+
+setup() {
+	D=$BATS_TEST_TMPDIR
+	R=$D/run
+}
+
+teardown() {
+	lab_down
+}
+
+start() {
+	lab_up 1
+	cat >"$D/n.conf" <<-EOC
+	set service ipsec-ddns self 192.0.2.11
+	set service ipsec-ddns secret mysecretpassword
+	set service ipsec-ddns domain vpn.example.org
+	set service ipsec-ddns enable
+	EOC
+	lab_spawn h1 "$D/log" "$VPNHA_BIN/ddns-syncd" -f "$D/n.conf" -r "$R" >"$D/pid"
+	lab_wait 5 test -e "$R/ddns/cluster"
+}
+
+@test "usage: wrong words exit 100 with the usage" {
+	for args in '' 'up' 'up gw1' 'up gw1 192.0.2.1 extra' 'down' \
+	    'down gw1 192.0.2.1 extra' 'records x' 'frobnicate' 'subscribe' '-x status'; do
+		# shellcheck disable=SC2086 # the words, split
+		run ddns-ctl -r "$R" $args
+		[ "$status" -eq 100 ] || fail "ddns-ctl $args: exit $status"
+		assert_output --partial 'usage: ddns-ctl [-r RUNDIR] up ID ADDRESS'
+	done
+	run ddns-ctl up "$(printf 'gw\n1')" 192.0.2.1
+	assert_failure 100
+	assert_output 'ddns-ctl: fatal: argument 2 has a line break'
+	run ddns-ctl up "$(printf 'x%.0s' {1..1100})" 192.0.2.1
+	assert_failure 100
+	assert_output --partial 'request longer than'
+}
+
+@test "unreachable: exit 111 and why" {
+	run ddns-ctl -r "$D/nowhere" status
+	assert_failure 111
+	assert_output "ddns-ctl: fatal: unable to reach ddns-syncd at $D/nowhere/ddns/control: No such file or directory"
+}
+
+@test "ok: exit 0, the reply on standard output; error: exit 1, the reason on standard error" {
+	start
+	run --separate-stderr ddns-ctl -r "$R" up 'C=FR, O=Acme, CN=gw 9' 192.0.2.9
+	assert_success
+	assert_output 'up gw-9 192.0.2.9'
+	[ -z "$stderr" ]
+	run --separate-stderr ddns-ctl -r "$R" up gw9 not-an-address
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = 'ddns-ctl: error: the address is not an IPv4 or IPv6 address' ]
+	run ddns-ctl -r "$R" records
+	assert_success
+	assert_output --regexp '^gw-9 192\.0\.2\.9 192\.0\.2\.11 [0-9]+\.[0-9]{3}\.[0-9]+$'
+	run ddns-ctl -r "$R" members
+	assert_success
+	assert_output --regexp '^192\.0\.2\.11 self [0-9.]+ 1$'
+	run ddns-ctl -r "$R" status
+	assert_success
+	assert_line 'records=1'
+	run ddns-ctl -r "$R" down gw-9 192.0.2.9
+	assert_success
+	assert_output 'down gw-9'
+}
+
+@test "the updown glue: up then down with the same CN and virtual IP" {
+	start
+	CN='gw.north/7' VIRTUAL_IP=2001:db8:77::1
+	ddns-ctl -r "$R" up "$CN" "$VIRTUAL_IP"
+	run ddns-ctl -r "$R" records
+	assert_output --regexp '^gw-north-7 2001:db8:77::1 '
+	ddns-ctl -r "$R" down "$CN" "$VIRTUAL_IP"
+	run ddns-ctl -r "$R" records
+	assert_output ''
+}

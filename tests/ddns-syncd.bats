@@ -1,0 +1,331 @@
+#!/usr/bin/env bats
+# ddns-syncd(8) on one node: configuration checks, the control socket (every
+# request, and bad input of every kind), status files, the journal, SIGHUP
+# enable and disable, privileges.  The daemon runs in a lab host of its own
+# (tests/lab/), so that its TCP port is never the machine's.
+
+load helper
+load lab/lab
+
+setup() {
+	D=$BATS_TEST_TMPDIR
+	R=$D/run
+	lab_up 1
+	conf
+}
+
+teardown() {
+	lab_down
+	case $R in /tmp/ddns-syncd-u.*) rm -rf "$R" ;; esac
+}
+
+# conf [STATEMENT...]: $D/n.conf, a one-node cluster, plus the statements
+conf() {
+	{
+		echo "set service ipsec-ddns self 192.0.2.11"
+		echo "set service ipsec-ddns secret mysecretpassword"
+		echo "set service ipsec-ddns domain vpn.example.org"
+		echo "set service ipsec-ddns join-time 0.5"
+		echo "set service ipsec-ddns enable"
+		local s
+		for s in "$@"; do echo "$s"; done
+	} >"$D/n.conf"
+}
+
+# start [OPTION...]: ddns-syncd in h1, ready (-n) before it returns
+start() {
+	rm -f "$D/ready"
+	mkfifo "$D/ready"
+	lab_spawn h1 "$D/log" sh -c 'exec "$@" 3>"$0"' "$D/ready" \
+	    "$VPNHA_BIN/ddns-syncd" -f "$D/n.conf" -r "$R" -n 3 "$@" >"$D/pid"
+	timeout 10 head -c 1 "$D/ready" >/dev/null || fail "no readiness: $(cat "$D/log")"
+}
+
+ctl() {
+	ddns-ctl -r "$R" "$@"
+}
+
+# raw LINE...: the lines, as they are, to the control socket; the reply
+raw() {
+	printf '%s\n' "$@" | socat -t 5 - "UNIX-CONNECT:$R/ddns/control"
+}
+
+@test "usage: unknown option or argument exits 100" {
+	run ddns-syncd -x
+	assert_failure 100
+	assert_output --partial 'usage: ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]'
+	run ddns-syncd extra
+	assert_failure 100
+	run ddns-syncd -n 1 -f "$D/n.conf"
+	assert_failure 100
+}
+
+@test "config: the guide's rules, each an error with file:line, exit 100" {
+	c=$D/bad.conf
+	printf 'set service ipsec-ddns self 192.0.2.11\nset service ipsec-ddns secret short\n' >"$c"
+	run ddns-syncd -f "$c" -r "$R"
+	assert_failure 100
+	assert_output "ddns-syncd: fatal: $c:2: secret: must be at least 8 characters"
+
+	printf 'set service ipsec-ddns domain bad..example\n' >"$c"
+	run ddns-syncd -f "$c" -r "$R"
+	assert_failure 100
+	assert_output "ddns-syncd: fatal: $c:1: domain: \"bad..example\" is not a valid domain name"
+
+	printf 'set service ipsec-ddns secret mysecretpassword\nset service ipsec-ddns domain example.org\nset service ipsec-ddns enable\n' >"$c"
+	run ddns-syncd -f "$c" -r "$R"
+	assert_failure 100
+	assert_output --regexp "^ddns-syncd: fatal: $c:[0-9]+: service ipsec-ddns has no self"
+
+	printf 'set service ipsec-ddns self 192.0.2.11\nset service ipsec-ddns peer 192.0.2.12\nset service ipsec-ddns peer 192.0.2.13\nset service ipsec-ddns peer 192.0.2.12\n' >"$c"
+	run ddns-syncd -f "$c" -r "$R"
+	assert_failure 100
+	assert_output "ddns-syncd: fatal: $c:4: peer 192.0.2.12 is listed twice (also at line 2)"
+
+	printf 'set service ipsec-ddns self 192.0.2.11\nset service ipsec-ddns peer 192.0.2.11\n' >"$c"
+	run ddns-syncd -f "$c" -r "$R"
+	assert_failure 100
+	assert_output "ddns-syncd: fatal: $c:2: peer 192.0.2.11 is this node's self address; list only the other nodes"
+
+	printf 'set service ipsec-ddns self 192.0.2.11\nset service ipsec-ddns heartbeat 0.001\n' >"$c"
+	run ddns-syncd -f "$c" -r "$R"
+	assert_failure 100
+	assert_output --partial "$c:2: "
+
+	printf 'set service ipsec-ddns sekret x\n' >"$c"
+	run ddns-syncd -f "$c" -r "$R"
+	assert_failure 100
+	assert_output --partial "$c:1: unknown word \"sekret\""
+}
+
+@test "config: a peer deleted then set again is not a duplicate" {
+	conf "set service ipsec-ddns peer 192.0.2.12" \
+	    "delete service ipsec-ddns peer 192.0.2.12" \
+	    "set service ipsec-ddns peer 192.0.2.12" "set service ipsec-ddns join-time 0"
+	start
+	run cat "$R/ddns/members"
+	assert_line --index 1 --regexp '^192\.0\.2\.12 down [0-9]+\.[0-9]{3} 0$'
+}
+
+@test "alone: Creating new ipsec-ddns cluster, in the log and the cluster file, before readiness" {
+	start
+	run cat "$R/ddns/cluster"
+	assert_output 'Creating new ipsec-ddns cluster'
+	grep -qx 'ddns-syncd: Creating new ipsec-ddns cluster' "$D/log"
+	run ctl status
+	assert_success
+	assert_line 'cluster=Creating new ipsec-ddns cluster'
+	assert_line 'self=192.0.2.11'
+	assert_line 'domain=vpn.example.org'
+	assert_line 'records=0'
+	run ctl members
+	assert_success
+	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 0$'
+	run cat "$R/ddns/members"
+	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 0$'
+}
+
+@test "up, records, down, down with the address it no longer has" {
+	start
+	run ctl up gw1 192.0.2.50
+	assert_success
+	assert_output 'up gw1 192.0.2.50'
+	run ctl up gw2 2001:db8::50
+	assert_output 'up gw2 2001:db8::50'
+	run ctl records
+	assert_success
+	assert_line --index 0 --regexp '^gw1 192\.0\.2\.50 192\.0\.2\.11 [0-9]+\.[0-9]{3}\.[0-9]+$'
+	assert_line --index 1 --regexp '^gw2 2001:db8::50 192\.0\.2\.11 '
+	# a gateway has one address: up again replaces it
+	run ctl up gw1 192.0.2.51
+	assert_success
+	run ctl records
+	assert_line --index 0 --regexp '^gw1 192\.0\.2\.51 '
+	[ "${#lines[@]}" -eq 2 ]
+	run ctl down gw1 192.0.2.50
+	assert_failure 1
+	assert_output 'ddns-ctl: error: gw1 has address 192.0.2.51, not 192.0.2.50: left as it is'
+	run ctl down gw1 192.0.2.51
+	assert_success
+	assert_output 'down gw1'
+	run ctl down gw2
+	assert_success
+	run ctl records
+	assert_success
+	assert_output ''
+	run ctl down gw2
+	assert_failure 1
+	assert_output 'ddns-ctl: error: no record gw2'
+	run ctl status
+	assert_line 'records=0'
+	assert_line 'tombstones=2'
+}
+
+@test "up: a certificate subject or a raw ID is sanitized; the reply names the label" {
+	start
+	run ctl up 'C=US, O=Acme, CN=gw 17' 192.0.2.60
+	assert_success
+	assert_output 'up gw-17 192.0.2.60'
+	run ctl up '/C=US/O=Acme/CN=Zürich.north' 192.0.2.61
+	assert_output 'up Z-rich-north 192.0.2.61'
+	run ctl up 'SN:1234/56' 192.0.2.62
+	assert_output 'up SN-1234-56 192.0.2.62'
+	# labels match without regard to case, as DNS names do
+	run ctl down GW-17
+	assert_success
+	run ctl records
+	assert_output --regexp '^SN-1234-56 .*
+Z-rich-north '
+}
+
+@test "bad input of every kind: error, and the table is unchanged" {
+	start
+	ctl up gw1 192.0.2.50 >/dev/null
+	before=$(ctl records)
+	run raw 'up --- 192.0.2.1'
+	assert_output 'error: nothing left after sanitizing'
+	run raw 'up gw2 192.0.2.300'
+	assert_output 'error: the address is not an IPv4 or IPv6 address'
+	run raw 'up gw2'
+	assert_output 'error: usage: up GWID ADDRESS'
+	run raw "up $(printf 'a%.0s' {1..64}) 192.0.2.1"
+	assert_output 'error: label longer than 63 bytes'
+	run raw 'up CN= 192.0.2.1'
+	assert_output --partial 'error: '
+	run raw 'down'
+	assert_output 'error: usage: down GWID [ADDRESS]'
+	run raw 'frobnicate gw1'
+	assert_output 'error: unknown request (up, down, members, records, status, subscribe)'
+	run raw 'records please'
+	assert_output 'error: this request takes no arguments'
+	run raw ''
+	assert_output --partial 'error: unknown request'
+	run raw "up $(printf 'x%.0s' {1..1100}) 192.0.2.1"
+	assert_output 'error: request longer than 1023 bytes'
+	run bash -c "head -c 3000 /dev/urandom | socat -t 5 - UNIX-CONNECT:$R/ddns/control"
+	refute_output --partial 'ok'
+	run bash -c "printf 'up gw\\0x 192.0.2.9\\n' | socat -t 5 - UNIX-CONNECT:$R/ddns/control"
+	assert_output 'error: NUL byte in request'
+	[ "$(ctl records)" = "$before" ] || fail "table changed: $(ctl records)"
+	run ctl status
+	assert_line 'records=1'
+	assert_line 'tombstones=0'
+	lab_alive "$(cat "$D/pid")"
+}
+
+@test "several requests on one connection are answered in order" {
+	start
+	run raw 'up a 192.0.2.1' 'up b 192.0.2.2' 'bogus' 'down a' 'records'
+	assert_success
+	assert_output --regexp "^up a 192\.0\.2\.1
+ok
+up b 192\.0\.2\.2
+ok
+error: unknown request [^
+]*
+down a
+ok
+b 192\.0\.2\.2 192\.0\.2\.11 [0-9.]+
+ok$"
+}
+
+@test "subscribe: the snapshot, a dot, then + and - lines as the table changes" {
+	start
+	ctl up gw1 192.0.2.50 >/dev/null
+	ctl up gw2 2001:db8::50 >/dev/null
+	( echo subscribe; sleep 3 ) | socat -t 1 - "UNIX-CONNECT:$R/ddns/control" >"$D/sub" &
+	lab_wait 2 grep -qx '\.' "$D/sub"
+	ctl up gw3 192.0.2.52 >/dev/null
+	ctl up gw1 192.0.2.53 >/dev/null
+	ctl down gw2 >/dev/null
+	ctl up gw2 2001:db8::50 >/dev/null
+	ctl down gw2 2001:db8::50 >/dev/null
+	wait
+	run cat "$D/sub"
+	assert_output "+ gw1 192.0.2.50
++ gw2 2001:db8::50
+.
++ gw3 192.0.2.52
++ gw1 192.0.2.53
+- gw2
++ gw2 2001:db8::50
+- gw2"
+}
+
+@test "subscribe: a subscriber that does not read is cut off, others go on" {
+	start
+	# a subscriber that never reads, and one that does
+	( echo subscribe; sleep 30 ) | socat -u - "UNIX-CONNECT:$R/ddns/control" >/dev/null &
+	stuck=$!
+	for i in $(seq 1 60000); do printf 'up gateway-number-%d 2001:db8::%x\n' "$i" "$i"; done >"$D/batch"
+	socat -t 30 - "UNIX-CONNECT:$R/ddns/control" <"$D/batch" >"$D/batch.out"
+	kill "$stuck" 2>/dev/null || :
+	[ "$(grep -c '^ok$' "$D/batch.out")" -eq 60000 ]
+	grep -q 'control: a subscriber is .* behind; disconnected' "$D/log"
+	run ctl status
+	assert_line 'records=60000'
+}
+
+@test "journal: a restart of the daemon alone republishes its records, stamps kept" {
+	start
+	ctl up gw1 192.0.2.50 >/dev/null
+	ctl up gw2 192.0.2.51 >/dev/null
+	ctl up gw3 192.0.2.52 >/dev/null
+	ctl down gw2 >/dev/null
+	before=$(ctl records)
+	lab_kill "$(cat "$D/pid")" KILL
+	lab_wait 5 ! lab_alive "$(cat "$D/pid")"
+	start
+	run ctl records
+	assert_output "$before"
+	[ "$(grep -c . "$R/ddns/journal")" -ge 2 ]
+}
+
+@test "without enable: validates, says DDNS is disabled, idles; SIGHUP enables and disables" {
+	conf
+	sed -i '/enable/d' "$D/n.conf"
+	start
+	grep -q 'ddns-syncd: DDNS is disabled' "$D/log"
+	[ ! -e "$R/ddns/cluster" ]
+	run ctl status
+	assert_line 'cluster=disabled'
+	run ctl up gw1 192.0.2.1
+	assert_failure 1
+	assert_output --partial 'DDNS is disabled'
+	echo 'set service ipsec-ddns enable' >>"$D/n.conf"
+	lab_kill "$(cat "$D/pid")" HUP
+	lab_wait 5 grep -qx 'Creating new ipsec-ddns cluster' "$R/ddns/cluster"
+	run ctl up gw1 192.0.2.1
+	assert_success
+	echo 'delete service ipsec-ddns enable' >>"$D/n.conf"
+	lab_kill "$(cat "$D/pid")" HUP
+	lab_wait 5 test ! -e "$R/ddns/cluster"
+	grep -q 'ddns-syncd: left the cluster' "$D/log"
+	run ctl status
+	assert_line 'cluster=disabled'
+	# a bad file on SIGHUP: kept running, the error logged
+	echo 'set service ipsec-ddns bogus 1' >>"$D/n.conf"
+	lab_kill "$(cat "$D/pid")" HUP
+	lab_wait 5 grep -q "reload: $D/n.conf:.*keeping the running configuration" "$D/log"
+	lab_alive "$(cat "$D/pid")"
+}
+
+@test "privileges: no capability kept; -u USER runs as that user" {
+	start
+	pid=$(pgrep -P "$(cat "$D/pid")" ddns-syncd || cat "$D/pid")
+	run grep -E '^Cap(Eff|Prm):' "/proc/$pid/status"
+	assert_line --regexp '^CapEff:[[:space:]]+0+$'
+	assert_line --regexp '^CapPrm:[[:space:]]+0+$'
+	lab_kill "$(cat "$D/pid")"
+	lab_wait 5 ! lab_alive "$(cat "$D/pid")"
+	# a run directory the user can reach (the test's own is 0700)
+	R=$(mktemp -d /tmp/ddns-syncd-u.XXXXXX)
+	chmod 755 "$R"
+	start -u nobody
+	pid=$(pgrep -P "$(cat "$D/pid")" ddns-syncd || cat "$D/pid")
+	run stat -c %U "/proc/$pid"
+	assert_output nobody
+	run ctl up gw1 192.0.2.1
+	assert_success
+	grep -q gw1 "$R/ddns/journal" || fail "journal: $(ls -la "$R/ddns"; cat "$D/log")"
+}
