@@ -10,3 +10,22 @@ PATH=$VPNHA_BIN:$PATH
 # The sanitizer build must fail loudly, never limp on.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+# Times, for tests that print how long something took: now is the wall
+# clock in seconds with microseconds; elapsed START END and plus A B give
+# seconds with milliseconds; within LIMIT SECONDS is true if SECONDS <= LIMIT.
+now() {
+	echo "${EPOCHREALTIME}"
+}
+
+elapsed() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
+}
+
+plus() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a + b }'
+}
+
+within() {
+	awk -v l="$1" -v s="$2" 'BEGIN { exit !(s <= l) }'
+}

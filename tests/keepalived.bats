@@ -260,22 +260,6 @@ skew() {
 	awk -v p="$1" -v i="$INT" 'BEGIN { printf "%.3f", (256 - p) * i / 256 }'
 }
 
-now() {
-	echo "${EPOCHREALTIME}"
-}
-
-elapsed() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
-}
-
-plus() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a + b }'
-}
-
-within() {
-	awk -v l="$1" -v s="$2" 'BEGIN { exit !(s <= l) }'
-}
-
 # steady MASTER BACKUP SECONDS: nothing changes for SECONDS (polled)
 steady() {
 	! lab_wait "$3" ! elected "$1" "$2" 2>/dev/null

@@ -64,17 +64,3 @@ ctl() {
 neigh() {
 	lab_exec "$1" ip neigh show "$2" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }'
 }
-
-# now: seconds since the epoch, with microseconds
-now() {
-	echo "${EPOCHREALTIME}"
-}
-
-elapsed() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'
-}
-
-# within LIMIT SECONDS: SECONDS <= LIMIT
-within() {
-	awk -v l="$1" -v s="$2" 'BEGIN { exit !(s <= l) }'
-}

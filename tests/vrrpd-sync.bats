@@ -49,10 +49,6 @@ steady() {
 	lab_wait 8 both h2 backup
 }
 
-now() {
-	echo "$EPOCHREALTIME"
-}
-
 @test "figure 2-4: the master's inside link fails; the backup takes both, outside within Skew_Time" {
 	node h1 250 ACM
 	node h2 200 ACM
@@ -63,8 +59,8 @@ now() {
 	t1=$(now)
 	lab_wait 1 is h2 eth1.101 master
 	t2=$(now)
-	out=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-	in=$(awk -v a="$t0" -v b="$t2" 'BEGIN { printf "%.3f", b - a }')
+	out=$(elapsed "$t0" "$t1")
+	in=$(elapsed "$t0" "$t2")
 	# Skew_Time of priority 200 at 1 s: (256 - 200) / 256 = 0.219 s;
 	# Master_Down_Interval 3.219 s
 	echo "# inside link cut -> outside taken after $out s, inside after $in s (Skew_Time 0.219 s, MDI 3.219 s)" >&3
