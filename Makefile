@@ -92,6 +92,13 @@ TESTSRC_advert = bin/vrrpd/advert.c
 TESTSRC_dns = bin/ddns-named/answer.c bin/ddns-named/zone.c
 TESTLIBS_dns = -lldns
 TESTSRC_ctlline = bin/ddns-syncd/request.c
+DDNS_WIRE = bin/ddns-syncd/noise.c bin/ddns-syncd/wire.c bin/ddns-syncd/table.c
+TESTSRC_noise = $(DDNS_WIRE)
+TESTSRC_noisehs = $(DDNS_WIRE)
+TESTSRC_frame = $(DDNS_WIRE)
+TESTLIBS_noise = -lsodium
+TESTLIBS_noisehs = -lsodium
+TESTLIBS_frame = -lsodium
 testsrc = $(TESTSRC_$(1))
 testinc = $(sort $(patsubst %/,-I%,$(dir $(TESTSRC_$(1)))))
 

@@ -31,6 +31,14 @@ fuzz() {
 	fuzz ctlline
 }
 
+@test "fuzz: ddns-syncd handshake, opening message and Noise messages (noisehs)" {
+	fuzz noisehs
+}
+
+@test "fuzz: ddns-syncd frames and sync messages (frame)" {
+	fuzz frame
+}
+
 @test "every target in tests/fuzz/ has its test here" {
 	for f in "$VPNHA_TOP"/tests/fuzz/*.c; do
 		t=$(basename "$f" .c)

@@ -21,3 +21,9 @@ load helper
 	assert_success
 	assert_output ''
 }
+
+@test "unit: bin/ddns-syncd/noise (Noise NNpsk0 both roles, tampering, replay; wire codec)" {
+	run "$VPNHA_TOP/build/san/unit/noise"
+	assert_success
+	assert_output ''
+}
