@@ -23,6 +23,8 @@ named_setup() {
 }
 
 named_teardown() {
+	[ -z "${SPID:-}" ] || kill "$SPID" 2>/dev/null || true
+	[ -z "${SPID:-}" ] || wait "$SPID" 2>/dev/null || true
 	[ -z "$NPID" ] || kill "$NPID" 2>/dev/null || true
 	[ -z "$FPID" ] || kill "$FPID" 2>/dev/null || true
 	[ -z "$NPID" ] || wait "$NPID" 2>/dev/null || true
@@ -128,4 +130,23 @@ qhex() {
 	    q += bytes([len(l)]) + l.encode()
 	print((q + b"\0" + t.to_bytes(2, "big") + b"\0\1").hex())
 	EOF
+}
+
+# start_syncd: the real ddns-syncd, a one-node cluster on loopback, with
+# its run-time directory $T/run; ready (-n) before it returns.
+start_syncd() {
+	cat >"$T/syncd.conf" <<-EOF
+	set service ipsec-ddns self 127.0.0.1
+	set service ipsec-ddns port $((PORT + 2))
+	set service ipsec-ddns secret mysecretpassword
+	set service ipsec-ddns domain $DOMAIN
+	set service ipsec-ddns join-time 0.2
+	set service ipsec-ddns enable
+	EOF
+	rm -f "$T/sready"
+	mkfifo "$T/sready"
+	ddns-syncd -f "$T/syncd.conf" -r "$T/run" -n 3 3>"$T/sready" 2>>"$T/syncd.log" &
+	SPID=$!
+	local line
+	read -r -t 10 line <"$T/sready" || fail "ddns-syncd not ready: $(cat "$T/syncd.log")"
 }

@@ -445,3 +445,29 @@ ns.example.net."
 	run d +noall +comments +tcp $DOMAIN NS
 	assert_output --partial "ANSWER: 20, AUTHORITY: 0, ADDITIONAL: 61"
 }
+
+@test "the real feed: ddns-syncd's records appear and go; it dies and comes back" {
+	start_syncd
+	start_named -r "$T/run"
+	ddns-ctl -r "$T/run" up gw-a 192.0.2.51 >/dev/null
+	ddns-ctl -r "$T/run" up Gw-6 2001:db8::51 >/dev/null
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short gw-a.$DOMAIN)\" = 192.0.2.51 ]"
+	run d +short gw-6.$DOMAIN AAAA
+	assert_output 2001:db8::51
+	ddns-ctl -r "$T/run" down gw-a >/dev/null
+	wait_for sh -c "dig @127.0.0.1 -p $PORT gw-a.$DOMAIN | grep -q NXDOMAIN"
+	# killed: the data stays served; restarted from its journal: resubscribed
+	kill -KILL "$SPID"
+	wait "$SPID" || true
+	SPID=
+	wait_for grep -q "feed: $T/run/ddns/control: closed; serving 1 records" "$T/log"
+	run d +short gw-6.$DOMAIN AAAA
+	assert_output 2001:db8::51
+	start_syncd
+	ddns-ctl -r "$T/run" up gw-b 192.0.2.52 >/dev/null
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short gw-b.$DOMAIN)\" = 192.0.2.52 ]"
+	run d +short gw-6.$DOMAIN AAAA
+	assert_output 2001:db8::51
+	run grep -c "feed: $T/run/ddns/control: .* records, serial" "$T/log"
+	assert_output 2
+}
