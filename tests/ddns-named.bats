@@ -471,3 +471,17 @@ ns.example.net."
 	run grep -c "feed: $T/run/ddns/control: .* records, serial" "$T/log"
 	assert_output 2
 }
+
+@test "wildcard addresses: replies come from the address asked, IPv4 and IPv6" {
+	ddns-named -f "$T/vpnha.conf" -l "0.0.0.0:$PORT" -l "[::]:$PORT" \
+	    -d "$T/records" 2>>"$T/log" &
+	NPID=$!
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short gw1.$DOMAIN | grep -q ."
+	# dig ignores a reply from another address than it asked
+	for a in 127.0.0.2 127.0.0.3 ::1; do
+		run dig @$a -p "$PORT" +tries=1 +time=2 +short gw1.$DOMAIN A
+		assert_output 192.0.2.10
+	done
+	run dig @::1 -p "$PORT" +tcp +short gw6.$DOMAIN AAAA
+	assert_output 2001:db8::6
+}
