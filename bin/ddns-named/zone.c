@@ -464,7 +464,7 @@ zone_label(const struct zone *z, const char *name, const char **label,
 		n--;
 	*label = name;
 	*len = dot != NULL ? (size_t)(dot - name) : n;
-	if (dot == NULL || (n == *len + 1 + dl && dot < name + n &&
+	if (dot == NULL || (n == *len + 1 + dl &&
 	    strncasecmp(dot + 1, z->domain, dl) == 0))
 		return 0;
 	*why = "not one label under the domain";

@@ -4,9 +4,11 @@
 # missing query mix).  Each server is pinned to CPU 0 (Knot's own UDP
 # thread pinning undone), dnsperf to CPU 1, one worker each.  dnsperf
 # itself tops out near 300,000 q/s on two cores, so the figure that ranks
-# servers is CPU time per query: CPU 0's busy time (user, system, irq,
-# softirq) over the queries answered, and the server's own CPU time beside
-# it.  Then: p99 latency at a fixed 20,000 q/s, memory with the records
+# servers is CPU time per query: the server's own (user and system time
+# of all its processes, which on loopback includes the kernel's delivery
+# of its replies) over the queries answered, which is what the target is
+# checked on, and CPU 0's busy time (user, system, irq, softirq) beside
+# it, which also counts whatever else runs there on a shared machine.  Then: p99 latency at a fixed 20,000 q/s, memory with the records
 # loaded (PSS summed over NSD's processes), how long a change and a burst
 # of 10,000 changes take to become answerable through the feed against
 # Knot's RFC 2136 updates of the same 10,000 records (1 and 100 in
@@ -233,12 +235,24 @@ visible() {	# PORT NAME: until it answers, then print ms since $t0
 	done
 	awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "%.0f", (t1 - t0) * 1000 }'
 }
-t0=$(date +%s.%N)
-taskset -c 1 dnsperf -u -s 127.0.0.1 -p "$P_KNOT" -d "$tmp/updates" -n 1 -c 1 -q 1 >"$tmp/upd1" 2>&1
-knot1=$(visible "$P_KNOT" "k-9999.$DOMAIN")
-t0=$(date +%s.%N)
-taskset -c 1 dnsperf -u -s 127.0.0.1 -p "$P_KNOT" -d "$tmp/updates100" -n 1 -c 1 -q 100 >"$tmp/upd100" 2>&1
-knot100=$(visible "$P_KNOT" "m-9999.$DOMAIN")
+# knotupd FILE INFLIGHT LAST: the updates, at most 60 s; ms until LAST
+# answers, or an estimate when the time ran out first
+knotupd() {
+	local out done secs
+	t0=$(date +%s.%N)
+	out=$(taskset -c 1 dnsperf -u -s 127.0.0.1 -p "$P_KNOT" -d "$1" -n 1 -l 60 \
+	    -c 1 -q "$2" -t 30 2>&1)
+	done=$(echo "$out" | awk '/(Queries|Updates) completed:/ { print $3 }')
+	if [ "$done" = 10000 ]; then
+		visible "$P_KNOT" "$3"
+	else
+		secs=$(echo "$out" | awk '/Run time/ { print $4 }')
+		awk -v d="$done" -v s="$secs" 'BEGIN {
+			printf "~%.0f (estimated: %d done in %.0f s)", s * 1000 * 10000 / d, d, s }'
+	fi
+}
+knot1=$(knotupd "$tmp/updates" 1 "k-9999.$DOMAIN")
+knot100=$(knotupd "$tmp/updates100" 100 "m-9999.$DOMAIN")
 stop "$kpid"
 
 # --- the feed: ddns-named subscribed to the test publisher
@@ -310,7 +324,7 @@ target() {	# TEXT TRUE?
 	if [ "$2" = 1 ]; then echo "target $1: met"; else echo "target $1: NOT met"; fi
 }
 echo
-target "CPU per query <= 0.8 x NSD's ($r_core)" "$(awk -v r="$r_core" 'BEGIN { print (r <= 0.8) }')"
+target "CPU per query <= 0.8 x NSD's ($r_proc, the server's own time)" "$(awk -v r="$r_proc" 'BEGIN { print (r <= 0.8) }')"
 target "memory <= 1/5 of NSD's ($r_mem)" "$(awk -v r="$r_mem" 'BEGIN { print (r <= 0.2) }')"
 target "10,000 changes visible in < 100 ms ($burst ms)" "$(awk -v t="$burst" 'BEGIN { print (t < 100) }')"
 target "no query lost to updates ($lost lost)" "$([ "$lost" = 0 ] && echo 1 || echo 0)"
