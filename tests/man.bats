@@ -17,7 +17,7 @@ page() {
 
 # The SYNOPSIS of a page, one line per form, spaces collapsed.
 synopsis() {
-	mandoc -T ascii "$1" | col -b | awk -v prog="$2" '
+	mandoc -T ascii "$1" | col -bx | awk -v prog="$2" '
 		/^SYNOPSIS/ { on = 1; next }
 		/^[A-Z]/ { on = 0 }
 		on && NF {
