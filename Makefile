@@ -91,6 +91,8 @@ $(foreach p,$(SCRIPTS),$(eval $(call script,$(p))))
 TESTSRC_advert = bin/vrrpd/advert.c
 TESTSRC_dns = bin/ddns-named/answer.c bin/ddns-named/zone.c
 TESTLIBS_dns = -lldns
+TESTSRC_dnsfeed = bin/ddns-named/feedline.c bin/ddns-named/zone.c
+TESTLIBS_dnsfeed = -lldns
 TESTSRC_ctlline = bin/ddns-syncd/request.c
 DDNS_WIRE = bin/ddns-syncd/noise.c bin/ddns-syncd/wire.c bin/ddns-syncd/table.c
 TESTSRC_noise = $(DDNS_WIRE)

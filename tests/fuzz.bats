@@ -39,6 +39,10 @@ fuzz() {
 	fuzz frame
 }
 
+@test "fuzz: ddns-named's feed lines against its table (dnsfeed)" {
+	fuzz dnsfeed
+}
+
 @test "every target in tests/fuzz/ has its test here" {
 	for f in "$VPNHA_TOP"/tests/fuzz/*.c; do
 		t=$(basename "$f" .c)

@@ -1,0 +1,125 @@
+/*
+ * Fuzz ddns-named's feed lines (what ddns-syncd's subscribe sends): each
+ * line of the input is applied to a fresh table, and after each the table
+ * must hold what the line said (a record set is found with its address, a
+ * removed one is gone) and stay whole: every record reachable by its own
+ * probe, the count right.  Deletions shift records back in the probe
+ * chains, which is where a hash table goes wrong.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "ddns-named.h"
+#include "zone.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static const char config[] =
+    "set service ipsec-ddns self 198.51.100.2\n"
+    "set service ipsec-ddns peer 198.51.100.1\n"
+    "set service ipsec-ddns domain vpn.example.org\n";
+
+static struct zone Z;
+
+static void
+init(void)
+{
+	struct conf_error ce;
+	struct conf *c;
+	char err[600];
+
+	if ((c = conf_parse("fuzz.conf", config, sizeof config - 1, &ce)) == NULL ||
+	    zone_config(&Z, c, err, sizeof err) < 0)
+		abort();
+	conf_free(c);
+}
+
+static const struct rec *
+find(const char *label)
+{
+	uint8_t lc[LABEL_MAX];
+	size_t i, n = strlen(label);
+
+	if (n == 0 || n > LABEL_MAX)
+		return NULL;
+	for (i = 0; i < n; i++)
+		lc[i] = (uint8_t)(label[i] >= 'A' && label[i] <= 'Z' ?
+		    label[i] + 32 : label[i]);
+	return table_get(Z.t, lc, n, table_hash(lc, n));
+}
+
+static void
+whole(void)
+{
+	const struct rec *r;
+	size_t i, n = 0;
+
+	for (i = 0; i <= Z.t->mask; i++) {
+		if ((r = Z.t->slot[i]) == NULL)
+			continue;
+		n++;
+		if (table_get(Z.t, (const uint8_t *)r->label, r->len, r->hash) != r)
+			abort();
+	}
+	if (n != Z.t->n || 2 * n > Z.t->mask + 1)
+		abort();
+}
+
+/* What the line said, checked against the table. */
+static void
+said(char *copy, int kind, const char *why)
+{
+	char *w[3], *save = NULL;
+	const struct rec *r;
+	uint8_t a[16] = { 0 };
+	int n = 0, af;
+
+	for (w[n] = strtok_r(copy, " ", &save); w[n] != NULL && n < 2;)
+		w[++n] = strtok_r(NULL, " ", &save);
+	if (kind == FEED_DEL && find(w[1]) != NULL)
+		abort();
+	if (kind != FEED_SET || why != NULL)
+		return;
+	af = strchr(w[2], ':') != NULL ? AF_INET6 : AF_INET;
+	inet_pton(af, w[2], a);
+	if ((r = find(w[1])) == NULL || r->af != af ||
+	    memcmp(r->addr, a, af == AF_INET ? 4 : 16) != 0)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char line[FEED_LINE_MAX + 1], copy[FEED_LINE_MAX + 1];
+	const uint8_t *p = data, *end = data + size, *nl;
+	const char *why;
+	size_t n;
+	int kind;
+
+	if (Z.apexlen == 0)
+		init();
+	if ((Z.t = table_new(0)) == NULL)
+		return 0;
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		n = (size_t)(nl - p) < FEED_LINE_MAX ? (size_t)(nl - p) : FEED_LINE_MAX;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		memcpy(copy, line, n + 1);
+		kind = feed_apply(Z.t, &Z, line, &why);
+		if (kind < FEED_SET || kind > FEED_BAD)
+			abort();
+		said(copy, kind, why);
+		whole();
+		p = nl + 1;
+	}
+	table_free(Z.t);
+	Z.t = NULL;
+	return 0;
+}
