@@ -485,3 +485,16 @@ ns.example.net."
 	run dig @::1 -p "$PORT" +tcp +short gw6.$DOMAIN AAAA
 	assert_output 2001:db8::6
 }
+
+@test "the default NS set: a node listed twice is one server, named nodes last" {
+	echo "set service ipsec-ddns peer 198.51.100.2" >>"$T/vpnha.conf"
+	echo "set service ipsec-ddns peer ns.example.net" >>"$T/vpnha.conf"
+	start_named -d "$T/records"
+	run d +short $DOMAIN NS
+	assert_output "ns1.$DOMAIN.
+ns2.$DOMAIN.
+ns3.$DOMAIN.
+ns.example.net."
+	run d +short ns2.$DOMAIN A
+	assert_output 198.51.100.2
+}

@@ -148,6 +148,21 @@ ns_host(struct zone *z, const struct conf *c, const struct conf_node *n,
 }
 
 /*
+ * A node listed twice (self again as a peer) is one server: an RRset has
+ * no duplicates (RFC 2181 5).  The n hosts are sorted by cmp.
+ */
+static int
+unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (k == 0 || cmp(&h[k - 1], &h[i]) != 0)
+			h[k++] = h[i];
+	return k;
+}
+
+/*
  * The default NS set: the cluster's nodes (self and every peer), the same
  * on every node.  Addresses, sorted, become ns1, ns2, ... under the apex
  * with glue; nodes given by name are served under that name.
@@ -158,7 +173,7 @@ ns_nodes(struct zone *z, const struct conf *c, const struct conf_node *dd,
 {
 	const struct conf_node *n;
 	char name[16];
-	int i, naddr = 0;
+	int i, naddr = 0, nnamed;
 
 	if ((n = conf_find(dd, "self")) != NULL &&
 	    ns_host(z, c, conf_first(n), err, size) < 0)
@@ -175,6 +190,11 @@ ns_nodes(struct zone *z, const struct conf *c, const struct conf_node *dd,
 		}
 	qsort(z->ns, (size_t)naddr, sizeof z->ns[0], addr_cmp);
 	qsort(z->ns + naddr, (size_t)(z->nns - naddr), sizeof z->ns[0], name_cmp);
+	nnamed = unique(z->ns + naddr, z->nns - naddr, name_cmp);
+	i = naddr;
+	naddr = unique(z->ns, naddr, addr_cmp);
+	memmove(z->ns + naddr, z->ns + i, (size_t)nnamed * sizeof z->ns[0]);
+	z->nns = naddr + nnamed;
 	for (i = 0; i < naddr; i++) {
 		snprintf(name, sizeof name, "ns%d", i + 1);
 		zname_make(&z->ns[i].name, z, name);
