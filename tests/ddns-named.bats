@@ -418,6 +418,13 @@ ns.example.net."
 	wait_for grep -q 'ddns-syncd said "error: going away"' "$T/log"
 	run d +short ok2.$DOMAIN A
 	assert_output 192.0.2.2
+	# subscribed again; a line over 1024 bytes ends that subscription too
+	wait_for sh -c "[ \"\$(grep -c 'records, serial' '$T/log')\" = 2 ]"
+	feed "raw + $(printf 'x%.0s' $(seq 1100)) 192.0.2.1"
+	wait_for grep -q "a line longer than 1024 bytes" "$T/log"
+	wait_for sh -c "[ \"\$(grep -c 'records, serial' '$T/log')\" = 3 ]"
+	run d +short ok2.$DOMAIN A
+	assert_output 192.0.2.2
 }
 
 @test "feed: 10,000 changes in one burst, all answerable at once" {

@@ -16,6 +16,8 @@
 #define TCP_CLIENTS_MAX	128
 #define TCP_IDLE	(10 * CLOCK_SEC)	/* RFC 7766 6.2.3: seconds */
 #define FEED_LINE_MAX	1024
+#define FEED_BUF	(64 << 10)	/* read at once: a snapshot comes fast */
+#define FEED_READS	16		/* per wakeup, then queries get a turn */
 #define FEED_RETRY_MIN	(100 * CLOCK_MS)
 #define FEED_RETRY_MAX	(5 * CLOCK_SEC)
 

@@ -29,7 +29,7 @@ static struct {
 	int live;			/* past its `.` */
 	unsigned long lineno;
 	size_t len;
-	char buf[FEED_LINE_MAX];
+	char buf[FEED_BUF];
 	char last[200];			/* the last failure logged */
 } F = { .fd = -1 };
 
@@ -139,8 +139,9 @@ feed_event(void)
 {
 	char *nl, *p;
 	ssize_t k;
+	int n;
 
-	for (;;) {
+	for (n = 0; n < FEED_READS; n++) {
 		k = read(F.fd, F.buf + F.len, sizeof F.buf - F.len);
 		if (k < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
@@ -149,15 +150,16 @@ feed_event(void)
 			return;
 		}
 		F.len += (size_t)k;
-		for (p = F.buf; (nl = memchr(p, '\n', F.len - (size_t)(p - F.buf)));
-		    p = nl + 1) {
+		for (p = F.buf; (nl = memchr(p, '\n', F.len - (size_t)(p - F.buf))) &&
+		    nl - p < FEED_LINE_MAX; p = nl + 1) {
 			*nl = '\0';
 			if (line(p) < 0)
 				return;
 		}
 		F.len -= (size_t)(p - F.buf);
 		memmove(F.buf, p, F.len);
-		if (F.len == sizeof F.buf) {
+		/* what is left has no newline in its first 1024 bytes */
+		if (F.len >= FEED_LINE_MAX) {
 			lost("a line longer than 1024 bytes");
 			return;
 		}
