@@ -4,14 +4,19 @@
  * must hold what the line said (a record set is found with its address, a
  * removed one is gone) and stay whole: every record reachable by its own
  * probe, the count right.  Deletions shift records back in the probe
- * chains, which is where a hash table goes wrong.
+ * chains, which is where a hash table goes wrong.  The same bytes are
+ * then read as a records file (-d), which loads or names the line at fault.
  */
 #include <sys/socket.h>
 
+#include <sys/mman.h>
+
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "ddns-named.h"
@@ -92,6 +97,26 @@ said(char *copy, int kind, const char *why)
 		abort();
 }
 
+static void
+records_file(const uint8_t *data, size_t size)
+{
+	struct table *t;
+	char path[64], err[600], where[80];
+	int fd, rc = 0;
+
+	if ((fd = memfd_create("records", MFD_CLOEXEC)) < 0)
+		return;
+	if (write(fd, data, size) == (ssize_t)size) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+		snprintf(where, sizeof where, "%s:", path);
+		if ((t = zone_read_records(&Z, path, err, sizeof err, &rc)) != NULL)
+			table_free(t);
+		else if (rc != 100 || strncmp(err, where, strlen(where)) != 0)
+			abort();
+	}
+	close(fd);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -121,5 +146,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	table_free(Z.t);
 	Z.t = NULL;
+	records_file(data, size);
 	return 0;
 }
