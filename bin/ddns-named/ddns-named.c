@@ -139,8 +139,8 @@ static void
 loop(void)
 {
 	struct epoll_event ev[64];
-	struct watch *w;
-	int i, n;
+	struct watch *w, *accepts[LISTEN_MAX];
+	int i, n, na;
 
 	for (;;) {
 		N.now = clock_mono();
@@ -150,7 +150,7 @@ loop(void)
 			err_fatalsys(RC_TEMP, "epoll_wait");
 		}
 		N.now = clock_mono();
-		for (i = 0; i < n; i++) {
+		for (i = na = 0; i < n; i++) {
 			w = ev[i].data.ptr;
 			switch (w->kind) {
 			case W_SIG:
@@ -160,19 +160,22 @@ loop(void)
 				net_udp(w->p);
 				break;
 			case W_TCPL:
-				net_accept(w->p);
+				accepts[na++] = w;
 				break;
 			case W_TCP:
 				net_tcp(w->p, ev[i].events);
-				/* a closed connection may have been the next one */
-				if (i + 1 < n)
-					N.now = clock_mono();
 				break;
 			case W_FEED:
 				feed_event();
 				break;
 			}
 		}
+		/*
+		 * Last: a new connection may close the idlest one, which must
+		 * not be among the events still to be handled.
+		 */
+		for (i = 0; i < na; i++)
+			net_accept(accepts[i]->p);
 	}
 }
 
