@@ -179,3 +179,28 @@ True"
 	assert_output sent
 	alive
 }
+
+@test "a TCP client that pipelines and never reads, then resets: no spinning" {
+	run python3 - "$PORT" <<-'EOF'
+	import socket, struct, sys, time
+	q = bytes.fromhex("123400000001000000000000036777310376706e076578616d706c65036f72670000010001")
+	s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+	s.setblocking(False)
+	sent = 0
+	try:
+	    for _ in range(50000):
+	        sent += s.send(struct.pack(">H", len(q)) + q)
+	except BlockingIOError:
+	    pass
+	time.sleep(1)
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+	s.close()
+	print(sent > 100000)
+	EOF
+	assert_output True
+	t0=$(sed 's/.*) //' "/proc/$NPID/stat" | awk '{ print $12 + $13 }')
+	sleep 2
+	t1=$(sed 's/.*) //' "/proc/$NPID/stat" | awk '{ print $12 + $13 }')
+	[ $((t1 - t0)) -lt 20 ] || fail "ddns-named used $((t1 - t0)) ticks in 2 s"
+	alive
+}

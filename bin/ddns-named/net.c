@@ -385,7 +385,9 @@ net_tcp(void *p, uint32_t events)
 	struct tconn *c = p;
 	ssize_t k;
 
-	if ((events & EPOLLOUT) && flush(c) < 0)
+	/* reset, or closed both ways: no answer can reach it any more */
+	if ((events & (EPOLLERR | EPOLLHUP)) || ((events & EPOLLOUT) &&
+	    flush(c) < 0))
 		goto drop;
 	while (c->outlen == 0 && c->inlen < sizeof c->in) {
 		k = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen);
