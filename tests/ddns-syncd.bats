@@ -233,14 +233,15 @@ ok$"
 	start
 	ctl up gw1 192.0.2.50 >/dev/null
 	ctl up gw2 2001:db8::50 >/dev/null
-	( echo subscribe; sleep 3 ) | socat -t 1 - "UNIX-CONNECT:$R/ddns/control" >"$D/sub" &
+	( echo subscribe; sleep 3 ) | socat -t 1 - "UNIX-CONNECT:$R/ddns/control" >"$D/sub" 2>&1 3>&- &
+	sub=$!
 	lab_wait 2 grep -qx '\.' "$D/sub"
 	ctl up gw3 192.0.2.52 >/dev/null
 	ctl up gw1 192.0.2.53 >/dev/null
 	ctl down gw2 >/dev/null
 	ctl up gw2 2001:db8::50 >/dev/null
 	ctl down gw2 2001:db8::50 >/dev/null
-	wait
+	wait "$sub"
 	run cat "$D/sub"
 	assert_output "+ gw1 192.0.2.50
 + gw2 2001:db8::50
@@ -255,11 +256,10 @@ ok$"
 @test "subscribe: a subscriber that does not read is cut off, others go on" {
 	start
 	# a subscriber that never reads, and one that does
-	( echo subscribe; sleep 30 ) | socat -u - "UNIX-CONNECT:$R/ddns/control" >/dev/null &
-	stuck=$!
+	lab_spawn h1 "$D/stuck.log" sh -c '(echo subscribe; sleep 30) | socat -u - "UNIX-CONNECT:$0"' \
+	    "$R/ddns/control" >/dev/null
 	for i in $(seq 1 60000); do printf 'up gateway-number-%d 2001:db8::%x\n' "$i" "$i"; done >"$D/batch"
 	socat -t 30 - "UNIX-CONNECT:$R/ddns/control" <"$D/batch" >"$D/batch.out"
-	kill "$stuck" 2>/dev/null || :
 	[ "$(grep -c '^ok$' "$D/batch.out")" -eq 60000 ]
 	grep -q 'control: a subscriber is .* behind; disconnected' "$D/log"
 	run ctl status

@@ -1,19 +1,87 @@
 /*
- * The nodes of the cluster: which are up, when a dead one's records are
- * withdrawn from view, and the join at enable (the guide's "Creating new"
- * or "Joined existing ipsec-ddns cluster").
+ * The nodes of the cluster: dialling them, which are up, the join at
+ * enable (the guide's "Creating new" or "Joined existing ipsec-ddns
+ * cluster"), and when a dead node's records are withdrawn from view.
  */
+#include <sys/socket.h>
+
+#include <netdb.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
-#include "ddns-syncd.h"
 #include "err.h"
-#include "file.h"
+#include "peer.h"
 #include "rc.h"
+
+#define BACKOFF_MIN	(CLOCK_SEC / 2)
+#define BACKOFF_MAX	(10 * CLOCK_SEC)
+/* Argon2id (RFC 9106): 32 MiB, 3 passes; about 0.1 s, once at enable. */
+#define KDF_OPS		3
+#define KDF_MEM		(32 << 20)
 
 struct node nodes[NODES_MAX];
 int nnodes;
+
+static struct sockaddr_storage addrs[NODES_MAX];
+static socklen_t addrlens[NODES_MAX];
+static int64_t collect_at = -1;
+static char keyfor[sizeof S.cfg.secret + sizeof S.cfg.domain];
+
+/* K = Argon2id(secret, salt from the domain), once per secret and domain. */
+static void
+derive_key(void)
+{
+	static const char ctx[] = "vpnha ddns salt";
+	uint8_t salt[crypto_pwhash_SALTBYTES];
+	crypto_generichash_state st;
+	char id[sizeof keyfor];
+
+	snprintf(id, sizeof id, "%s\n%s", S.cfg.secret, S.cfg.domain);
+	if (strcmp(id, keyfor) == 0)
+		return;
+	crypto_generichash_init(&st, NULL, 0, sizeof salt);
+	crypto_generichash_update(&st, (const uint8_t *)ctx, sizeof ctx);
+	crypto_generichash_update(&st, (const uint8_t *)S.cfg.domain,
+	    strlen(S.cfg.domain));
+	crypto_generichash_final(&st, salt, sizeof salt);
+	if (crypto_pwhash(S.key, sizeof S.key, S.cfg.secret,
+	    strlen(S.cfg.secret), salt, KDF_OPS, KDF_MEM,
+	    crypto_pwhash_ALG_ARGON2ID13) != 0)
+		err_fatal(RC_TEMP, "out of memory for Argon2id");
+	memcpy(keyfor, id, sizeof keyfor);
+	sodium_memzero(id, sizeof id);
+}
+
+/* Names are resolved here, at start and reload, never in the loop. */
+static void
+resolve(int i)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
+	char port[8];
+	int e;
+
+	addrlens[i] = 0;
+	snprintf(port, sizeof port, "%u", S.cfg.port);
+	if ((e = getaddrinfo(nodes[i].id, port, &hints, &res)) != 0) {
+		err_warn("peer %s: unable to resolve: %s", nodes[i].id,
+		    gai_strerror(e));
+		return;
+	}
+	memcpy(&addrs[i], res->ai_addr, res->ai_addrlen);
+	addrlens[i] = res->ai_addrlen;
+	freeaddrinfo(res);
+}
+
+const struct sockaddr *
+cluster_addr(int i, unsigned *len)
+{
+	if (addrlens[i] == 0)
+		resolve(i);
+	*len = addrlens[i];
+	return addrlens[i] ? (const struct sockaddr *)&addrs[i] : NULL;
+}
 
 static void
 node_init(struct node *n, const char *id, int self)
@@ -23,7 +91,8 @@ node_init(struct node *n, const char *id, int self)
 	n->self = self;
 	n->since = clock_wall();
 	n->down_at = self ? -1 : S.now;
-	n->retry_at = -1;
+	n->retry_at = self ? -1 : S.now;
+	n->backoff = BACKOFF_MIN;
 	if ((n->origin = origin_get(id, strlen(id))) < 0)
 		err_fatal(RC_TEMP, "too many nodes");
 	origins[n->origin].node = (int)(n - nodes);
@@ -38,8 +107,10 @@ nodes_build(void)
 		origins[i].node = -1;
 	nnodes = 0;
 	node_init(&nodes[nnodes++], S.cfg.self, 1);
-	for (i = 0; i < S.cfg.npeers; i++)
-		node_init(&nodes[nnodes++], S.cfg.peer[i], 0);
+	for (i = 0; i < S.cfg.npeers; i++) {
+		node_init(&nodes[nnodes], S.cfg.peer[i], 0);
+		resolve(nnodes++);
+	}
 }
 
 static void
@@ -53,12 +124,15 @@ joined(int how)
 void
 cluster_start(void)
 {
+	derive_key();
 	nodes_build();
 	S.self = nodes[0].origin;
 	S.enabled = 1;
 	S.joined = 0;
 	journal_load();
 	S.join_at = S.now + S.cfg.join;
+	collect_at = S.now + S.cfg.heartbeat;
+	peer_listen();
 	status_members();
 	if (nnodes == 1)
 		joined(2);
@@ -67,8 +141,18 @@ cluster_start(void)
 void
 cluster_stop(void)
 {
+	static struct wr bye = { .b = { 'q' }, .n = 1 };
+	struct sess *s;
+
 	if (!S.enabled)
 		return;
+	for (s = sessions; s != NULL; s = s->next)
+		if (s->state == SS_UP)
+			peer_send(s, &bye);
+	peer_flush_all();
+	while (sessions != NULL)
+		peer_close(sessions, NULL);
+	peer_unlisten();
 	S.enabled = 0;
 	S.joined = 0;
 	status_cluster();
@@ -78,65 +162,145 @@ cluster_stop(void)
 void
 cluster_reload(const struct cfg *old)
 {
-	if (old->enable && !S.cfg.enable)
+	(void)old;
+	/* any change: leave and join again, as the guide's commit does */
+	if (S.enabled)
 		cluster_stop();
-	else if (!old->enable && S.cfg.enable)
+	if (S.cfg.enable)
 		cluster_start();
-	else if (S.cfg.enable) {
-		cluster_stop();
-		cluster_start();
+}
+
+/* Of two sessions with one peer, the one dialled by the lower identity. */
+int
+cluster_session_up(struct sess *s)
+{
+	struct node *n = &nodes[s->node];
+	struct sess *old = n->sess;
+	int lower_dialled = (strcmp(S.cfg.self, n->id) < 0) == s->initiator;
+
+	if (old != NULL) {
+		if (!lower_dialled) {
+			s->node = -1;	/* not the node's: closes quietly */
+			peer_close(s, NULL);
+			return -1;
+		}
+		n->sess = NULL;
+		old->node = -1;
+		peer_close(old, NULL);
 	}
+	n->sess = s;
+	sync_up(s);
+	if (n->up)
+		return 0;
+	n->up = 1;
+	n->since = clock_wall();
+	n->down_at = -1;
+	n->backoff = BACKOFF_MIN;
+	n->retry_at = -1;
+	err_log("peer %s: up", n->id);
+	table_hide(n->origin, 0);
+	status_members();
+	if (S.joined == 0)
+		joined(1);
+	return 0;
 }
 
 void
-cluster_push(const struct rec *r)
+cluster_session_down(struct sess *s, const char *why)
 {
-	(void)r;
+	struct node *n;
+
+	if (s->node < 0)
+		return;
+	n = &nodes[s->node];
+	if (n->sess != s) {
+		if (s->initiator && n->retry_at < 0 && !n->up) {
+			n->retry_at = S.now + n->backoff;
+			n->backoff = n->backoff * 2 > BACKOFF_MAX ?
+			    BACKOFF_MAX : n->backoff * 2;
+		}
+		return;
+	}
+	n->sess = NULL;
+	n->up = 0;
+	n->since = clock_wall();
+	n->down_at = S.now;
+	n->retry_at = S.now + BACKOFF_MIN / 2;
+	err_log("peer %s: down (%s)", n->id, why ? why : "closed");
+	status_members();
 }
 
 void
 cluster_event(struct watch *w, uint32_t events)
 {
-	(void)w;
-	(void)events;
+	if (w->kind == W_LISTEN)
+		peer_accept();
+	else
+		peer_event(w->p, events);
+}
+
+static int
+dialling(int i)
+{
+	const struct sess *s;
+
+	for (s = sessions; s != NULL; s = s->next)
+		if (s->node == i && s->initiator)
+			return 1;
+	return 0;
 }
 
 int64_t
 cluster_next(void)
 {
-	int64_t t = -1, d;
+	int64_t t = peer_next(), d;
 	int i;
 
+#define EARLIER(x) do { d = (x); if (d >= 0 && (t < 0 || d < t)) t = d; } while (0)
 	if (!S.enabled)
 		return -1;
 	if (S.joined == 0)
-		t = S.join_at;
-	for (i = 0; i < nnodes; i++) {
-		if (nodes[i].down_at < 0 || origins[nodes[i].origin].hidden)
-			continue;
-		d = nodes[i].down_at + S.cfg.hold;
-		if (t < 0 || d < t)
-			t = d;
+		EARLIER(S.join_at);
+	EARLIER(collect_at);
+	for (i = 1; i < nnodes; i++) {
+		if (nodes[i].down_at >= 0 && !origins[nodes[i].origin].hidden)
+			EARLIER(nodes[i].down_at + S.cfg.hold);
+		if (!nodes[i].up && !dialling(i))
+			EARLIER(nodes[i].retry_at);
 	}
+#undef EARLIER
 	return t;
 }
 
 void
 cluster_timers(void)
 {
+	struct node *n;
 	int i;
 
 	if (!S.enabled)
 		return;
+	peer_timers();
 	if (S.joined == 0 && S.now >= S.join_at)
 		joined(2);
-	for (i = 0; i < nnodes; i++)
-		if (nodes[i].down_at >= 0 &&
-		    S.now >= nodes[i].down_at + S.cfg.hold &&
-		    !origins[nodes[i].origin].hidden) {
-			err_log("%s: down for %lld s: its %u records withdrawn",
-			    nodes[i].id, (long long)(S.cfg.hold / CLOCK_SEC),
-			    origins[nodes[i].origin].nrec);
-			table_hide(nodes[i].origin, 1);
+	if (collect_at >= 0 && S.now >= collect_at) {
+		sync_collect();
+		collect_at = S.now + S.cfg.heartbeat;
+	}
+	for (i = 1; i < nnodes; i++) {
+		n = &nodes[i];
+		if (!n->up && n->retry_at >= 0 && S.now >= n->retry_at &&
+		    !dialling(i)) {
+			n->retry_at = -1;
+			peer_dial(n);
 		}
+		if (n->down_at >= 0 && S.now >= n->down_at + S.cfg.hold &&
+		    !origins[n->origin].hidden) {
+			err_log("peer %s: down for %lld s: its %u records "
+			    "withdrawn", n->id,
+			    (long long)(S.cfg.hold / CLOCK_SEC),
+			    origins[n->origin].nrec);
+			table_hide(n->origin, 1);
+		}
+	}
 }

@@ -31,6 +31,7 @@ struct client {
 	size_t limit;		/* of its queue: the snapshot and SUB_SLACK */
 	int eof;		/* the client has sent its last request */
 	uint32_t events;	/* what epoll watches for it now */
+	int dead;		/* closed; freed after this turn */
 	size_t cap;		/* allocated size of c->out */
 	struct client *next;
 };
@@ -83,7 +84,7 @@ out(struct client *cl, const char *fmt, ...)
 	}
 }
 
-static struct client *clients;
+static struct client *clients, *graveyard;
 static int nclients, lfd = -1;
 static struct watch wctl = { W_CTL, NULL };
 static char path[4200];
@@ -202,6 +203,7 @@ control_open(void)
 	loop_add(lfd, &wctl, EPOLLIN);
 }
 
+/* Freed later: an event of this turn of the loop may still name it. */
 static void
 drop(struct client *cl)
 {
@@ -210,9 +212,25 @@ drop(struct client *cl)
 	for (pp = &clients; *pp != cl; pp = &(*pp)->next)
 		;
 	*pp = cl->next;
-	ctl_close(cl->c);
-	free(cl);
+	close(cl->c->fd);
+	cl->c->fd = -1;
+	cl->dead = 1;
+	cl->next = graveyard;
+	graveyard = cl;
 	nclients--;
+}
+
+void
+control_reap(void)
+{
+	struct client *cl;
+
+	while ((cl = graveyard) != NULL) {
+		graveyard = cl->next;
+		free(cl->c->out);
+		free(cl->c);
+		free(cl);
+	}
 }
 
 void
@@ -220,6 +238,7 @@ control_close(void)
 {
 	while (clients != NULL)
 		drop(clients);
+	control_reap();
 	if (lfd >= 0) {
 		close(lfd);
 		unlink(path);
@@ -325,6 +344,8 @@ control_event(void *p, uint32_t events)
 	int r;
 
 	(void)events;
+	if (cl->dead)
+		return;
 	for (;;) {
 		if (readin(cl) < 0 || lines(cl) < 0 ||
 		    (r = ctl_flush(c)) < 0) {

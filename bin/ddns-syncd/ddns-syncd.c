@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "err.h"
 #include "file.h"
 #include "num.h"
+#include "peer.h"
 #include "rc.h"
 
 #define USAGE	"ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]"
@@ -166,6 +168,10 @@ loop(void)
 		}
 		control_timers();
 		cluster_timers();
+		if (S.enabled)
+			peer_flush_all();
+		peer_reap();
+		control_reap();
 	}
 }
 
@@ -257,6 +263,11 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		err_usage(USAGE);
+	if (S.listen != NULL && addr_parse(S.listen, &(struct addr){ 0 }) < 0)
+		err_fatal(RC_USAGE, "-l %s: not an IPv4 or IPv6 address",
+		    S.listen);
+	if (sodium_init() < 0)
+		err_fatal(RC_TEMP, "unable to initialise libsodium");
 	if ((rc = config_load(S.conf, &S.cfg, err, sizeof err)) != RC_OK)
 		err_fatal(rc, "%s", err);
 	if ((size_t)snprintf(S.dir, sizeof S.dir, "%s/%s", S.run, DDNS_DIR) >=

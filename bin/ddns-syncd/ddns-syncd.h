@@ -163,6 +163,7 @@ void control_close(void);
 void control_accept(void);
 void control_event(void *client, uint32_t events);
 void control_timers(void);
+void control_reap(void);
 int64_t control_next(void);
 void control_change(const struct rec *old, int oldvis, const struct rec *now,
     int nowvis);

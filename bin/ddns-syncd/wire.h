@@ -17,7 +17,6 @@
  *              ORIGIN(str) LABEL(str) }*
  *   end        'e' FLAGS(1) HORIZON(8) N(1) { ORIGIN(str) HWM(8) }*N
  *   beat       'b' HLC(8) DIGEST(8) LIVE(4) N(1) { ORIGIN(str) HWM(8) }*N
- *              NUP(1) { NODE(str) }*NUP
  *   fullreq    'f'
  *   bye        'q'
  */

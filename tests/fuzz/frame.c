@@ -33,8 +33,6 @@ message(const uint8_t *b, size_t n)
 {
 	struct rd r = { b, b + n, 0 };
 	struct wrec w;
-	char id[ID_MAX + 1];
-	unsigned i, nup;
 	int k;
 
 	switch (rd_u8(&r)) {
@@ -59,9 +57,6 @@ message(const uint8_t *b, size_t n)
 		rd_u64(&r);
 		rd_u32(&r);
 		vector(&r, 0);
-		nup = rd_u8(&r);
-		for (i = 0; i < nup && !r.bad; i++)
-			rd_str(&r, id, ID_MAX);
 		break;
 	}
 }

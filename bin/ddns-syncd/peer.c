@@ -1,0 +1,561 @@
+/*
+ * Connections between nodes.  Each runs the Noise NNpsk0 handshake of
+ * noise.c inside the clear messages of wire.h, then carries encrypted
+ * frames; each has a bounded queue (a peer that falls behind is dropped
+ * and resynchronised when it comes back) and a deadline (a handshake that
+ * stalls, a peer that falls silent).
+ */
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stddef.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "err.h"
+#include "peer.h"
+#include "rc.h"
+
+struct sess *sessions;
+static struct sess *graveyard;	/* closed this turn: an event may name them */
+static int lfd = -1, npending;
+static struct watch wlisten = { W_LISTEN, NULL };
+static int64_t anon_logged;	/* one line a second for unknown clients */
+
+static const char *
+name(const struct sess *s)
+{
+	return s->node >= 0 ? nodes[s->node].id : s->where;
+}
+
+/* A warning about a peer, logged when it differs from the last one. */
+static void
+peer_warn(struct sess *s, const char *what)
+{
+	struct node *n = s->node >= 0 ? &nodes[s->node] : NULL;
+
+	if (n != NULL) {
+		if (strcmp(n->lasterr, what) == 0)
+			return;
+		snprintf(n->lasterr, sizeof n->lasterr, "%s", what);
+	} else {
+		if (S.now - anon_logged < CLOCK_SEC)
+			return;
+		anon_logged = S.now;
+	}
+	err_warn("peer %s: %s", name(s), what);
+}
+
+void
+peer_listen(void)
+{
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in a4 = { .sin_family = AF_INET };
+	struct sockaddr *sa = (struct sockaddr *)&a6;
+	socklen_t len = sizeof a6;
+	int one = 1, af = AF_INET6;
+
+	a6.sin6_port = a4.sin_port = htons((uint16_t)S.cfg.port);
+	a6.sin6_addr = in6addr_any;
+	if (S.listen != NULL && inet_pton(AF_INET, S.listen, &a4.sin_addr) == 1) {
+		sa = (struct sockaddr *)&a4;
+		len = sizeof a4;
+		af = AF_INET;
+	} else if (S.listen != NULL)
+		inet_pton(AF_INET6, S.listen, &a6.sin6_addr);
+	if ((lfd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+		err_fatalsys(RC_TEMP, "socket");
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(lfd, sa, len) < 0 || listen(lfd, 64) < 0)
+		err_fatalsys(RC_TEMP, "unable to listen on %s port %u",
+		    S.listen ? S.listen : "every address", S.cfg.port);
+	loop_add(lfd, &wlisten, EPOLLIN);
+}
+
+void
+peer_unlisten(void)
+{
+	if (lfd >= 0)
+		close(lfd);
+	lfd = -1;
+}
+
+static struct sess *
+sess_new(int fd, int node, int initiator)
+{
+	struct sess *s = calloc(1, sizeof *s);
+	int one = 1;
+
+	if (s == NULL || (s->in = malloc(FRAME_HDR + FRAME_MAX)) == NULL) {
+		free(s);
+		close(fd);
+		return NULL;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	s->w.kind = W_PEER;
+	s->w.p = s;
+	s->fd = fd;
+	s->node = node;
+	s->initiator = initiator;
+	s->deadline = S.now + HANDSHAKE_TIMEOUT;
+	s->events = EPOLLIN;
+	s->next = sessions;
+	sessions = s;
+	npending++;
+	return s;
+}
+
+void
+peer_close(struct sess *s, const char *why)
+{
+	struct sess **pp;
+
+	if (s->dead)
+		return;
+	for (pp = &sessions; *pp != s; pp = &(*pp)->next)
+		;
+	*pp = s->next;
+	if (s->state != SS_UP)
+		npending--;
+	if (why != NULL && s->state != SS_UP)
+		peer_warn(s, why);
+	cluster_session_down(s, why);
+	close(s->fd);
+	s->dead = 1;
+	s->next = graveyard;
+	graveyard = s;
+}
+
+/* At the end of a turn of the loop, when no event can name them. */
+void
+peer_reap(void)
+{
+	struct sess *s;
+
+	while ((s = graveyard) != NULL) {
+		graveyard = s->next;
+		free(s->in);
+		free(s->out);
+		sodium_memzero(s, sizeof *s);
+		free(s);
+	}
+}
+
+void
+peer_dial(struct node *n)
+{
+	const struct sockaddr *sa;
+	struct sess *s;
+	unsigned len;
+	int fd;
+
+	if ((sa = cluster_addr((int)(n - nodes), &len)) == NULL)
+		return;
+	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) < 0) {
+		err_warnsys("peer %s: socket", n->id);
+		return;
+	}
+	if ((s = sess_new(fd, (int)(n - nodes), 1)) == NULL)
+		return;
+	snprintf(s->where, sizeof s->where, "%s", n->id);
+	s->state = SS_CONNECTING;
+	if (connect(fd, sa, len) < 0 && errno != EINPROGRESS) {
+		char why[120];
+
+		snprintf(why, sizeof why, "unable to connect: %s",
+		    strerror(errno));
+		peer_close(s, why);
+		return;
+	}
+	s->events = EPOLLOUT;
+	loop_add(fd, &s->w, EPOLLOUT);
+}
+
+void
+peer_accept(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char host[INET6_ADDRSTRLEN];
+	struct sess *s;
+	int fd;
+
+	while ((fd = accept4(lfd, (struct sockaddr *)&ss, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+		if (npending >= PENDING_MAX || !S.enabled) {
+			close(fd);	/* a flood of strangers */
+			continue;
+		}
+		if ((s = sess_new(fd, -1, 0)) == NULL)
+			continue;
+		s->state = SS_OPEN;
+		if (ss.ss_family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+			    host, sizeof host);
+		else
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+			    host, sizeof host);
+		snprintf(s->where, sizeof s->where, "%s", host);
+		loop_add(fd, &s->w, EPOLLIN);
+		len = sizeof ss;
+	}
+}
+
+/* Queue a frame; the caller has checked that it is within FRAME_MAX. */
+static int
+queue(struct sess *s, const uint8_t *body, size_t n)
+{
+	size_t need = s->outlen + FRAME_HDR + n;
+	uint8_t *p;
+
+	if (s->outoff > 0 && s->outoff == s->outlen)
+		s->outlen = s->outoff = 0;
+	need = s->outlen + FRAME_HDR + n;
+	if (s->doomed != NULL)
+		return -1;
+	if (need - s->outoff > PEER_QUEUE_MAX) {
+		s->doomed = "more than 8 MiB behind: disconnected, to "
+		    "resynchronise when it reconnects";
+		return -1;
+	}
+	if (need > s->outcap) {
+		if (s->outoff > 0) {
+			memmove(s->out, s->out + s->outoff, s->outlen - s->outoff);
+			s->outlen -= s->outoff;
+			s->outoff = 0;
+			need = s->outlen + FRAME_HDR + n;
+		}
+		if (need > s->outcap) {
+			size_t cap = s->outcap ? s->outcap : 65536;
+
+			while (cap < need)
+				cap *= 2;
+			if ((p = realloc(s->out, cap)) == NULL)
+				err_fatal(RC_TEMP, "out of memory");
+			s->out = p;
+			s->outcap = cap;
+		}
+	}
+	s->out[s->outlen] = (uint8_t)(n >> 8);
+	s->out[s->outlen + 1] = (uint8_t)n;
+	memcpy(s->out + s->outlen + FRAME_HDR, body, n);
+	s->outlen += FRAME_HDR + n;
+	return 0;
+}
+
+int
+peer_send(struct sess *s, const struct wr *m)
+{
+	static uint8_t ct[FRAME_MAX];
+
+	if (s->doomed != NULL)
+		return -1;
+	if (noise_seal(&s->tx, ct, m->b, m->n) < 0) {
+		s->doomed = "out of nonces";
+		return -1;
+	}
+	return queue(s, ct, m->n + NOISE_TAGLEN);
+}
+
+/* Write what the socket takes; -1 if the session was closed. */
+static int
+flush(struct sess *s)
+{
+	ssize_t w;
+	uint32_t want;
+
+	if (s->doomed != NULL) {
+		peer_close(s, s->doomed);
+		return -1;
+	}
+	while (s->outoff < s->outlen) {
+		w = send(s->fd, s->out + s->outoff, s->outlen - s->outoff,
+		    MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN)
+			break;
+		if (w < 0) {
+			peer_close(s, strerror(errno));
+			return -1;
+		}
+		s->outoff += (size_t)w;
+	}
+	want = s->state == SS_CONNECTING ? EPOLLOUT :
+	    EPOLLIN | (s->outoff < s->outlen ? EPOLLOUT : 0);
+	if (want != s->events) {
+		s->events = want;
+		loop_mod(s->fd, &s->w, want);
+	}
+	return 0;
+}
+
+static void
+refuse(struct sess *s, enum refusal why)
+{
+	uint8_t b[2] = { 'X', (uint8_t)why };
+
+	peer_warn(s, refusal_text[why]);
+	queue(s, b, sizeof b);
+	flush(s);
+	peer_close(s, NULL);
+}
+
+static void
+prologue(struct sess *s, struct wr *w, const char *from, const char *to)
+{
+	(void)s;
+	wire_prologue(w, S.cfg.domain, from, to);
+}
+
+/* Initiator: connected; send the opening message. */
+static void
+opening(struct sess *s)
+{
+	static struct wr pro;
+	uint8_t m1[NOISE_MSGLEN], dh[DOMAINHASH_LEN], b[600];
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+		char why[120];
+
+		snprintf(why, sizeof why, "unable to connect: %s",
+		    strerror(err ? err : errno));
+		peer_close(s, why);
+		return;
+	}
+	prologue(s, &pro, S.cfg.self, nodes[s->node].id);
+	noise_init(&s->hs, 1, S.key, pro.b, pro.n);
+	noise_write1(&s->hs, m1);
+	wire_domainhash(dh, S.cfg.domain);
+	s->state = SS_REPLY;
+	queue(s, b, wire_open_build(b, dh, S.cfg.self, nodes[s->node].id, m1));
+	flush(s);
+}
+
+static int
+node_by_id(const char *id)
+{
+	int i;
+
+	for (i = 1; i < nnodes; i++)
+		if (strcmp(nodes[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+/* Responder: the opening message; refuse, or reply and wait. */
+static void
+on_open(struct sess *s, const uint8_t *b, size_t n)
+{
+	static struct wr pro;
+	uint8_t dh[DOMAINHASH_LEN], r[1 + NOISE_MSGLEN];
+	struct wopen o;
+
+	if (wire_open_parse(b, n, &o) < 0) {
+		peer_close(s, "not an opening message of ddns-syncd; closed");
+		return;
+	}
+	if ((s->node = node_by_id(o.from)) < 0) {
+		snprintf(s->where, sizeof s->where, "%.70s", o.from);
+		refuse(s, REFUSE_UNKNOWN);
+		return;
+	}
+	wire_domainhash(dh, S.cfg.domain);
+	if (o.version != WIRE_VERSION)
+		refuse(s, REFUSE_VERSION);
+	else if (memcmp(dh, o.domainhash, sizeof dh) != 0)
+		refuse(s, REFUSE_DOMAIN);
+	else if (strcmp(o.to, S.cfg.self) != 0)
+		refuse(s, REFUSE_NOTME);
+	else {
+		prologue(s, &pro, o.from, o.to);
+		noise_init(&s->hs, 0, S.key, pro.b, pro.n);
+		if (noise_read1(&s->hs, o.noise1) < 0 ||
+		    noise_write2(&s->hs, r + 1) < 0) {
+			refuse(s, REFUSE_AUTH);
+			return;
+		}
+		r[0] = 'R';
+		noise_split(&s->hs, &s->tx, &s->rx);
+		s->state = SS_CONFIRM;
+		queue(s, r, sizeof r);
+	}
+}
+
+/* Initiator: the reply, or a refusal that says why. */
+static void
+on_reply(struct sess *s, const uint8_t *b, size_t n)
+{
+	if (n == 2 && b[0] == 'X' && b[1] >= REFUSE_VERSION &&
+	    b[1] <= REFUSE_BUSY) {
+		peer_close(s, refusal_text[b[1]]);
+		return;
+	}
+	if (n != 1 + NOISE_MSGLEN || b[0] != 'R' ||
+	    noise_read2(&s->hs, b + 1) < 0) {
+		peer_close(s, refusal_text[REFUSE_AUTH]);
+		return;
+	}
+	noise_split(&s->hs, &s->tx, &s->rx);
+	s->state = SS_UP;
+	npending--;
+	if (cluster_session_up(s) == 0)
+		nodes[s->node].lasterr[0] = '\0';
+}
+
+/* One frame; -1 if the session is gone. */
+static int
+frame(struct sess *s, const uint8_t *b, size_t n)
+{
+	static uint8_t pt[FRAME_MAX];
+
+	switch (s->state) {
+	case SS_CONNECTING:
+		return 0;
+	case SS_OPEN:
+		on_open(s, b, n);
+		return 0;
+	case SS_REPLY:
+		on_reply(s, b, n);
+		return 0;
+	case SS_CONFIRM:
+	case SS_UP:
+		break;
+	}
+	if (n < NOISE_TAGLEN || noise_open(&s->rx, pt, b, n) < 0) {
+		peer_close(s, s->state == SS_UP ? "a frame failed "
+		    "authentication (altered or replayed?); closed" :
+		    "authentication failed (a replayed handshake, or a wrong "
+		    "secret?)");
+		return -1;
+	}
+	if (s->state == SS_CONFIRM) {
+		s->state = SS_UP;	/* the initiator has the keys too */
+		npending--;
+		if (cluster_session_up(s) < 0)
+			return -1;	/* a duplicate, dropped */
+		nodes[s->node].lasterr[0] = '\0';
+	}
+	s->deadline = S.now + 3 * S.cfg.heartbeat;
+	return sync_message(s, pt, n - NOISE_TAGLEN);
+}
+
+static void
+input(struct sess *s)
+{
+	const uint8_t *body;
+	size_t off;
+	ssize_t r;
+	long n;
+
+	for (;;) {
+		r = read(s->fd, s->in + s->inlen, FRAME_HDR + FRAME_MAX - s->inlen);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			return;
+		if (r <= 0) {
+			peer_close(s, r < 0 ? strerror(errno) :
+			    "connection closed by the peer");
+			return;
+		}
+		s->inlen += (size_t)r;
+		for (off = 0; (n = frame_next(s->in + off, s->inlen - off,
+		    &body)) > 0; off += FRAME_HDR + (size_t)n)
+			if (frame(s, body, (size_t)n) < 0 || s->dead)
+				return;
+		if (n < 0) {
+			peer_close(s, "an empty frame; closed");
+			return;
+		}
+		s->inlen -= off;
+		memmove(s->in, s->in + off, s->inlen);
+	}
+}
+
+static int
+alive(const struct sess *s)
+{
+	return !s->dead;
+}
+
+void
+peer_event(struct sess *s, uint32_t events)
+{
+	if (s->dead)
+		return;
+	if (s->state == SS_CONNECTING) {
+		if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			opening(s);
+		return;
+	}
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+		input(s);
+	if (alive(s))
+		flush(s);
+}
+
+/* After every turn of the loop: transfers refilled, records sent, queues flushed. */
+void
+peer_flush_all(void)
+{
+	struct sess *s, *next;
+
+	for (s = sessions; s != NULL; s = next) {
+		next = s->next;
+		if (s->state == SS_UP) {
+			sync_pump(s);
+			if (!alive(s))
+				continue;
+			sync_flush(s);
+			if (!alive(s))
+				continue;
+		}
+		flush(s);
+	}
+}
+
+int64_t
+peer_next(void)
+{
+	struct sess *s;
+	int64_t t = -1;
+
+	for (s = sessions; s != NULL; s = s->next) {
+		if (t < 0 || s->deadline < t)
+			t = s->deadline;
+		if (s->state == SS_UP && s->beat_at < t)
+			t = s->beat_at;
+	}
+	return t;
+}
+
+void
+peer_timers(void)
+{
+	struct sess *s, *next;
+
+	for (s = sessions; s != NULL; s = next) {
+		next = s->next;
+		if (s->deadline <= S.now) {
+			peer_close(s, s->state == SS_UP ? "unheard for three "
+			    "heartbeats: down" : "handshake timed out");
+			continue;
+		}
+		if (s->state == SS_UP && s->beat_at <= S.now) {
+			sync_beat(s);
+			s->beat_at = S.now + S.cfg.heartbeat;
+		}
+	}
+}
