@@ -150,16 +150,22 @@ just_joined(const struct group *g)
 	return g->joined_at >= 0 && V.now - g->joined_at < cs(g->interval);
 }
 
+/*
+ * Every companion's priority 0 goes out before any of the netlink requests
+ * and status files of leaving Master, ours included (callers leave last):
+ * the other node's backups wait for nothing but their Skew_Time.
+ */
 static void
 sync_leave(const struct group *g)
 {
 	struct group *m;
 
 	for (m = V.groups; m != NULL; m = m->next)
-		if (same_sync(g, m) && m->state == VS_MASTER && !m->resigned) {
+		if (same_sync(g, m) && m->state == VS_MASTER && !m->resigned)
 			net_send(m, 0);
+	for (m = V.groups; m != NULL; m = m->next)
+		if (same_sync(g, m) && m->state == VS_MASTER && !m->resigned)
 			become_backup(m);
-		}
 }
 
 /* Init, on Startup (6.4.1). */
@@ -199,8 +205,8 @@ election_stop(struct group *g)
 {
 	election_resign(g);
 	if (g->state == VS_MASTER) {
-		vip_del(g);
 		sync_leave(g);
+		vip_del(g);
 	}
 	g->resigned = 0;
 	g->adver_at = g->down_at = g->garp_at = -1;
@@ -211,15 +217,13 @@ election_stop(struct group *g)
 void
 election_fault(struct group *g)
 {
-	int was = g->state == VS_MASTER;
-
-	if (was)
+	if (g->state == VS_MASTER) {
+		sync_leave(g);
 		vip_del(g);
+	}
 	g->adver_at = g->down_at = g->garp_at = -1;
 	g->demoted = g->by_resign = 0;
 	transition(g, VS_FAULT);
-	if (was)
-		sync_leave(g);
 }
 
 void
@@ -293,9 +297,9 @@ election_advert(struct group *g, const struct advert *a)
 				g->master_interval = a->interval;
 			g->demoted = 1;
 			g->by_resign = 0;
-			become_backup(g);
 			if (!just_joined(g))
 				sync_leave(g);
+			become_backup(g);
 		}
 		break;
 	default:
@@ -328,8 +332,8 @@ election_release(struct group *g)
 	if (g->state != VS_MASTER)
 		return;
 	net_send(g, 0);
-	become_backup(g);
 	sync_leave(g);
+	become_backup(g);
 }
 
 int64_t
