@@ -300,10 +300,15 @@ nl_has_addr(int fd, int index, const struct vip *v)
 	return h.found;
 }
 
-/* Read pending events; call changed(index) for each link or address event. */
+/*
+ * Read pending events; call changed(index, down) for each link or address
+ * event, down set when a link event says the link is gone or down.
+ */
 void
-nl_drain(int fd, void (*changed)(int))
+nl_drain(int fd, void (*changed)(int, int))
 {
+	struct ifinfomsg *ifi;
+
 	static char buf[NLBUF];
 	struct nlmsghdr *n;
 	ssize_t r;
@@ -314,15 +319,19 @@ nl_drain(int fd, void (*changed)(int))
 		for (n = (struct nlmsghdr *)buf; NLMSG_OK(n, (unsigned)len);
 		    n = NLMSG_NEXT(n, len)) {
 			if (n->nlmsg_type == RTM_NEWLINK ||
-			    n->nlmsg_type == RTM_DELLINK)
-				changed(((struct ifinfomsg *)NLMSG_DATA(n))->ifi_index);
-			else if (n->nlmsg_type == RTM_NEWADDR ||
+			    n->nlmsg_type == RTM_DELLINK) {
+				ifi = NLMSG_DATA(n);
+				changed(ifi->ifi_index,
+				    n->nlmsg_type == RTM_DELLINK ||
+				    !(ifi->ifi_flags & IFF_UP) ||
+				    !(ifi->ifi_flags & IFF_RUNNING));
+			} else if (n->nlmsg_type == RTM_NEWADDR ||
 			    n->nlmsg_type == RTM_DELADDR)
-				changed((int)((struct ifaddrmsg *)NLMSG_DATA(n))->ifa_index);
+				changed((int)((struct ifaddrmsg *)NLMSG_DATA(n))->ifa_index, 0);
 		}
 	}
 	if (r < 0 && errno == ENOBUFS)
-		changed(0);	/* lost some: look at everything again */
+		changed(0, 0);	/* lost some: look at everything again */
 }
 
 /*

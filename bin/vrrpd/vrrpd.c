@@ -185,13 +185,22 @@ iface_refresh(struct iface *ifp)
 /*
  * Any link event: every interface looked at again; a virtual-MAC interface
  * that went away (ip link del) made again, with its addresses on a master.
+ * A link the event itself says is down faults its groups first, before
+ * any netlink request: a sync group's priority 0 adverts wait for nothing.
  */
 static void
-link_changed(int index)
+link_changed(int index, int down)
 {
 	struct iface *ifp;
 	struct group *g;
 
+	for (ifp = V.ifaces; ifp != NULL && down; ifp = ifp->next)
+		if (ifp->index == index && ifp->up) {
+			ifp->up = 0;
+			for (g = V.groups; g != NULL; g = g->next)
+				if (g->ifp == ifp && g->state != VS_FAULT)
+					election_fault(g);
+		}
 	for (ifp = V.ifaces; ifp != NULL; ifp = ifp->next)
 		iface_refresh(ifp);
 	for (g = V.groups; g != NULL; g = g->next)
@@ -404,14 +413,18 @@ release(struct ctl_conn *c, struct group *g, int p)
 			continue;
 		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
 		    m->vrid, vstate_name[m->state], group_priority(m), p);
-		err_log("%s: vrid %u: run-time priority %d (release)",
-		    m->ifname, m->vrid, p);
 		election_priority(m, p);
-		status_write(m);
 	}
+	/* the priority 0 adverts first; logs and status files after */
 	for (m = V.groups; m != NULL; m = m->next)
 		if (m == g || election_sync_member(g, m))
 			election_release(m);
+	for (m = V.groups; m != NULL; m = m->next)
+		if (m == g || election_sync_member(g, m)) {
+			err_log("%s: vrid %u: run-time priority %d (release)",
+			    m->ifname, m->vrid, p);
+			status_write(m);
+		}
 	ctl_printf(c, "ok\n");
 }
 

@@ -144,7 +144,7 @@ int nl_events(void);
 int nl_iface(struct iface *);
 int nl_addr(int fd, int add, int index, const struct vip *);
 int nl_has_addr(int fd, int index, const struct vip *);
-void nl_drain(int fd, void (*changed)(int index));
+void nl_drain(int fd, void (*changed)(int index, int down));
 int nl_macvlan_add(int fd, const char *name, int parent, const uint8_t mac[6]);
 int nl_link_quiet_up(int fd, int index);
 int nl_link_del(int fd, int index);
