@@ -50,6 +50,7 @@ struct sess {
 	uint64_t peer_hwm[ORIGINS_MAX];
 	int peer_known;			/* its hello came */
 	int awaiting;			/* a transfer from the peer is coming */
+	int hello_later;		/* after the transfer under way elsewhere */
 	uint32_t mark;			/* records it named in this transfer */
 	int skew_logged;
 	const char *doomed;		/* to be closed, and why */

@@ -84,13 +84,44 @@ hello(struct sess *s)
 	send_small(s, &m);
 }
 
+/*
+ * A node that comes back with little asks one peer at a time: while one
+ * transfer comes, the hello to the others waits, and then names the marks
+ * that transfer brought (five peers would otherwise each send it all).
+ */
+static int
+transfer_elsewhere(const struct sess *s)
+{
+	const struct sess *t;
+
+	for (t = sessions; t != NULL; t = t->next)
+		if (t != s && up(t) && t->awaiting)
+			return 1;
+	return 0;
+}
+
 void
 sync_up(struct sess *s)
 {
 	s->beat_at = S.now + S.cfg.heartbeat;
 	s->deadline = S.now + 3 * S.cfg.heartbeat;
 	s->mark = ++marks;
-	hello(s);
+	if (transfer_elsewhere(s))
+		s->hello_later = 1;
+	else
+		hello(s);
+}
+
+static void
+hellos_later(void)
+{
+	struct sess *t;
+
+	for (t = sessions; t != NULL; t = t->next)
+		if (t->hello_later && up(t)) {
+			t->hello_later = 0;
+			hello(t);
+		}
 }
 
 static void
@@ -264,7 +295,11 @@ on_beat(struct sess *s, uint64_t digest)
 	static struct wr m;
 	int o, behind = 0, level = 1;
 
-	if (s->awaiting || s->bulk)
+	if (s->hello_later && !transfer_elsewhere(s)) {
+		s->hello_later = 0;	/* that transfer's session went away */
+		hello(s);
+	}
+	if (s->awaiting || s->bulk || s->hello_later)
 		return;
 	for (o = 0; o < norigins; o++) {
 		behind |= s->peer_hwm[o] > origins[o].hwm;
@@ -319,6 +354,7 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 			prune(s, hz, sent);
 		s->mark = ++marks;
 		s->awaiting = 0;
+		hellos_later();
 		return 0;
 	case 'b':
 		hlc_seen(&S.hlc, rd_u64(&rd), wall_ms());
