@@ -290,8 +290,9 @@ flush(struct sess *s)
 		}
 		s->outoff += (size_t)w;
 	}
+	/* a transfer under way is refilled as soon as the socket has room */
 	want = s->state == SS_CONNECTING ? EPOLLOUT :
-	    EPOLLIN | (s->outoff < s->outlen ? EPOLLOUT : 0);
+	    EPOLLIN | (s->outoff < s->outlen || s->bulk ? EPOLLOUT : 0);
 	if (want != s->events) {
 		s->events = want;
 		loop_mod(s->fd, &s->w, want);
