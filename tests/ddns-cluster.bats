@@ -2,6 +2,15 @@
 # ddns-syncd(8) clusters in the lab (tests/lab/): one daemon per host, each
 # with its own -f and -r; h1 is 192.0.2.11, h2 .12, ...  Heartbeats are
 # 0.2 s here (the default is 1 s) so that failures show within a second.
+#
+# Clock skew is real: the node runs under libfaketime (FAKETIME=-30s, its
+# monotonic clock left alone), not under a test option of the daemon.  The
+# sanitizer build refuses a preloaded library that comes before ASan's
+# runtime; ASAN_OPTIONS=verify_asan_link_order=0 lets it run, and the test
+# checks that the clock in that host really lags.
+#
+# The replay is of bytes a real session carried: captured on the lab's
+# bridge, decoded by tshark, sent again from a third host.
 
 load helper
 load lab/lab
