@@ -378,3 +378,39 @@ member() {
 	[ "${#lines[@]}" -eq 2 ]
 	grep -q 'handshake timed out' "$D/h1.log"
 }
+
+@test "the guide's adding a node, and disable then re-enable, by SIGHUP" {
+	lab_up 3
+	conf 1 2
+	conf 2 2
+	start 1
+	start 2
+	ctl 1 up early 192.0.2.20 >/dev/null
+	# h3 knows the others, they do not know it yet
+	conf 3 3
+	start 3
+	run cat "$D/h3.run/ddns/cluster"
+	assert_output 'Creating new ipsec-ddns cluster'
+	lab_wait 3 grep -q 'peer 192.0.2.13: not a configured peer' "$D/h1.log"
+	# set service ipsec-ddns peer 192.0.2.13; commit (on h1 and h2)
+	for i in 1 2; do
+		echo 'set service ipsec-ddns peer 192.0.2.13' >>"$D/h$i.conf"
+		lab_kill "$(cat "$D/h$i.pid")" HUP
+	done
+	lab_wait 5 grep -q 'peer 192.0.2.13: up' "$D/h1.log"
+	lab_wait 5 grep -qx 'Joined existing ipsec-ddns cluster' "$D/h1.run/ddns/cluster"
+	lab_wait 5 has 3 early 192.0.2.20
+	# delete service ipsec-ddns enable; commit (on h3): it leaves cleanly
+	echo 'delete service ipsec-ddns enable' >>"$D/h3.conf"
+	lab_kill "$(cat "$D/h3.pid")" HUP
+	lab_wait 3 member 1 3 down
+	grep -q 'peer 192.0.2.13: down (left the cluster)' "$D/h1.log"
+	[ ! -e "$D/h3.run/ddns/cluster" ]
+	# set service ipsec-ddns enable; commit
+	echo 'set service ipsec-ddns enable' >>"$D/h3.conf"
+	lab_kill "$(cat "$D/h3.pid")" HUP
+	lab_wait 5 grep -qx 'Joined existing ipsec-ddns cluster' "$D/h3.run/ddns/cluster"
+	lab_wait 3 member 1 3 up
+	ctl 3 up late 192.0.2.21 >/dev/null
+	lab_wait 3 same 1 2 3
+}
