@@ -27,3 +27,9 @@ load helper
 	assert_success
 	assert_output ''
 }
+
+@test "unit: bin/ddns-syncd/noise against an initiator on other primitives (tests/unit/noise-interop.py)" {
+	run python3 "$VPNHA_TOP/tests/unit/noise-interop.py" "$VPNHA_TOP/build/san/unit/noise"
+	assert_success
+	assert_output 'interop ok'
+}

@@ -5,6 +5,7 @@
  * message and a records message of bin/ddns-syncd/wire.c, there and back.
  */
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
@@ -196,11 +197,70 @@ test_wire(void)
 	CHECK(rd_rec(&rd, &wr) < 0);
 }
 
+/* A line of hex from stdin into b (room for max); its length, or -1. */
+static long
+hexline(uint8_t *b, size_t max)
+{
+	char line[1024];
+	size_t n;
+
+	if (fgets(line, sizeof line, stdin) == NULL ||
+	    sodium_hex2bin(b, max, line, strlen(line), "\n", &n, NULL) != 0)
+		return -1;
+	return (long)n;
+}
+
+static void
+hexout(const uint8_t *b, size_t n)
+{
+	char hex[1024];
+
+	puts(sodium_bin2hex(hex, sizeof hex, b, n));
+	fflush(stdout);
+}
+
+/*
+ * `noise respond PSK`: the responder, for tests/noise-interop.py, an
+ * initiator written on other primitives (Python's cryptography, OpenSSL):
+ * message 1 in, message 2 out, then a frame opened and sent back reversed.
+ */
+static int
+respond(const char *pskhex)
+{
+	struct noise_hs r;
+	struct noise_cs tx, rx;
+	uint8_t m[NOISE_MSGLEN], ct[256], pt[256], rev[256];
+	long n;
+	size_t i;
+
+	if (sodium_hex2bin(psk, sizeof psk, pskhex, strlen(pskhex), NULL,
+	    NULL, NULL) != 0)
+		return 100;
+	noise_init(&r, 0, psk, "interop", 7);
+	if (hexline(m, sizeof m) != NOISE_MSGLEN || noise_read1(&r, m) < 0 ||
+	    noise_write2(&r, m) < 0)
+		return 1;
+	hexout(m, sizeof m);
+	noise_split(&r, &tx, &rx);
+	if ((n = hexline(ct, sizeof ct)) < NOISE_TAGLEN ||
+	    noise_open(&rx, pt, ct, (size_t)n) < 0)
+		return 1;
+	n -= NOISE_TAGLEN;
+	hexout(pt, (size_t)n);
+	for (i = 0; i < (size_t)n; i++)
+		rev[i] = pt[(size_t)n - 1 - i];
+	noise_seal(&tx, ct, rev, (size_t)n);
+	hexout(ct, (size_t)n + NOISE_TAGLEN);
+	return 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	if (sodium_init() < 0)
 		return 111;
+	if (argc == 3 && strcmp(argv[1], "respond") == 0)
+		return respond(argv[2]);
 	randombytes_buf(psk, sizeof psk);
 	memcpy(other, psk, sizeof other);
 	other[31] ^= 1;
