@@ -107,15 +107,29 @@ void
 ctl_printf(struct ctl_conn *c, const char *fmt, ...)
 {
 	va_list ap;
+	size_t need, cap;
 	char *p;
 	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (p = realloc(c->out, c->outlen + (size_t)n + 1)) == NULL)
+	if (n < 0)
 		return;
-	c->out = p;
+	if (c->outoff > 0 && c->outlen + (size_t)n + 1 > c->outcap) {
+		memmove(c->out, c->out + c->outoff, c->outlen - c->outoff);
+		c->outlen -= c->outoff;
+		c->outoff = 0;
+	}
+	need = c->outlen + (size_t)n + 1;
+	if (need > c->outcap) {
+		for (cap = c->outcap ? c->outcap : 1024; cap < need; cap *= 2)
+			;
+		if ((p = realloc(c->out, cap)) == NULL)
+			return;
+		c->out = p;
+		c->outcap = cap;
+	}
 	va_start(ap, fmt);
 	vsnprintf(c->out + c->outlen, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -21,14 +21,18 @@ struct ctl_conn {
 	size_t inlen;
 	char in[CTL_LINE_MAX];
 	char *out;		/* reply not yet written */
-	size_t outlen, outoff;
+	size_t outlen, outoff, outcap;
 	int closing;		/* the reply is complete */
 };
 
 struct ctl_conn *ctl_accept(int lfd, int64_t now);
 /* Read what is there: 1 a whole request is in c->in, 0 not yet, -1 close it. */
 int ctl_read(struct ctl_conn *);
-/* Append to the reply (printf); never blocks. */
+/*
+ * Append to the reply (printf); never blocks.  The buffer grows by
+ * doubling, and sheds what is already written, so a reply of many lines
+ * costs linear time.
+ */
 void ctl_printf(struct ctl_conn *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Write what the socket takes: 1 all written, 0 more to come, -1 close it. */

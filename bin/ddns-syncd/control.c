@@ -32,57 +32,8 @@ struct client {
 	int eof;		/* the client has sent its last request */
 	uint32_t events;	/* what epoll watches for it now */
 	int dead;		/* closed; freed after this turn */
-	size_t cap;		/* allocated size of c->out */
 	struct client *next;
 };
-
-/*
- * Append to a reply.  ctl_printf grows the buffer to the byte; a reply of
- * 100,000 records wants it grown by doubling.
- */
-static void out(struct client *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-out(struct client *cl, const char *fmt, ...)
-{
-	struct ctl_conn *c = cl->c;
-	va_list ap;
-	size_t need;
-	char *p;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(c->out ? c->out + c->outlen : NULL,
-		    c->out ? cl->cap - c->outlen : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		need = c->outlen + (size_t)n + 1;
-		if (c->out != NULL && need <= cl->cap) {
-			c->outlen += (size_t)n;
-			return;
-		}
-		if (c->outoff > 0) {	/* drop what is written */
-			memmove(c->out, c->out + c->outoff,
-			    c->outlen - c->outoff);
-			c->outlen -= c->outoff;
-			c->outoff = 0;
-		}
-		need = c->outlen + (size_t)n + 1;
-		if (cl->cap < need) {
-			size_t cap = cl->cap ? cl->cap : 4096;
-
-			while (cap < need)
-				cap *= 2;
-			if ((p = realloc(c->out, cap)) == NULL)
-				return;
-			c->out = p;
-			cl->cap = cap;
-		}
-	}
-}
 
 static struct client *clients, *graveyard;
 static int nclients, lfd = -1;
@@ -92,7 +43,9 @@ static char path[4200];
 static void
 printer(void *arg, const char *line)
 {
-	out(arg, "%s\n", line);
+	struct client *cl = arg;
+
+	ctl_printf(cl->c, "%s\n", line);
 }
 
 static int
@@ -112,7 +65,7 @@ records(struct client *cl)
 	struct rec *r, **v;
 
 	if ((v = malloc((table_live() + 1) * sizeof *v)) == NULL) {
-		out(cl, "error: out of memory\n");
+		ctl_printf(cl->c, "error: out of memory\n");
 		return;
 	}
 	for (i = 0; i < table_slots(); i++)
@@ -120,14 +73,14 @@ records(struct client *cl)
 			v[n++] = r;
 	qsort(v, n, sizeof *v, cmp_label);
 	for (i = 0; i < n; i++)
-		out(cl, "%s %s %s %lld.%03lld.%u\n", v[i]->label,
+		ctl_printf(cl->c, "%s %s %s %lld.%03lld.%u\n", v[i]->label,
 		    addr_fmt(&v[i]->addr, ab, sizeof ab),
 		    origins[v[i]->origin].id,
 		    (long long)(HLC_MS(v[i]->stamp) / 1000),
 		    (long long)(HLC_MS(v[i]->stamp) % 1000),
 		    HLC_CTR(v[i]->stamp));
 	free(v);
-	out(cl, "ok\n");
+	ctl_printf(cl->c, "ok\n");
 }
 
 static void
@@ -139,9 +92,9 @@ subscribe(struct client *cl)
 
 	for (i = 0; i < table_slots(); i++)
 		if ((r = table_slot(i)) != NULL && rec_visible(r))
-			out(cl, "+ %s %s\n", r->label,
+			ctl_printf(cl->c, "+ %s %s\n", r->label,
 			    addr_fmt(&r->addr, ab, sizeof ab));
-	out(cl, ".\n");
+	ctl_printf(cl->c, ".\n");
 	cl->sub = 1;
 	cl->limit = cl->c->outlen - cl->c->outoff + SUB_SLACK;
 	cl->c->deadline = -1;
@@ -155,38 +108,38 @@ request(struct client *cl, char *line)
 	char ab[64], err[300];
 
 	if (control_parse(line, &rq, &why) < 0) {
-		out(cl, "error: %s\n", why);
+		ctl_printf(cl->c, "error: %s\n", why);
 		return;
 	}
 	switch (rq.kind) {
 	case REQ_UP:
 	case REQ_DOWN:
 		if (!S.enabled) {
-			out(cl, "error: DDNS is disabled (set service "
+			ctl_printf(cl->c, "error: DDNS is disabled (set service "
 			    "ipsec-ddns enable, then SIGHUP)\n");
 			return;
 		}
 		if ((rq.kind == REQ_UP ? local_up : local_down)(rq.label,
 		    &rq.addr, err, sizeof err) < 0) {
-			out(cl, "error: %s\n", err);
+			ctl_printf(cl->c, "error: %s\n", err);
 			return;
 		}
 		if (rq.kind == REQ_UP)
-			out(cl, "up %s %s\nok\n", rq.label,
+			ctl_printf(cl->c, "up %s %s\nok\n", rq.label,
 			    addr_fmt(&rq.addr, ab, sizeof ab));
 		else
-			out(cl, "down %s\nok\n", rq.label);
+			ctl_printf(cl->c, "down %s\nok\n", rq.label);
 		return;
 	case REQ_MEMBERS:
 		status_members_each(printer, cl);
-		out(cl, "ok\n");
+		ctl_printf(cl->c, "ok\n");
 		return;
 	case REQ_RECORDS:
 		records(cl);
 		return;
 	case REQ_STATUS:
 		status_each(printer, cl);
-		out(cl, "ok\n");
+		ctl_printf(cl->c, "ok\n");
 		return;
 	case REQ_SUBSCRIBE:
 		subscribe(cl);
@@ -287,14 +240,14 @@ lines(struct client *cl)
 		if (nl > c->in && nl[-1] == '\r')
 			nl[-1] = '\0';
 		if (memchr(c->in, '\0', used - 1) != NULL)
-			out(cl, "error: NUL byte in request\n");
+			ctl_printf(cl->c, "error: NUL byte in request\n");
 		else
 			request(cl, c->in);
 		c->inlen -= used;
 		memmove(c->in, c->in + used, c->inlen);
 	}
 	if (c->inlen == sizeof c->in && memchr(c->in, '\n', c->inlen) == NULL) {
-		out(cl, "error: request longer than %d bytes\n",
+		ctl_printf(cl->c, "error: request longer than %d bytes\n",
 		    CTL_LINE_MAX - 1);
 		c->inlen = 0;
 		cl->eof = 1;	/* no way to find where the next one starts */
@@ -385,10 +338,10 @@ control_change(const struct rec *old, int oldvis, const struct rec *now,
 		if (!cl->sub)
 			continue;
 		if (nowvis)
-			out(cl, "+ %s %s\n", now->label,
+			ctl_printf(cl->c, "+ %s %s\n", now->label,
 			    addr_fmt(&now->addr, ab, sizeof ab));
 		else
-			out(cl, "- %s\n", old->label);
+			ctl_printf(cl->c, "- %s\n", old->label);
 		if (cl->c->outlen - cl->c->outoff > cl->limit) {
 			err_warn("control: a subscriber is %zu KiB behind; "
 			    "disconnected (it may subscribe again)",
