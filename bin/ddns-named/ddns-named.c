@@ -27,36 +27,14 @@
 
 struct named N;
 
-static int ep, sigfd;
+static int sigfd;
 static struct watch wsig = { W_SIG, NULL };
-
-void
-watch_add(int fd, struct watch *w, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = w };
-
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
-		err_fatalsys(RC_TEMP, "epoll_ctl");
-}
-
-void
-watch_mod(int fd, struct watch *w, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = w };
-
-	epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
-}
 
 /* Readiness (-n): once, when the first data is served. */
 void
 ready(void)
 {
-	if (N.notify < 0)
-		return;
-	if (write(N.notify, "\n", 1) != 1)
-		err_warnsys("unable to write to the readiness fd %d", N.notify);
-	close(N.notify);
-	N.notify = -1;
+	notify_ready(&N.notify);
 }
 
 /* The zone's fixed part, and with -d its records; 0, or an exit code. */
@@ -144,11 +122,7 @@ loop(void)
 
 	for (;;) {
 		N.now = clock_mono();
-		if ((n = epoll_wait(ep, ev, 64, timeout_ms())) < 0) {
-			if (errno == EINTR)
-				continue;
-			err_fatalsys(RC_TEMP, "epoll_wait");
-		}
+		n = loop_wait(ev, 64, timeout_ms());
 		N.now = clock_mono();
 		for (i = na = 0; i < n; i++) {
 			w = ev[i].data.ptr;
@@ -183,8 +157,8 @@ static void
 setup(const char **listen, int nlisten)
 {
 	static const int none[] = { -1 };
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, 0 };
 	struct table *t;
-	sigset_t set;
 	const char *why;
 	char err[600];
 	int i, rc;
@@ -192,17 +166,10 @@ setup(const char **listen, int nlisten)
 	if ((rc = load(&N.zone, &t, err, sizeof err)) != 0)
 		err_fatal(rc, "%s", err);
 	N.zone.t = t;
-	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
-		err_fatalsys(RC_TEMP, "unable to create the event loop");
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	loop_init();
+	sigfd = loop_signals(sigs);
 	signal(SIGPIPE, SIG_IGN);
-	if ((sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
-		err_fatalsys(RC_TEMP, "signalfd");
-	watch_add(sigfd, &wsig, EPOLLIN);
+	loop_add(sigfd, &wsig, EPOLLIN);
 	for (i = 0; i < nlisten; i++)
 		net_listen(listen[i], 1);
 	if (nlisten == 0) {
@@ -228,7 +195,6 @@ main(int argc, char **argv)
 {
 	const char *listen[LISTEN_MAX], *sock = NULL;
 	int c, nlisten = 0;
-	uint32_t fd;
 
 	err_init(argv[0]);
 	N.conf = CONF_PATH_DEFAULT;
@@ -246,10 +212,7 @@ main(int argc, char **argv)
 			N.run = optarg;
 			break;
 		case 'n':
-			if (num_u32(optarg, 3, 1023, &fd) != NUM_OK)
-				err_fatal(RC_USAGE, "-n %s: not a file "
-				    "descriptor from 3 to 1023", optarg);
-			N.notify = (int)fd;
+			N.notify = notify_fd(optarg);
 			break;
 		case 'u':
 			N.user = optarg;

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "loop.h"
+
 #include "zone.h"
 
 #define RUN_DEFAULT	"/run/vpnha"
@@ -39,8 +41,6 @@ struct named {
 
 extern struct named N;
 
-void watch_add(int fd, struct watch *, uint32_t events);
-void watch_mod(int fd, struct watch *, uint32_t events);
 void ready(void);
 
 /* net.c */

@@ -79,7 +79,7 @@ subscribe(void)
 	F.len = 0;
 	F.lineno = 0;
 	F.retry_at = -1;
-	watch_add(F.fd, &wfeed, EPOLLIN);
+	loop_add(F.fd, &wfeed, EPOLLIN);
 }
 
 void

@@ -157,8 +157,8 @@ net_listen(const char *spec, int must)
 	}
 	l->wu = (struct watch){ W_UDP, l };
 	l->wt = (struct watch){ W_TCPL, l };
-	watch_add(l->udp, &l->wu, EPOLLIN);
-	watch_add(l->tcp, &l->wt, EPOLLIN);
+	loop_add(l->udp, &l->wu, EPOLLIN);
+	loop_add(l->tcp, &l->wt, EPOLLIN);
 	nlisteners++;
 }
 
@@ -330,7 +330,7 @@ net_accept(void *p)
 			conns->prev = c;
 		conns = c;
 		nconns++;
-		watch_add(fd, &c->w, EPOLLIN);
+		loop_add(fd, &c->w, EPOLLIN);
 	}
 }
 
@@ -402,7 +402,7 @@ net_tcp(void *p, uint32_t events)
 	if (serve(c) < 0)
 		goto drop;
 	/* a reply the client does not read: wait for room, read no more */
-	watch_mod(c->fd, &c->w, c->outlen > 0 ? EPOLLOUT : EPOLLIN);
+	loop_mod(c->fd, &c->w, c->outlen > 0 ? EPOLLOUT : EPOLLIN);
 	return;
 drop:
 	conn_close(c);

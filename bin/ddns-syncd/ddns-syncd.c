@@ -24,6 +24,7 @@
 #include "ddns-syncd.h"
 #include "err.h"
 #include "file.h"
+#include "loop.h"
 #include "num.h"
 #include "peer.h"
 #include "rc.h"
@@ -33,25 +34,8 @@
 
 struct syncd S;
 
-static int ep, sigfd, tfd, notify = -1;
+static int sigfd, tfd, notify = -1;
 static struct watch wsig = { W_SIG, NULL }, wtimer = { W_TIMER, NULL };
-
-void
-loop_add(int fd, struct watch *w, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = w };
-
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
-		err_fatalsys(RC_TEMP, "epoll_ctl");
-}
-
-void
-loop_mod(int fd, struct watch *w, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = w };
-
-	epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev);
-}
 
 /* Every change of the table, to those who follow it. */
 static void
@@ -61,15 +45,12 @@ changed(const struct rec *old, int oldvis, const struct rec *now, int nowvis)
 	journal_change(old, now);
 }
 
+/* Readiness once the join is over (or at once, disabled). */
 static void
 ready(void)
 {
-	if (notify < 0 || (S.enabled && S.joined == 0))
-		return;
-	if (write(notify, "\n", 1) != 1)
-		err_warnsys("unable to write to the readiness fd %d", notify);
-	close(notify);
-	notify = -1;
+	if (!S.enabled || S.joined != 0)
+		notify_ready(&notify);
 }
 
 static void
@@ -138,11 +119,7 @@ loop(void)
 	for (;;) {
 		ready();
 		arm();
-		if ((n = epoll_wait(ep, ev, 64, -1)) < 0) {
-			if (errno == EINTR)
-				continue;
-			err_fatalsys(RC_TEMP, "epoll_wait");
-		}
+		n = loop_wait(ev, 64, -1);
 		S.now = clock_mono();
 		for (i = 0; i < n; i++) {
 			w = ev[i].data.ptr;
@@ -179,8 +156,8 @@ static void
 setup(void)
 {
 	static const int none[] = { -1 }, bind[] = { CAP_NET_BIND_SERVICE, -1 };
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, 0 };
 	struct passwd *pw = NULL;
-	sigset_t set;
 	const char *why;
 
 	if (file_mkdir(S.run, 0755) < 0 || file_mkdir(S.dir, 0755) < 0)
@@ -189,17 +166,11 @@ setup(void)
 	    chown(S.dir, pw->pw_uid, pw->pw_gid) < 0))
 		err_fatal(RC_USAGE, "-u %s: no such user, or unable to give "
 		    "it %s", S.user, S.dir);
-	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-	    (tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0)
+	loop_init();
+	if ((tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0)
 		err_fatalsys(RC_TEMP, "unable to create the event loop");
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigfd = loop_signals(sigs);
 	signal(SIGPIPE, SIG_IGN);
-	if ((sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
-		err_fatalsys(RC_TEMP, "signalfd");
 	loop_add(sigfd, &wsig, EPOLLIN);
 	loop_add(tfd, &wtimer, EPOLLIN);
 	control_open();
@@ -231,7 +202,6 @@ int
 main(int argc, char **argv)
 {
 	char err[600];
-	uint32_t fd;
 	int c, rc;
 
 	err_init(argv[0]);
@@ -246,10 +216,7 @@ main(int argc, char **argv)
 			S.run = optarg;
 			break;
 		case 'n':
-			if (num_u32(optarg, 3, 1023, &fd) != NUM_OK)
-				err_fatal(RC_USAGE, "-n %s: not a file "
-				    "descriptor from 3 to 1023", optarg);
-			notify = (int)fd;
+			notify = notify_fd(optarg);
 			break;
 		case 'l':
 			S.listen = optarg;

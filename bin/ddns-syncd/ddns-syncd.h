@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loop.h"
+
 #include "gwid.h"
 
 #define DDNS_DIR	"ddns"		/* RUN/ddns/ */
@@ -145,8 +147,6 @@ struct watch {
 	enum wkind kind;
 	void *p;
 };
-void loop_add(int fd, struct watch *, uint32_t events);
-void loop_mod(int fd, struct watch *, uint32_t events);
 
 /* control.c */
 enum req { REQ_UP, REQ_DOWN, REQ_MEMBERS, REQ_RECORDS, REQ_STATUS,

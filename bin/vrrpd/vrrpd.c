@@ -26,6 +26,7 @@
 #include "ctl.h"
 #include "err.h"
 #include "file.h"
+#include "loop.h"
 #include "num.h"
 #include "rc.h"
 #include "vrrpd.h"
@@ -50,22 +51,13 @@ struct client {
 	struct client *next;
 };
 
-static int ep, sigfd, tfd, ctlfd = -1;
+static int sigfd, tfd, ctlfd = -1;
 static struct watch wsig = { W_SIG, NULL }, wtimer = { W_TIMER, NULL },
     wnl = { W_NL, NULL }, wctl = { W_CTL, NULL };
 static struct client *clients;
 static int nclients;
 static int64_t flush_at = -1;
 static char ctlpath[4200];
-
-static void
-watch(int fd, struct watch *w, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = w };
-
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
-		err_fatalsys(RC_TEMP, "epoll_ctl");
-}
 
 void
 transition(struct group *g, enum vstate to)
@@ -129,7 +121,7 @@ iface_open(struct iface *ifp)
 			err_warnsys("%s: unable to open a VRRP socket", ifp->name);
 			continue;
 		}
-		watch(af == AF_INET ? ifp->sock4 : ifp->sock6,
+		loop_add(af == AF_INET ? ifp->sock4 : ifp->sock6,
 		    iface_watch(ifp, af), EPOLLIN);
 	}
 	/* send-only: protocol 0 and a filter that blocks every type */
@@ -510,7 +502,6 @@ static void
 client_event(struct client *cl, uint32_t events)
 {
 	struct ctl_conn *c = cl->c;
-	struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = &cl->w };
 	int r;
 
 	if (!c->closing && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
@@ -527,7 +518,7 @@ client_event(struct client *cl, uint32_t events)
 		client_drop(cl);
 		return;
 	}
-	epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+	loop_mod(c->fd, &cl->w, EPOLLOUT);
 }
 
 static void
@@ -547,7 +538,7 @@ accept_clients(void)
 		cl->next = clients;
 		clients = cl;
 		nclients++;
-		watch(c->fd, &cl->w, EPOLLIN);
+		loop_add(c->fd, &cl->w, EPOLLIN);
 	}
 }
 
@@ -654,11 +645,7 @@ loop(void)
 
 	for (;;) {
 		arm();
-		if ((n = epoll_wait(ep, ev, 32, -1)) < 0) {
-			if (errno == EINTR)
-				continue;
-			err_fatalsys(RC_TEMP, "epoll_wait");
-		}
+		n = loop_wait(ev, 32, -1);
 		V.now = clock_mono();
 		for (i = 0; i < n; i++) {
 			w = ev[i].data.ptr;
@@ -701,12 +688,12 @@ count_groups(void)
 }
 
 static void
-setup(int notify)
+setup(int *notify)
 {
 	static const int keep[] = { CAP_NET_RAW, CAP_NET_ADMIN, -1 };
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, 0 };
 	struct passwd *pw = NULL;
 	struct group *g;
-	sigset_t set;
 	const char *why;
 
 	if (file_mkdir(V.run, 0755) < 0 || file_mkdir(V.dir, 0755) < 0)
@@ -717,26 +704,19 @@ setup(int notify)
 		    "it %s", V.user, V.dir);
 	if ((V.nl = nl_open()) < 0 || (V.nlev = nl_events()) < 0)
 		err_fatalsys(RC_TEMP, "unable to open an rtnetlink socket");
-	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
-	    (tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0)
+	loop_init();
+	if ((tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0)
 		err_fatalsys(RC_TEMP, "unable to create the event loop");
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	if ((sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
-		err_fatalsys(RC_TEMP, "signalfd");
+	sigfd = loop_signals(sigs);
 	snprintf(ctlpath, sizeof ctlpath, "%s/%s", V.dir, VRRPD_CONTROL);
 	if ((ctlfd = ctl_listen(ctlpath, (gid_t)-1)) < 0)
 		err_fatalsys(RC_TEMP, "unable to listen on %s", ctlpath);
 	if (pw != NULL && chown(ctlpath, pw->pw_uid, pw->pw_gid) < 0)
 		err_fatalsys(RC_TEMP, "unable to give %s to %s", ctlpath, V.user);
-	watch(sigfd, &wsig, EPOLLIN);
-	watch(tfd, &wtimer, EPOLLIN);
-	watch(V.nlev, &wnl, EPOLLIN);
-	watch(ctlfd, &wctl, EPOLLIN);
+	loop_add(sigfd, &wsig, EPOLLIN);
+	loop_add(tfd, &wtimer, EPOLLIN);
+	loop_add(V.nlev, &wnl, EPOLLIN);
+	loop_add(ctlfd, &wctl, EPOLLIN);
 	V.now = clock_mono();
 	for (g = V.groups; g != NULL; g = g->next)
 		group_begin(g);
@@ -749,18 +729,13 @@ setup(int notify)
 	for (g = V.groups; g != NULL; g = g->next)
 		group_go(g);
 	err_log("started with %d group%s", count_groups(), count_groups() == 1 ? "" : "s");
-	if (notify >= 0) {
-		if (write(notify, "\n", 1) != 1)
-			err_warnsys("unable to write to the readiness fd %d", notify);
-		close(notify);
-	}
+	notify_ready(notify);
 }
 
 int
 main(int argc, char **argv)
 {
 	char err[600];
-	uint32_t fd;
 	int c, notify = -1, rc;
 
 	err_init(argv[0]);
@@ -775,10 +750,7 @@ main(int argc, char **argv)
 			V.run = optarg;
 			break;
 		case 'n':
-			if (num_u32(optarg, 3, 1023, &fd) != NUM_OK)
-				err_fatal(RC_USAGE, "-n %s: not a file "
-				    "descriptor from 3 to 1023", optarg);
-			notify = (int)fd;
+			notify = notify_fd(optarg);
 			break;
 		case 'x':
 			V.hook = optarg;
@@ -799,7 +771,7 @@ main(int argc, char **argv)
 	if ((size_t)snprintf(V.dir, sizeof V.dir, "%s/%s", V.run, VRRPD_DIR) >=
 	    sizeof V.dir)
 		err_fatal(RC_USAGE, "-r %s: path too long", V.run);
-	setup(notify);
+	setup(&notify);
 	loop();
 	return RC_OK;
 }
