@@ -1,10 +1,12 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
 #include "loop.h"
 #include "num.h"
@@ -62,6 +64,30 @@ loop_signals(const int *sig)
 	if ((fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
 		err_fatalsys(RC_TEMP, "signalfd");
 	return fd;
+}
+
+int
+loop_timer(void)
+{
+	int fd;
+
+	if ((fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0)
+		err_fatalsys(RC_TEMP, "unable to create a timer");
+	return fd;
+}
+
+void
+loop_timer_set(int fd, int64_t at)
+{
+	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
+
+	if (at >= 0) {
+		if (at < 1)
+			at = 1;		/* 0 would disarm */
+		its.it_value.tv_sec = at / CLOCK_SEC;
+		its.it_value.tv_nsec = at % CLOCK_SEC;
+	}
+	timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
 int

@@ -18,6 +18,11 @@ int loop_wait(struct epoll_event *ev, int max, int timeout_ms);
 /* Block the signals of sig (ended by 0); a descriptor that reads them. */
 int loop_signals(const int *sig);
 
+/* A timer descriptor on the monotonic clock (lib/clock.h nanoseconds). */
+int loop_timer(void);
+/* Fire at the absolute deadline at (clamped to 1 ns), or never if at < 0. */
+void loop_timer_set(int fd, int64_t at);
+
 /* -n FD: the descriptor, 3 to 1023; a usage error (exit 100) otherwise. */
 int notify_fd(const char *arg);
 /* Write the newline once and close *fd; then *fd is -1. */

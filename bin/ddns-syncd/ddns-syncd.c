@@ -5,7 +5,6 @@
  */
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/timerfd.h>
 
 #include <linux/capability.h>
 
@@ -94,18 +93,11 @@ signals(void)
 static void
 arm(void)
 {
-	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 	int64_t t = cluster_next(), d = control_next();
 
 	if (d >= 0 && (t < 0 || d < t))
 		t = d;
-	if (t >= 0) {
-		if (t < 1)
-			t = 1;	/* 0 would disarm */
-		its.it_value.tv_sec = t / CLOCK_SEC;
-		its.it_value.tv_nsec = t % CLOCK_SEC;
-	}
-	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+	loop_timer_set(tfd, t);
 }
 
 static void
@@ -167,8 +159,7 @@ setup(void)
 		err_fatal(RC_USAGE, "-u %s: no such user, or unable to give "
 		    "it %s", S.user, S.dir);
 	loop_init();
-	if ((tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0)
-		err_fatalsys(RC_TEMP, "unable to create the event loop");
+	tfd = loop_timer();
 	sigfd = loop_signals(sigs);
 	signal(SIGPIPE, SIG_IGN);
 	loop_add(sigfd, &wsig, EPOLLIN);

@@ -5,7 +5,6 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
 
 #include <linux/capability.h>
 
@@ -586,7 +585,6 @@ signals(void)
 static void
 arm(void)
 {
-	struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 	struct group *g;
 	struct client *cl;
 	int64_t t = -1, d;
@@ -603,13 +601,7 @@ arm(void)
 	for (cl = clients; cl != NULL; cl = cl->next)
 		if (t < 0 || cl->c->deadline < t)
 			t = cl->c->deadline;
-	if (t >= 0) {
-		if (t < 1)
-			t = 1;	/* 0 would disarm */
-		its.it_value.tv_sec = t / CLOCK_SEC;
-		its.it_value.tv_nsec = t % CLOCK_SEC;
-	}
-	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+	loop_timer_set(tfd, t);
 }
 
 static void
@@ -705,8 +697,7 @@ setup(int *notify)
 	if ((V.nl = nl_open()) < 0 || (V.nlev = nl_events()) < 0)
 		err_fatalsys(RC_TEMP, "unable to open an rtnetlink socket");
 	loop_init();
-	if ((tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0)
-		err_fatalsys(RC_TEMP, "unable to create the event loop");
+	tfd = loop_timer();
 	sigfd = loop_signals(sigs);
 	snprintf(ctlpath, sizeof ctlpath, "%s/%s", V.dir, VRRPD_CONTROL);
 	if ((ctlfd = ctl_listen(ctlpath, (gid_t)-1)) < 0)
