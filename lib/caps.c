@@ -1,9 +1,11 @@
 #include <cap-ng.h>
 #include <errno.h>
+#include <grp.h>
 #include <pwd.h>
 #include <string.h>
 
 #include "caps.h"
+#include "num.h"
 
 int
 caps_keep(const int *caps, const char *user, const char **why)
@@ -37,4 +39,23 @@ caps_keep(const int *caps, const char *user, const char **why)
 		return -1;
 	}
 	return 0;
+}
+
+int
+caps_group(const char *name, gid_t *gid, const char **why)
+{
+	struct group *gr;
+	uint32_t n;
+
+	errno = 0;
+	if ((gr = getgrnam(name)) != NULL) {
+		*gid = gr->gr_gid;
+		return 0;
+	}
+	if (errno == 0 && num_u32(name, 0, 0x7fffffff, &n) == NUM_OK) {
+		*gid = (gid_t)n;
+		return 0;
+	}
+	*why = errno != 0 ? strerror(errno) : "no such group";
+	return -1;
 }

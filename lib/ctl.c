@@ -41,7 +41,7 @@ ctl_listen(const char *path, gid_t gid)
 	if (fd < 0)
 		return -1;
 	unlink(path);
-	old = umask(0077);	/* no window in which others may connect */
+	old = umask(0177);	/* 0600 at once: no window for others */
 	e = bind(fd, (struct sockaddr *)&sun, sizeof sun);
 	umask(old);
 	if (e < 0)

@@ -54,6 +54,7 @@ raw() {
 	run ddns-syncd -x
 	assert_failure 100
 	assert_output --partial 'usage: ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]'
+	assert_output --partial '[-g GROUP]'
 	run ddns-syncd extra
 	assert_failure 100
 	run ddns-syncd -n 1 -f "$D/n.conf"
@@ -328,4 +329,13 @@ ok$"
 	run ctl up gw1 192.0.2.1
 	assert_success
 	grep -q gw1 "$R/ddns/journal" || fail "journal: $(ls -la "$R/ddns"; cat "$D/log")"
+}
+
+@test "-g GROUP: the control socket is 0660 and the group's; an unknown group exits 100" {
+	start -g 65534
+	run stat -c '%a %U %g' "$R/ddns/control"
+	assert_output '660 root 65534'
+	run ddns-syncd -f "$D/n.conf" -r "$D/other" -g no-such-group-here
+	assert_failure 100
+	assert_output --partial '-g no-such-group-here: no such group'
 }

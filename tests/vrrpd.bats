@@ -417,6 +417,21 @@ part() {
 	assert_line --regexp '^CapPrm:[[:space:]]+0000000000003000$'
 }
 
+@test "-g GROUP: the control socket is 0660 and the group's; without it 0600; an unknown group exits 100" {
+	group h1 150
+	start h1
+	run stat -c '%a %U %G' "$D/h1.run/vrrpd/control"
+	assert_output '600 root root'
+	lab_kill "$(pid h1)"
+	lab_wait 5 ! lab_alive "$(pid h1)"
+	start h1 -g nogroup
+	run stat -c '%a %U %G' "$D/h1.run/vrrpd/control"
+	assert_output '660 root nogroup'
+	run vrrpd -f "$D/h1.conf" -r "$D/other" -g no-such-group-here
+	assert_failure 100
+	assert_output --partial '-g no-such-group-here: no such group'
+}
+
 @test "a predecessor's addresses left by SIGKILL are removed before Backup" {
 	group h1 150
 	group h2 100

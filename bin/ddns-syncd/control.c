@@ -151,7 +151,7 @@ void
 control_open(void)
 {
 	snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_CONTROL);
-	if ((lfd = ctl_listen(path, (gid_t)-1)) < 0)
+	if ((lfd = ctl_listen(path, S.gid)) < 0)
 		err_fatalsys(RC_TEMP, "unable to listen on %s", path);
 	loop_add(lfd, &wctl, EPOLLIN);
 }

@@ -28,7 +28,8 @@
 #include "peer.h"
 #include "rc.h"
 
-#define USAGE	"ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]"
+#define USAGE	"ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]\n" \
+	"       [-g GROUP]"
 #define RUN_DEFAULT	"/run/vpnha"
 
 struct syncd S;
@@ -169,7 +170,8 @@ setup(void)
 		char path[4200];
 
 		snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_CONTROL);
-		if (chown(path, pw->pw_uid, pw->pw_gid) < 0)
+		if (chown(path, pw->pw_uid, S.gid != (gid_t)-1 ? S.gid :
+		    pw->pw_gid) < 0)
 			err_fatalsys(RC_TEMP, "unable to give %s to %s", path,
 			    S.user);
 	}
@@ -193,12 +195,14 @@ int
 main(int argc, char **argv)
 {
 	char err[600];
+	const char *why;
 	int c, rc;
 
 	err_init(argv[0]);
 	S.conf = CONF_PATH_DEFAULT;
 	S.run = RUN_DEFAULT;
-	while ((c = getopt(argc, argv, "f:r:n:l:u:")) != -1) {
+	S.gid = (gid_t)-1;
+	while ((c = getopt(argc, argv, "f:r:n:l:u:g:")) != -1) {
 		switch (c) {
 		case 'f':
 			S.conf = optarg;
@@ -214,6 +218,10 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			S.user = optarg;
+			break;
+		case 'g':
+			if (caps_group(optarg, &S.gid, &why) < 0)
+				err_fatal(RC_USAGE, "-g %s: %s", optarg, why);
 			break;
 		default:
 			err_usage(USAGE);

@@ -5,6 +5,8 @@
 #ifndef DDNS_SYNCD_H
 #define DDNS_SYNCD_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -125,6 +127,7 @@ struct syncd {
 	const char *conf;
 	const char *run;
 	const char *user;
+	gid_t gid;			/* -g: of the control socket, or -1 */
 	const char *listen;		/* -l */
 	char dir[4096];			/* RUN/ddns */
 	struct cfg cfg;

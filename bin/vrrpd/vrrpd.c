@@ -30,7 +30,7 @@
 #include "rc.h"
 #include "vrrpd.h"
 
-#define USAGE	"vrrpd [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER]"
+#define USAGE	"vrrpd [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER] [-g GROUP]"
 #define RUN_DEFAULT	"/run/vpnha"
 #define FLUSH_EVERY	CLOCK_SEC	/* counters reach the status files */
 #define CLIENTS_MAX	16
@@ -700,9 +700,10 @@ setup(int *notify)
 	tfd = loop_timer();
 	sigfd = loop_signals(sigs);
 	snprintf(ctlpath, sizeof ctlpath, "%s/%s", V.dir, VRRPD_CONTROL);
-	if ((ctlfd = ctl_listen(ctlpath, (gid_t)-1)) < 0)
+	if ((ctlfd = ctl_listen(ctlpath, V.gid)) < 0)
 		err_fatalsys(RC_TEMP, "unable to listen on %s", ctlpath);
-	if (pw != NULL && chown(ctlpath, pw->pw_uid, pw->pw_gid) < 0)
+	if (pw != NULL && chown(ctlpath, pw->pw_uid, V.gid != (gid_t)-1 ?
+	    V.gid : pw->pw_gid) < 0)
 		err_fatalsys(RC_TEMP, "unable to give %s to %s", ctlpath, V.user);
 	loop_add(sigfd, &wsig, EPOLLIN);
 	loop_add(tfd, &wtimer, EPOLLIN);
@@ -727,12 +728,14 @@ int
 main(int argc, char **argv)
 {
 	char err[600];
+	const char *why;
 	int c, notify = -1, rc;
 
 	err_init(argv[0]);
 	V.conf = CONF_PATH_DEFAULT;
 	V.run = RUN_DEFAULT;
-	while ((c = getopt(argc, argv, "f:r:n:x:u:")) != -1) {
+	V.gid = (gid_t)-1;
+	while ((c = getopt(argc, argv, "f:r:n:x:u:g:")) != -1) {
 		switch (c) {
 		case 'f':
 			V.conf = optarg;
@@ -748,6 +751,10 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			V.user = optarg;
+			break;
+		case 'g':
+			if (caps_group(optarg, &V.gid, &why) < 0)
+				err_fatal(RC_USAGE, "-g %s: %s", optarg, why);
 			break;
 		default:
 			err_usage(USAGE);

@@ -7,6 +7,7 @@
 
 #include <net/if.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "advert.h"
 
@@ -87,6 +88,7 @@ struct group {
 
 struct vrrpd {
 	const char *conf, *run, *hook, *user;
+	gid_t gid;			/* of the control socket, or -1 */
 	char dir[4096];			/* RUN/vrrpd */
 	struct iface *ifaces;
 	struct group *groups;
