@@ -16,7 +16,9 @@
 #     the command reports it and on the wire (from the command's start to
 #     the new master's first gratuitous ARP; release also in two parts, to
 #     and from the master's priority 0 advert, beside what starting
-#     /bin/true costs).  keepalived's only way: edit
+#     /bin/true costs).  The command is exec'd by a process forked before
+#     the clock starts, as a supervisor or a shell's exec would run it.
+#     keepalived's only way: edit
 #     the priority in its configuration and reload it (SIGHUP), timed from
 #     the signal to the new master's first gratuitous ARP: take raises the
 #     backup 100 -> 200, release lowers the master 150 -> 50.  v2 at 1 s.
@@ -63,7 +65,10 @@
 # Environment: VPNHA_BIN (build/bin), BENCH_RUNS (5) runs of each kind of
 # (a), BENCH_RUNS_SYNC (5) of (b), BENCH_RUNS_FORCE (3) of (c),
 # BENCH_CPU_SECONDS (20); BENCH_KEEP=1 keeps the captures, configurations
-# and logs.
+# and logs; VPNHA_STATIC (build/musl/bin, from `make static`): where
+# release is also timed with the static vrrp-failover, when it is there
+# (exec'ing it skips the dynamic loader: about 1.5 ms less here);
+# BENCH_PARTS ("a b c d"): which parts to run.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd) || exit 111
@@ -72,6 +77,9 @@ bin=$(cd "$bin" 2>/dev/null && pwd) || {
 	echo "vrrpd-keepalived bench: no $VPNHA_BIN; run make first" >&2
 	exit 111
 }
+static=${VPNHA_STATIC:-$top/build/musl/bin}/vrrp-failover
+[ -x "$static" ] || static=
+PARTS=${BENCH_PARTS:-a b c d}
 RUNS=${BENCH_RUNS:-5}
 RUNS_SYNC=${BENCH_RUNS_SYNC:-5}
 RUNS_FORCE=${BENCH_RUNS_FORCE:-3}
@@ -82,6 +90,9 @@ VIP1=192.0.2.200		# eth1's group of (b)
 L=h5				# the listener
 
 bench="vrrpd-keepalived bench"
+part() {
+	[[ " $PARTS " == *" $1 "* ]]
+}
 # shellcheck source=lib.bash
 . "$top/tests/bench/lib.bash"
 bench_setup "$bin/vrrpd" "$bin/vrrp-failover" keepalived tshark
@@ -485,17 +496,28 @@ sync() {
 
 # ------------------------------------------------------------ (c)
 
-# failover_cmd HOST VERB: vrrp-failover VERB eth0 1 on HOST, stamped in t0
-# (one fork and exec, as from a shell); the time it reports, in ms,
-# appended to $tmp/cVERB-cmd.vrrpd
+# failover_cmd HOST VERB [PROG [SUFFIX]]: PROG (vrrp-failover) VERB eth0 1
+# on HOST, stamped in t0; the time it reports, in ms, appended to
+# $tmp/cVERBSUFFIX-cmd.vrrpd.  The process is forked beforehand and waits
+# on a fifo, so that what is timed is the exec of vrrp-failover and its
+# work, as when a supervisor or a shell's `exec` runs it: forking this
+# script's large bash costs 5 to 11 ms on a 2-core VM, more than the whole
+# of vrrp-failover's part.
 failover_cmd() {
-	local h=$1 verb=$2 s
+	local h=$1 verb=$2 prog=${3:-$bin/vrrp-failover} sfx=${4:-} s p
+	rm -f "$tmp/go" && mkfifo "$tmp/go" || die "mkfifo $tmp/go failed"
+	(
+		read -r _ <"$tmp/go"
+		exec "$prog" -r "$tmp/$h.run" "$verb" eth0 1
+	) >"$tmp/out" 2>&1 &
+	p=$!
+	sleep 0.1
 	t0=$EPOCHREALTIME
-	"$bin/vrrp-failover" -r "$tmp/$h.run" "$verb" eth0 1 >"$tmp/out" 2>&1 ||
-		die "vrrp-failover $verb on $h failed: $(cat "$tmp/out")"
+	echo >"$tmp/go"
+	wait "$p" || die "vrrp-failover $verb on $h failed: $(cat "$tmp/out")"
 	s=$(sed -n 's/^eth0 1: [a-z]* -> [a-z]* after \([0-9.]*\) s$/\1/p' "$tmp/out")
 	[ -n "$s" ] || die "vrrp-failover $verb on $h: no time in: $(cat "$tmp/out")"
-	awk -v s="$s" 'BEGIN { printf "%.1f\n", s * 1000 }' >>"$tmp/c$verb-cmd.vrrpd"
+	awk -v s="$s" 'BEGIN { printf "%.1f\n", s * 1000 }' >>"$tmp/c$verb$sfx-cmd.vrrpd"
 }
 
 # reload HOST PRIORITY: keepalived on HOST with PRIORITY, by SIGHUP,
@@ -522,6 +544,15 @@ force_vrrpd() {
 	phase h1 "$i" "$RUNS_FORCE" 1
 	failover_cmd h1 release
 	echo "$t0" >>"$tmp/crelease.vrrpd"
+	steady h2 h1 5 "eth0 1" || die "force vrrpd: h1 still master after release"
+	mark
+	"$bin/vrrp-failover" -r "$tmp/h1.run" restore eth0 1 || die "restore failed"
+	steady h1 h2 8 "eth0 1" || die "force vrrpd: h1 not master again"
+	settle
+	[ -n "$static" ] || return 0
+	phase h1 "$i" "$RUNS_FORCE" 1
+	failover_cmd h1 release "$static" -static
+	echo "$t0" >>"$tmp/crelease-static.vrrpd"
 	steady h2 h1 5 "eth0 1" || die "force vrrpd: h1 still master after release"
 	mark
 	"$bin/vrrp-failover" -r "$tmp/h1.run" restore eth0 1 || die "restore failed"
@@ -568,13 +599,18 @@ parts() {
 	echo "    $1 -> priority 0 on the wire $a, -> the backup's GARP $b (medians)"
 }
 
-# spawn_cost: what starting /bin/true costs here, as a shell does it
-# (median of 11, ms)
+# spawn_cost: what exec'ing /bin/true from a process forked beforehand
+# costs here, until it has exited and been waited for (median of 11, ms)
 spawn_cost() {
-	local i t u
+	local i t u p
 	for ((i = 0; i < 11; i++)); do
+		rm -f "$tmp/go" && mkfifo "$tmp/go" || return
+		( read -r _ <"$tmp/go"; exec /bin/true ) &
+		p=$!
+		sleep 0.05
 		t=$EPOCHREALTIME
-		/bin/true
+		echo >"$tmp/go"
+		wait "$p"
 		u=$EPOCHREALTIME
 		awk -v a="$t" -v b="$u" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }'
 	done | stats | {
@@ -612,9 +648,17 @@ force() {
 	row "take, vrrp-failover's own" ctake-cmd
 	row "release, on the wire" crelease
 	row "release, vrrp-failover's own (*)" crelease-cmd
+	if [ -n "$static" ]; then
+		result crelease-static.vrrpd "release static" "$tmp/c.pcap" $VIP h2 eth0
+		R[crelease-static.keepalived]=${R[crelease.keepalived]}
+		row "release, static (musl) build" crelease-static
+	fi
 	echo "(*) the time release reports is the master's own step down, at once"
 	parts "vrrpd: release's start" "$tmp/crelease.vrrpd" "$tmp/c.pcap" h1 h2
-	echo "    (/bin/true, started and waited for as the command was: $(spawn_cost))"
+	[ -z "$static" ] ||
+		parts "vrrpd: static release's start" "$tmp/crelease-static.vrrpd" \
+		    "$tmp/c.pcap" h1 h2
+	echo "    (/bin/true, exec'd and waited for as the command was: $(spawn_cost))"
 }
 
 # ------------------------------------------------------------ (d)
@@ -739,6 +783,8 @@ start_s=$SECONDS
 listen
 cutter
 
+sk=$(skew 100 1)
+if part a; then
 echo
 echo "(a) SIGKILL of the master: from the kill (and from its last advert) to the backup's"
 echo "    first gratuitous ARP;"
@@ -752,7 +798,9 @@ target "(a) v2 1 s: kill -> GARP, vrrpd/keepalived <= 1" a2 'r <= 1'
 target "(a) v2 1 s: last advert -> GARP, vrrpd/keepalived <= 1" a2l 'r <= 1'
 target "(a) v3 0.1 s: kill -> GARP, vrrpd/keepalived <= 1" a3 'r <= 1'
 target "(a) v3 0.1 s: last advert -> GARP, vrrpd/keepalived <= 1" a3l 'r <= 1'
+fi
 
+if part b; then
 echo
 echo "(b) Sync group (figure 2-4), v2 1 s, VRIDs 99 (eth0) and 101 (eth1): the master's eth1"
 echo "    cut; from the cut to the backup's first gratuitous ARP for each group; $RUNS_SYNC runs"
@@ -760,10 +808,11 @@ echo "    (Skew_Time of the backup: $(skew 100 1))"
 heading ""
 sync
 echo "($((SECONDS - start_s)) s)"
-sk=$(skew 100 1)
 target "(b) eth0 group: cut -> GARP <= Skew_Time $sk + 5 (median)" b "v <= $sk + 5"
 target "(b) eth0 group: vrrpd/keepalived <= 1" b 'r <= 1'
+fi
 
+if part c; then
 echo
 echo "(c) Forced failover, v2 1 s: vrrp-failover take (backup, 100 -> 151) and release"
 echo "    (master, 150 -> 1) against keepalived reloaded (SIGHUP) with the backup 100 -> 200"
@@ -776,7 +825,12 @@ sk151=$(skew 151 1)
 target "(c) take: <= interval + Skew_Time(151) = $(awk -v s="$sk151" 'BEGIN { print 1000 + s }') (max)" ctake \
     "vmax <= 1000 + $sk151"
 target "(c) release: <= Skew_Time $sk + 5 (median)" crelease "v <= $sk + 5"
+[ -z "$static" ] ||
+	target "(c) release, static build: <= Skew_Time $sk + 5 (median)" \
+	    crelease-static "v <= $sk + 5"
+fi
 
+if part d; then
 echo
 echo "(d) $NGROUPS groups, v3 at 0.1 s, one /32 address each; vrrpd on eth0 and keepalived on eth1"
 echo "    at once; masters 200 alone, then with backups 100; over $CPU_SECONDS s: CPU % of one core"
@@ -795,9 +849,10 @@ target "(d) as master: less CPU" dmcpu 'v < k'
 target "(d) as backup: less CPU" dbcpu 'v < k'
 target "(d) as master: VmRSS < 1/4" dmrss 'v < k / 4'
 target "(d) as backup: VmRSS < 1/4" dbrss 'v < k / 4'
+fi
 
 lab_kill "$lpid" || :
-lab_kill "$cpid_cut" || :
+[ -z "${cpid_cut:-}" ] || lab_kill "$cpid_cut" || :
 echo
 if cat "$tmp"/log.* | grep -e 'vrrpd: warning' -e 'vrrpd: fatal' >"$tmp/warnings"; then
 	echo "vrrpd warnings and errors during the bench (count, line):"
