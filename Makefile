@@ -157,6 +157,12 @@ check:
 bench: all
 	tests/bench/run
 
+# the README's "run it": packages, build, then the lab story (root)
+demo:
+	contrib/deps
+	$(MAKE) all
+	contrib/demo $(B)/bin
+
 man1 = $(patsubst man/%.1,%,$(wildcard man/*.1))
 man8 = $(patsubst man/%.8,%,$(wildcard man/*.8))
 install: all
@@ -171,7 +177,7 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all unit fuzz fuzz-build san static check bench install clean
+.PHONY: all unit fuzz fuzz-build san static check bench demo install clean
 .SECONDARY:
 
 -include $(shell find $(B)/obj $(B)/unit -name '*.d' 2>/dev/null)
