@@ -401,3 +401,82 @@ EOF
 	assert_equal "$synopsis" "$usage"
 	assert_equal "$(wc -l <<<"$usage")" 2
 }
+
+# sim ARGS...: the rows of -s as "policy failed active fewest most" lines
+sim() {
+	lb-size -s "$@" | sed -n '/^policy/,$p' | sed 1d |
+	    awk '{ if ($2 == "1" && $3 == "back") print $1, "back", $4, $5, $6;
+		   else print $1, $2, $3, $4, $5 }'
+}
+
+@test "-s: least-loaded spreads evenly (most = ceil(peers / active), fewest within 1)" {
+	for args in "-c AES128-SHA1 -n 800 -t 2" "-m 900 -n 100000 -t 0.5 -p 3" \
+	    "-m 100 -n 7 -t 50 -p 2"; do
+		n=$(sed 's/.*-n \([0-9]*\).*/\1/' <<<"$args")
+		# shellcheck disable=SC2086
+		run sim $args
+		assert_success
+		lines=$(grep -c '^least-loaded [0-9]' <<<"$output")
+		[ "$lines" -ge 2 ] || fail "$args: $lines least-loaded rows: $output"
+		while read -r _ f a lo hi; do
+			want=$(( (n + a - 1) / a ))
+			[ "$hi" = "$want" ] || fail "$args, $f failed: most $hi, not $want"
+			[ $((hi - lo)) -le 1 ] || fail "$args, $f failed: $lo..$hi"
+		done < <(grep '^least-loaded [0-9]' <<<"$output")
+	done
+}
+
+@test "-s: random is uneven, within the 99% bound lb-size prints, and never better than least-loaded" {
+	run lb-size -s -m 900 -n 100000 -t 0.5 -p 2
+	assert_success
+	bound=$(sed -n 's/^0 failed, [0-9]* active: at most \([0-9]*\) peers.*/\1/p' <<<"$output")
+	[ -n "$bound" ] || fail "no 99% figure: $output"
+	run sim -m 900 -n 100000 -t 0.5 -p 2
+	r0=($(grep '^random 0 ' <<<"$output"))
+	l0=($(grep '^least-loaded 0 ' <<<"$output"))
+	[ "${r0[4]}" -le "$bound" ] || fail "random most ${r0[4]} above the 99% bound $bound"
+	[ "${r0[4]}" -gt "${l0[4]}" ] || fail "random ${r0[*]} not busier than least-loaded ${l0[*]}"
+	[ "${r0[3]}" -lt "${l0[3]}" ] || fail "random ${r0[*]} not emptier than least-loaded ${l0[*]}"
+	# every peer is somewhere: fewest * active <= peers <= most * active
+	while read -r p f a lo hi; do
+		[ $((lo * a)) -le 100000 ] && [ $((hi * a)) -ge 100000 ] ||
+			fail "$p $f: $lo..$hi on $a appliances cannot hold 100000 peers"
+	done <<<"$output"
+}
+
+@test "-s: an appliance back from a failure fills up under least-loaded, stays idle under random" {
+	run sim -c AES128-SHA1 -n 800 -t 2
+	assert_success
+	r=($(grep '^random back ' <<<"$output"))
+	l=($(grep '^least-loaded back ' <<<"$output"))
+	[ "${r[2]}" = 3 ] && [ "${l[2]}" = 3 ] || fail "$output"
+	# a quarter (200) reconnect: random gives the empty one about a third
+	[ "${r[3]}" -lt 100 ] || fail "random: the returned appliance has ${r[3]}"
+	[ "${l[3]}" -gt "${r[3]}" ] || fail "least-loaded ${l[*]} vs random ${r[*]}"
+	[ "${l[4]}" -lt "${r[4]}" ] || fail "least-loaded ${l[*]} vs random ${r[*]}"
+}
+
+@test "-s: the same input prints the same figures (fixed seed); the state follows the busiest" {
+	a=$(lb-size -s -m 900 -n 10000 -t 0.1 -p 1)
+	b=$(lb-size -s -m 900 -n 10000 -t 0.1 -p 1)
+	assert_equal "$a" "$b"
+	# 9000 per appliance, 2 + 1 appliances: random overloads one at 1 failure
+	run sim -m 900 -n 18000 -t 0.1 -p 1
+	assert_line --regexp '^least-loaded 1 2 9000 9000$'
+	run lb-size -s -m 900 -n 18000 -t 0.1 -p 1
+	assert_line --regexp '^random +1 +2 +[0-9]+ +9[0-9]{3} +[0-9.]+ +OVER CAPACITY by [0-9]+ peers?$'
+	assert_line --regexp '^least-loaded +1 +2 +9000 +9000 +100\.0 +within capacity, no protection left$'
+}
+
+@test "-s: limits and usage" {
+	run lb-size -s -m 900 -n 10000001 -t 0.0001
+	assert_failure 100
+	assert_output --partial '-s: 10000001 peers on'
+	assert_output --partial 'too large to simulate (at most 10000000 peers and 100000 appliances)'
+	run lb-size -l -s
+	assert_failure 100
+	assert_output --partial '-l takes no other option'
+	run lb-size -s -c AES128-SHA1 -n 1 -t 2 -p 0
+	assert_success
+	assert_line --regexp '^least-loaded +0 +1 +1 +1 '
+}

@@ -12,10 +12,11 @@
 #include "num.h"
 #include "rc.h"
 
+#include "sim.h"
 #include "size.h"
 #include "table.h"
 
-#define USAGE "lb-size [-F] (-c CIPHER | -m MBPS) -n PEERS -t MBPS" \
+#define USAGE "lb-size [-Fs] (-c CIPHER | -m MBPS) -n PEERS -t MBPS" \
 	" [-p PROTECT]\n       lb-size -l"
 
 /*
@@ -28,7 +29,7 @@
 
 struct args {
 	const char	*c, *m, *n, *t, *p;
-	int		 fips, list;
+	int		 fips, list, sim;
 };
 
 static _Noreturn void
@@ -88,7 +89,7 @@ parse(int argc, char *argv[], struct args *a)
 	int ch;
 
 	opterr = 0;
-	while ((ch = getopt(argc, argv, ":Fc:lm:n:p:t:")) != -1) {
+	while ((ch = getopt(argc, argv, ":Fc:lm:n:p:st:")) != -1) {
 		switch (ch) {
 		case 'F':
 			a->fips = 1;
@@ -107,6 +108,9 @@ parse(int argc, char *argv[], struct args *a)
 			break;
 		case 'p':
 			a->p = optarg;
+			break;
+		case 's':
+			a->sim = 1;
 			break;
 		case 't':
 			a->t = optarg;
@@ -128,7 +132,7 @@ static void
 check(const struct args *a)
 {
 	if (a->list) {
-		if (a->fips || a->c || a->m || a->n || a->t || a->p)
+		if (a->fips || a->c || a->m || a->n || a->t || a->p || a->sim)
 			usage("-l takes no other option");
 		return;
 	}
@@ -202,6 +206,10 @@ main(int argc, char *argv[])
 		size_scenarios(&s);
 		printf("\n");
 		size_random(&s);
+		if (a.sim) {
+			printf("\n");
+			sim_print(&s);
+		}
 	}
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err_fatalsys(RC_TEMP, "unable to write to standard output");

@@ -62,8 +62,8 @@ plural(uint64_t n)
 	return n == 1 ? "" : "s";
 }
 
-static void
-state(char *buf, size_t size, const struct size *s, uint64_t active,
+void
+size_state(char *buf, size_t size, const struct size *s, uint64_t active,
     uint64_t busiest)
 {
 	uint64_t spare;
@@ -104,12 +104,12 @@ row(char cell[NCOL][CELL], const struct size *s, uint64_t failed)
 	num_fixed_fmt(cell[3], CELL, permille(busiest, s->peers), 1);
 	num_fixed_fmt(cell[4], CELL, thru, SIZE_SCALE);
 	num_fixed_fmt(cell[5], CELL, permille(thru, s->thru_max), 1);
-	state(cell[6], CELL, s, active, busiest);
+	size_state(cell[6], CELL, s, active, busiest);
 }
 
 /* Rows for 0 .. ACM_protect + 1 failures, or until none is left. */
-static uint64_t
-nrows(const struct size *s)
+uint64_t
+size_rows(const struct size *s)
 {
 	uint64_t last = s->protect + 1;
 
@@ -137,7 +137,7 @@ size_scenarios(const struct size *s)
 	    "%peers", "Mbps/ACM", "%thru_max", "state" };
 	char cell[NCOL][CELL];
 	int width[NCOL], i;
-	uint64_t f, n = nrows(s);
+	uint64_t f, n = size_rows(s);
 
 	for (i = 0; i < NCOL; i++) {
 		snprintf(cell[i], CELL, "%s", head[i]);

@@ -6,6 +6,7 @@
 #ifndef LB_SIZE_SIZE_H
 #define LB_SIZE_SIZE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define SIZE_SCALE	6		/* decimal places of a throughput */
@@ -32,5 +33,8 @@ int	size_compute(struct size *);
 void	size_print(const struct size *);
 void	size_scenarios(const struct size *);
 void	size_random(const struct size *);
+uint64_t size_rows(const struct size *);
+void	size_state(char *, size_t, const struct size *, uint64_t active,
+	    uint64_t busiest);
 
 #endif
