@@ -4,7 +4,7 @@
 load helper
 
 setup() {
-	USAGE1='usage: lb-size [-F] (-c CIPHER | -m MBPS) -n PEERS -t MBPS [-p PROTECT]'
+	USAGE1='usage: lb-size [-Fs] (-c CIPHER | -m MBPS) -n PEERS -t MBPS [-p PROTECT]'
 }
 
 # The value of one of the guide's variables in $output.
