@@ -47,7 +47,7 @@ start_named() {
 	fi
 }
 
-# start_feed [RECORDS]: the test publisher on $T/feed.
+# start_feed [-n] [-c MS] [RECORDS]: the test publisher on $T/feed.
 start_feed() {
 	rm -f "$T/feed.ctl"
 	"$VPNHA_TOP/tests/ddns-feed" "$T/feed" "$@" 2>>"$T/feed.log" &
@@ -82,6 +82,23 @@ status() {
 		/->>HEADER<<-/ { s = $6; sub(/,$/, "", s) }
 		/^;; flags:/ { sub(/^;; flags: /, ""); sub(/;.*/, ""); f = $0 }
 		END { print s, f }'
+}
+
+# serial: the SOA serial the server gives now.
+serial() {
+	d +short "$DOMAIN" SOA | cut -d' ' -f3
+}
+
+# serial_of MS: the serial of a high-water of MS milliseconds.
+serial_of() {
+	echo $((($1 / 10) % 4294967296))
+}
+
+# newer A B: serial A is after serial B in RFC 1982 arithmetic.
+newer() {
+	local diff=$((($1 - $2 + 4294967296) % 4294967296))
+	[ "$diff" -gt 0 ] && [ "$diff" -lt 2147483648 ] ||
+	    fail "serial $1 is not after $2 (RFC 1982)"
 }
 
 # wait_for CMD...: retry CMD for up to 5 s.

@@ -246,21 +246,33 @@ ns.example.net."
 	assert_output --partial "records:1: not a DNS label"
 }
 
-@test "the SOA serial is a function of the records: equal data, equal serial" {
-	printf 'b 192.0.2.2\na 192.0.2.1\nc 2001:db8::c\n' >"$T/r1"
-	printf 'C 2001:db8::c\na 192.0.2.1\nb.%s 192.0.2.2\n' $DOMAIN >"$T/r2"
-	printf 'a 192.0.2.1\nb 192.0.2.3\nc 2001:db8::c\n' >"$T/r3"
-	start_named -d "$T/r1"
-	s1=$(d +short $DOMAIN SOA | cut -d' ' -f3)
-	kill "$NPID"; wait "$NPID" || true
-	start_named -d "$T/r2"
-	s2=$(d +short $DOMAIN SOA | cut -d' ' -f3)
-	cp "$T/r3" "$T/r2"
+@test "-d: the serial is the file's time in 10 ms units; rewritten it moves forward, never back" {
+	touch -d @1795000000.123 "$T/records"
+	start_named -d "$T/records"
+	run serial
+	assert_output $(((1795000000123 / 10) % 4294967296))
+	s1=$output
+	echo "gw3 192.0.2.30" >>"$T/records"
+	touch -d @1795000100.5 "$T/records"
 	kill -HUP "$NPID"
-	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short b.$DOMAIN)\" = 192.0.2.3 ]"
-	s3=$(d +short $DOMAIN SOA | cut -d' ' -f3)
-	[ -n "$s1" ] && [ "$s1" = "$s2" ] || fail "serials $s1 and $s2 differ for the same records"
-	[ "$s3" != "$s2" ] || fail "serial $s3 unchanged by a change"
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short gw3.$DOMAIN)\" = 192.0.2.30 ]"
+	run serial
+	assert_output $(((1795000100500 / 10) % 4294967296))
+	newer "$output" "$s1"
+	s2=$output
+	# a file put back with an older time: the data changes, the serial stays
+	echo "gw4 192.0.2.40" >>"$T/records"
+	touch -d @1790000000 "$T/records"
+	kill -HUP "$NPID"
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short gw4.$DOMAIN)\" = 192.0.2.40 ]"
+	run serial
+	assert_output "$s2"
+	# the same data, the same time: the same serial from another server
+	kill "$NPID"; wait "$NPID" || true
+	touch -d @1795000100.5 "$T/records"
+	start_named -d "$T/records"
+	run serial
+	assert_output "$s2"
 }
 
 @test "SIGHUP re-reads the records file; a broken one keeps the old data" {
@@ -363,6 +375,82 @@ ns.example.net."
 	assert_output 1
 }
 
+@test "feed: the serial is the high-water; every change moves it forward, back to earlier data too" {
+	printf 'gw1 192.0.2.10\n' >"$T/snap"
+	start_feed "$T/snap"
+	start_named -s "$T/feed"
+	run serial
+	assert_output "$(serial_of "$(feed hw)")"
+	s=$output
+	# each change: a new, higher serial, the high-water's (RFC 1982 order)
+	step() {
+		sleep 0.02	# changes within 10 ms may share a serial
+		feed "$1"
+		wait_for sh -c "$2" || fail "not applied: $1"
+		run serial
+		assert_output "$(serial_of "$(feed hw)")"
+		newer "$output" "$s" || fail "after \"$1\": serial $output, not after $s"
+		s=$output
+	}
+	step "+ gw2 192.0.2.20" "dig @127.0.0.1 -p $PORT +short gw2.$DOMAIN | grep -qx 192.0.2.20"
+	a=$s	# the data: gw1, gw2
+	step "- gw2" "dig @127.0.0.1 -p $PORT gw2.$DOMAIN | grep -q NXDOMAIN"
+	step "+ gw2 192.0.2.20" "dig @127.0.0.1 -p $PORT +short gw2.$DOMAIN | grep -qx 192.0.2.20"
+	newer "$s" "$a"	# the same data as at $a, a later serial
+	step "+ gw1 2001:db8::1" "dig @127.0.0.1 -p $PORT +short gw1.$DOMAIN AAAA | grep -qx 2001:db8::1"
+	step "+ gw1 192.0.2.10" "dig @127.0.0.1 -p $PORT +short gw1.$DOMAIN | grep -qx 192.0.2.10"
+	# a `. STAMP` line: the high-water rose, no record changed
+	step tick "[ \$(dig @127.0.0.1 -p $PORT +short $DOMAIN SOA | cut -d' ' -f3) != $s ]"
+	# no change: the same serial
+	sleep 0.05
+	run serial
+	assert_output "$s"
+	run grep -c 'a second "."' "$T/log"
+	assert_output 0
+}
+
+@test "feed: a snapshot with a lower high-water never lowers the serial; stamp-less lines still move it" {
+	start_feed
+	start_named -s "$T/feed"
+	feed "+ gw1 192.0.2.10"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short gw1.$DOMAIN | grep -q ."
+	s1=$(serial)
+	assert_equal "$s1" "$(serial_of "$(feed hw)")"
+	# the publisher comes back empty: its high-water is 0
+	stop_feed
+	start_feed
+	wait_for sh -c "[ \"\$(grep -c 'records, serial' '$T/log')\" = 2 ]"
+	run status gw1.$DOMAIN A
+	assert_output "NXDOMAIN qr aa"
+	run serial
+	assert_output "$s1"
+	# an hour behind, with records: the data is served, the serial stays,
+	# and a change stamped below it does not move it
+	printf 'old 192.0.2.11\n' >"$T/snap"
+	stop_feed
+	start_feed -c $(($(date +%s%3N) - 3600000)) "$T/snap"
+	wait_for sh -c "[ \"\$(grep -c 'records, serial' '$T/log')\" = 3 ]"
+	run d +short old.$DOMAIN
+	assert_output 192.0.2.11
+	feed "+ older 192.0.2.12"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short older.$DOMAIN | grep -q ."
+	run serial
+	assert_output "$s1"
+	run grep -c "feed: $T/feed: 1 records, serial $s1\$" "$T/log"
+	assert_output 1
+	# a publisher without stamps: our own clock, later than s1
+	stop_feed
+	sleep 0.02
+	start_feed -n "$T/snap"
+	wait_for sh -c "[ \"\$(grep -c 'records, serial' '$T/log')\" = 4 ]"
+	s2=$(serial)
+	newer "$s2" "$s1"
+	sleep 0.02
+	feed "- old"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT old.$DOMAIN | grep -q NXDOMAIN"
+	newer "$(serial)" "$s2"
+}
+
 @test "feed: no answer but SERVFAIL until the first snapshot" {
 	ddns-named -f "$T/vpnha.conf" -l "127.0.0.1:$PORT" -s "$T/feed" 2>>"$T/log" &
 	NPID=$!
@@ -408,12 +496,16 @@ ns.example.net."
 	feed "raw + bad_label! 192.0.2.1"
 	feed "raw + ok1 300.1.2.3"
 	feed "raw what is this"
+	feed "raw + ok3 192.0.2.3 1795000000.12.0"
+	feed "raw - ok3 1795000000.120.65536"
 	feed "+ ok2 192.0.2.2"
 	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short ok2.$DOMAIN)\" = 192.0.2.2 ]"
 	run cat "$T/log"
 	assert_line --partial '"+ bad_label! 192.0.2.1": not a DNS label'
 	assert_line --partial '"+ ok1 300.1.2.3": not an IPv4 or IPv6 address'
 	assert_line --partial 'not a feed line: "what is this"'
+	assert_line --partial 'not a feed line: "+ ok3 192.0.2.3 1795000000.12.0"'
+	assert_line --partial 'not a feed line: "- ok3 1795000000.120.65536"'
 	feed "raw error: going away"
 	wait_for grep -q 'ddns-syncd said "error: going away"' "$T/log"
 	run d +short ok2.$DOMAIN A

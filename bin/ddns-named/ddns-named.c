@@ -37,9 +37,13 @@ ready(void)
 	notify_ready(&N.notify);
 }
 
-/* The zone's fixed part, and with -d its records; 0, or an exit code. */
+/*
+ * The zone's fixed part, and with -d its records and the file's time in
+ * ms; 0, or an exit code.
+ */
 static int
-load(struct zone *z, struct table **t, char *err, size_t size)
+load(struct zone *z, struct table **t, int64_t *mtime, char *err,
+    size_t size)
 {
 	struct conf_error ce;
 	struct conf *c;
@@ -52,15 +56,18 @@ load(struct zone *z, struct table **t, char *err, size_t size)
 	rc = zone_config(z, c, err, size) < 0 ? RC_USAGE : 0;
 	conf_free(c);
 	*t = NULL;
+	*mtime = 0;
 	if (rc == 0 && N.records != NULL &&
-	    (*t = zone_read_records(z, N.records, err, size, &rc)) == NULL)
+	    (*t = zone_read_records(z, N.records, mtime, err, size, &rc)) == NULL)
 		return rc;
 	return rc;
 }
 
 /*
  * SIGHUP: the configuration again (domain, TTL, name servers) and the
- * records file; on any error the running data stays.
+ * records file; on any error the running data stays.  The serial goes on
+ * from where it was: a records file rewritten moves it forward, one put
+ * back with an older time does not move it back.
  */
 static void
 reload(void)
@@ -68,11 +75,14 @@ reload(void)
 	static struct zone z;
 	struct table *t;
 	char err[600];
+	int64_t mtime;
 
-	if (load(&z, &t, err, sizeof err) != 0) {
+	if (load(&z, &t, &mtime, err, sizeof err) != 0) {
 		err_warn("reload: %s; keeping the running configuration", err);
 		return;
 	}
+	z.stamp = N.zone.stamp;
+	zone_stamp(&z, mtime);
 	if (N.records != NULL) {
 		table_free(N.zone.t);
 		z.t = t;
@@ -161,11 +171,13 @@ setup(const char **listen, int nlisten)
 	struct table *t;
 	const char *why;
 	char err[600];
+	int64_t mtime;
 	int i, rc;
 
-	if ((rc = load(&N.zone, &t, err, sizeof err)) != 0)
+	if ((rc = load(&N.zone, &t, &mtime, err, sizeof err)) != 0)
 		err_fatal(rc, "%s", err);
 	N.zone.t = t;
+	zone_stamp(&N.zone, mtime);
 	loop_init();
 	sigfd = loop_signals(sigs);
 	signal(SIGPIPE, SIG_IGN);

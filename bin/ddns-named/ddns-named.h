@@ -22,6 +22,7 @@
 #define FEED_READS	16		/* per wakeup, then queries get a turn */
 #define FEED_RETRY_MIN	(100 * CLOCK_MS)
 #define FEED_RETRY_MAX	(5 * CLOCK_SEC)
+#define FEED_STAMP_MS_MAX	((int64_t)1 << 48)	/* ddns-syncd's clock */
 
 enum wkind { W_SIG, W_UDP, W_TCPL, W_TCP, W_FEED };
 
@@ -57,11 +58,13 @@ int64_t feed_timers(void);	/* next deadline, or -1 */
 /*
  * Apply one line of the feed (no newline) to t: FEED_SET and FEED_DEL
  * change it (or not, with *why, for a record that cannot be served),
- * FEED_END ends the snapshot, FEED_ERROR is ddns-syncd's refusal and
- * FEED_BAD a line that is none of these.
+ * FEED_END ends the snapshot (or, later, tells the table's high-water),
+ * FEED_ERROR is ddns-syncd's refusal and FEED_BAD a line that is none of
+ * these.  *ms is the line's stamp in milliseconds, -1 if it has none.
  */
 enum { FEED_SET, FEED_DEL, FEED_END, FEED_ERROR, FEED_BAD };
-int feed_apply(struct table *t, const struct zone *, char *line,
+int feed_apply(struct table *t, const struct zone *, char *line, int64_t *ms,
     const char **why);
+int64_t feed_stamp(const char *);	/* SECONDS.MMM.COUNTER in ms, or -1 */
 
 #endif

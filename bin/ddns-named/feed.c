@@ -1,10 +1,15 @@
 /*
  * The live feed: ddns-syncd's `subscribe` on its control socket.  A
- * snapshot (`+ GWID ADDRESS` lines, then `.`) is read into a table of its
- * own and replaces the served one whole at the `.`; then every `+` and `-`
- * line changes the served table at once.  When the socket goes away the
- * last data stays served, and the next connection, after a backoff,
- * starts from a new snapshot.
+ * snapshot (`+ GWID ADDRESS STAMP` lines, then `. STAMP`) is read into a
+ * table of its own and replaces the served one whole at the `.`; then
+ * every `+` and `-` line changes the served table at once.  When the
+ * socket goes away the last data stays served, and the next connection,
+ * after a backoff, starts from a new snapshot.
+ *
+ * Every stamp raises the zone's, and so the SOA serial (zone_stamp): a
+ * snapshot's at its `.`, when its data is served, a later line's at once.
+ * A line without a stamp (an older publisher) counts as stamped with our
+ * own clock when it arrives.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -27,6 +32,7 @@ static struct {
 	int64_t retry_at, backoff;
 	struct table *next;		/* the snapshot being read */
 	int live;			/* past its `.` */
+	int64_t stamp;			/* the highest of the snapshot's, ms */
 	unsigned long lineno;
 	size_t len;
 	char buf[FEED_BUF];
@@ -76,6 +82,7 @@ subscribe(void)
 	if ((F.next = table_new(N.zone.t != NULL ? N.zone.t->n : 0)) == NULL)
 		err_fatal(RC_TEMP, "out of memory");
 	F.live = 0;
+	F.stamp = 0;
 	F.len = 0;
 	F.lineno = 0;
 	F.retry_at = -1;
@@ -95,6 +102,7 @@ snapshot(void)
 {
 	table_free(N.zone.t);
 	N.zone.t = F.next;
+	zone_stamp(&N.zone, F.stamp);
 	F.next = NULL;
 	F.live = 1;
 	F.backoff = FEED_RETRY_MIN;
@@ -104,20 +112,37 @@ snapshot(void)
 	ready();
 }
 
+/* A change or a high-water stamped ms (-1: none given, so now). */
+static void
+stamp(int64_t ms)
+{
+	if (ms < 0)
+		ms = clock_wall() / CLOCK_MS;
+	if (!F.live)
+		F.stamp = ms > F.stamp ? ms : F.stamp;
+	else
+		zone_stamp(&N.zone, ms);
+}
+
 static int
 line(char *s)
 {
 	const char *why;
 	char gw[80], msg[sizeof F.last];
+	int64_t ms;
 	int k;
 
 	F.lineno++;
 	snprintf(gw, sizeof gw, "%.60s", s);
-	switch ((k = feed_apply(F.live ? N.zone.t : F.next, &N.zone, s, &why))) {
+	k = feed_apply(F.live ? N.zone.t : F.next, &N.zone, s, &ms, &why);
+	switch (k) {
 	case FEED_END:
-		if (F.live)
+		if (F.live && ms < 0) {
 			err_warn("feed: line %lu: a second \".\"", F.lineno);
-		else
+			break;
+		}
+		stamp(ms);	/* live: the table's high-water rose */
+		if (!F.live)
 			snapshot();
 		break;
 	case FEED_ERROR:
@@ -128,6 +153,7 @@ line(char *s)
 		err_warn("feed: line %lu: not a feed line: \"%s\"", F.lineno, gw);
 		break;
 	default:
+		stamp(ms);
 		if (why != NULL)
 			err_warn("feed: line %lu: \"%s\": %s", F.lineno, gw, why);
 	}

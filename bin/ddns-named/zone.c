@@ -2,6 +2,8 @@
  * The zone's fixed part (from vpnha.conf, names converted by ldns) and the
  * table of gateway records.
  */
+#include <sys/stat.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -268,20 +270,25 @@ table_hash(const uint8_t *label, size_t len)
 	return mix(fnv(2166136261U, label, len));
 }
 
-/* What one record adds to the digest: the same function on every node. */
-static uint32_t
-rec_digest(const struct rec *r)
+/*
+ * RFC 1982 arithmetic holds as long as a step is less than 2^31 units,
+ * 248 days in 10 ms units.  Stamps are compared whole, as 64-bit
+ * milliseconds: that agrees with RFC 1982 order whenever two serials are
+ * less than 248 days apart, and never mistakes a stamp from the distant
+ * past (an empty table's 0) for a newer one, as serial order would half
+ * of the time.
+ */
+void
+zone_stamp(struct zone *z, int64_t ms)
 {
-	uint32_t h = fnv(0x9e3779b9U, (const uint8_t *)r->label, r->len);
-
-	h = fnv(h, &r->af, 1);
-	return mix(fnv(h, r->addr, r->af == AF_INET ? 4 : 16));
+	if (ms > z->stamp)
+		z->stamp = ms;
 }
 
 uint32_t
 zone_serial(const struct zone *z)
 {
-	return z->t != NULL ? z->t->digest : 0;
+	return (uint32_t)((uint64_t)z->stamp / ZONE_SERIAL_UNIT);
 }
 
 struct table *
@@ -418,7 +425,6 @@ table_set(struct table *t, const struct zone *z, const char *label,
 	if ((r = t->slot[i]) != NULL) {
 		if (r->af == af && memcmp(r->addr, addr, alen) == 0)
 			return 0;
-		t->digest -= rec_digest(r);
 	} else {
 		if ((r = malloc(sizeof *r + len)) == NULL) {
 			*why = "out of memory";
@@ -433,7 +439,6 @@ table_set(struct table *t, const struct zone *z, const char *label,
 	r->af = (uint8_t)af;
 	memset(r->addr, 0, sizeof r->addr);
 	memcpy(r->addr, addr, alen);
-	t->digest += rec_digest(r);
 	if (2 * t->n > t->mask + 1 && grow(t) < 0) {
 		*why = "out of memory";
 		return -1;
@@ -455,7 +460,6 @@ table_del(struct table *t, const char *label, size_t len)
 	i = probe(t, lc, len, table_hash(lc, len));
 	if (t->slot[i] == NULL)
 		return 0;
-	t->digest -= rec_digest(t->slot[i]);
 	free(t->slot[i]);
 	t->n--;
 	/* backward shift: close the gap so that no probe chain breaks */
@@ -536,10 +540,11 @@ record_line(struct table *t, const struct zone *z, char *line,
 }
 
 struct table *
-zone_read_records(const struct zone *z, const char *path, char *err,
-    size_t size, int *rc)
+zone_read_records(const struct zone *z, const char *path, int64_t *mtime,
+    char *err, size_t size, int *rc)
 {
 	struct table *t;
+	struct stat st;
 	char *line = NULL;
 	const char *why;
 	size_t cap = 0;
@@ -551,6 +556,9 @@ zone_read_records(const struct zone *z, const char *path, char *err,
 		*rc = errno == ENOENT ? RC_USAGE : RC_TEMP;
 		return NULL;
 	}
+	/* of the file read, not of whatever the name points at later */
+	*mtime = fstat(fileno(f), &st) == 0 ? (int64_t)st.st_mtim.tv_sec *
+	    1000 + st.st_mtim.tv_nsec / 1000000 : 0;
 	if ((t = table_new(0)) == NULL) {
 		snprintf(err, size, "out of memory");
 		*rc = RC_TEMP;

@@ -19,6 +19,7 @@
 #define ZONE_CONTACT		"hostmaster"	/* SOA RNAME, under the apex */
 #define NAME_WIRE_MAX		255	/* RFC 1035 3.1 */
 #define LABEL_MAX		63
+#define ZONE_SERIAL_UNIT	10	/* ms: one step of the SOA serial */
 
 struct rec {
 	uint32_t hash;
@@ -32,7 +33,6 @@ struct table {
 	struct rec **slot;		/* open addressing, linear probing */
 	size_t mask;			/* slots - 1 */
 	size_t n;
-	uint32_t digest;		/* sum of rec_digest() of every record */
 };
 
 /* A name in wire form, either under the apex or anywhere else. */
@@ -56,13 +56,19 @@ struct zone {
 	int nns;
 	struct nshost ns[ZONE_NS_MAX];
 	struct zname contact;		/* SOA RNAME */
+	int64_t stamp;			/* the highest stamp seen, ms */
 	struct table *t;
 };
 
 /* The zone's fixed part from the configuration; 0, or -1 with err set. */
 struct conf;
 int zone_config(struct zone *, const struct conf *, char *err, size_t size);
-/* The serial: a function of the records alone, the same on every node. */
+/*
+ * The serial is the highest stamp seen, in 10 ms units, modulo 2^32: the
+ * same on every node that has seen the same table, and never back.
+ * zone_stamp() raises the stamp to ms, or leaves it if it is higher.
+ */
+void zone_stamp(struct zone *, int64_t ms);
 uint32_t zone_serial(const struct zone *);
 
 struct table *table_new(size_t hint);
@@ -89,10 +95,11 @@ int zone_label(const struct zone *, const char *name, const char **label,
     size_t *len, const char **why);
 
 /*
- * The records file: NAME ADDRESS lines, # comments.  Returns a new table,
- * or NULL with err ("FILE:LINE: what").
+ * The records file: NAME ADDRESS lines, # comments.  Returns a new table
+ * and the file's modification time in ms in *mtime, or NULL with err
+ * ("FILE:LINE: what").
  */
 struct table *zone_read_records(const struct zone *, const char *path,
-    char *err, size_t size, int *rc);
+    int64_t *mtime, char *err, size_t size, int *rc);
 
 #endif

@@ -4,8 +4,10 @@
  * must hold what the line said (a record set is found with its address, a
  * removed one is gone) and stay whole: every record reachable by its own
  * probe, the count right.  Deletions shift records back in the probe
- * chains, which is where a hash table goes wrong.  The same bytes are
- * then read as a records file (-d), which loads or names the line at fault.
+ * chains, which is where a hash table goes wrong.  A stamp taken from a
+ * line must be the one its last word spells, and the zone's stamp (the
+ * SOA serial's source) never goes back.  The same bytes are then read as
+ * a records file (-d), which loads or names the line at fault.
  */
 #include <sys/socket.h>
 
@@ -75,17 +77,42 @@ whole(void)
 		abort();
 }
 
-/* What the line said, checked against the table. */
+/* The stamp word SECONDS.MMM.COUNTER, read again another way. */
 static void
-said(char *copy, int kind, const char *why)
+stamp_said(const char *word, int64_t ms)
 {
-	char *w[3], *save = NULL;
+	char *end;
+	long long sec = strtoll(word, &end, 10);
+
+	if (ms < 0 || ms >= FEED_STAMP_MS_MAX || *end != '.' ||
+	    sec != ms / 1000 || strtol(end + 1, NULL, 10) != ms % 1000)
+		abort();
+}
+
+/* What the line said, checked against the table and the zone's stamp. */
+static void
+said(char *copy, int kind, int64_t ms, const char *why)
+{
+	char *w[4], *save = NULL;
 	const struct rec *r;
 	uint8_t a[16] = { 0 };
+	int64_t before = Z.stamp;
 	int n = 0, af;
 
-	for (w[n] = strtok_r(copy, " ", &save); w[n] != NULL && n < 2;)
+	for (w[n] = strtok_r(copy, " ", &save); w[n] != NULL && n < 3;)
 		w[++n] = strtok_r(NULL, " ", &save);
+	if (kind == FEED_BAD || kind == FEED_ERROR) {
+		if (ms != -1)
+			abort();
+		return;
+	}
+	if (ms >= 0) {
+		stamp_said(w[kind == FEED_END ? 1 : kind == FEED_DEL ? 2 : 3], ms);
+		zone_stamp(&Z, ms);
+		if (Z.stamp < before || Z.stamp < ms ||
+		    zone_serial(&Z) != (uint32_t)(Z.stamp / ZONE_SERIAL_UNIT))
+			abort();
+	}
 	if (kind == FEED_DEL && find(w[1]) != NULL)
 		abort();
 	if (kind != FEED_SET || why != NULL)
@@ -104,13 +131,19 @@ records_file(const uint8_t *data, size_t size)
 	char path[64], err[600], where[80];
 	int fd, rc = 0;
 
+	int64_t mtime = -1;
+
 	if ((fd = memfd_create("records", MFD_CLOEXEC)) < 0)
 		return;
 	if (write(fd, data, size) == (ssize_t)size) {
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 		snprintf(where, sizeof where, "%s:", path);
-		if ((t = zone_read_records(&Z, path, err, sizeof err, &rc)) != NULL)
+		if ((t = zone_read_records(&Z, path, &mtime, err, sizeof err,
+		    &rc)) != NULL) {
+			if (mtime <= 0)	/* a file written just now */
+				abort();
 			table_free(t);
+		}
 		else if (rc != 100 || strncmp(err, where, strlen(where)) != 0)
 			abort();
 	}
@@ -123,6 +156,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char line[FEED_LINE_MAX + 1], copy[FEED_LINE_MAX + 1];
 	const uint8_t *p = data, *end = data + size, *nl;
 	const char *why;
+	int64_t ms;
 	size_t n;
 	int kind;
 
@@ -137,10 +171,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(line, p, n);
 		line[n] = '\0';
 		memcpy(copy, line, n + 1);
-		kind = feed_apply(Z.t, &Z, line, &why);
+		kind = feed_apply(Z.t, &Z, line, &ms, &why);
 		if (kind < FEED_SET || kind > FEED_BAD)
 			abort();
-		said(copy, kind, why);
+		said(copy, kind, ms, why);
 		whole();
 		p = nl + 1;
 	}
