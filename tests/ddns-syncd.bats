@@ -230,20 +230,22 @@ b 192\.0\.2\.2 192\.0\.2\.11 [0-9.]+
 ok$"
 }
 
-@test "subscribe: the snapshot, a dot, then + and - lines as the table changes" {
+@test "subscribe: the snapshot, a dot, then + and - lines as the table changes, each stamped" {
 	start
 	ctl up gw1 192.0.2.50 >/dev/null
 	ctl up gw2 2001:db8::50 >/dev/null
 	( echo subscribe; sleep 3 ) | socat -t 1 - "UNIX-CONNECT:$R/ddns/control" >"$D/sub" 2>&1 3>&- &
 	sub=$!
-	lab_wait 2 grep -qx '\.' "$D/sub"
+	lab_wait 2 grep -q '^\. ' "$D/sub"
 	ctl up gw3 192.0.2.52 >/dev/null
 	ctl up gw1 192.0.2.53 >/dev/null
 	ctl down gw2 >/dev/null
 	ctl up gw2 2001:db8::50 >/dev/null
 	ctl down gw2 2001:db8::50 >/dev/null
+	ctl up gw3 192.0.2.52 >/dev/null	# the same address: only the stamp moves
+	gw3=$(ctl records | awk '$1 == "gw3" { print $4 }')
 	wait "$sub"
-	run cat "$D/sub"
+	run sed -E 's/ [0-9]+\.[0-9]{3}\.[0-9]+$//' "$D/sub"
 	assert_output "+ gw1 192.0.2.50
 + gw2 2001:db8::50
 .
@@ -251,7 +253,26 @@ ok$"
 + gw1 192.0.2.53
 - gw2
 + gw2 2001:db8::50
-- gw2"
+- gw2
+."
+	# every line ends in a stamp; the snapshot's dot holds the highest of
+	# the snapshot, every later line a higher one than the line before
+	run awk '
+		function cmp(a, b) {	# of two stamps: -1, 0 or 1
+			split(a, x, "."); split(b, y, ".")
+			for (i = 1; i <= 3; i++)
+				if (x[i] + 0 != y[i] + 0)
+					return x[i] + 0 < y[i] + 0 ? -1 : 1
+			return 0
+		}
+		$NF !~ /^[0-9]+\.[0-9][0-9][0-9]\.[0-9]+$/ { print "bad: " $0; exit 1 }
+		NR <= 2 { if (top == "" || cmp($NF, top) > 0) top = $NF; next }
+		NR == 3 { if (cmp($NF, top) != 0) { print "dot " $NF " is not the highest " top; exit 1 } last = $NF; next }
+		{ if (cmp($NF, last) <= 0) { print "not increasing: " $0; exit 1 } last = $NF }' "$D/sub"
+	assert_success
+	# the last dot: gw3 published again, the table's high-water is its stamp
+	run tail -n 1 "$D/sub"
+	assert_output ". $gw3"
 }
 
 @test "subscribe: a subscriber that does not read is cut off, others go on" {

@@ -3,7 +3,7 @@
  * in "ok" or "error: ..." (ddns-syncd(8), CONTROL).  A client may send its
  * next request on the same connection once a reply has begun, so a batch
  * of `up` lines goes through one connection.  A subscriber gets the table,
- * then its changes, for as long as it keeps up.
+ * then its changes, for as long as it keeps up, each with a stamp.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -28,6 +28,7 @@ struct client {
 	struct watch w;
 	struct ctl_conn *c;
 	int sub;		/* a subscriber */
+	uint64_t told;		/* the highest stamp it was sent */
 	size_t limit;		/* of its queue: the snapshot and SUB_SLACK */
 	int eof;		/* the client has sent its last request */
 	uint32_t events;	/* what epoll watches for it now */
@@ -48,6 +49,15 @@ printer(void *arg, const char *line)
 	ctl_printf(cl->c, "%s\n", line);
 }
 
+/* A stamp as SECONDS.MMM.COUNTER, in `records` and `subscribe`. */
+static const char *
+stamp_fmt(uint64_t stamp, char *buf, size_t size)
+{
+	snprintf(buf, size, "%lld.%03lld.%u", (long long)(HLC_MS(stamp) / 1000),
+	    (long long)(HLC_MS(stamp) % 1000), HLC_CTR(stamp));
+	return buf;
+}
+
 static int
 cmp_label(const void *a, const void *b)
 {
@@ -60,7 +70,7 @@ cmp_label(const void *a, const void *b)
 static void
 records(struct client *cl)
 {
-	char ab[64];
+	char ab[64], sb[32];
 	size_t i, n = 0;
 	struct rec *r, **v;
 
@@ -73,28 +83,32 @@ records(struct client *cl)
 			v[n++] = r;
 	qsort(v, n, sizeof *v, cmp_label);
 	for (i = 0; i < n; i++)
-		ctl_printf(cl->c, "%s %s %s %lld.%03lld.%u\n", v[i]->label,
+		ctl_printf(cl->c, "%s %s %s %s\n", v[i]->label,
 		    addr_fmt(&v[i]->addr, ab, sizeof ab),
 		    origins[v[i]->origin].id,
-		    (long long)(HLC_MS(v[i]->stamp) / 1000),
-		    (long long)(HLC_MS(v[i]->stamp) % 1000),
-		    HLC_CTR(v[i]->stamp));
+		    stamp_fmt(v[i]->stamp, sb, sizeof sb));
 	free(v);
 	ctl_printf(cl->c, "ok\n");
 }
 
+/*
+ * The visible records, each with its own stamp, then the table's
+ * high-water: what ddns-named makes its SOA serial of.
+ */
 static void
 subscribe(struct client *cl)
 {
-	char ab[64];
+	char ab[64], sb[32];
 	size_t i;
 	struct rec *r;
 
 	for (i = 0; i < table_slots(); i++)
 		if ((r = table_slot(i)) != NULL && rec_visible(r))
-			ctl_printf(cl->c, "+ %s %s\n", r->label,
-			    addr_fmt(&r->addr, ab, sizeof ab));
-	ctl_printf(cl->c, ".\n");
+			ctl_printf(cl->c, "+ %s %s %s\n", r->label,
+			    addr_fmt(&r->addr, ab, sizeof ab),
+			    stamp_fmt(r->stamp, sb, sizeof sb));
+	cl->told = table_hwm();
+	ctl_printf(cl->c, ". %s\n", stamp_fmt(cl->told, sb, sizeof sb));
 	cl->sub = 1;
 	cl->limit = cl->c->outlen - cl->c->outoff + SUB_SLACK;
 	cl->c->deadline = -1;
@@ -320,36 +334,78 @@ control_event(void *p, uint32_t events)
 	rearm(cl, (r == 0 ? EPOLLOUT : 0) | (cl->eof ? 0 : EPOLLIN));
 }
 
-/* A change readers see goes to every subscriber; a laggard is cut off. */
+/* A line to a subscriber; a laggard is cut off. */
+static void
+tell(struct client *cl, const char *line, uint64_t stamp)
+{
+	ctl_printf(cl->c, "%s\n", line);
+	if (stamp > cl->told)
+		cl->told = stamp;
+	if (cl->c->outlen - cl->c->outoff > cl->limit) {
+		err_warn("control: a subscriber is %zu KiB behind; "
+		    "disconnected (it may subscribe again)", cl->limit >> 10);
+		drop(cl);
+		return;
+	}
+	rearm(cl, EPOLLIN | EPOLLOUT);
+}
+
+/*
+ * A change readers see goes to every subscriber, with its stamp: the
+ * record's own, or for a change without a new record (a node's records
+ * withdrawn at the end of the hold time, or back with the node; one
+ * forgotten after a resynchronisation) the table's high-water, which
+ * table_hide() and the merge have just raised.
+ */
 void
 control_change(const struct rec *old, int oldvis, const struct rec *now,
     int nowvis)
 {
 	struct client *cl, *next;
-	char ab[64];
+	char line[GWID_LABEL_MAX + 100], ab[64], sb[32];
+	uint64_t stamp;
 
 	if (!nowvis && !oldvis)
 		return;
 	if (nowvis && oldvis && memcmp(&old->addr, &now->addr,
 	    sizeof old->addr) == 0 && strcmp(old->label, now->label) == 0)
-		return;	/* the same name and address: nothing to tell */
+		return;	/* the same name and address: only the stamp moved */
+	if (now == NULL || (old != NULL && old->stamp == now->stamp))
+		stamp = table_hwm();
+	else
+		stamp = now->stamp;
+	if (nowvis)
+		snprintf(line, sizeof line, "+ %s %s %s", now->label,
+		    addr_fmt(&now->addr, ab, sizeof ab),
+		    stamp_fmt(stamp, sb, sizeof sb));
+	else
+		snprintf(line, sizeof line, "- %s %s", old->label,
+		    stamp_fmt(stamp, sb, sizeof sb));
 	for (cl = clients; cl != NULL; cl = next) {
 		next = cl->next;
-		if (!cl->sub)
-			continue;
-		if (nowvis)
-			ctl_printf(cl->c, "+ %s %s\n", now->label,
-			    addr_fmt(&now->addr, ab, sizeof ab));
-		else
-			ctl_printf(cl->c, "- %s\n", old->label);
-		if (cl->c->outlen - cl->c->outoff > cl->limit) {
-			err_warn("control: a subscriber is %zu KiB behind; "
-			    "disconnected (it may subscribe again)",
-			    cl->limit >> 10);
-			drop(cl);
-			continue;
-		}
-		rearm(cl, EPOLLIN | EPOLLOUT);
+		if (cl->sub)
+			tell(cl, line, stamp);
+	}
+}
+
+/*
+ * The high-water rose without a line that said so (a gateway published
+ * again at the same address, a record no reader sees, the marks of a
+ * transfer): tell it, so that every node's serial follows its table
+ * alike.  Once a turn of the loop, after the events of that turn.
+ */
+static void
+tell_high(void)
+{
+	struct client *cl, *next;
+	uint64_t h = table_hwm();
+	char line[40], sb[32];
+
+	snprintf(line, sizeof line, ". %s", stamp_fmt(h, sb, sizeof sb));
+	for (cl = clients; cl != NULL; cl = next) {
+		next = cl->next;
+		if (cl->sub && cl->told < h)
+			tell(cl, line, h);
 	}
 }
 
@@ -375,4 +431,5 @@ control_timers(void)
 		if (cl->c->deadline >= 0 && cl->c->deadline <= S.now)
 			drop(cl);
 	}
+	tell_high();
 }

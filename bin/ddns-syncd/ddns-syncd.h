@@ -110,6 +110,9 @@ struct rec *table_find(const char *label, size_t len);
 struct rec *table_merge(const struct rec *r);
 void table_remove(struct rec *);		/* forget it entirely */
 void table_hide(int origin, int hidden);
+/* The highest stamp held or ever held; a hide or unhide raises it. */
+uint64_t table_hwm(void);
+#define VIEW_STEP_MS	10	/* ddns-named's serial unit */
 /* Record slots in a stable order (a cursor survives changes). */
 size_t table_slots(void);
 struct rec *table_slot(size_t i);		/* NULL for a free slot */

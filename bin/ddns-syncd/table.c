@@ -25,6 +25,7 @@ static uint32_t *idx;		/* slot + 1; 0 empty */
 static size_t capidx;		/* a power of two, at least twice the records */
 static size_t live, dead;
 static uint64_t digest;
+static uint64_t high;		/* the highest stamp held: never lowered */
 static table_fn notify;
 
 void
@@ -218,6 +219,8 @@ table_merge(const struct rec *r)
 		count(old, -1);
 		*old = *r;
 		count(old, 1);
+		if (r->stamp > high)
+			high = r->stamp;
 		notify(&before, rec_visible(&before), old, rec_visible(old));
 		return old;
 	}
@@ -228,6 +231,8 @@ table_merge(const struct rec *r)
 	slots[slot].mark = 0;
 	index_put(slot);
 	count(&slots[slot], 1);
+	if (r->stamp > high)
+		high = r->stamp;
 	notify(NULL, 0, &slots[slot], rec_visible(&slots[slot]));
 	return &slots[slot];
 }
@@ -268,19 +273,53 @@ table_remove(struct rec *r)
 	notify(&before, rec_visible(&before), NULL, 0);
 }
 
-/* A node's records are withdrawn from view, or come back. */
+/*
+ * The table's high-water: the highest stamp of any record or tombstone it
+ * holds or has held (collecting a tombstone does not lower it), and of
+ * every origin's mark, which covers tombstones collected before we could
+ * see them.  The same on every node that has the same table.
+ */
+uint64_t
+table_hwm(void)
+{
+	uint64_t h = high;
+	int o;
+
+	for (o = 0; o < norigins; o++) {
+		if (origins[o].hwm > h)
+			h = origins[o].hwm;
+		if (origins[o].gc > h)
+			h = origins[o].gc;
+	}
+	return h;
+}
+
+/*
+ * A node's records are withdrawn from view, or come back.  No record
+ * changes, so no record brings a new stamp, yet readers see a change: the
+ * high-water moves to the next multiple of VIEW_STEP_MS above it, a stamp
+ * every node that holds the same table computes alike (and a serial of
+ * that unit, ddns-named's, moves by one).
+ */
 void
 table_hide(int o, int hidden)
 {
 	size_t i;
+	uint64_t h;
 
 	if (origins[o].hidden == hidden)
 		return;
 	origins[o].hidden = hidden;
+	if (origins[o].nrec > 0) {
+		h = table_hwm();
+		high = (uint64_t)((HLC_MS(h) / VIEW_STEP_MS + 1) * VIEW_STEP_MS)
+		    << 16;
+	}
+	/* readers saw a record if it is hidden now, and the other way round */
 	for (i = 0; i < nslots; i++)
 		if (slots[i].len != 0 && slots[i].origin == o &&
 		    !(slots[i].flags & R_DELETED))
-			notify(&slots[i], !hidden, &slots[i], hidden ? 0 : 1);
+			notify(&slots[i], hidden, &slots[i], !hidden);
 }
 
 size_t
