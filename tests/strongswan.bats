@@ -128,6 +128,19 @@ peer_host() {
 		sed -n 's/.* remote-host=\([0-9.]*\) .*/\1/p' | head -n 1
 }
 
+# ike_ids: the unique ids of the gateway's IKE_SAs, one a line.
+ike_ids() {
+	swan_ctl "$D/gw" --list-sas --raw 2>/dev/null |
+		sed -n 's/^[^{]*[{][^{]*[{]uniqueid=\([0-9]*\) .*/\1/p'
+}
+
+# only_sa_not ID: the gateway has one IKE_SA, whose unique id is not ID.
+only_sa_not() {
+	local ids
+	ids=$(ike_ids)
+	[ "$(wc -l <<<"$ids")" = 1 ] && [ -n "$ids" ] && [ "$ids" != "$1" ]
+}
+
 in_pool() {
 	[[ $1 =~ ^198\.51\.100\.([0-9]+)$ ]] &&
 		[ "${BASH_REMATCH[1]}" -gt "$2" ] && [ "${BASH_REMATCH[1]}" -lt $(($2 + 15)) ]
@@ -160,7 +173,7 @@ cluster() {
 	SWAN_ESP=$(swan_esp)
 	swan_node "$D/h1" "$D/ca" node-a
 	swan_node "$D/h2" "$D/ca" node-b
-	swan_node "$D/gw" "$D/ca" gw1
+	swan_node "$D/gw" "$D/ca" gw1 "${GW_SETTINGS-}"
 	# The example files, with the lab's script and quick dead peer
 	# detection: a concentrator notices a vanished gateway after 5 s
 	# and charon's retransmissions.
@@ -205,7 +218,8 @@ connect_one() {
 	lab_up 1
 	ddns 1 192.0.2.11 ''
 	export VPNHA_RUNDIR=$D/h1/run/vpnha DDNS_CTL=$VPNHA_BIN/ddns-ctl
-	local env=(VPNHA_RUNDIR="$VPNHA_RUNDIR" DDNS_CTL="$DDNS_CTL" PLUTO_VERSION=1.1
+	local env=(VPNHA_RUNDIR="$VPNHA_RUNDIR" DDNS_CTL="$DDNS_CTL" SWANCTL=false PLUTO_VERSION=1.1
+		PLUTO_UNIQUEID=3
 		PLUTO_CONNECTION=gateways PLUTO_PEER=192.0.2.13 PLUTO_ME=192.0.2.11
 		"PLUTO_PEER_ID=C=US, O=Acme, CN=gw 17" PLUTO_PEER_SOURCEIP=198.51.100.17
 		PLUTO_PEER_SOURCEIP4_1=198.51.100.17 PLUTO_PEER_CLIENT=198.51.100.17/32
@@ -227,6 +241,30 @@ connect_one() {
 
 	run updown "${env[@]}" PLUTO_VERB=up-client
 	assert_output --partial "published gw-17 198.51.100.17"
+
+	# charon has another IKE_SA, 7, with that virtual IP: a
+	# make-before-break reauthentication; swanctl --list-sas --raw says so
+	# (--noblock: not the IKE_SA going down, whose thread runs the script)
+	cat >"$D/swanctl" <<-'EOF'
+	#!/bin/sh
+	[ "$*" = "--list-sas --noblock --raw" ] || exit 1
+	echo "list-sa event {gateways {uniqueid=5 version=2 state=ESTABLISHED remote-id=CN=other remote-vips=[198.51.100.18] child-sas {gateways-5 {name=gateways uniqueid=5 reqid=5 state=INSTALLED}}}}"
+	echo "list-sa event {gateways {uniqueid=7 version=2 state=ESTABLISHED remote-id=C=US, O=Acme, CN=gw 17 remote-vips=[198.51.100.17] child-sas {gateways-8 {name=gateways uniqueid=8 reqid=8 state=INSTALLED}}}}"
+	echo "list-sas reply {}"
+	EOF
+	chmod +x "$D/swanctl"
+	run updown "${env[@]}" PLUTO_VERB=down-client SWANCTL="$D/swanctl"
+	assert_success
+	assert_output "vpnha-updown: not withdrawn: 'C=US, O=Acme, CN=gw 17' 198.51.100.17 is still up in IKE_SA 7"
+	run records 1
+	assert_output --regexp '^gw-17 198\.51\.100\.17 '
+	# IKE_SA 7 is ours (PLUTO_UNIQUEID): no other holds the address
+	run updown "${env[@]}" PLUTO_VERB=down-client SWANCTL="$D/swanctl" PLUTO_UNIQUEID=7
+	assert_success
+	assert_output "vpnha-updown: withdrew gw-17 198.51.100.17 (id 'C=US, O=Acme, CN=gw 17')"
+	run updown "${env[@]}" PLUTO_VERB=up-client
+	assert_output --partial "published gw-17 198.51.100.17"
+
 	run updown "${env[@]}" PLUTO_VERB=down-client
 	assert_success
 	assert_output "vpnha-updown: withdrew gw-17 198.51.100.17 (id 'C=US, O=Acme, CN=gw 17')"
@@ -238,7 +276,7 @@ connect_one() {
 	lab_up 1
 	ddns 1 192.0.2.11 ''
 	local env=(VPNHA_RUNDIR="$D/h1/run/vpnha" DDNS_CTL="$VPNHA_BIN/ddns-ctl"
-		PLUTO_CONNECTION=gateways PLUTO_PEER=2001:db8::13)
+		SWANCTL=false PLUTO_CONNECTION=gateways PLUTO_PEER=2001:db8::13)
 
 	run updown "${env[@]}" PLUTO_VERB=up-client-v6 PLUTO_PEER_ID=@H100111G1050 \
 		PLUTO_PEER_SOURCEIP=2001:db8:100::1 PLUTO_PEER_SOURCEIP6_1=2001:db8:100::1
@@ -272,7 +310,7 @@ connect_one() {
 }
 
 @test "updown by hand: DDNS down or hung never holds charon more than a few seconds" {
-	local env=(VPNHA_RUNDIR="$D/run" DDNS_CTL="$VPNHA_BIN/ddns-ctl"
+	local env=(VPNHA_RUNDIR="$D/run" DDNS_CTL="$VPNHA_BIN/ddns-ctl" SWANCTL=false
 		PLUTO_VERB=up-client PLUTO_CONNECTION=gateways PLUTO_PEER=192.0.2.13
 		"PLUTO_PEER_ID=CN=gw1" PLUTO_PEER_SOURCEIP=198.51.100.17 DDNS_TIMEOUT=1)
 
@@ -382,4 +420,33 @@ time.sleep(120)' "$D/run/ddns/control" &
 	lab_wait 30 grep -qF "updown: vpnha-updown: not withdrawn: gw1 has address $b, not $a: left as it is" "$D/h1/charon.log" ||
 		fail "node A's updown did not run, or withdrew gw1"
 	answers "$b"
+}
+
+@test "strongSwan lab: a make-before-break reauthentication keeps the name (the old IKE_SA's down-client withdraws nothing)" {
+	need_swan
+	GW_SETTINGS="make_before_break = yes"
+	cluster
+	grep -q 'make_before_break = yes' "$D/gw/strongswan.conf"
+	connect_one
+	lab_wait 30 bash -c "grep -q 'node-a: up' '$D/connect-one.log'" ||
+		fail "the gateway did not connect to node A"
+	local a old new
+	a=$(vip)
+	lab_wait 10 answers "$a"
+	old=$(ike_ids)
+	[ -n "$old" ] || fail "no IKE_SA id"
+
+	# the gateway reauthenticates: a new IKE_SA with its CHILD_SA (up,
+	# same virtual IP), then the old one deleted (down)
+	run swan_ctl "$D/gw" --rekey --ike node-a --reauth
+	assert_success
+	lab_wait 20 only_sa_not "$old" || fail "the gateway still has its old IKE_SA"
+	# A ran down-client for the old one, which found the new one
+	lab_wait 10 grep -qE "updown: vpnha-updown: not withdrawn: '$GWDN' $a is still up in IKE_SA [0-9]+\$" "$D/h1/charon.log"
+	run grep -c "vpnha-updown: withdrew" "$D/h1/charon.log"
+	assert_output 0
+	[ "$(vip)" = "$a" ]
+	answers "$a"
+	sleep 1
+	answers "$a"
 }
