@@ -180,8 +180,10 @@ cluster() {
 	sed -e "s|/usr/local/libexec/vpnha/updown|$UPDOWN|" \
 		-e 's/dpd_delay = 30s/dpd_delay = 5s/' \
 		"$SWAN_CONTRIB/swanctl-concentrator.conf" >"$D/h1/swanctl/swanctl.conf"
+	# node B names a setting on its updown line, as the README shows
 	sed -e 's/192\.0\.2\.11/192.0.2.12/' -e 's/gateways-a/gateways-b/' \
 		-e 's/node-a/node-b/g' -e 's|198\.51\.100\.16/28|198.51.100.32/28|' \
+		-e "s|updown = |updown = VPNHA_RUNDIR=/run/vpnha DDNS_TIMEOUT=3 |" \
 		"$D/h1/swanctl/swanctl.conf" >"$D/h2/swanctl/swanctl.conf"
 	sed -e 's/dpd_delay = 10s/dpd_delay = 1s/' \
 		"$SWAN_CONTRIB/swanctl-gateway.conf" >"$D/gw/swanctl/swanctl.conf"
@@ -198,7 +200,7 @@ cluster() {
 		done
 	fi
 	for n in 1 2; do
-		grep -q "$UPDOWN" "$D/h$n/swanctl/swanctl.conf" || fail "h$n: no updown line"
+		grep -q "updown = .*$UPDOWN\$" "$D/h$n/swanctl/swanctl.conf" || fail "h$n: no updown line"
 	done
 	grep -q 'dpd_delay = 1s' "$D/gw/swanctl/swanctl.conf" || fail "gateway: no dpd_delay"
 
