@@ -360,3 +360,18 @@ ok$"
 	assert_failure 100
 	assert_output --partial '-g no-such-group-here: no such group'
 }
+
+@test "-l ADDRESS: peers are accepted on that address only; not an address exits 100" {
+	start -l 192.0.2.11
+	run lab_exec h1 ss -Hltn 'sport = :9100'
+	assert_output --regexp '192\.0\.2\.11:9100 '
+	refute_output --partial '*:9100'
+	lab_kill "$(cat "$D/pid")"
+	lab_wait 5 ! lab_alive "$(cat "$D/pid")"
+	start -l 2001:db8::11
+	run lab_exec h1 ss -Hltn 'sport = :9100'
+	assert_output --regexp '\[2001:db8::11\]:9100 '
+	run ddns-syncd -f "$D/n.conf" -r "$D/other" -l 192.0.2.300
+	assert_failure 100
+	assert_output 'ddns-syncd: fatal: -l 192.0.2.300: not an IPv4 or IPv6 address'
+}

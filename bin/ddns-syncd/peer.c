@@ -551,7 +551,7 @@ peer_timers(void)
 		next = s->next;
 		if (s->deadline <= S.now) {
 			peer_close(s, s->state == SS_UP ? "unheard for three "
-			    "heartbeats: down" : "handshake timed out");
+			    "heartbeats" : "handshake timed out");
 			continue;
 		}
 		if (s->state == SS_UP && s->beat_at <= S.now) {

@@ -15,6 +15,7 @@
 #define PEER_QUEUE_MAX		(8 << 20)	/* bytes queued to one peer */
 #define BULK_LOW		(256 << 10)	/* refill a transfer below this */
 #define PENDING_MAX		64		/* connections not yet known */
+#define DIFF_WAIT_MAX		64		/* heartbeats between whole transfers */
 
 enum sstate {
 	SS_CONNECTING,		/* initiator: TCP connect in progress */
@@ -52,6 +53,9 @@ struct sess {
 	int awaiting;			/* a transfer from the peer is coming */
 	int hello_later;		/* after the transfer under way elsewhere */
 	uint32_t mark;			/* records it named in this transfer */
+	unsigned diff_skip;		/* heartbeats before asking for the
+					   whole table again */
+	unsigned diff_wait;		/* the next such wait; 0: tables agree */
 	int skew_logged;
 	const char *doomed;		/* to be closed, and why */
 	int dead;			/* closed; freed after this turn */

@@ -13,6 +13,9 @@
  *   - beat, every heartbeat: the marks and a digest of the live records.
  *     A node behind on some origin asks for what it lacks; two nodes level
  *     on every mark but with different digests transfer the whole table.
+ *     When that does not make them agree (a record one of them refuses,
+ *     stamped too far ahead of its clock), it asks again after 1, 2, 4
+ *     ... up to DIFF_WAIT_MAX heartbeats, not at every one.
  */
 #include <stdio.h>
 #include <string.h>
@@ -307,13 +310,26 @@ on_beat(struct sess *s, uint64_t digest)
 	}
 	if (behind)
 		hello(s);	/* send me what I lack */
-	else if (level && digest != table_digest()) {
-		err_warn("peer %s: same marks, different tables: whole "
-		    "transfer", nodes[s->node].id);
+	else if (level && digest == table_digest())
+		s->diff_wait = s->diff_skip = 0;
+	else if (level && s->diff_skip > 0)
+		s->diff_skip--;
+	else if (level) {
+		if (s->diff_wait == 0)
+			err_warn("peer %s: same marks, different tables: whole "
+			    "transfer", nodes[s->node].id);
+		else if (s->diff_wait == DIFF_WAIT_MAX)
+			err_warn("peer %s: tables still differ after whole "
+			    "transfers (a record refused? check the clocks); "
+			    "asking again every %u heartbeats",
+			    nodes[s->node].id, DIFF_WAIT_MAX);
 		m.n = 0;
 		wr_u8(&m, 'f');
 		s->awaiting = 1;
 		send_small(s, &m);
+		s->diff_skip = s->diff_wait;
+		s->diff_wait = s->diff_wait == 0 ? 1 : s->diff_wait * 2 >
+		    DIFF_WAIT_MAX ? DIFF_WAIT_MAX : s->diff_wait * 2;
 	}
 }
 
