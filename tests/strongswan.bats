@@ -8,6 +8,7 @@
 #   h3  gateway  charon + connect-one, IKEv2 with a certificate, asks
 #                for a virtual IP                 out 192.0.2.13
 #   h4  corporate, only dig (and ping)                            in 192.0.2.142
+#   h5  a second gateway, in one test                out 192.0.2.15
 #
 # "out" is the lab's eth0 segment (192.0.2.0/25), "in" its eth1 segment
 # (192.0.2.128/25, the corporate LAN).  Node A's pool is 198.51.100.16/28,
@@ -109,6 +110,11 @@ dig_at() {
 	fi
 }
 
+# answer_is ADDRESS NAME WANT: the server at ADDRESS answers NAME with WANT.
+answer_is() {
+	[ "$(dig_at "$1" "$2")" = "$3" ]
+}
+
 # answers WANT: both nodes answer gw1.DOMAIN with WANT (an address, or
 # NXDOMAIN).
 answers() {
@@ -150,10 +156,13 @@ in_pool() {
 # ddns-named and charon, the gateway's charon (not yet connected).
 cluster() {
 	local n
-	lab_up -2 4
-	# The gateway is only outside, corporate only inside.
+	lab_up -2 "${HOSTS:-4}"
+	# The gateways are only outside, corporate only inside.
 	lab_link h3 eth1 admin-down
 	lab_link h4 eth0 admin-down
+	if [ "${HOSTS:-4}" = 5 ]; then
+		lab_link h5 eth1 admin-down
+	fi
 	lab_exec h1 sysctl -q -w net.ipv4.ip_forward=1
 	lab_exec h2 sysctl -q -w net.ipv4.ip_forward=1
 	lab_exec h4 ip route add 198.51.100.16/28 via 192.0.2.139
@@ -209,11 +218,19 @@ cluster() {
 	swan_start h3 "$D/gw" >"$D/charon3.pid" || fail "charon on the gateway"
 }
 
-# connect_one: the gateway's Connect One loop, node A first.
+# connect_one [HOST DIR CONN...]: a gateway's Connect One loop; by default
+# gw1's, node A first.
 connect_one() {
-	lab_spawn h3 "$D/connect-one.log" env STRONGSWAN_CONF="$D/gw/strongswan.conf" \
-		SWANCTL_DIR="$D/gw/swanctl" "$SWAN_CONTRIB/connect-one" -i 0.2 \
-		-u "unix://$D/gw/run/charon.vici" node-a node-b >"$D/connect-one.pid"
+	local host=${1:-h3} dir=${2:-$D/gw}
+	shift 2 || :
+	[ $# -gt 0 ] || set -- node-a node-b
+	lab_spawn "$host" "$D/connect-one$host.log" env STRONGSWAN_CONF="$dir/strongswan.conf" \
+		SWANCTL_DIR="$dir/swanctl" "$SWAN_CONTRIB/connect-one" -i 0.2 \
+		-u "unix://$dir/run/charon.vici" "$@" >"$D/connect-one$host.pid"
+	if [ "$host" = h3 ]; then
+		ln -sf "connect-one$host.log" "$D/connect-one.log"
+		ln -sf "connect-one$host.pid" "$D/connect-one.pid"
+	fi
 }
 
 @test "updown by hand: published, refused on another address, withdrawn; ddns-ctl's words in one line" {
@@ -451,4 +468,40 @@ time.sleep(120)' "$D/run/ddns/control" &
 	answers "$a"
 	sleep 1
 	answers "$a"
+}
+
+@test "strongSwan lab: two gateways, one on each node; a certificate CN with special characters is sanitized; names match in any case" {
+	need_swan
+	HOSTS=5
+	cluster
+	swan_cert "$D/ca" gw2 "C=US, O=Example, CN=MG90 #17" || fail "pki: gw2"
+	swan_node "$D/gw2" "$D/ca" gw2
+	sed -e 's/dpd_delay = 10s/dpd_delay = 1s/' -e 's/gw1\.pem/gw2.pem/' \
+		-e 's/CN=gw1"/CN=MG90 #17"/' \
+		"$SWAN_CONTRIB/swanctl-gateway.conf" >"$D/gw2/swanctl/swanctl.conf"
+	if [ "$SWAN_ESP" = libipsec ]; then
+		sed -i 's/^\(\t*\)dpd_action = clear$/&\n\1esp_proposals = aes128-sha256/' \
+			"$D/gw2/swanctl/swanctl.conf"
+	fi
+	grep -q 'CN=MG90 #17"' "$D/gw2/swanctl/swanctl.conf"
+	swan_start h5 "$D/gw2" >"$D/charon5.pid" || fail "charon on gateway 2"
+	connect_one
+	connect_one h5 "$D/gw2" node-b node-a
+	lab_wait 30 grep -q 'node-a: up' "$D/connect-oneh3.log" || fail "gw1 did not connect to node A"
+	lab_wait 30 grep -q 'node-b: up' "$D/connect-oneh5.log" || fail "gateway 2 did not connect to node B"
+
+	local a b
+	a=$(vip)
+	b=$(swan_ctl "$D/gw2" --list-sas --raw 2>/dev/null |
+		sed -n 's/.*local-vips=\[\([0-9.]*\)\].*/\1/p' | head -n 1)
+	echo "# gw1 on node A: $a; 'CN=MG90 #17' on node B: $b" >&3
+	in_pool "$a" 16 && in_pool "$b" 32 || fail "virtual IPs $a and $b"
+	lab_wait 10 answers "$a"
+	lab_wait 10 answer_is 192.0.2.139 "MG90-17.$DOMAIN" "$b"
+	answer_is 192.0.2.140 "mg90-17.$DOMAIN" "$b"
+	answer_is 192.0.2.139 "GW1.$DOMAIN" "$a"
+	grep -qF "updown: vpnha-updown: published MG90-17 $b (peer 192.0.2.15, id 'C=US, O=Example, CN=MG90 #17')" "$D/h2/charon.log"
+	run records 1
+	assert_line --regexp "^MG90-17 ${b//./\\.} 192\.0\.2\.140 "
+	assert_line --regexp "^gw1 ${a//./\\.} 192\.0\.2\.139 "
 }
