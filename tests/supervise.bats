@@ -65,12 +65,15 @@ scan() {
 		cp -Rp "$VPNHA_TOP/contrib/$SUP/$n" "$D/scan/"
 	done
 	find "$D/scan" -type f -exec sed -i \
-	    -e "s|/usr/local/sbin/|$VPNHA_BIN/|g" \
-	    -e "s|/etc/vpnha/vpnha.conf|$D/h1.conf|g" \
-	    -e "s|/run/vpnha|$D/h1.run|g" \
-	    -e "s|/var/log/vpnha|$D/log|g" {} +
+	    -e 's|/usr/local/sbin/|@BIN@/|g' \
+	    -e 's|/etc/vpnha/vpnha.conf|@CONF@|g' \
+	    -e 's|/run/vpnha|@RUN@|g' \
+	    -e 's|/var/log/vpnha|@LOG@|g' {} +
 	run grep -rE '/usr/local|/etc/vpnha|/run/vpnha|/var/log' "$D/scan"
 	assert_failure 1
+	find "$D/scan" -type f -exec sed -i \
+	    -e "s|@BIN@|$VPNHA_BIN|g" -e "s|@CONF@|$D/h1.conf|g" \
+	    -e "s|@RUN@|$D/h1.run|g" -e "s|@LOG@|$D/log|g" {} +
 }
 
 # sup_start: the supervisor of $SUP on $D/scan, in h1.
