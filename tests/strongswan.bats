@@ -470,20 +470,28 @@ time.sleep(120)' "$D/run/ddns/control" &
 	answers "$a"
 }
 
-@test "strongSwan lab: two gateways, one on each node; a certificate CN with special characters is sanitized; names match in any case" {
+@test "strongSwan lab: two gateways, one on each node: a certificate (its CN) and a pre-shared key (a serial number); names match in any case" {
 	need_swan
 	HOSTS=5
 	cluster
-	swan_cert "$D/ca" gw2 "C=US, O=Example, CN=MG90 #17" || fail "pki: gw2"
-	swan_node "$D/gw2" "$D/ca" gw2
-	sed -e 's/dpd_delay = 10s/dpd_delay = 1s/' -e 's/gw1\.pem/gw2.pem/' \
-		-e 's/CN=gw1"/CN=MG90 #17"/' \
-		"$SWAN_CONTRIB/swanctl-gateway.conf" >"$D/gw2/swanctl/swanctl.conf"
+	# gateway 2 authenticates with the pre-shared key of the example's
+	# secrets, as H100111G1050
+	mkdir -p "$D/gw2/run" "$D/gw2/swanctl"
+	swan_node "$D/gw2" "$D/ca" gw1
+	rm "$D/gw2/swanctl/x509/gw1.pem" "$D/gw2/swanctl/private/gw1.key"
+	{
+		sed -e 's/dpd_delay = 10s/dpd_delay = 1s/' -e 's/auth = pubkey/auth = psk/' \
+			-e '/certs = gw1\.pem/d' -e 's/id = "C=US, O=Example, CN=gw1".*/id = H100111G1050/' \
+			-e 's/id = "C=US, O=Example, CN=\(node-.\.vpn\.example\.org\)"/id = \1/' \
+			"$SWAN_CONTRIB/swanctl-gateway.conf"
+		sed -n '/^secrets {/,/^}/p' "$SWAN_CONTRIB/swanctl-concentrator.conf"
+	} >"$D/gw2/swanctl/swanctl.conf"
 	if [ "$SWAN_ESP" = libipsec ]; then
 		sed -i 's/^\(\t*\)dpd_action = clear$/&\n\1esp_proposals = aes128-sha256/' \
 			"$D/gw2/swanctl/swanctl.conf"
 	fi
-	grep -q 'CN=MG90 #17"' "$D/gw2/swanctl/swanctl.conf"
+	run grep -c 'auth = psk\|id = H100111G1050\|id = node-.\.vpn\.example\.org$\|secret = ' "$D/gw2/swanctl/swanctl.conf"
+	assert_output 10
 	swan_start h5 "$D/gw2" >"$D/charon5.pid" || fail "charon on gateway 2"
 	connect_one
 	connect_one h5 "$D/gw2" node-b node-a
@@ -494,14 +502,14 @@ time.sleep(120)' "$D/run/ddns/control" &
 	a=$(vip)
 	b=$(swan_ctl "$D/gw2" --list-sas --raw 2>/dev/null |
 		sed -n 's/.*local-vips=\[\([0-9.]*\)\].*/\1/p' | head -n 1)
-	echo "# gw1 on node A: $a; 'CN=MG90 #17' on node B: $b" >&3
+	echo "# gw1 on node A: $a; H100111G1050 on node B: $b" >&3
 	in_pool "$a" 16 && in_pool "$b" 32 || fail "virtual IPs $a and $b"
 	lab_wait 10 answers "$a"
-	lab_wait 10 answer_is 192.0.2.139 "MG90-17.$DOMAIN" "$b"
-	answer_is 192.0.2.140 "mg90-17.$DOMAIN" "$b"
+	lab_wait 10 answer_is 192.0.2.139 "H100111G1050.$DOMAIN" "$b"
+	answer_is 192.0.2.140 "h100111g1050.$DOMAIN" "$b"
 	answer_is 192.0.2.139 "GW1.$DOMAIN" "$a"
-	grep -qF "updown: vpnha-updown: published MG90-17 $b (peer 192.0.2.15, id 'C=US, O=Example, CN=MG90 #17')" "$D/h2/charon.log"
+	grep -qF "updown: vpnha-updown: published H100111G1050 $b (peer 192.0.2.15, id 'H100111G1050')" "$D/h2/charon.log"
 	run records 1
-	assert_line --regexp "^MG90-17 ${b//./\\.} 192\.0\.2\.140 "
+	assert_line --regexp "^H100111G1050 ${b//./\\.} 192\.0\.2\.140 "
 	assert_line --regexp "^gw1 ${a//./\\.} 192\.0\.2\.139 "
 }
