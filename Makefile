@@ -14,6 +14,7 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/vpnha
 DESTDIR    ?=
 PKG_CONFIG ?= pkg-config
 B          ?= build
@@ -173,6 +174,9 @@ install: all
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/
 	$(if $(wildcard man/*.8),install -m 644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/)
+	install -d $(DESTDIR)$(DATADIR)
+	cp -R contrib/README contrib/runit contrib/s6 contrib/strongswan \
+		contrib/frr $(DESTDIR)$(DATADIR)/
 
 clean:
 	rm -rf build

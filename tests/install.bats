@@ -21,3 +21,20 @@ load helper
 	run "$root/usr/bin/gwid-sanitize" 'gw.1/a'
 	assert_output 'gw-1-a'
 }
+
+@test "make install: the service directories and the glue in share/vpnha, runnable" {
+	root=$BATS_TEST_TMPDIR/root
+	run make -s -C "$VPNHA_TOP" install PREFIX=/usr DESTDIR="$root"
+	assert_success
+	d=$root/usr/share/vpnha
+	[ -f "$d/README" ] || fail "share/vpnha/README missing"
+	for n in vrrpd ddns-syncd ddns-named; do
+		for s in runit s6; do
+			[ -x "$d/$s/$n/run" ] || fail "$s/$n/run missing or not executable"
+			[ -x "$d/$s/$n/log/run" ] || fail "$s/$n/log/run missing or not executable"
+		done
+		[ "$(cat "$d/s6/$n/notification-fd")" = 3 ] || fail "s6/$n/notification-fd"
+	done
+	[ -x "$d/strongswan/updown" ] || fail "strongswan/updown missing or not executable"
+	[ -f "$d/frr/ospf.conf" ] && [ -f "$d/frr/bgp.conf" ] || fail "frr files missing"
+}
