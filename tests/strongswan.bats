@@ -449,7 +449,7 @@ time.sleep(120)' "$D/run/ddns/control" &
 	connect_one
 	lab_wait 30 bash -c "grep -q 'node-a: up' '$D/connect-one.log'" ||
 		fail "the gateway did not connect to node A"
-	local a old new
+	local a old
 	a=$(vip)
 	lab_wait 10 answers "$a"
 	old=$(ike_ids)

@@ -13,6 +13,7 @@
 
 : "${SWAN_CHARON:=/usr/lib/ipsec/charon}"
 SWAN_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck disable=SC2034 # for the tests: the glue under test
 SWAN_CONTRIB=$SWAN_TOP/contrib/strongswan
 
 # swan_missing: what this machine lacks to run charon in the lab, one line;
