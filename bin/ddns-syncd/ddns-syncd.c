@@ -28,8 +28,8 @@
 #include "peer.h"
 #include "rc.h"
 
-#define USAGE	"ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]\n" \
-	"       [-g GROUP]"
+#define USAGE	"ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]" \
+	" [-g GROUP]"
 #define RUN_DEFAULT	"/run/vpnha"
 
 struct syncd S;
