@@ -513,3 +513,19 @@ time.sleep(120)' "$D/run/ddns/control" &
 	assert_line --regexp "^H100111G1050 ${b//./\\.} 192\.0\.2\.140 "
 	assert_line --regexp "^gw1 ${a//./\\.} 192\.0\.2\.139 "
 }
+
+@test "strongSwan lab: Connect One passes over a node that is down from the start" {
+	need_swan
+	cluster
+	lab_kill "$(cat "$D/charon1.pid")"
+	lab_wait 5 ! lab_alive "$(cat "$D/charon1.pid")"
+	connect_one
+	lab_wait 60 grep -q 'node-b: up' "$D/connect-one.log" ||
+		fail "the gateway did not connect to node B"
+	run grep -c 'node-a: failed' "$D/connect-one.log"
+	assert_output 1
+	local b
+	b=$(vip)
+	in_pool "$b" 32 || fail "virtual IP '$b' is not from node B's pool"
+	lab_wait 10 answers "$b"
+}
