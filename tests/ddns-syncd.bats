@@ -277,9 +277,20 @@ ok$"
 
 @test "subscribe: a subscriber that does not read is cut off, others go on" {
 	start
-	# a subscriber that never reads, and one that does
-	lab_spawn h1 "$D/stuck.log" sh -c '(echo subscribe; sleep 30) | socat -u - "UNIX-CONNECT:$0"' \
-	    "$R/ddns/control" >/dev/null
+	# a subscriber that reads its snapshot and then nothing more (once it
+	# has the snapshot, so that the batch below is all changes to it)
+	lab_spawn h1 "$D/stuck.log" python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"subscribe\n")
+f = s.makefile("rb")
+while True:
+    line = f.readline()
+    if not line or line.startswith(b"."):
+        break
+open(sys.argv[2], "w").close()
+time.sleep(30)' "$R/ddns/control" "$D/stuck.ready" >/dev/null
+	lab_wait 10 test -e "$D/stuck.ready"
 	for i in $(seq 1 60000); do printf 'up gateway-number-%d 2001:db8::%x\n' "$i" "$i"; done >"$D/batch"
 	socat -t 30 - "UNIX-CONNECT:$R/ddns/control" <"$D/batch" >"$D/batch.out"
 	[ "$(grep -c '^ok$' "$D/batch.out")" -eq 60000 ]
