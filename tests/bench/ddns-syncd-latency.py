@@ -11,6 +11,8 @@ Each `up` line is stamped as it is written, and again when its `+` line
 comes out of the subscription, with one clock (time.perf_counter_ns) in one
 process: no pipe, no shell and no second process is inside the figure.
 At the end the records are withdrawn through the same connection.
+With LATENCY_SAMPLES=FILE in the environment, each record's two times
+(arrival, reply) go to FILE, one line each, in the order published.
 
 Prints one line, times in milliseconds:
     N P50 P99 MAX REPLY_P50 REPLY_P99
@@ -136,6 +138,10 @@ def main():
         if not wait([pub], deadline):
             die("the latency records were not withdrawn")
         done += sum(1 for _, w in pub.read() if w and w[0] in ("ok", "error:"))
+    dump = os.environ.get("LATENCY_SAMPLES")
+    if dump:
+        with open(dump, "w") as f:
+            f.writelines(f"{a:.3f} {b:.3f}\n" for a, b in zip(lat, rtt))
     lat.sort()
     rtt.sort()
     print(f"{count} {percentile(lat, 0.5):.3f} {percentile(lat, 0.99):.3f} "
