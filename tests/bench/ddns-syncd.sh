@@ -8,6 +8,14 @@
 #     the difference, and of the `up` -> `ok` round trip on h1 alone.  One
 #     Python process does both ends with one clock
 #     (ddns-syncd-latency.py), so no pipe or shell is inside the figure.
+#     Where the rest goes (November 2026, this 2-core VM): each change costs
+#     h1 about 0.17-0.19 ms on a CPU, most of it the kernel's TCP, veth
+#     and bridge path of its four sends (the receivers' softirq runs in
+#     the sender's time), and h5 about 0.08 ms; the tail is the wait for a
+#     CPU of h1, h5 and the measuring process under the machine's other
+#     load: the `up` -> `ok` round trip on h1 alone, which holds no
+#     propagation at all, has nearly the same p99 as the whole path.  The
+#     load average and the schedstat waits are printed beside the figure.
 # (a) publish rate: N records (100,000) published on h1 through one control
 #     connection (a batch of `up` lines), until the last `ok`.
 # (b) convergence: from the first `up` until every node counts N records.
