@@ -262,7 +262,9 @@ usec() {
 }
 
 @test "SIGKILL: the node is down within the heartbeat bound; its records stay for the hold time, then go" {
-	cluster 3 "hold-time 3"
+	# heartbeats of 1 s (the default) here: a margin for the loaded machine
+	# is then well under one heartbeat, so that 4 heartbeats would fail
+	cluster 3 "hold-time 3" "heartbeat 1"
 	ctl 3 up moves 192.0.2.80 >/dev/null
 	ctl 3 up stays 192.0.2.81 >/dev/null
 	lab_wait 2 has 1 stays 192.0.2.81
@@ -280,16 +282,16 @@ usec() {
 		[ $(($(usec) - tl)) -lt 5000000 ] || fail "h3 not down after 5 s"
 		sleep 0.01
 	done
-	echo "# down on h1 $(((d1 - tl) / 1000)) ms, on h2 $(((d2 - tl) / 1000)) ms after the cable was out ($(((tl - t0) / 1000)) ms to pull it); bound: 3 heartbeats, 600 ms" >&3
+	echo "# down on h1 $(((d1 - tl) / 1000)) ms, on h2 $(((d2 - tl) / 1000)) ms after the cable was out ($(((tl - t0) / 1000)) ms to pull it); bound: 3 heartbeats, 3000 ms" >&3
 	# Down 3 heartbeats after the last frame heard, which came at most one
-	# heartbeat before the cable was pulled: 400 to 600 ms after.  Asserted:
+	# heartbeat before the cable was pulled: 2 to 3 s after.  Asserted:
 	# not before 1 heartbeat from the start of the pull (it was the
 	# silence, not a closed connection), and no later than the bound plus
 	# a margin of 600 ms for a loaded 2-core machine running the
 	# sanitizer build, after the cable was out.
 	for d in "$d1" "$d2"; do
-		[ $((d - t0)) -ge 200000 ] || fail "down after $(((d - t0) / 1000)) ms: sooner than silence can tell"
-		[ $((d - tl)) -le 1200000 ] || fail "down after $(((d - tl) / 1000)) ms: bound 600 ms, margin 600 ms"
+		[ $((d - t0)) -ge 1000000 ] || fail "down after $(((d - t0) / 1000)) ms: sooner than silence can tell"
+		[ $((d - tl)) -le 3600000 ] || fail "down after $(((d - tl) / 1000)) ms: bound 3000 ms, margin 600 ms"
 	done
 	lab_wait 5 ! lab_alive "$(cat "$D/h3.pid")"
 	grep -q 'peer 192.0.2.13: down (unheard for three heartbeats)' "$D/h1.log"
