@@ -7,6 +7,7 @@
 
 load helper
 load lab/lab
+load ddns-lab
 
 SECRET=mysecretpassword
 DOMAIN=vpn.example.org
@@ -24,34 +25,6 @@ teardown() {
 		done >&3
 	fi
 	lab_down
-}
-
-# conf I N [STATEMENT...]: $D/hI.conf, node I of a cluster of N
-conf() {
-	local i=$1 n=$2 j s
-	shift 2
-	{
-		echo "set service ipsec-ddns self 192.0.2.$((10 + i))"
-		for ((j = 1; j <= n; j++)); do
-			[ "$j" = "$i" ] || echo "set service ipsec-ddns peer 192.0.2.$((10 + j))"
-		done
-		echo "set service ipsec-ddns secret $SECRET"
-		echo "set service ipsec-ddns domain $DOMAIN"
-		echo "set service ipsec-ddns heartbeat 0.2"
-		echo "set service ipsec-ddns join-time 2"
-		for s in "$@"; do echo "set service ipsec-ddns $s"; done
-		echo "set service ipsec-ddns enable"
-	} >"$D/h$i.conf"
-}
-
-# syncd I: ddns-syncd on hI, ready (-n) before it returns
-syncd() {
-	local i=$1
-	rm -f "$D/h$i.ready"
-	mkfifo "$D/h$i.ready"
-	lab_spawn "h$i" "$D/h$i.log" sh -c 'exec "$@" 3>"$0"' "$D/h$i.ready" \
-	    "$VPNHA_BIN/ddns-syncd" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 >"$D/h$i.pid"
-	timeout 20 head -c 1 "$D/h$i.ready" >/dev/null || fail "h$i not ready: $(cat "$D/h$i.log")"
 }
 
 # named I: ddns-named on hI, port 53 of its address, fed by its ddns-syncd;
@@ -75,7 +48,7 @@ cluster() {
 		conf "$i" "$n" "$@"
 	done
 	for ((i = 1; i <= n; i++)); do
-		syncd "$i"
+		start "$i"
 	done
 	for ((i = 1; i <= n; i++)); do
 		for ((j = 1; j <= n; j++)); do
@@ -201,7 +174,7 @@ hwm_serial() {
 	assert_output 192.0.2.101
 	# it comes back with its journal: its record is served again, and the
 	# serial moves on, alike on both
-	syncd 3
+	start 3
 	lab_wait 10 answers gw3 192.0.2.103 1 2
 	lab_wait 3 same_serial 1 2 || fail "serials differ: h1 $(serial 1), h2 $(serial 2)"
 	newer "$(serial 1)" "$s"

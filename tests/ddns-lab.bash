@@ -1,0 +1,34 @@
+# Shared by the DDNS cluster suites (tests/ddns-cluster.bats,
+# tests/ddns-serial.bats): node I of a cluster is lab host hI at
+# 192.0.2.(10 + I), with its vpnha.conf in $D/hI.conf, its run directory
+# $D/hI.run, ddns-syncd's log $D/hI.log and PID $D/hI.pid.  The suite sets
+# D, SECRET and DOMAIN.
+
+# conf I N [STATEMENT...]: $D/hI.conf, node I of a cluster of N
+conf() {
+	local i=$1 n=$2 j s
+	shift 2
+	{
+		echo "set service ipsec-ddns self 192.0.2.$((10 + i))"
+		for ((j = 1; j <= n; j++)); do
+			[ "$j" = "$i" ] || echo "set service ipsec-ddns peer 192.0.2.$((10 + j))"
+		done
+		echo "set service ipsec-ddns secret $SECRET"
+		echo "set service ipsec-ddns domain $DOMAIN"
+		echo "set service ipsec-ddns heartbeat 0.2"
+		echo "set service ipsec-ddns join-time 2"
+		for s in "$@"; do echo "set service ipsec-ddns $s"; done
+		echo "set service ipsec-ddns enable"
+	} >"$D/h$i.conf"
+}
+
+# start I [ENV=VALUE...]: ddns-syncd on hI, ready (-n) before it returns
+start() {
+	local i=$1
+	shift
+	rm -f "$D/h$i.ready"
+	mkfifo "$D/h$i.ready"
+	lab_spawn "h$i" "$D/h$i.log" env "$@" sh -c 'exec "$@" 3>"$0"' "$D/h$i.ready" \
+	    "$VPNHA_BIN/ddns-syncd" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 >"$D/h$i.pid"
+	timeout 20 head -c 1 "$D/h$i.ready" >/dev/null || fail "h$i not ready: $(cat "$D/h$i.log")"
+}
