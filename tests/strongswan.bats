@@ -233,6 +233,12 @@ connect_one() {
 	fi
 }
 
+# connected_to NODE: wait until the gateway's Connect One says NODE is up
+connected_to() {
+	lab_wait "${2:-30}" bash -c "grep -q '$1: up' '$D/connect-one.log'" ||
+		fail "the gateway did not connect to $1"
+}
+
 @test "updown by hand: published, refused on another address, withdrawn; ddns-ctl's words in one line" {
 	lab_up 1
 	ddns 1 192.0.2.11 ''
@@ -368,8 +374,7 @@ time.sleep(120)' "$D/run/ddns/control" &
 
 	# connected to node A, a virtual IP from A's pool, published by A's
 	# updown script, replicated to B
-	lab_wait 30 bash -c "grep -q 'node-a: up' '$D/connect-one.log'" ||
-		fail "the gateway did not connect to node A"
+	connected_to node-a
 	local a b
 	a=$(vip)
 	echo "# gw1 on node A: virtual IP $a" >&3
@@ -395,8 +400,7 @@ time.sleep(120)' "$D/run/ddns/control" &
 	# node A's charon dies without a word: the gateway's dead peer
 	# detection gives up, connect-one moves to node B
 	lab_kill "$(cat "$D/charon1.pid")" KILL
-	lab_wait 60 bash -c "grep -q 'node-b: up' '$D/connect-one.log'" ||
-		fail "the gateway did not move to node B"
+	connected_to node-b 60
 	b=$(vip)
 	echo "# gw1 on node B: virtual IP $b" >&3
 	in_pool "$b" 32 || fail "virtual IP '$b' is not from node B's pool"
@@ -420,8 +424,7 @@ time.sleep(120)' "$D/run/ddns/control" &
 	need_swan
 	cluster
 	connect_one
-	lab_wait 30 bash -c "grep -q 'node-a: up' '$D/connect-one.log'" ||
-		fail "the gateway did not connect to node A"
+	connected_to node-a
 	local a b
 	a=$(vip)
 	lab_wait 10 answers "$a"
@@ -432,8 +435,7 @@ time.sleep(120)' "$D/run/ddns/control" &
 	# retransmissions) comes later, and A's updown must then leave
 	# gw1 alone: it has B's address.
 	lab_link h1 eth0 down
-	lab_wait 60 bash -c "grep -q 'node-b: up' '$D/connect-one.log'" ||
-		fail "the gateway did not move to node B"
+	connected_to node-b 60
 	b=$(vip)
 	in_pool "$b" 32 || fail "virtual IP '$b' is not from node B's pool"
 	lab_wait 30 grep -qF "updown: vpnha-updown: not withdrawn: gw1 has address $b, not $a: left as it is" "$D/h1/charon.log" ||
@@ -447,8 +449,7 @@ time.sleep(120)' "$D/run/ddns/control" &
 	cluster
 	grep -q 'make_before_break = yes' "$D/gw/strongswan.conf"
 	connect_one
-	lab_wait 30 bash -c "grep -q 'node-a: up' '$D/connect-one.log'" ||
-		fail "the gateway did not connect to node A"
+	connected_to node-a
 	local a old
 	a=$(vip)
 	lab_wait 10 answers "$a"
