@@ -441,9 +441,10 @@ delete(struct stmt *st, struct conf_node *n, int first)
 			return;	/* nothing to delete */
 	p = n->parent;
 	unlink_node(n);
-	/* a leaf keyword without its value means nothing: remove it too */
+	/* a keyword without its value (or tag) means nothing: remove it too */
 	if (p->parent != NULL && p->child == NULL &&
-	    (p->sc->kind == CONF_LEAF || p->sc->kind == CONF_MULTI))
+	    (p->sc->kind == CONF_LEAF || p->sc->kind == CONF_MULTI ||
+	    p->sc->kind == CONF_TAG))
 		unlink_node(p);
 }
 

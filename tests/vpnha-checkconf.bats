@@ -92,6 +92,22 @@ set interfaces ethernet eth1 vrrp vrrp-group 101 sync-group ACM"
 set interfaces ethernet eth0 vrrp vrrp-group 1 preempt false'
 }
 
+@test "deleting a group's only tag leaves no bare keyword; the output reads back the same" {
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 99 priority 250' \
+	     'delete interfaces ethernet eth0 vrrp vrrp-group 99' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 7 priority 100' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 8 priority 100' \
+	     'delete interfaces ethernet eth1 vrrp vrrp-group 8'
+	check
+	assert_success
+	refute_output --partial 'vrrp-group 99'
+	refute_line --regexp 'vrrp-group$'
+	echo "$output" >"$BATS_TEST_TMPDIR/again.conf"
+	run vpnha-checkconf -f "$BATS_TEST_TMPDIR/again.conf"
+	assert_success
+	assert_output "$(cat "$BATS_TEST_TMPDIR/again.conf")"
+}
+
 @test "values are written in canonical form" {
 	conf 'set interfaces ethernet eth0 vrrp vrrp-group 007 virtual-address 2001:DB8:0::5' \
 	     'set interfaces ethernet eth0 vrrp vrrp-group 7 virtual-address 192.0.2.5' \
