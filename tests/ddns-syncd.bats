@@ -289,7 +289,7 @@ while True:
     if not line or line.startswith(b"."):
         break
 open(sys.argv[2], "w").close()
-time.sleep(30)' "$R/ddns/control" "$D/stuck.ready" >/dev/null
+time.sleep(600)' "$R/ddns/control" "$D/stuck.ready" >/dev/null
 	lab_wait 10 test -e "$D/stuck.ready"
 	for i in $(seq 1 60000); do printf 'up gateway-number-%d 2001:db8::%x\n' "$i" "$i"; done >"$D/batch"
 	socat -t 30 - "UNIX-CONNECT:$R/ddns/control" <"$D/batch" >"$D/batch.out"
