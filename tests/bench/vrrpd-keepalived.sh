@@ -504,7 +504,7 @@ sync() {
 # script's large bash costs 5 to 11 ms on a 2-core VM, more than the whole
 # of vrrp-failover's part.
 failover_cmd() {
-	local h=$1 verb=$2 prog=${3:-$bin/vrrp-failover} sfx=${4:-} s p
+	local h=$1 verb=$2 prog=${3:-$bin/vrrp-failover} sfx=${4-} s p
 	rm -f "$tmp/go" && mkfifo "$tmp/go" || die "mkfifo $tmp/go failed"
 	(
 		read -r _ <"$tmp/go"
@@ -528,36 +528,29 @@ reload() {
 	kill -s HUP "${pid[$1]}" || die "$1: kill -HUP failed"
 }
 
-# force_vrrpd I: take, back, release, back
+# force_once I HOST VERB [PROG SUFFIX]: at run I's phase, vrrp-failover
+# VERB on HOST (PROG, default the build's); its start stamped in
+# $tmp/cVERBSUFFIX.vrrpd; until h2 is master, then h1 again (restore)
+force_once() {
+	local i=$1 h=$2 verb=$3 prog=${4-} sfx=${5-}
+	phase h1 "$i" "$RUNS_FORCE" 1
+	failover_cmd "$h" "$verb" "$prog" "$sfx"
+	echo "$t0" >>"$tmp/c$verb$sfx.vrrpd"
+	steady h2 h1 5 "eth0 1" || die "force vrrpd: h1 still master after $verb"
+	mark
+	"$bin/vrrp-failover" -r "$tmp/$h.run" restore eth0 1 || die "restore failed"
+	steady h1 h2 8 "eth0 1" || die "force vrrpd: h1 not master again"
+	settle
+}
+
+# force_vrrpd I: take, back, release, back (and with the static build)
 force_vrrpd() {
 	local i=$1
 	lab_wait 3 grep -q '^master_priority=150$' "$tmp/h2.run/vrrpd/eth0.1" ||
 		die "force vrrpd: h2 has not heard h1's priority"
-	phase h1 "$i" "$RUNS_FORCE" 1
-	failover_cmd h2 take
-	echo "$t0" >>"$tmp/ctake.vrrpd"
-	steady h2 h1 5 "eth0 1" || die "force vrrpd: h1 still master after take"
-	mark
-	"$bin/vrrp-failover" -r "$tmp/h2.run" restore eth0 1 || die "restore failed"
-	steady h1 h2 8 "eth0 1" || die "force vrrpd: h1 not master again"
-	settle
-	phase h1 "$i" "$RUNS_FORCE" 1
-	failover_cmd h1 release
-	echo "$t0" >>"$tmp/crelease.vrrpd"
-	steady h2 h1 5 "eth0 1" || die "force vrrpd: h1 still master after release"
-	mark
-	"$bin/vrrp-failover" -r "$tmp/h1.run" restore eth0 1 || die "restore failed"
-	steady h1 h2 8 "eth0 1" || die "force vrrpd: h1 not master again"
-	settle
-	[ -n "$static" ] || return 0
-	phase h1 "$i" "$RUNS_FORCE" 1
-	failover_cmd h1 release "$static" -static
-	echo "$t0" >>"$tmp/crelease-static.vrrpd"
-	steady h2 h1 5 "eth0 1" || die "force vrrpd: h1 still master after release"
-	mark
-	"$bin/vrrp-failover" -r "$tmp/h1.run" restore eth0 1 || die "restore failed"
-	steady h1 h2 8 "eth0 1" || die "force vrrpd: h1 not master again"
-	settle
+	force_once "$i" h2 take
+	force_once "$i" h1 release
+	[ -z "$static" ] || force_once "$i" h1 release "$static" -static
 }
 
 # force_keepalived I: the same by reloads
