@@ -129,8 +129,8 @@ usec() {
 	lab_wait 2 has 1 gw2 2001:db8::50
 	same 1 2
 	run ctl 1 members
-	assert_line --regexp '^192\.0\.2\.11 self [0-9.]+ 1$'
-	assert_line --regexp '^192\.0\.2\.12 up [0-9.]+ 1$'
+	assert_line --regexp '^192\.0\.2\.11 self [0-9.]+ 1 up$'
+	assert_line --regexp '^192\.0\.2\.12 up [0-9.]+ 1 up$'
 	ctl 2 down gw1 192.0.2.50
 	lab_wait 2 lacks 1 gw1
 	same 1 2

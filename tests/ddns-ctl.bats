@@ -64,7 +64,7 @@ start() {
 	assert_output --regexp '^gw-9 192\.0\.2\.9 192\.0\.2\.11 [0-9]+\.[0-9]{3}\.[0-9]+$'
 	run ddns-ctl -r "$R" members
 	assert_success
-	assert_output --regexp '^192\.0\.2\.11 self [0-9.]+ 1$'
+	assert_output --regexp '^192\.0\.2\.11 self [0-9.]+ 1 up$'
 	run ddns-ctl -r "$R" status
 	assert_success
 	assert_line 'records=1'

@@ -105,7 +105,7 @@ raw() {
 	    "set service ipsec-ddns peer 192.0.2.12" "set service ipsec-ddns join-time 0"
 	start
 	run cat "$R/ddns/members"
-	assert_line --index 1 --regexp '^192\.0\.2\.12 down [0-9]+\.[0-9]{3} 0$'
+	assert_line --index 1 --regexp '^192\.0\.2\.12 down [0-9]+\.[0-9]{3} 0 down$'
 }
 
 @test "alone: Creating new ipsec-ddns cluster, in the log and the cluster file, before readiness" {
@@ -121,9 +121,9 @@ raw() {
 	assert_line 'records=0'
 	run ctl members
 	assert_success
-	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 0$'
+	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 0 up$'
 	run cat "$R/ddns/members"
-	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 0$'
+	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 0 up$'
 }
 
 @test "up, records, down, down with the address it no longer has" {
@@ -245,18 +245,20 @@ ok$"
 	ctl up gw3 192.0.2.52 >/dev/null	# the same address: only the stamp moves
 	gw3=$(ctl records | awk '$1 == "gw3" { print $4 }')
 	wait "$sub"
-	run sed -E 's/ [0-9]+\.[0-9]{3}\.[0-9]+$//' "$D/sub"
-	assert_output "+ gw1 192.0.2.50
-+ gw2 2001:db8::50
+	run sed -E 's/ [0-9]+\.[0-9]{3}\.[0-9]+( |$)/\1/' "$D/sub"
+	assert_output "+ gw1 192.0.2.50 192.0.2.11
++ gw2 2001:db8::50 192.0.2.11
+@ 192.0.2.11 up
 .
-+ gw3 192.0.2.52
-+ gw1 192.0.2.53
++ gw3 192.0.2.52 192.0.2.11
++ gw1 192.0.2.53 192.0.2.11
 - gw2
-+ gw2 2001:db8::50
++ gw2 2001:db8::50 192.0.2.11
 - gw2
 ."
-	# every line ends in a stamp; the snapshot's dot holds the highest of
-	# the snapshot, every later line a higher one than the line before
+	# every line but @ has a stamp (the 4th word of +, the last of - and
+	# .); the snapshot's dot holds the highest of the snapshot, every later
+	# line a higher one than the line before
 	run awk '
 		function cmp(a, b) {	# of two stamps: -1, 0 or 1
 			split(a, x, "."); split(b, y, ".")
@@ -265,14 +267,29 @@ ok$"
 					return x[i] + 0 < y[i] + 0 ? -1 : 1
 			return 0
 		}
-		$NF !~ /^[0-9]+\.[0-9][0-9][0-9]\.[0-9]+$/ { print "bad: " $0; exit 1 }
-		NR <= 2 { if (top == "" || cmp($NF, top) > 0) top = $NF; next }
-		NR == 3 { if (cmp($NF, top) != 0) { print "dot " $NF " is not the highest " top; exit 1 } last = $NF; next }
-		{ if (cmp($NF, last) <= 0) { print "not increasing: " $0; exit 1 } last = $NF }' "$D/sub"
+		$1 == "@" { next }
+		{ st = $1 == "+" ? $4 : $NF }
+		st !~ /^[0-9]+\.[0-9][0-9][0-9]\.[0-9]+$/ { print "bad: " $0; exit 1 }
+		NR <= 2 { if (top == "" || cmp(st, top) > 0) top = st; next }
+		NR == 4 { if (cmp(st, top) != 0) { print "dot " st " is not the highest " top; exit 1 } last = st; next }
+		{ if (cmp(st, last) <= 0) { print "not increasing: " $0; exit 1 } last = st }' "$D/sub"
 	assert_success
 	# the last dot: gw3 published again, the table's high-water is its stamp
 	run tail -n 1 "$D/sub"
 	assert_output ". $gw3"
+}
+
+@test "subscribe: every configured node's state in the snapshot, self first, peers down until heard" {
+	conf "set service ipsec-ddns peer 192.0.2.12" "set service ipsec-ddns peer 2001:db8::13" \
+	    "set service ipsec-ddns join-time 0"
+	start
+	ctl up gw1 192.0.2.50 >/dev/null
+	run raw subscribe
+	assert_output --regexp '^\+ gw1 192\.0\.2\.50 [0-9]+\.[0-9]{3}\.[0-9]+ 192\.0\.2\.11
+@ 192\.0\.2\.11 up
+@ 192\.0\.2\.12 down
+@ 2001:db8::13 down
+\. [0-9]+\.[0-9]{3}\.[0-9]+$'
 }
 
 @test "subscribe: a subscriber that does not read is cut off, others go on" {

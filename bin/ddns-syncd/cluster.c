@@ -223,6 +223,8 @@ cluster_session_down(struct sess *s, const char *why)
 	}
 	n->sess = NULL;
 	n->up = 0;
+	n->heard = 0;
+	n->drained = 0;
 	n->since = clock_wall();
 	n->down_at = S.now;
 	n->retry_at = S.now + BACKOFF_MIN / 2;

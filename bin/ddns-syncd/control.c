@@ -41,6 +41,8 @@ static int nclients, lfd = -1;
 static struct watch wctl = { W_CTL, NULL };
 static char path[4200];
 
+static void tell(struct client *, const char *, uint64_t);
+
 static void
 printer(void *arg, const char *line)
 {
@@ -92,8 +94,56 @@ records(struct client *cl)
 }
 
 /*
- * The visible records, each with its own stamp, then the table's
- * high-water: what ddns-named makes its SOA serial of.
+ * The nodes' pool states as subscribers were last told them: a change is
+ * told once, at the end of the turn of the loop that made it.
+ */
+static struct {
+	char id[ID_MAX + 1];
+	enum pool pool;
+} said[NODES_MAX];
+static int nsaid;
+
+static void
+tell_all(const char *line, uint64_t stamp)
+{
+	struct client *cl, *next;
+
+	for (cl = clients; cl != NULL; cl = next) {
+		next = cl->next;
+		if (cl->sub)
+			tell(cl, line, stamp);
+	}
+}
+
+/* An `@ NODE STATE` line for every node whose state changed. */
+void
+control_members(void)
+{
+	char line[ID_MAX + 20];
+	int i, n = S.enabled ? nnodes : 0, changed = 0;
+	enum pool p;
+
+	for (i = 0; i < n; i++) {
+		p = node_pool(i);
+		if (i < nsaid && said[i].pool == p &&
+		    strcmp(said[i].id, nodes[i].id) == 0)
+			continue;
+		snprintf(said[i].id, sizeof said[i].id, "%.253s", nodes[i].id);
+		said[i].pool = p;
+		snprintf(line, sizeof line, "@ %.253s %s", nodes[i].id,
+		    pool_word[p]);
+		tell_all(line, 0);
+		changed = 1;
+	}
+	if (changed)
+		status_members();
+	nsaid = n;
+}
+
+/*
+ * The visible records, each with its own stamp and origin, every node's
+ * pool state, then the table's high-water: what ddns-named makes its SOA
+ * serial of.
  */
 static void
 subscribe(struct client *cl)
@@ -101,12 +151,18 @@ subscribe(struct client *cl)
 	char ab[64], sb[32];
 	size_t i;
 	struct rec *r;
+	int k;
 
+	control_members();	/* the others first, so that cl is told once */
 	for (i = 0; i < table_slots(); i++)
 		if ((r = table_slot(i)) != NULL && rec_visible(r))
-			ctl_printf(cl->c, "+ %s %s %s\n", r->label,
+			ctl_printf(cl->c, "+ %s %s %s %s\n", r->label,
 			    addr_fmt(&r->addr, ab, sizeof ab),
-			    stamp_fmt(r->stamp, sb, sizeof sb));
+			    stamp_fmt(r->stamp, sb, sizeof sb),
+			    origins[r->origin].id);
+	for (k = 0; k < nsaid; k++)
+		ctl_printf(cl->c, "@ %s %s\n", said[k].id,
+		    pool_word[said[k].pool]);
 	cl->told = table_hwm();
 	ctl_printf(cl->c, ". %s\n", stamp_fmt(cl->told, sb, sizeof sb));
 	cl->sub = 1;
@@ -361,31 +417,27 @@ void
 control_change(const struct rec *old, int oldvis, const struct rec *now,
     int nowvis)
 {
-	struct client *cl, *next;
-	char line[GWID_LABEL_MAX + 100], ab[64], sb[32];
+	char line[GWID_LABEL_MAX + ID_MAX + 100], ab[64], sb[32];
 	uint64_t stamp;
 
 	if (!nowvis && !oldvis)
 		return;
 	if (nowvis && oldvis && memcmp(&old->addr, &now->addr,
-	    sizeof old->addr) == 0 && strcmp(old->label, now->label) == 0)
-		return;	/* the same name and address: only the stamp moved */
+	    sizeof old->addr) == 0 && strcmp(old->label, now->label) == 0 &&
+	    old->origin == now->origin)
+		return;	/* the same name, address and node: only the stamp moved */
 	if (now == NULL || (old != NULL && old->stamp == now->stamp))
 		stamp = table_hwm();
 	else
 		stamp = now->stamp;
 	if (nowvis)
-		snprintf(line, sizeof line, "+ %s %s %s", now->label,
+		snprintf(line, sizeof line, "+ %s %s %s %s", now->label,
 		    addr_fmt(&now->addr, ab, sizeof ab),
-		    stamp_fmt(stamp, sb, sizeof sb));
+		    stamp_fmt(stamp, sb, sizeof sb), origins[now->origin].id);
 	else
 		snprintf(line, sizeof line, "- %s %s", old->label,
 		    stamp_fmt(stamp, sb, sizeof sb));
-	for (cl = clients; cl != NULL; cl = next) {
-		next = cl->next;
-		if (cl->sub)
-			tell(cl, line, stamp);
-	}
+	tell_all(line, stamp);
 }
 
 /*

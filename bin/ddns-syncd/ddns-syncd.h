@@ -140,6 +140,7 @@ struct syncd {
 	int64_t now;			/* mono ns, this iteration */
 	uint64_t hlc;
 	int self;			/* our origin index */
+	int drained;			/* ddns-ctl drain: out of pool answers */
 	uint8_t key[32];		/* Argon2id of the secret */
 };
 extern struct syncd S;
@@ -173,6 +174,7 @@ void control_reap(void);
 int64_t control_next(void);
 void control_change(const struct rec *old, int oldvis, const struct rec *now,
     int nowvis);
+void control_members(void);
 
 /* local.c: what a control request does to the table */
 int local_up(const char *label, const struct addr *, char *why, size_t);
@@ -188,6 +190,10 @@ void status_each(line_fn, void *);
 void status_members_each(line_fn, void *);
 void status_cluster(void);
 void status_members(void);
+/* A node in a pool: what `@` lines and the fifth word of `members` say. */
+enum pool { POOL_DOWN, POOL_UP, POOL_DRAINED };
+extern const char *const pool_word[];
+enum pool node_pool(int node);
 
 /* cluster.c: the nodes, and what the daemon does with them */
 struct sess;
@@ -196,6 +202,8 @@ struct node {
 	int self;
 	int origin;			/* its index in the origin table */
 	int up;				/* an authenticated session is open */
+	int heard;			/* its hello or a beat came on it */
+	int drained;			/* as it last said, while heard */
 	int64_t since;			/* wall ns of the last change of up */
 	int64_t down_at;		/* mono ns it went down; -1 if up */
 	struct sess *sess;		/* the session kept, NULL if none */
