@@ -196,7 +196,7 @@ Z-rich-north '
 	run raw 'down'
 	assert_output 'error: usage: down GWID [ADDRESS]'
 	run raw 'frobnicate gw1'
-	assert_output 'error: unknown request (up, down, members, records, status, subscribe)'
+	assert_output 'error: unknown request (up, down, drain, undrain, members, records, status, subscribe)'
 	run raw 'records please'
 	assert_output 'error: this request takes no arguments'
 	run raw ''
@@ -329,6 +329,70 @@ time.sleep(30)' "$R/ddns/control" "$D/stuck.ready" >/dev/null
 	run ctl records
 	assert_output "$before"
 	[ "$(grep -c . "$R/ddns/journal")" -ge 2 ]
+}
+
+@test "drain and undrain: one @ line each to subscribers, members and status say it, the journal keeps it" {
+	start
+	ctl up gw1 192.0.2.50 >/dev/null
+	( echo subscribe; sleep 4 ) | socat -t 1 - "UNIX-CONNECT:$R/ddns/control" >"$D/sub" 2>&1 3>&- &
+	sub=$!
+	lab_wait 2 grep -q '^\. ' "$D/sub"
+	run ctl drain
+	assert_success
+	assert_output 'drained 192.0.2.11'
+	run ctl drain		# again: nothing changes, still ok
+	assert_success
+	assert_output 'drained 192.0.2.11'
+	run ctl members
+	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 1 drained$'
+	run cat "$R/ddns/members"
+	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 1 drained$'
+	run ctl status
+	assert_line 'drained=1'
+	grep -qx 'ddns-syncd: drained: out of pool answers on every node' "$D/log"
+	grep -qx 'drained' "$R/ddns/journal"
+	# the gateways it carries stay published: only pool answers leave it
+	run ctl records
+	assert_output --regexp '^gw1 192\.0\.2\.50 192\.0\.2\.11 '
+	# a restart of the daemon alone keeps it, from the journal
+	lab_kill "$(cat "$D/pid")" KILL
+	lab_wait 5 ! lab_alive "$(cat "$D/pid")"
+	wait "$sub" || :
+	run grep '^@' "$D/sub"
+	assert_output '@ 192.0.2.11 up
+@ 192.0.2.11 drained'
+	start
+	run raw subscribe
+	assert_line '@ 192.0.2.11 drained'
+	run ctl undrain
+	assert_success
+	assert_output 'undrained 192.0.2.11'
+	run ctl members
+	assert_output --regexp ' 1 up$'
+	run raw subscribe
+	assert_line '@ 192.0.2.11 up'
+	# undrained survives a restart too
+	lab_kill "$(cat "$D/pid")" KILL
+	lab_wait 5 ! lab_alive "$(cat "$D/pid")"
+	start
+	run ctl status
+	assert_line 'drained=0'
+}
+
+@test "drain: refused while DDNS is disabled; takes no argument" {
+	conf
+	sed -i '/enable/d' "$D/n.conf"
+	start
+	run ctl drain
+	assert_failure 1
+	assert_output --partial 'DDNS is disabled'
+	run raw 'drain now' 'undrain x' undrain
+	assert_output "error: this request takes no arguments
+error: this request takes no arguments
+error: DDNS is disabled (set service ipsec-ddns enable, then SIGHUP)"
+	# disabled: no cluster, so no node to tell of
+	run raw subscribe
+	refute_output --partial '@'
 }
 
 @test "without enable: validates, says DDNS is disabled, idles; SIGHUP enables and disables" {

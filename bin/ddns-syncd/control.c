@@ -182,6 +182,17 @@ request(struct client *cl, char *line)
 		return;
 	}
 	switch (rq.kind) {
+	case REQ_DRAIN:
+	case REQ_UNDRAIN:
+		if (!S.enabled) {
+			ctl_printf(cl->c, "error: DDNS is disabled (set service "
+			    "ipsec-ddns enable, then SIGHUP)\n");
+			return;
+		}
+		local_drain(rq.kind == REQ_DRAIN);
+		ctl_printf(cl->c, "%s %s\nok\n", rq.kind == REQ_DRAIN ?
+		    "drained" : "undrained", S.cfg.self);
+		return;
 	case REQ_UP:
 	case REQ_DOWN:
 		if (!S.enabled) {

@@ -157,7 +157,7 @@ struct watch {
 
 /* control.c */
 enum req { REQ_UP, REQ_DOWN, REQ_MEMBERS, REQ_RECORDS, REQ_STATUS,
-    REQ_SUBSCRIBE };
+    REQ_SUBSCRIBE, REQ_DRAIN, REQ_UNDRAIN };
 struct request {
 	enum req kind;
 	char label[GWID_LABEL_MAX + 1];
@@ -179,10 +179,12 @@ void control_members(void);
 /* local.c: what a control request does to the table */
 int local_up(const char *label, const struct addr *, char *why, size_t);
 int local_down(const char *label, const struct addr *, char *why, size_t);
+void local_drain(int drained);
 
 /* journal.c */
 void journal_load(void);
 void journal_change(const struct rec *old, const struct rec *now);
+void journal_drained(int drained);
 
 /* status.c */
 typedef void (*line_fn)(void *arg, const char *line);
@@ -219,6 +221,7 @@ void cluster_reload(const struct cfg *old);
 void cluster_timers(void);
 int64_t cluster_next(void);
 void cluster_push(const struct rec *);
+void cluster_drained(void);
 void cluster_event(struct watch *, uint32_t events);
 const char *cluster_state(void);
 

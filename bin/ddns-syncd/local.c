@@ -1,5 +1,5 @@
 /*
- * What `up` and `down` do: a record stamped by this node, merged into the
+ * What `up`, `down`, `drain` and `undrain` do: a record stamped by this node, merged into the
  * table (it wins: the clock is above every stamp seen) and pushed at once
  * to every peer.
  */
@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "ddns-syncd.h"
+#include "err.h"
 
 int64_t
 wall_ms(void)
@@ -60,4 +61,20 @@ local_down(const char *label, const struct addr *a, char *why, size_t size)
 	r.flags = R_DELETED;
 	publish(&r);
 	return 0;
+}
+
+/*
+ * This node in or out of pool answers: journaled, so that a restart keeps
+ * it, and told to every peer at once (each tells its subscribers).
+ */
+void
+local_drain(int drained)
+{
+	if (S.drained == drained)
+		return;
+	S.drained = drained;
+	err_log("%s", drained ? "drained: out of pool answers on every node" :
+	    "undrained: back in pool answers");
+	journal_drained(drained);
+	cluster_drained();
 }
