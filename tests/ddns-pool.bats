@@ -371,3 +371,12 @@ ns4.$DOMAIN."
 	run grep -c "pool $POOL: answering from the cluster" "$T/log"
 	assert_output 1
 }
+
+@test "etc/dns-pool-node1.conf: ddns-named serves its pool name" {
+	cp "$VPNHA_TOP/etc/dns-pool-node1.conf" "$T/vpnha.conf"
+	start_named -d "$T/records"
+	run sorted A vpn-pool.example.net
+	assert_output "203.0.113.1 203.0.113.2 203.0.113.3 "
+	run d +short vpn-pool.example.net SOA
+	assert_output --regexp "^ns1\.vpn\.example\.org\. hostmaster\.vpn-pool\.example\.net\. "
+}
