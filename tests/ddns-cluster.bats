@@ -578,6 +578,9 @@ up'
 	start 1
 	start 2
 	ctl 1 up early 192.0.2.20 >/dev/null
+	lab_wait 5 member 1 2 up
+	sub 1
+	lab_wait 2 said sub1 2 up
 	# h3 knows the others, they do not know it yet
 	conf 3 3
 	start 3
@@ -592,10 +595,19 @@ up'
 	lab_wait 5 grep -q 'peer 192.0.2.13: up' "$D/h1.log"
 	lab_wait 5 grep -qx 'Joined existing ipsec-ddns cluster' "$D/h1.run/ddns/cluster"
 	lab_wait 5 has 3 early 192.0.2.20
+	# a node added: h1's subscribers are told of it
+	lab_wait 3 said sub1 3 up
+	sub 3
+	lab_wait 3 said sub3 1 up
 	# delete service ipsec-ddns enable; commit (on h3): it leaves cleanly
 	echo 'delete service ipsec-ddns enable' >>"$D/h3.conf"
 	lab_kill "$(cat "$D/h3.pid")" HUP
 	lab_wait 3 member 1 3 down
+	# disabled, h3 tells its subscribers every peer is down, not itself
+	lab_wait 3 said sub1 3 down
+	lab_wait 3 said sub3 1 down
+	lab_wait 3 said sub3 2 down
+	said sub3 3 up
 	grep -q 'peer 192.0.2.13: down (left the cluster)' "$D/h1.log"
 	[ ! -e "$D/h3.run/ddns/cluster" ]
 	# set service ipsec-ddns enable; commit
@@ -605,6 +617,15 @@ up'
 	lab_wait 3 member 1 3 up
 	ctl 3 up late 192.0.2.21 >/dev/null
 	lab_wait 3 same 1 2 3
+	lab_wait 3 said sub1 3 up
+	# delete service ipsec-ddns peer 192.0.2.13; commit (on h1): told down
+	echo 'delete service ipsec-ddns peer 192.0.2.13' >>"$D/h1.conf"
+	lab_kill "$(cat "$D/h1.pid")" HUP
+	lab_wait 3 said sub1 3 down
+	lab_wait 5 said sub1 2 up
+	sub 1 sub1b
+	run grep -c '^@ 192\.0\.2\.13 ' "$D/sub1b"
+	assert_output 0
 }
 
 # vm PID FIELD: VmRSS or VmHWM of PID, in KiB

@@ -115,25 +115,79 @@ tell_all(const char *line, uint64_t stamp)
 	}
 }
 
-/* An `@ NODE STATE` line for every node whose state changed. */
+static void
+say(const char *id, enum pool p)
+{
+	char line[ID_MAX + 20];
+
+	snprintf(line, sizeof line, "@ %.253s %s", id, pool_word[p]);
+	tell_all(line, 0);
+}
+
+/* What subscribers were last told of node id: -1 if nothing. */
+static int
+said_of(const char *id)
+{
+	int k;
+
+	for (k = 0; k < nsaid; k++)
+		if (strcmp(said[k].id, id) == 0)
+			return (int)said[k].pool;
+	return -1;
+}
+
+/* The nodes are those subscribers were told of, in the same order. */
+static int
+same_nodes(int n)
+{
+	int i;
+
+	if (n != nsaid)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(said[i].id, nodes[i].id) != 0)
+			return 0;
+	return 1;
+}
+
+static int
+configured(const char *id, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(nodes[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * An `@ NODE STATE` line for every node whose state changed.  A node that
+ * a reload removed is told down; so is every peer when DDNS is disabled
+ * (this node itself, the first told, stays as it was: it still answers).
+ */
 void
 control_members(void)
 {
-	char line[ID_MAX + 20];
-	int i, n = S.enabled ? nnodes : 0, changed = 0;
+	int i, n = S.enabled ? nnodes : 0, changed = 0, same = same_nodes(n);
 	enum pool p;
 
+	for (i = 0; !same && i < nsaid; i++)
+		if (said[i].pool != POOL_DOWN && !(n == 0 && i == 0) &&
+		    !configured(said[i].id, n)) {
+			say(said[i].id, POOL_DOWN);
+			changed = 1;
+		}
 	for (i = 0; i < n; i++) {
 		p = node_pool(i);
-		if (i < nsaid && said[i].pool == p &&
-		    strcmp(said[i].id, nodes[i].id) == 0)
+		if (same ? said[i].pool == p : said_of(nodes[i].id) == (int)p)
 			continue;
-		snprintf(said[i].id, sizeof said[i].id, "%.253s", nodes[i].id);
-		said[i].pool = p;
-		snprintf(line, sizeof line, "@ %.253s %s", nodes[i].id,
-		    pool_word[p]);
-		tell_all(line, 0);
+		say(nodes[i].id, p);
 		changed = 1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(said[i].id, sizeof said[i].id, "%.253s", nodes[i].id);
+		said[i].pool = node_pool(i);
 	}
 	if (changed)
 		status_members();
