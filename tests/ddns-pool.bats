@@ -380,3 +380,15 @@ ns4.$DOMAIN."
 	run d +short vpn-pool.example.net SOA
 	assert_output --regexp "^ns1\.vpn\.example\.org\. hostmaster\.vpn-pool\.example\.net\. "
 }
+
+@test "no snapshot yet: the pool gets the static answer, the domain SERVFAIL" {
+	tied
+	ddns-named -f "$T/vpnha.conf" -l "127.0.0.1:$PORT" -s "$T/nofeed" 2>>"$T/log" &
+	NPID=$!
+	wait_for sorted_is "203.0.113.1 203.0.113.2 203.0.113.3 "
+	run status $POOL A
+	assert_output "NOERROR qr aa"
+	run status gw1.$DOMAIN A
+	assert_output "SERVFAIL qr"
+	refute grep -q "pool $POOL: " "$T/log"	# no transition: never fed
+}
