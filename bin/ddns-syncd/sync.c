@@ -339,20 +339,19 @@ on_beat(struct sess *s, uint64_t digest)
  * whether it is drained, and it says so on every connection and with
  * every heartbeat, so nothing else needs to carry it.
  */
-static int
-said(struct sess *s, unsigned flags)
+static void
+flags_said(struct sess *s, unsigned flags)
 {
 	struct node *nd;
 	int d = (flags & FLAG_DRAINED) != 0;
 
 	if (s->node < 0 || (nd = &nodes[s->node])->sess != s)
-		return 0;
+		return;
 	if (d != nd->drained)
 		err_log("peer %s: %s", nd->id, d ? "drained" :
 		    "undrained, back in the pool");
 	nd->heard = 1;
 	nd->drained = d;
-	return 0;
 }
 
 int
@@ -367,9 +366,9 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 	switch (rd_u8(&rd)) {
 	case 'h':
 		hlc_seen(&S.hlc, rd_u64(&rd), wall_ms());
-		if (marks_read(&rd, s->peer_hwm, 1) < 0 ||
-		    said(s, rd_flags(&rd)) < 0)
+		if (marks_read(&rd, s->peer_hwm, 1) < 0)
 			break;
+		flags_said(s, rd_flags(&rd));
 		for (full = 0, o = 0; o < norigins; o++)
 			full |= origins[o].gc > s->peer_hwm[o];
 		bulk_start(s, full);
@@ -399,9 +398,9 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 		hlc_seen(&S.hlc, rd_u64(&rd), wall_ms());
 		digest = rd_u64(&rd);
 		rd_u32(&rd);
-		if (marks_read(&rd, s->peer_hwm, 0) < 0 ||
-		    said(s, rd_flags(&rd)) < 0)
+		if (marks_read(&rd, s->peer_hwm, 0) < 0)
 			break;
+		flags_said(s, rd_flags(&rd));
 		on_beat(s, digest);
 		return 0;
 	case 'f':
