@@ -1,7 +1,8 @@
 /*
- * What `up`, `down`, `drain` and `undrain` do: a record stamped by this node, merged into the
- * table (it wins: the clock is above every stamp seen) and pushed at once
- * to every peer.
+ * What the control requests do.  `up` and `down`: a record stamped by
+ * this node, merged into the table (it wins: the clock is above every
+ * stamp seen) and pushed at once to every peer.  `drain` and `undrain`: a
+ * flag of this node, journaled and said to every peer.
  */
 #include <stdio.h>
 #include <string.h>
