@@ -90,9 +90,10 @@ $(foreach p,$(SCRIPTS),$(eval $(call script,$(p))))
 # library and, for code of one program, the files named in TESTSRC_NAME
 # (and the libraries in TESTLIBS_NAME).
 TESTSRC_advert = bin/vrrpd/advert.c
-TESTSRC_dns = bin/ddns-named/answer.c bin/ddns-named/zone.c
+TESTSRC_dns = bin/ddns-named/answer.c bin/ddns-named/zone.c bin/ddns-named/pool.c
 TESTLIBS_dns = -lldns
-TESTSRC_dnsfeed = bin/ddns-named/feedline.c bin/ddns-named/zone.c
+TESTSRC_dnsfeed = bin/ddns-named/feedline.c bin/ddns-named/zone.c \
+	bin/ddns-named/pool.c
 TESTLIBS_dnsfeed = -lldns
 TESTSRC_ctlline = bin/ddns-syncd/request.c
 DDNS_WIRE = bin/ddns-syncd/noise.c bin/ddns-syncd/wire.c bin/ddns-syncd/table.c

@@ -1,6 +1,7 @@
 /*
  * Every statement vpnha knows: the guide's (chapter 2 VRRP, chapter 4
- * ipsec-ddns) and vpnha's extensions, each documented in vpnha.conf(5).
+ * ipsec-ddns) and vpnha's extensions (service dns-pool among them),
+ * each documented in vpnha.conf(5).
  */
 #include <stddef.h>
 
@@ -68,8 +69,32 @@ static const struct conf_schema ipsec_ddns[] = {
 	END
 };
 
+/* ddns-named: the pool name; a member's liveness is that of its node */
+static const struct conf_schema pool_member[] = {
+	{ "node", CONF_LEAF, CONF_T_HOST, 0, 0, 0, NULL },
+	END
+};
+
+/* one word of two: a flag each, so that a typo lists them */
+static const struct conf_schema pool_policy[] = {
+	{ "random", CONF_FLAG, CONF_T_NONE, 0, 0, 0, NULL },
+	{ "least-loaded", CONF_FLAG, CONF_T_NONE, 0, 0, 0, NULL },
+	END
+};
+
+static const struct conf_schema dns_pool[] = {
+	{ "name", CONF_LEAF, CONF_T_DOMAIN, 0, 0, 0, NULL },
+	{ "member", CONF_TAG, CONF_T_ADDR, 0, 0, 0, pool_member },
+	/* records per answer; 32 members at most (ddns-named's limit) */
+	{ "answers", CONF_LEAF, CONF_T_UINT, 1, 32, 0, NULL },
+	{ "ttl", CONF_LEAF, CONF_T_UINT, 0, 86400, 0, NULL },
+	{ "policy", CONF_NODE, CONF_T_NONE, 0, 0, 0, pool_policy },
+	END
+};
+
 static const struct conf_schema service[] = {
 	{ "ipsec-ddns", CONF_NODE, CONF_T_NONE, 0, 0, 0, ipsec_ddns },
+	{ "dns-pool", CONF_NODE, CONF_T_NONE, 0, 0, 0, dns_pool },
 	END
 };
 

@@ -102,6 +102,37 @@ is_down() {
 	return 1
 }
 
+# sub I [NAME]: a subscriber of node I (lab_down ends it), its lines in
+# $D/NAME (default subI); returns once it has the snapshot
+sub() {
+	local f=$D/${2:-sub$1}
+	lab_spawn "h$1" "$f" python3 -u -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"subscribe\n")
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    sys.stdout.buffer.write(b)' "$D/h$1.run/ddns/control" >/dev/null
+	lab_wait 5 grep -q '^\. ' "$f"
+}
+
+# pool FILE J: the last state a subscription (FILE, in $D) told of node J
+pool() {
+	awk -v n="192.0.2.$((10 + $2))" '$1 == "@" && $2 == n { s = $3 } END { print s }' "$D/$1"
+}
+
+# said FILE J STATE: that state
+said() {
+	[ "$(pool "$1" "$2")" = "$3" ]
+}
+
+# pooled I J STATE: node I's members (the fifth word) say node J is STATE
+pooled() {
+	ctl "$1" members | grep -qE "^192\.0\.2\.$((10 + $2)) [a-z]+ [0-9.]+ [0-9]+ $3\$"
+}
+
 # usec: microseconds since the epoch, without a process
 usec() {
 	local t=${EPOCHREALTIME/./}
@@ -129,8 +160,8 @@ usec() {
 	lab_wait 2 has 1 gw2 2001:db8::50
 	same 1 2
 	run ctl 1 members
-	assert_line --regexp '^192\.0\.2\.11 self [0-9.]+ 1$'
-	assert_line --regexp '^192\.0\.2\.12 up [0-9.]+ 1$'
+	assert_line --regexp '^192\.0\.2\.11 self [0-9.]+ 1 up$'
+	assert_line --regexp '^192\.0\.2\.12 up [0-9.]+ 1 up$'
 	ctl 2 down gw1 192.0.2.50
 	lab_wait 2 lacks 1 gw1
 	same 1 2
@@ -279,6 +310,103 @@ usec() {
 	grep -q 'peer 192.0.2.13: down for 3 s: its 1 records withdrawn' "$D/h1.log"
 	has 1 moves 192.0.2.90
 	same 1 2
+}
+
+@test "drain on h2: every node's stream and members say so; kept over h2's restart, learnt by a node that starts later; undrain clears it" {
+	cluster 3
+	for i in 1 2 3; do
+		for j in 1 2 3; do
+			[ "$i" = "$j" ] || lab_wait 5 member "$i" "$j" up
+		done
+	done
+	ctl 2 up gw2 192.0.2.82 >/dev/null
+	for i in 1 2 3; do
+		sub "$i"
+		lab_wait 2 said "sub$i" 2 up
+	done
+	grep -qE '^\+ gw2 192\.0\.2\.82 [0-9.]+ 192\.0\.2\.12$' "$D/sub1"
+	run ctl 2 drain
+	assert_success
+	assert_output 'drained 192.0.2.12'
+	for i in 1 2 3; do
+		lab_wait 2 said "sub$i" 2 drained
+		lab_wait 2 pooled "$i" 2 drained
+		said "sub$i" 1 up && said "sub$i" 3 up || fail "h$i: $(cat "$D/sub$i")"
+	done
+	grep -q 'peer 192.0.2.12: drained' "$D/h1.log"
+	# connected, carrying its gateway, only out of the pool
+	run ctl 1 members
+	assert_line --regexp '^192\.0\.2\.12 up [0-9.]+ 1 drained$'
+	has 3 gw2 192.0.2.82
+	# h2's daemon restarts: down while it is away, then drained again
+	# from its journal, never up in between
+	stop 2
+	lab_wait 2 said sub1 2 down
+	start 2
+	lab_wait 5 said sub1 2 drained
+	lab_wait 5 said sub3 2 drained
+	run awk '$1 == "@" && $2 == "192.0.2.12" { print $3 }' "$D/sub1"
+	assert_output 'up
+drained
+down
+drained'
+	pooled 2 2 drained
+	# h3 starts afresh after the drain: it learns it from h2
+	stop 3
+	start 3
+	lab_wait 5 pooled 3 2 drained
+	sub 3 sub3b
+	lab_wait 2 said sub3b 2 drained
+	run ctl 2 undrain
+	assert_success
+	assert_output 'undrained 192.0.2.12'
+	for i in 1 3; do
+		lab_wait 2 pooled "$i" 2 up
+	done
+	lab_wait 2 said sub1 2 up
+	lab_wait 2 said sub3b 2 up
+	sub 2 sub2b
+	said sub2b 2 up
+	grep -q 'peer 192.0.2.12: undrained, back in the pool' "$D/h1.log"
+}
+
+@test "a node killed: @ NODE down on every stream within the heartbeat bound, @ NODE up when it returns" {
+	cluster 3 "heartbeat 1"
+	for i in 1 2; do
+		lab_wait 5 member "$i" 3 up
+		sub "$i"
+		lab_wait 2 said "sub$i" 3 up
+	done
+	# no FIN: the cable out, then the process killed; only the silence tells
+	t0=$(usec)
+	lab_link h3 eth0 down
+	tl=$(usec)
+	lab_kill "$(cat "$D/h3.pid")" KILL
+	d1='' d2=''
+	while [ -z "$d1" ] || [ -z "$d2" ]; do
+		[ -n "$d1" ] || ! said sub1 3 down || d1=$(usec)
+		[ -n "$d2" ] || ! said sub2 3 down || d2=$(usec)
+		[ $(($(usec) - tl)) -lt 5000000 ] || fail "no @ 192.0.2.13 down after 5 s"
+		sleep 0.01
+	done
+	echo "# @ down on h1 $(((d1 - tl) / 1000)) ms, on h2 $(((d2 - tl) / 1000)) ms after the cable was out; bound 3000 ms" >&3
+	# the bound of three heartbeats, plus 600 ms for a loaded machine (as
+	# the SIGKILL test above); not before one heartbeat: it was silence
+	for d in "$d1" "$d2"; do
+		[ $((d - t0)) -ge 1000000 ] || fail "down after $(((d - t0) / 1000)) ms: sooner than silence can tell"
+		[ $((d - tl)) -le 3600000 ] || fail "down after $(((d - tl) / 1000)) ms: bound 3000 ms, margin 600 ms"
+	done
+	lab_wait 5 ! lab_alive "$(cat "$D/h3.pid")"
+	lab_link h3 eth0 up
+	start 3
+	lab_wait 5 said sub1 3 up
+	lab_wait 5 said sub2 3 up
+	for i in 1 2; do
+		run awk '$1 == "@" && $2 == "192.0.2.13" { print $3 }' "$D/sub$i"
+		assert_output 'up
+down
+up'
+	done
 }
 
 @test "partition and heal: every node converges to the same table" {
@@ -450,6 +578,9 @@ usec() {
 	start 1
 	start 2
 	ctl 1 up early 192.0.2.20 >/dev/null
+	lab_wait 5 member 1 2 up
+	sub 1
+	lab_wait 2 said sub1 2 up
 	# h3 knows the others, they do not know it yet
 	conf 3 3
 	start 3
@@ -464,10 +595,19 @@ usec() {
 	lab_wait 5 grep -q 'peer 192.0.2.13: up' "$D/h1.log"
 	lab_wait 5 grep -qx 'Joined existing ipsec-ddns cluster' "$D/h1.run/ddns/cluster"
 	lab_wait 5 has 3 early 192.0.2.20
+	# a node added: h1's subscribers are told of it
+	lab_wait 3 said sub1 3 up
+	sub 3
+	lab_wait 3 said sub3 1 up
 	# delete service ipsec-ddns enable; commit (on h3): it leaves cleanly
 	echo 'delete service ipsec-ddns enable' >>"$D/h3.conf"
 	lab_kill "$(cat "$D/h3.pid")" HUP
 	lab_wait 3 member 1 3 down
+	# disabled, h3 tells its subscribers every peer is down, not itself
+	lab_wait 3 said sub1 3 down
+	lab_wait 3 said sub3 1 down
+	lab_wait 3 said sub3 2 down
+	said sub3 3 up
 	grep -q 'peer 192.0.2.13: down (left the cluster)' "$D/h1.log"
 	[ ! -e "$D/h3.run/ddns/cluster" ]
 	# set service ipsec-ddns enable; commit
@@ -477,6 +617,15 @@ usec() {
 	lab_wait 3 member 1 3 up
 	ctl 3 up late 192.0.2.21 >/dev/null
 	lab_wait 3 same 1 2 3
+	lab_wait 3 said sub1 3 up
+	# delete service ipsec-ddns peer 192.0.2.13; commit (on h1): told down
+	echo 'delete service ipsec-ddns peer 192.0.2.13' >>"$D/h1.conf"
+	lab_kill "$(cat "$D/h1.pid")" HUP
+	lab_wait 3 said sub1 3 down
+	lab_wait 5 said sub1 2 up
+	sub 1 sub1b
+	run grep -c '^@ 192\.0\.2\.13 ' "$D/sub1b"
+	assert_output 0
 }
 
 # vm PID FIELD: VmRSS or VmHWM of PID, in KiB

@@ -29,11 +29,13 @@ start() {
 
 @test "usage: wrong words exit 100 with the usage" {
 	for args in '' 'up' 'up gw1' 'up gw1 192.0.2.1 extra' 'down' \
-	    'down gw1 192.0.2.1 extra' 'records x' 'frobnicate' 'subscribe' '-x status'; do
+	    'down gw1 192.0.2.1 extra' 'records x' 'frobnicate' 'subscribe' '-x status' \
+	    'drain x' 'undrain 192.0.2.11' 'drain drain'; do
 		# shellcheck disable=SC2086 # the words, split
 		run ddns-ctl -r "$R" $args
 		[ "$status" -eq 100 ] || fail "ddns-ctl $args: exit $status"
 		assert_output --partial 'usage: ddns-ctl [-r RUNDIR] up ID ADDRESS'
+		assert_output --partial 'ddns-ctl [-r RUNDIR] drain | undrain'
 	done
 	run ddns-ctl up "$(printf 'gw\n1')" 192.0.2.1
 	assert_failure 100
@@ -64,7 +66,7 @@ start() {
 	assert_output --regexp '^gw-9 192\.0\.2\.9 192\.0\.2\.11 [0-9]+\.[0-9]{3}\.[0-9]+$'
 	run ddns-ctl -r "$R" members
 	assert_success
-	assert_output --regexp '^192\.0\.2\.11 self [0-9.]+ 1$'
+	assert_output --regexp '^192\.0\.2\.11 self [0-9.]+ 1 up$'
 	run ddns-ctl -r "$R" status
 	assert_success
 	assert_line 'records=1'
@@ -82,4 +84,30 @@ start() {
 	ddns-ctl -r "$R" down "$CN" "$VIRTUAL_IP"
 	run ddns-ctl -r "$R" records
 	assert_output ''
+}
+
+@test "drain, undrain: exit 0 and the node named; members says drained; 1 when disabled, 111 unreachable" {
+	start
+	run --separate-stderr ddns-ctl -r "$R" drain
+	assert_success
+	assert_output 'drained 192.0.2.11'
+	[ -z "$stderr" ]
+	run ddns-ctl -r "$R" members
+	assert_output --regexp '^192\.0\.2\.11 self [0-9.]+ 0 drained$'
+	run ddns-ctl -r "$R" undrain
+	assert_success
+	assert_output 'undrained 192.0.2.11'
+	run ddns-ctl -r "$R" members
+	assert_output --regexp '^192\.0\.2\.11 self [0-9.]+ 0 up$'
+	# disabled: the daemon answers error:, ddns-ctl exits 1
+	sed -i '/enable/d' "$D/n.conf"
+	lab_kill "$(cat "$D/pid")" HUP
+	lab_wait 5 test ! -e "$R/ddns/cluster"
+	run --separate-stderr ddns-ctl -r "$R" drain
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = 'ddns-ctl: error: DDNS is disabled (set service ipsec-ddns enable, then SIGHUP)' ]
+	run ddns-ctl -r "$D/nowhere" undrain
+	assert_failure 111
+	assert_output --partial 'unable to reach ddns-syncd'
 }

@@ -105,7 +105,7 @@ raw() {
 	    "set service ipsec-ddns peer 192.0.2.12" "set service ipsec-ddns join-time 0"
 	start
 	run cat "$R/ddns/members"
-	assert_line --index 1 --regexp '^192\.0\.2\.12 down [0-9]+\.[0-9]{3} 0$'
+	assert_line --index 1 --regexp '^192\.0\.2\.12 down [0-9]+\.[0-9]{3} 0 down$'
 }
 
 @test "alone: Creating new ipsec-ddns cluster, in the log and the cluster file, before readiness" {
@@ -121,9 +121,9 @@ raw() {
 	assert_line 'records=0'
 	run ctl members
 	assert_success
-	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 0$'
+	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 0 up$'
 	run cat "$R/ddns/members"
-	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 0$'
+	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 0 up$'
 }
 
 @test "up, records, down, down with the address it no longer has" {
@@ -196,7 +196,7 @@ Z-rich-north '
 	run raw 'down'
 	assert_output 'error: usage: down GWID [ADDRESS]'
 	run raw 'frobnicate gw1'
-	assert_output 'error: unknown request (up, down, members, records, status, subscribe)'
+	assert_output 'error: unknown request (up, down, drain, undrain, members, records, status, subscribe)'
 	run raw 'records please'
 	assert_output 'error: this request takes no arguments'
 	run raw ''
@@ -245,18 +245,20 @@ ok$"
 	ctl up gw3 192.0.2.52 >/dev/null	# the same address: only the stamp moves
 	gw3=$(ctl records | awk '$1 == "gw3" { print $4 }')
 	wait "$sub"
-	run sed -E 's/ [0-9]+\.[0-9]{3}\.[0-9]+$//' "$D/sub"
-	assert_output "+ gw1 192.0.2.50
-+ gw2 2001:db8::50
+	run sed -E 's/ [0-9]+\.[0-9]{3}\.[0-9]+( |$)/\1/' "$D/sub"
+	assert_output "+ gw1 192.0.2.50 192.0.2.11
++ gw2 2001:db8::50 192.0.2.11
+@ 192.0.2.11 up
 .
-+ gw3 192.0.2.52
-+ gw1 192.0.2.53
++ gw3 192.0.2.52 192.0.2.11
++ gw1 192.0.2.53 192.0.2.11
 - gw2
-+ gw2 2001:db8::50
++ gw2 2001:db8::50 192.0.2.11
 - gw2
 ."
-	# every line ends in a stamp; the snapshot's dot holds the highest of
-	# the snapshot, every later line a higher one than the line before
+	# every line but @ has a stamp (the 4th word of +, the last of - and
+	# .); the snapshot's dot holds the highest of the snapshot, every later
+	# line a higher one than the line before
 	run awk '
 		function cmp(a, b) {	# of two stamps: -1, 0 or 1
 			split(a, x, "."); split(b, y, ".")
@@ -265,20 +267,37 @@ ok$"
 					return x[i] + 0 < y[i] + 0 ? -1 : 1
 			return 0
 		}
-		$NF !~ /^[0-9]+\.[0-9][0-9][0-9]\.[0-9]+$/ { print "bad: " $0; exit 1 }
-		NR <= 2 { if (top == "" || cmp($NF, top) > 0) top = $NF; next }
-		NR == 3 { if (cmp($NF, top) != 0) { print "dot " $NF " is not the highest " top; exit 1 } last = $NF; next }
-		{ if (cmp($NF, last) <= 0) { print "not increasing: " $0; exit 1 } last = $NF }' "$D/sub"
+		$1 == "@" { next }
+		{ st = $1 == "+" ? $4 : $NF }
+		st !~ /^[0-9]+\.[0-9][0-9][0-9]\.[0-9]+$/ { print "bad: " $0; exit 1 }
+		NR <= 2 { if (top == "" || cmp(st, top) > 0) top = st; next }
+		NR == 4 { if (cmp(st, top) != 0) { print "dot " st " is not the highest " top; exit 1 } last = st; next }
+		{ if (cmp(st, last) <= 0) { print "not increasing: " $0; exit 1 } last = st }' "$D/sub"
 	assert_success
 	# the last dot: gw3 published again, the table's high-water is its stamp
 	run tail -n 1 "$D/sub"
 	assert_output ". $gw3"
 }
 
+@test "subscribe: every configured node's state in the snapshot, self first, peers down until heard" {
+	conf "set service ipsec-ddns peer 192.0.2.12" "set service ipsec-ddns peer 2001:db8::13" \
+	    "set service ipsec-ddns join-time 0"
+	start
+	ctl up gw1 192.0.2.50 >/dev/null
+	run raw subscribe
+	assert_output --regexp '^\+ gw1 192\.0\.2\.50 [0-9]+\.[0-9]{3}\.[0-9]+ 192\.0\.2\.11
+@ 192\.0\.2\.11 up
+@ 192\.0\.2\.12 down
+@ 2001:db8::13 down
+\. [0-9]+\.[0-9]{3}\.[0-9]+$'
+}
+
 @test "subscribe: a subscriber that does not read is cut off, others go on" {
 	start
 	# a subscriber that reads its snapshot and then nothing more (once it
-	# has the snapshot, so that the batch below is all changes to it)
+	# has the snapshot, so that the batch below is all changes to it), for
+	# longer than the batch takes (30 s and more under the sanitizer on a
+	# loaded machine; lab_down ends it)
 	lab_spawn h1 "$D/stuck.log" python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
@@ -312,6 +331,70 @@ time.sleep(600)' "$R/ddns/control" "$D/stuck.ready" >/dev/null
 	run ctl records
 	assert_output "$before"
 	[ "$(grep -c . "$R/ddns/journal")" -ge 2 ]
+}
+
+@test "drain and undrain: one @ line each to subscribers, members and status say it, the journal keeps it" {
+	start
+	ctl up gw1 192.0.2.50 >/dev/null
+	( echo subscribe; sleep 4 ) | socat -t 1 - "UNIX-CONNECT:$R/ddns/control" >"$D/sub" 2>&1 3>&- &
+	sub=$!
+	lab_wait 2 grep -q '^\. ' "$D/sub"
+	run ctl drain
+	assert_success
+	assert_output 'drained 192.0.2.11'
+	run ctl drain		# again: nothing changes, still ok
+	assert_success
+	assert_output 'drained 192.0.2.11'
+	run ctl members
+	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 1 drained$'
+	run cat "$R/ddns/members"
+	assert_output --regexp '^192\.0\.2\.11 self [0-9]+\.[0-9]{3} 1 drained$'
+	run ctl status
+	assert_line 'drained=1'
+	grep -qx 'ddns-syncd: drained: out of pool answers on every node' "$D/log"
+	grep -qx 'drained' "$R/ddns/journal"
+	# the gateways it carries stay published: only pool answers leave it
+	run ctl records
+	assert_output --regexp '^gw1 192\.0\.2\.50 192\.0\.2\.11 '
+	# a restart of the daemon alone keeps it, from the journal
+	lab_kill "$(cat "$D/pid")" KILL
+	lab_wait 5 ! lab_alive "$(cat "$D/pid")"
+	wait "$sub" || :
+	run grep '^@' "$D/sub"
+	assert_output '@ 192.0.2.11 up
+@ 192.0.2.11 drained'
+	start
+	run raw subscribe
+	assert_line '@ 192.0.2.11 drained'
+	run ctl undrain
+	assert_success
+	assert_output 'undrained 192.0.2.11'
+	run ctl members
+	assert_output --regexp ' 1 up$'
+	run raw subscribe
+	assert_line '@ 192.0.2.11 up'
+	# undrained survives a restart too
+	lab_kill "$(cat "$D/pid")" KILL
+	lab_wait 5 ! lab_alive "$(cat "$D/pid")"
+	start
+	run ctl status
+	assert_line 'drained=0'
+}
+
+@test "drain: refused while DDNS is disabled; takes no argument" {
+	conf
+	sed -i '/enable/d' "$D/n.conf"
+	start
+	run ctl drain
+	assert_failure 1
+	assert_output --partial 'DDNS is disabled'
+	run raw 'drain now' 'undrain x' undrain
+	assert_output "error: this request takes no arguments
+error: this request takes no arguments
+error: DDNS is disabled (set service ipsec-ddns enable, then SIGHUP)"
+	# disabled: no cluster, so no node to tell of
+	run raw subscribe
+	refute_output --partial '@'
 }
 
 @test "without enable: validates, says DDNS is disabled, idles; SIGHUP enables and disables" {

@@ -13,6 +13,7 @@
 
 #define USAGE	"ddns-ctl [-r RUNDIR] up ID ADDRESS\n" \
 		"       ddns-ctl [-r RUNDIR] down ID [ADDRESS]\n" \
+		"       ddns-ctl [-r RUNDIR] drain | undrain\n" \
 		"       ddns-ctl [-r RUNDIR] members | records | status"
 #define RUN_DEFAULT	"/run/vpnha"
 #define TIMEOUT_MS	10000
@@ -64,7 +65,8 @@ main(int argc, char **argv)
 	n = strcmp(argv[0], "up") == 0 ? argc == 3 :
 	    strcmp(argv[0], "down") == 0 ? argc == 2 || argc == 3 :
 	    strcmp(argv[0], "members") == 0 || strcmp(argv[0], "records") == 0 ||
-	    strcmp(argv[0], "status") == 0 ? argc == 1 : 0;
+	    strcmp(argv[0], "status") == 0 || strcmp(argv[0], "drain") == 0 ||
+	    strcmp(argv[0], "undrain") == 0 ? argc == 1 : 0;
 	if (!n)
 		err_usage(USAGE);
 	build(req, sizeof req, argc, argv);

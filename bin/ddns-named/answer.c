@@ -334,6 +334,158 @@ at_ns(struct out *o, const struct zone *z, const struct query *q,
 	return o->b[7] > 0 ? RCODE_NOERROR : negative(o, z, apex, RCODE_NOERROR);
 }
 
+/*
+ * The pool's order, per query: xorshift64* (Vigna), a fast generator
+ * that is not cryptographic; nothing is secret in which member comes
+ * first, only the spread matters.  Seeded at start (dns_seed).
+ */
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+void
+dns_seed(uint64_t s)
+{
+	rng = s != 0 ? s : 0x9e3779b97f4a7c15ULL;
+}
+
+/* A number in [0, n), by multiplication rather than a modulo. */
+static unsigned
+rnd_below(unsigned n)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (unsigned)(((rng * 0x2545f4914f6cdd1dULL) >> 32) * n >> 32);
+}
+
+/*
+ * The members of view f, as many as answers allows: each tie group in
+ * its turn (one group under random), shuffled by a Fisher-Yates that
+ * stops when enough are drawn.  The copy of the indices is on the stack.
+ */
+static void
+pool_addrs(struct out *o, const struct pool *p, int f)
+{
+	const struct pview *v = &p->v[f];
+	uint8_t pick[POOL_MEMBERS_MAX], x;
+	unsigned k = p->answers != 0 && p->answers < v->n ? p->answers : v->n;
+	unsigned i, j, r, e, n = 0, len = f == 0 ? 4 : 16;
+
+	memcpy(pick, v->idx, v->n);
+	for (i = 0; n < k; i = e)
+		for (e = v->end[i], j = i; j < e && n < k; j++, n++) {
+			r = j + rnd_below(e - j);
+			x = pick[r];
+			pick[r] = pick[j];
+			pick[j] = x;
+			rr_head(o, DNS_HEADER, f == 0 ? T_A : T_AAAA, p->ttl, len);
+			put(o, p->m[x].a, len);
+		}
+	o->b[7] = (uint8_t)n;
+}
+
+/* A name server's name in full: its labels, then the domain if under it. */
+static size_t
+full_size(const struct zone *z, const struct zname *n)
+{
+	return n->len + (n->inzone ? z->apexlen : 0);
+}
+
+static void
+full_put(struct out *o, const struct zone *z, const struct zname *n)
+{
+	put(o, n->wire, n->len);
+	if (n->inzone)
+		put(o, z->apex, z->apexlen);
+}
+
+/* The pool's own zone (a name outside the domain): its SOA at apex. */
+static void
+pool_soa(struct out *o, const struct zone *z, size_t apex)
+{
+	static const uint8_t contact[] = "\012" ZONE_CONTACT;
+	const struct zname *mname = &z->ns[0].name;
+
+	rr_head(o, apex, T_SOA, z->pool.ttl, full_size(z, mname) +
+	    sizeof contact - 1 + 2 + 20);
+	full_put(o, z, mname);
+	put(o, contact, sizeof contact - 1);
+	put16(o, PTR | (unsigned)apex);
+	put32(o, zone_serial(z));
+	put32(o, ZONE_REFRESH);
+	put32(o, ZONE_RETRY);
+	put32(o, ZONE_EXPIRE);
+	put32(o, z->pool.ttl);	/* negative TTL, RFC 2308 4 */
+}
+
+static int
+pool_negative(struct out *o, const struct zone *z, size_t apex, int rcode,
+    int own)
+{
+	if (!own)
+		return negative(o, z, apex, rcode);
+	pool_soa(o, z, apex);
+	o->b[9] = 1;
+	return rcode;
+}
+
+/* The pool name: its addresses; apex is that of the zone it is in. */
+static int
+pool_name(struct out *o, const struct zone *z, const struct query *q,
+    size_t apex, int own)
+{
+	const struct pool *p = &z->pool;
+	int i, f = q->qtype == T_A ? 0 : q->qtype == T_AAAA ? 1 :
+	    q->qtype == T_ANY ? (p->v[0].n > 0 ? 0 : 1) : -1;
+
+	if (own && (q->qtype == T_SOA || q->qtype == T_NS)) {
+		if (q->qtype == T_SOA) {
+			pool_soa(o, z, apex);
+			o->b[7] = 1;
+			return RCODE_NOERROR;
+		}
+		for (i = 0; i < z->nns; i++) {
+			rr_head(o, apex, T_NS, z->ttl,
+			    full_size(z, &z->ns[i].name));
+			full_put(o, z, &z->ns[i].name);
+		}
+		o->b[7] = (uint8_t)z->nns;
+		return RCODE_NOERROR;
+	}
+	if (f < 0 || p->v[f].n == 0)
+		return pool_negative(o, z, apex, RCODE_NOERROR, own);
+	pool_addrs(o, p, f);
+	return RCODE_NOERROR;
+}
+
+/*
+ * A pool name outside the domain is the apex of a zone of its own:
+ * names under it do not exist.  -1 when the name is not in it.
+ */
+static int
+pool_zone(const struct zone *z, struct out *o, const struct query *q)
+{
+	const struct pool *p = &z->pool;
+	size_t start, apex;
+	int below;
+
+	if (!p->on || p->inzone || q->namelen < p->namelen)
+		return -1;
+	start = q->namelen - p->namelen;
+	for (below = q->nlab - 1; below > 0 && q->lab[below] > start; below--)
+		;
+	if (q->lab[below] != start ||
+	    memcmp(q->lc + start, p->name, p->namelen) != 0)
+		return -1;
+	if (q->qtype == T_AXFR || q->qtype == T_IXFR)
+		return RCODE_REFUSED;
+	if (q->qclass == C_IN)
+		o->b[2] |= F_AA;
+	apex = DNS_HEADER + start;
+	if (below > 0)
+		return pool_negative(o, z, apex, RCODE_NXDOMAIN, 1);
+	return pool_name(o, z, q, apex, 1);
+}
+
 static const struct nshost *
 ns_named(const struct zone *z, const uint8_t *lc)
 {
@@ -355,16 +507,23 @@ in_zone(const struct zone *z, struct out *o, const struct query *q)
 	int below, t;
 
 	if (q->namelen < z->apexlen)
-		return RCODE_REFUSED;
+		return -1;
 	start = q->namelen - z->apexlen;
 	apex = DNS_HEADER + start;
 	for (below = q->nlab - 1; below > 0 && q->lab[below] > start; below--)
 		;
 	if (q->lab[below] != start ||
 	    memcmp(q->lc + start, z->apex, z->apexlen) != 0)
-		return RCODE_REFUSED;
+		return -1;
 	if (q->qtype == T_AXFR || q->qtype == T_IXFR)
 		return RCODE_REFUSED;	/* no transfers, RFC 5936 2.2.1 */
+	/* the pool answers without data: its static answer */
+	if (below == 1 && z->pool.inzone && q->lc[0] + 1u == z->pool.namelen &&
+	    memcmp(q->lc, z->pool.name, z->pool.namelen) == 0) {
+		if (q->qclass == C_IN)
+			o->b[2] |= F_AA;
+		return pool_name(o, z, q, apex, 0);
+	}
 	if (z->t == NULL)
 		return RCODE_SERVFAIL;	/* no data yet: nothing to cache */
 	if (q->qclass == C_IN)
@@ -440,8 +599,9 @@ dns_answer(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
 		rcode = RCODE_BADVERS;	/* RFC 6891 6.1.3 */
 	else if (q.qclass != C_IN && q.qclass != C_ANY)
 		rcode = RCODE_REFUSED;
-	else
-		rcode = in_zone(z, &o, &q);
+	else if ((rcode = in_zone(z, &o, &q)) < 0 &&
+	    (rcode = pool_zone(z, &o, &q)) < 0)
+		rcode = RCODE_REFUSED;	/* never an open resolver */
 	if (o.over) {	/* RFC 2181 9: what is needed did not fit */
 		o.len = q.qend;
 		memset(r + 6, 0, 6);

@@ -35,6 +35,8 @@ struct qinfo {
  * rmax bytes; tcp says how it came (no size limit but 65535).  Returns
  * the response's length, 0 when no response is due.
  */
+/* The seed of the pool's shuffling. */
+void dns_seed(uint64_t);
 size_t dns_answer(const struct zone *z, const uint8_t *q, size_t qlen,
     uint8_t *r, size_t rmax, int tcp, struct qinfo *info);
 

@@ -7,6 +7,7 @@
 #include <sys/signalfd.h>
 #include <sys/un.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "caps.h"
 #include "clock.h"
 #include "conf.h"
@@ -35,6 +37,21 @@ void
 ready(void)
 {
 	notify_ready(&N.notify);
+}
+
+/* Once per load: the members whose liveness nobody tells. */
+static void
+untied(void)
+{
+	const struct pool *p = &N.zone.pool;
+	char a[INET6_ADDRSTRLEN];
+	int i;
+
+	for (i = 0; p->on && i < p->nmember; i++)
+		if (p->m[i].node[0] == '\0')
+			err_warn("pool %s: member %s is tied to no node: always "
+			    "answered as alive", p->text, inet_ntop(p->m[i].af,
+			    p->m[i].a, a, sizeof a));
 }
 
 /*
@@ -82,6 +99,7 @@ reload(void)
 		return;
 	}
 	z.stamp = N.zone.stamp;
+	z.pool.mode = N.zone.pool.mode;
 	zone_stamp(&z, mtime);
 	if (N.records != NULL) {
 		table_free(N.zone.t);
@@ -91,6 +109,8 @@ reload(void)
 	N.zone = z;
 	err_log("reloaded: %s, %zu records, serial %u", N.zone.domain,
 	    N.zone.t != NULL ? N.zone.t->n : 0, zone_serial(&N.zone));
+	untied();
+	pool_refresh();
 }
 
 static void
@@ -178,6 +198,8 @@ setup(const char **listen, int nlisten)
 		err_fatal(rc, "%s", err);
 	N.zone.t = t;
 	zone_stamp(&N.zone, mtime);
+	untied();
+	dns_seed((uint64_t)clock_wall() ^ (uint64_t)getpid() << 32);
 	loop_init();
 	sigfd = loop_signals(sigs);
 	signal(SIGPIPE, SIG_IGN);
@@ -197,6 +219,9 @@ setup(const char **listen, int nlisten)
 	if (N.records != NULL) {
 		err_log("%s: %zu records, serial %u", N.records, N.zone.t->n,
 		    zone_serial(&N.zone));
+		if (N.zone.pool.on)
+			err_log("pool %s: no feed (-d); answering all %d members",
+			    N.zone.pool.text, N.zone.pool.nmember);
 		ready();
 	} else
 		feed_start();

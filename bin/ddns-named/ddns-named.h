@@ -55,14 +55,16 @@ int64_t net_timers(void);	/* next deadline, or -1 */
 void feed_start(void);
 void feed_event(void);
 int64_t feed_timers(void);	/* next deadline, or -1 */
+void pool_refresh(void);	/* the pool's view, logged when it moves */
 /*
  * Apply one line of the feed (no newline) to t: FEED_SET and FEED_DEL
  * change it (or not, with *why, for a record that cannot be served),
  * FEED_END ends the snapshot (or, later, tells the table's high-water),
- * FEED_ERROR is ddns-syncd's refusal and FEED_BAD a line that is none of
- * these.  *ms is the line's stamp in milliseconds, -1 if it has none.
+ * FEED_NODE sets a node's state (or not, with *why), FEED_ERROR is
+ * ddns-syncd's refusal and FEED_BAD a line that is none of these.  *ms
+ * is the line's stamp in milliseconds, -1 if it has none.
  */
-enum { FEED_SET, FEED_DEL, FEED_END, FEED_ERROR, FEED_BAD };
+enum { FEED_SET, FEED_DEL, FEED_END, FEED_NODE, FEED_ERROR, FEED_BAD };
 int feed_apply(struct table *t, const struct zone *, char *line, int64_t *ms,
     const char **why);
 int64_t feed_stamp(const char *);	/* SECONDS.MMM.COUNTER in ms, or -1 */

@@ -9,7 +9,8 @@
  * Every stamp raises the zone's, and so the SOA serial (zone_stamp): a
  * snapshot's at its `.`, when its data is served, a later line's at once.
  * A line without a stamp (an older publisher) counts as stamped with our
- * own clock when it arrives.
+ * own clock when it arrives.  `@` lines and the origins of `+` lines
+ * feed the pool's view, made again after every read once live.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -41,6 +42,31 @@ static struct {
 
 static struct watch wfeed = { W_FEED, NULL };
 
+/*
+ * The pool's view again, from the nodes of the served table; one line
+ * when it moves between answering from the cluster and the static
+ * answer (every member), the guide's behaviour, and why.
+ */
+void
+pool_refresh(void)
+{
+	struct pool *p = &N.zone.pool;
+	int old = p->mode;
+
+	if (!p->on)
+		return;
+	pool_view(&N.zone, N.records == NULL && F.fd >= 0 && F.live);
+	if (p->mode == old)
+		return;
+	if (p->mode == POOL_LIVE)
+		err_log("pool %s: answering from the cluster, %d of %d members "
+		    "alive", p->text, p->nalive, p->nmember);
+	else
+		err_log("pool %s: %s; answering all %d members", p->text,
+		    p->mode == POOL_NOFEED ? "no feed" :
+		    "the cluster sees no member alive", p->nmember);
+}
+
 /* Log a failure once, not at every retry while it lasts. */
 static void
 failed(const char *msg)
@@ -62,6 +88,7 @@ lost(const char *msg)
 	table_free(F.next);
 	F.next = NULL;
 	failed(msg);
+	pool_refresh();
 }
 
 static void
@@ -109,6 +136,7 @@ snapshot(void)
 	F.last[0] = '\0';
 	err_log("feed: %s: %zu records, serial %u", N.sock, N.zone.t->n,
 	    zone_serial(&N.zone));
+	pool_refresh();
 	ready();
 }
 
@@ -152,6 +180,10 @@ line(char *s)
 	case FEED_BAD:
 		err_warn("feed: line %lu: not a feed line: \"%s\"", F.lineno, gw);
 		break;
+	case FEED_NODE:
+		if (why != NULL)
+			err_warn("feed: line %lu: \"%s\": %s", F.lineno, gw, why);
+		break;
 	default:
 		stamp(ms);
 		if (why != NULL)
@@ -184,6 +216,8 @@ feed_event(void)
 		}
 		F.len -= (size_t)(p - F.buf);
 		memmove(F.buf, p, F.len);
+		if (F.live)
+			pool_refresh();
 		/* what is left has no newline in its first 1024 bytes */
 		if (F.len >= FEED_LINE_MAX) {
 			lost("a line longer than 1024 bytes");

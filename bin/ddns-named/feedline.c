@@ -1,6 +1,8 @@
 /*
  * One line of the feed, applied to a table: kept apart from the
- * connection (feed.c) so that the fuzz target can reach it alone.
+ * connection (feed.c) so that the fuzz target can reach it alone.  The
+ * table also holds the cluster's nodes as the feed names them (`@`
+ * lines, and the origins of `+` lines) with their gateway counts.
  */
 #include <sys/socket.h>
 
@@ -49,24 +51,69 @@ feed_stamp(const char *s)
 	return ms < FEED_STAMP_MS_MAX ? ms : -1;
 }
 
+/* @ NODE STATE: the node's state in t, found or added by name. */
+static int
+node_line(struct table *t, char **w, int n, const char **why)
+{
+	static const char *const states[] = {
+		[NODE_UP] = "up", [NODE_DOWN] = "down", [NODE_DRAINED] = "drained"
+	};
+	int i, k;
+
+	if (n != 3)
+		return FEED_BAD;
+	for (k = NODE_UP; k <= NODE_DRAINED; k++)
+		if (strcmp(w[2], states[k]) == 0)
+			break;
+	if (k > NODE_DRAINED)
+		return FEED_BAD;
+	if ((i = table_node(t, w[1])) < 0)
+		*why = "a node name longer than 253 bytes, or more than 64 nodes";
+	else
+		t->node[i].state = (uint8_t)k;
+	return FEED_NODE;
+}
+
+/* + GWID ADDRESS [STAMP [ORIGIN]] */
+static int
+set_line(struct table *t, const struct zone *z, char **w, int n,
+    const char **why)
+{
+	uint8_t a[16];
+	int af, i = -1;
+
+	af = strchr(w[2], ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(af, w[2], a) != 1) {
+		*why = "not an IPv4 or IPv6 address";
+		return FEED_SET;
+	}
+	if (table_set(t, z, w[1], strlen(w[1]), af, a, why) < 0)
+		return FEED_SET;
+	if (n == 5 && (i = table_node(t, w[4])) < 0)
+		*why = "an origin longer than 253 bytes, or more than 64 nodes";
+	table_origin(t, w[1], strlen(w[1]), i);
+	return FEED_SET;
+}
+
 int
 feed_apply(struct table *t, const struct zone *z, char *line, int64_t *ms,
     const char **why)
 {
-	char *w[5], *p, *save = NULL;
-	uint8_t a[16];
-	int n = 0, af, want;
+	char *w[6], *p, *save = NULL;
+	int n = 0, want, extra = 0;
 
 	*why = NULL;
 	*ms = -1;
 	if (strncmp(line, "error:", 6) == 0)
 		return FEED_ERROR;
-	for (p = strtok_r(line, " ", &save); p != NULL && n < 5;
+	for (p = strtok_r(line, " ", &save); p != NULL && n < 6;
 	    p = strtok_r(NULL, " ", &save))
 		w[n++] = p;
 	if (p != NULL || n < 1 || w[0][0] == '\0' || w[0][1] != '\0')
 		return FEED_BAD;
 	switch (w[0][0]) {
+	case '@':
+		return node_line(t, w, n, why);
 	case '.':
 		want = 1;
 		break;
@@ -75,14 +122,15 @@ feed_apply(struct table *t, const struct zone *z, char *line, int64_t *ms,
 		break;
 	case '+':
 		want = 3;
+		extra = n == 5;	/* the origin, after the stamp */
 		break;
 	default:
 		return FEED_BAD;
 	}
 	/* the stamp is the last word, and optional (an older publisher) */
-	if (n == want + 1 && (*ms = feed_stamp(w[want])) < 0)
+	if (n == want + 1 + extra && (*ms = feed_stamp(w[want])) < 0)
 		return FEED_BAD;
-	if (n != want && n != want + 1)
+	if (n != want && n != want + 1 + extra)
 		return FEED_BAD;
 	if (w[0][0] == '.')
 		return FEED_END;
@@ -90,11 +138,5 @@ feed_apply(struct table *t, const struct zone *z, char *line, int64_t *ms,
 		table_del(t, w[1], strlen(w[1]));
 		return FEED_DEL;
 	}
-	af = strchr(w[2], ':') != NULL ? AF_INET6 : AF_INET;
-	if (inet_pton(af, w[2], a) != 1) {
-		*why = "not an IPv4 or IPv6 address";
-		return FEED_SET;
-	}
-	table_set(t, z, w[1], strlen(w[1]), af, a, why);
-	return FEED_SET;
+	return set_line(t, z, w, n, why);
 }

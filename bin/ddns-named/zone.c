@@ -241,7 +241,7 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	if (z->nns == 0)
 		return bad(err, size, "%s: no name servers: set service "
 		    "ipsec-ddns self (and peer), or name-server", conf_file(c));
-	return 0;
+	return pool_config(z, c, err, size);
 }
 
 /* FNV-1a, then murmur3's finaliser so that the low bits are mixed. */
@@ -432,6 +432,7 @@ table_set(struct table *t, const struct zone *z, const char *label,
 		}
 		r->hash = h;
 		r->len = (uint8_t)len;
+		r->origin = 0;
 		memcpy(r->label, lc, len);
 		t->slot[i] = r;
 		t->n++;
@@ -460,6 +461,8 @@ table_del(struct table *t, const char *label, size_t len)
 	i = probe(t, lc, len, table_hash(lc, len));
 	if (t->slot[i] == NULL)
 		return 0;
+	if (t->slot[i]->origin != 0)
+		t->node[t->slot[i]->origin - 1].gws--;
 	free(t->slot[i]);
 	t->n--;
 	/* backward shift: close the gap so that no probe chain breaks */
@@ -475,6 +478,48 @@ table_del(struct table *t, const char *label, size_t len)
 	}
 	t->slot[i] = NULL;
 	return 1;
+}
+
+int
+table_node(struct table *t, const char *name)
+{
+	size_t n = strlen(name), i;
+	int k;
+
+	if (n == 0 || n > NODE_NAME_MAX)
+		return -1;
+	for (k = 0; k < t->nnode; k++)
+		if (strcasecmp(t->node[k].name, name) == 0)
+			return k;
+	if (t->nnode == TABLE_NODES_MAX)
+		return -1;
+	for (i = 0; i <= n; i++)
+		t->node[k].name[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ?
+		    name[i] + 32 : name[i]);
+	t->node[k].state = NODE_UNKNOWN;
+	t->node[k].gws = 0;
+	return t->nnode++;
+}
+
+void
+table_origin(struct table *t, const char *label, size_t len, int i)
+{
+	uint8_t lc[LABEL_MAX];
+	struct rec *r;
+	size_t j;
+
+	if (len == 0 || len > LABEL_MAX)
+		return;
+	for (j = 0; j < len; j++)
+		lc[j] = (uint8_t)(label[j] >= 'A' && label[j] <= 'Z' ?
+		    label[j] + 32 : label[j]);
+	if ((r = t->slot[probe(t, lc, len, table_hash(lc, len))]) == NULL)
+		return;
+	if (r->origin != 0)
+		t->node[r->origin - 1].gws--;
+	r->origin = (uint8_t)(i + 1);
+	if (r->origin != 0)
+		t->node[i].gws++;
 }
 
 int

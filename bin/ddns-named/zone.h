@@ -20,19 +20,34 @@
 #define NAME_WIRE_MAX		255	/* RFC 1035 3.1 */
 #define LABEL_MAX		63
 #define ZONE_SERIAL_UNIT	10	/* ms: one step of the SOA serial */
+#define NODE_NAME_MAX		253	/* a cluster node: address or name */
+#define TABLE_NODES_MAX		64	/* nodes the feed may name */
+#define POOL_MEMBERS_MAX	32
+#define POOL_TTL_DEFAULT	10	/* seconds */
 
 struct rec {
 	uint32_t hash;
 	uint8_t len;			/* of label */
 	uint8_t af;			/* AF_INET or AF_INET6 */
+	uint8_t origin;			/* node index + 1, 0: none */
 	uint8_t addr[16];
 	char label[];			/* lower case, len bytes, no NUL */
+};
+
+/* A cluster node as the feed names it: its state, its gateways. */
+enum { NODE_UNKNOWN, NODE_UP, NODE_DOWN, NODE_DRAINED };
+struct tnode {
+	uint8_t state;
+	uint32_t gws;			/* records whose origin it is */
+	char name[NODE_NAME_MAX + 1];	/* lower case */
 };
 
 struct table {
 	struct rec **slot;		/* open addressing, linear probing */
 	size_t mask;			/* slots - 1 */
 	size_t n;
+	int nnode;
+	struct tnode node[TABLE_NODES_MAX];
 };
 
 /* A name in wire form, either under the apex or anywhere else. */
@@ -48,6 +63,38 @@ struct nshost {
 	struct { uint8_t af, a[16]; } addr[ZONE_NS_ADDR_MAX];
 };
 
+/*
+ * The pool name: members, each tied to a node for its liveness (or to
+ * none: always alive), and the view the query path answers from, made
+ * again by pool_view() whenever the feed changes what it depends on.
+ */
+enum { POOL_RANDOM, POOL_LEAST };
+enum { POOL_LIVE, POOL_NOFEED, POOL_NONEALIVE };
+struct pmember {
+	uint8_t af, a[16];
+	char node[NODE_NAME_MAX + 1];	/* lower case; "" tied to none */
+};
+struct pview {				/* one address family */
+	uint8_t n;			/* members answered from */
+	uint8_t idx[POOL_MEMBERS_MAX];	/* into m[], fewest gateways first */
+	uint8_t end[POOL_MEMBERS_MAX];	/* where the tie group of idx[i] ends */
+};
+struct pool {
+	int on;
+	int inzone;			/* one label under the domain */
+	uint8_t name[NAME_WIRE_MAX];	/* wire, lower case; inzone: the label */
+	size_t namelen;
+	char text[256];			/* for the log */
+	int nmember;
+	struct pmember m[POOL_MEMBERS_MAX];
+	unsigned answers;
+	uint32_t ttl;
+	int policy;
+	int mode;			/* POOL_LIVE, ... */
+	int nalive;			/* members seen alive, drained or not */
+	struct pview v[2];		/* IPv4, IPv6 */
+};
+
 struct zone {
 	char domain[256];		/* presentation, lower case, no final dot */
 	uint8_t apex[NAME_WIRE_MAX];	/* wire, lower case */
@@ -58,11 +105,20 @@ struct zone {
 	struct zname contact;		/* SOA RNAME */
 	int64_t stamp;			/* the highest stamp seen, ms */
 	struct table *t;
+	struct pool pool;
 };
 
 /* The zone's fixed part from the configuration; 0, or -1 with err set. */
 struct conf;
 int zone_config(struct zone *, const struct conf *, char *err, size_t size);
+/*
+ * The view of the pool from z->t's nodes: live says that the feed is
+ * connected and its snapshot served.  Returns the mode (POOL_LIVE,
+ * POOL_NOFEED, POOL_NONEALIVE), also left in z->pool.mode.
+ */
+int pool_view(struct zone *, int live);
+/* service dns-pool into z->pool (off when absent); 0, or -1 with err. */
+int pool_config(struct zone *, const struct conf *, char *err, size_t size);
 /*
  * The serial is the highest stamp seen, in 10 ms units, modulo 2^32: the
  * same on every node that has seen the same table, and never back.
@@ -85,6 +141,14 @@ const struct rec *table_get(const struct table *, const uint8_t *label,
 int table_set(struct table *, const struct zone *, const char *label,
     size_t len, int af, const void *addr, const char **why);
 int table_del(struct table *, const char *label, size_t len);
+/*
+ * The node of that name (any case), added in state NODE_UNKNOWN if new;
+ * its index, or -1 when the table knows TABLE_NODES_MAX already or the
+ * name is longer than NODE_NAME_MAX.
+ */
+int table_node(struct table *, const char *name);
+/* The record of label now counts for node i (-1: for none). */
+void table_origin(struct table *, const char *label, size_t len, int i);
 
 /*
  * A name of a record as written in a file or the feed: a label, or a

@@ -129,6 +129,7 @@ cluster_start(void)
 	S.self = nodes[0].origin;
 	S.enabled = 1;
 	S.joined = 0;
+	S.drained = 0;
 	journal_load();
 	S.join_at = S.now + S.cfg.join;
 	collect_at = S.now + S.cfg.heartbeat;
@@ -136,6 +137,13 @@ cluster_start(void)
 	status_members();
 	if (nnodes == 1)
 		joined(2);
+}
+
+void
+cluster_drained(void)
+{
+	sync_drained();
+	status_members();
 }
 
 void
@@ -223,6 +231,8 @@ cluster_session_down(struct sess *s, const char *why)
 	}
 	n->sess = NULL;
 	n->up = 0;
+	n->heard = 0;
+	n->drained = 0;
 	n->since = clock_wall();
 	n->down_at = S.now;
 	n->retry_at = S.now + BACKOFF_MIN / 2;

@@ -41,6 +41,8 @@ static int nclients, lfd = -1;
 static struct watch wctl = { W_CTL, NULL };
 static char path[4200];
 
+static void tell(struct client *, const char *, uint64_t);
+
 static void
 printer(void *arg, const char *line)
 {
@@ -92,8 +94,110 @@ records(struct client *cl)
 }
 
 /*
- * The visible records, each with its own stamp, then the table's
- * high-water: what ddns-named makes its SOA serial of.
+ * The nodes' pool states as subscribers were last told them: a change is
+ * told once, at the end of the turn of the loop that made it.
+ */
+static struct {
+	char id[ID_MAX + 1];
+	enum pool pool;
+} said[NODES_MAX];
+static int nsaid;
+
+static void
+tell_all(const char *line, uint64_t stamp)
+{
+	struct client *cl, *next;
+
+	for (cl = clients; cl != NULL; cl = next) {
+		next = cl->next;
+		if (cl->sub)
+			tell(cl, line, stamp);
+	}
+}
+
+static void
+say(const char *id, enum pool p)
+{
+	char line[ID_MAX + 20];
+
+	snprintf(line, sizeof line, "@ %.253s %s", id, pool_word[p]);
+	tell_all(line, 0);
+}
+
+/* What subscribers were last told of node id: -1 if nothing. */
+static int
+said_of(const char *id)
+{
+	int k;
+
+	for (k = 0; k < nsaid; k++)
+		if (strcmp(said[k].id, id) == 0)
+			return (int)said[k].pool;
+	return -1;
+}
+
+/* The nodes are those subscribers were told of, in the same order. */
+static int
+same_nodes(int n)
+{
+	int i;
+
+	if (n != nsaid)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(said[i].id, nodes[i].id) != 0)
+			return 0;
+	return 1;
+}
+
+static int
+configured(const char *id, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(nodes[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * An `@ NODE STATE` line for every node whose state changed.  A node that
+ * a reload removed is told down; so is every peer when DDNS is disabled
+ * (this node itself, the first told, stays as it was: it still answers).
+ */
+void
+control_members(void)
+{
+	int i, n = S.enabled ? nnodes : 0, changed = 0, same = same_nodes(n);
+	enum pool p;
+
+	for (i = 0; !same && i < nsaid; i++)
+		if (said[i].pool != POOL_DOWN && !(n == 0 && i == 0) &&
+		    !configured(said[i].id, n)) {
+			say(said[i].id, POOL_DOWN);
+			changed = 1;
+		}
+	for (i = 0; i < n; i++) {
+		p = node_pool(i);
+		if (same ? said[i].pool == p : said_of(nodes[i].id) == (int)p)
+			continue;
+		say(nodes[i].id, p);
+		changed = 1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(said[i].id, sizeof said[i].id, "%.253s", nodes[i].id);
+		said[i].pool = node_pool(i);
+	}
+	if (changed)
+		status_members();
+	nsaid = n;
+}
+
+/*
+ * The visible records, each with its own stamp and origin, every node's
+ * pool state, then the table's high-water: what ddns-named makes its SOA
+ * serial of.
  */
 static void
 subscribe(struct client *cl)
@@ -101,12 +205,18 @@ subscribe(struct client *cl)
 	char ab[64], sb[32];
 	size_t i;
 	struct rec *r;
+	int k;
 
+	control_members();	/* the others first, so that cl is told once */
 	for (i = 0; i < table_slots(); i++)
 		if ((r = table_slot(i)) != NULL && rec_visible(r))
-			ctl_printf(cl->c, "+ %s %s %s\n", r->label,
+			ctl_printf(cl->c, "+ %s %s %s %s\n", r->label,
 			    addr_fmt(&r->addr, ab, sizeof ab),
-			    stamp_fmt(r->stamp, sb, sizeof sb));
+			    stamp_fmt(r->stamp, sb, sizeof sb),
+			    origins[r->origin].id);
+	for (k = 0; k < nsaid; k++)
+		ctl_printf(cl->c, "@ %s %s\n", said[k].id,
+		    pool_word[said[k].pool]);
 	cl->told = table_hwm();
 	ctl_printf(cl->c, ". %s\n", stamp_fmt(cl->told, sb, sizeof sb));
 	cl->sub = 1;
@@ -126,6 +236,17 @@ request(struct client *cl, char *line)
 		return;
 	}
 	switch (rq.kind) {
+	case REQ_DRAIN:
+	case REQ_UNDRAIN:
+		if (!S.enabled) {
+			ctl_printf(cl->c, "error: DDNS is disabled (set service "
+			    "ipsec-ddns enable, then SIGHUP)\n");
+			return;
+		}
+		local_drain(rq.kind == REQ_DRAIN);
+		ctl_printf(cl->c, "%s %s\nok\n", rq.kind == REQ_DRAIN ?
+		    "drained" : "undrained", S.cfg.self);
+		return;
 	case REQ_UP:
 	case REQ_DOWN:
 		if (!S.enabled) {
@@ -361,31 +482,27 @@ void
 control_change(const struct rec *old, int oldvis, const struct rec *now,
     int nowvis)
 {
-	struct client *cl, *next;
-	char line[GWID_LABEL_MAX + 100], ab[64], sb[32];
+	char line[GWID_LABEL_MAX + ID_MAX + 100], ab[64], sb[32];
 	uint64_t stamp;
 
 	if (!nowvis && !oldvis)
 		return;
 	if (nowvis && oldvis && memcmp(&old->addr, &now->addr,
-	    sizeof old->addr) == 0 && strcmp(old->label, now->label) == 0)
-		return;	/* the same name and address: only the stamp moved */
+	    sizeof old->addr) == 0 && strcmp(old->label, now->label) == 0 &&
+	    old->origin == now->origin)
+		return;	/* the same name, address and node: only the stamp moved */
 	if (now == NULL || (old != NULL && old->stamp == now->stamp))
 		stamp = table_hwm();
 	else
 		stamp = now->stamp;
 	if (nowvis)
-		snprintf(line, sizeof line, "+ %s %s %s", now->label,
+		snprintf(line, sizeof line, "+ %s %s %s %s", now->label,
 		    addr_fmt(&now->addr, ab, sizeof ab),
-		    stamp_fmt(stamp, sb, sizeof sb));
+		    stamp_fmt(stamp, sb, sizeof sb), origins[now->origin].id);
 	else
 		snprintf(line, sizeof line, "- %s %s", old->label,
 		    stamp_fmt(stamp, sb, sizeof sb));
-	for (cl = clients; cl != NULL; cl = next) {
-		next = cl->next;
-		if (cl->sub)
-			tell(cl, line, stamp);
-	}
+	tell_all(line, stamp);
 }
 
 /*

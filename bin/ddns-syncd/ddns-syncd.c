@@ -138,6 +138,7 @@ loop(void)
 		}
 		control_timers();
 		cluster_timers();
+		control_members();
 		if (S.enabled)
 			peer_flush_all();
 		peer_reap();

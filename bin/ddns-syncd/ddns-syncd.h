@@ -140,6 +140,7 @@ struct syncd {
 	int64_t now;			/* mono ns, this iteration */
 	uint64_t hlc;
 	int self;			/* our origin index */
+	int drained;			/* ddns-ctl drain: out of pool answers */
 	uint8_t key[32];		/* Argon2id of the secret */
 };
 extern struct syncd S;
@@ -156,7 +157,7 @@ struct watch {
 
 /* control.c */
 enum req { REQ_UP, REQ_DOWN, REQ_MEMBERS, REQ_RECORDS, REQ_STATUS,
-    REQ_SUBSCRIBE };
+    REQ_SUBSCRIBE, REQ_DRAIN, REQ_UNDRAIN };
 struct request {
 	enum req kind;
 	char label[GWID_LABEL_MAX + 1];
@@ -173,14 +174,17 @@ void control_reap(void);
 int64_t control_next(void);
 void control_change(const struct rec *old, int oldvis, const struct rec *now,
     int nowvis);
+void control_members(void);
 
 /* local.c: what a control request does to the table */
 int local_up(const char *label, const struct addr *, char *why, size_t);
 int local_down(const char *label, const struct addr *, char *why, size_t);
+void local_drain(int drained);
 
 /* journal.c */
 void journal_load(void);
 void journal_change(const struct rec *old, const struct rec *now);
+void journal_drained(int drained);
 
 /* status.c */
 typedef void (*line_fn)(void *arg, const char *line);
@@ -188,6 +192,10 @@ void status_each(line_fn, void *);
 void status_members_each(line_fn, void *);
 void status_cluster(void);
 void status_members(void);
+/* A node in a pool: what `@` lines and the fifth word of `members` say. */
+enum pool { POOL_DOWN, POOL_UP, POOL_DRAINED };
+extern const char *const pool_word[];
+enum pool node_pool(int node);
 
 /* cluster.c: the nodes, and what the daemon does with them */
 struct sess;
@@ -196,6 +204,8 @@ struct node {
 	int self;
 	int origin;			/* its index in the origin table */
 	int up;				/* an authenticated session is open */
+	int heard;			/* its hello or a beat came on it */
+	int drained;			/* as it last said, while heard */
 	int64_t since;			/* wall ns of the last change of up */
 	int64_t down_at;		/* mono ns it went down; -1 if up */
 	struct sess *sess;		/* the session kept, NULL if none */
@@ -211,6 +221,7 @@ void cluster_reload(const struct cfg *old);
 void cluster_timers(void);
 int64_t cluster_next(void);
 void cluster_push(const struct rec *);
+void cluster_drained(void);
 void cluster_event(struct watch *, uint32_t events);
 const char *cluster_state(void);
 

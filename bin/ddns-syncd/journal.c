@@ -6,6 +6,8 @@
  *
  *   + STAMP LABEL ADDRESS      published (STAMP: the 64-bit HLC, decimal)
  *   - LABEL                    no longer ours
+ *   drained                    this node is out of pool answers
+ *   undrained                  back in them
  *
  * Appended as changes happen; rewritten whole at start and when it has
  * grown to twice what it says.
@@ -36,6 +38,11 @@ load_line(char *line, unsigned lineno)
 
 	while (n < 4 && (w[n] = strsep(&line, " ")) != NULL)
 		n++;
+	if (n == 1 && (strcmp(w[0], "drained") == 0 ||
+	    strcmp(w[0], "undrained") == 0)) {
+		S.drained = w[0][0] == 'd';
+		return;
+	}
 	if (n == 2 && strcmp(w[0], "-") == 0) {
 		old = table_find(w[1], strlen(w[1]));
 		if (old != NULL && old->origin == S.self)
@@ -66,6 +73,11 @@ rewrite(void)
 	int n;
 
 	mine = 0;
+	if (S.drained) {
+		if ((buf = malloc(cap = 65536)) == NULL)
+			err_fatal(111, "out of memory");
+		len = (size_t)snprintf(buf, cap, "drained\n");
+	}
 	for (i = 0; i < table_slots(); i++) {
 		if ((r = table_slot(i)) == NULL || r->origin != S.self ||
 		    (r->flags & R_DELETED))
@@ -148,4 +160,13 @@ journal_change(const struct rec *old, const struct rec *now)
 		mine--;
 	}
 	append(line, (size_t)n);
+}
+
+void
+journal_drained(int drained)
+{
+	if (drained)
+		append("drained\n", 8);
+	else
+		append("undrained\n", 10);
 }

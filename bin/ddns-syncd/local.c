@@ -1,13 +1,15 @@
 /*
- * What `up` and `down` do: a record stamped by this node, merged into the
- * table (it wins: the clock is above every stamp seen) and pushed at once
- * to every peer.
+ * What the control requests do.  `up` and `down`: a record stamped by
+ * this node, merged into the table (it wins: the clock is above every
+ * stamp seen) and pushed at once to every peer.  `drain` and `undrain`: a
+ * flag of this node, journaled and said to every peer.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
 #include "ddns-syncd.h"
+#include "err.h"
 
 int64_t
 wall_ms(void)
@@ -60,4 +62,20 @@ local_down(const char *label, const struct addr *a, char *why, size_t size)
 	r.flags = R_DELETED;
 	publish(&r);
 	return 0;
+}
+
+/*
+ * This node in or out of pool answers: journaled, so that a restart keeps
+ * it, and told to every peer at once (each tells its subscribers).
+ */
+void
+local_drain(int drained)
+{
+	if (S.drained == drained)
+		return;
+	S.drained = drained;
+	err_log("%s", drained ? "drained: out of pool answers on every node" :
+	    "undrained: back in pool answers");
+	journal_drained(drained);
+	cluster_drained();
 }

@@ -84,6 +84,7 @@ void sync_beat(struct sess *);
 void sync_pump(struct sess *);
 void sync_flush(struct sess *);
 void sync_collect(void);
+void sync_drained(void);
 
 /* cluster.c */
 int cluster_session_up(struct sess *);		/* -1: s was dropped */

@@ -13,7 +13,8 @@
 static const char *const verbs[] = {
 	[REQ_UP] = "up", [REQ_DOWN] = "down", [REQ_MEMBERS] = "members",
 	[REQ_RECORDS] = "records", [REQ_STATUS] = "status",
-	[REQ_SUBSCRIBE] = "subscribe",
+	[REQ_SUBSCRIBE] = "subscribe", [REQ_DRAIN] = "drain",
+	[REQ_UNDRAIN] = "undrain",
 };
 
 /* A gateway ID: a certificate subject (it has '=') or a CN or serial. */
@@ -65,8 +66,8 @@ control_parse(char *line, struct request *rq, const char **why)
 		if (strcmp(verb, verbs[i]) == 0)
 			break;
 	if (i == sizeof verbs / sizeof verbs[0]) {
-		*why = "unknown request (up, down, members, records, status, "
-		    "subscribe)";
+		*why = "unknown request (up, down, drain, undrain, members, "
+		    "records, status, subscribe)";
 		return -1;
 	}
 	rq->kind = (enum req)i;

@@ -26,6 +26,27 @@ cluster_state(void)
 	return "joining";
 }
 
+const char *const pool_word[] = {
+	[POOL_DOWN] = "down", [POOL_UP] = "up", [POOL_DRAINED] = "drained",
+};
+
+/*
+ * A peer counts as up in a pool once it has said whether it is drained
+ * (its hello, or a beat), so that a drained node that comes back is never
+ * announced up for the moment in between.
+ */
+enum pool
+node_pool(int i)
+{
+	const struct node *n = &nodes[i];
+
+	if (n->self)
+		return S.drained ? POOL_DRAINED : POOL_UP;
+	if (!n->up || !n->heard)
+		return POOL_DOWN;
+	return n->drained ? POOL_DRAINED : POOL_UP;
+}
+
 void
 status_members_each(line_fn fn, void *arg)
 {
@@ -35,11 +56,12 @@ status_members_each(line_fn fn, void *arg)
 
 	for (i = 0; i < nnodes; i++) {
 		n = &nodes[i];
-		snprintf(line, sizeof line, "%.253s %s %lld.%03lld %u", n->id,
-		    n->self ? "self" : n->up ? "up" : "down",
+		snprintf(line, sizeof line, "%.253s %s %lld.%03lld %u %s",
+		    n->id, n->self ? "self" : n->up ? "up" : "down",
 		    (long long)(n->since / CLOCK_SEC),
 		    (long long)(n->since % CLOCK_SEC / CLOCK_MS),
-		    n->origin >= 0 ? origins[n->origin].nrec : 0);
+		    n->origin >= 0 ? origins[n->origin].nrec : 0,
+		    pool_word[node_pool(i)]);
 		fn(arg, line);
 	}
 }
@@ -59,6 +81,7 @@ status_each(line_fn fn, void *arg)
 	LINE("port=%u", S.cfg.port);
 	LINE("nodes=%d", nnodes);
 	LINE("up=%d", up);
+	LINE("drained=%d", S.drained);
 	LINE("records=%zu", table_live());
 	LINE("tombstones=%zu", table_tombstones());
 	LINE("digest=%016llx", (unsigned long long)table_digest());

@@ -83,6 +83,7 @@ hello(struct sess *s)
 		n++;
 	}
 	m.b[at] = (uint8_t)n;
+	wr_u8(&m, S.drained ? FLAG_DRAINED : 0);
 	s->awaiting = 1;
 	send_small(s, &m);
 }
@@ -333,6 +334,26 @@ on_beat(struct sess *s, uint64_t digest)
 	}
 }
 
+/*
+ * The peer's own state, from its hello or beat: only the node itself says
+ * whether it is drained, and it says so on every connection and with
+ * every heartbeat, so nothing else needs to carry it.
+ */
+static void
+flags_said(struct sess *s, unsigned flags)
+{
+	struct node *nd;
+	int d = (flags & FLAG_DRAINED) != 0;
+
+	if (s->node < 0 || (nd = &nodes[s->node])->sess != s)
+		return;
+	if (d != nd->drained)
+		err_log("peer %s: %s", nd->id, d ? "drained" :
+		    "undrained, back in the pool");
+	nd->heard = 1;
+	nd->drained = d;
+}
+
 int
 sync_message(struct sess *s, const uint8_t *b, size_t n)
 {
@@ -347,6 +368,7 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 		hlc_seen(&S.hlc, rd_u64(&rd), wall_ms());
 		if (marks_read(&rd, s->peer_hwm, 1) < 0)
 			break;
+		flags_said(s, rd_flags(&rd));
 		for (full = 0, o = 0; o < norigins; o++)
 			full |= origins[o].gc > s->peer_hwm[o];
 		bulk_start(s, full);
@@ -378,6 +400,7 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 		rd_u32(&rd);
 		if (marks_read(&rd, s->peer_hwm, 0) < 0)
 			break;
+		flags_said(s, rd_flags(&rd));
 		on_beat(s, digest);
 		return 0;
 	case 'f':
@@ -413,7 +436,19 @@ sync_beat(struct sess *s)
 		n++;
 	}
 	m.b[at] = (uint8_t)n;
+	wr_u8(&m, S.drained ? FLAG_DRAINED : 0);
 	send_small(s, &m);
+}
+
+/* Drained or not: said at once to every peer, with a beat. */
+void
+sync_drained(void)
+{
+	struct sess *s;
+
+	for (s = sessions; s != NULL; s = s->next)
+		if (up(s) && s->node >= 0 && nodes[s->node].sess == s)
+			sync_beat(s);
 }
 
 /*

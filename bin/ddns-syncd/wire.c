@@ -85,6 +85,14 @@ rd_str(struct rd *r, char *out, size_t max)
 	return n;
 }
 
+unsigned
+rd_flags(struct rd *r)
+{
+	if (r->bad || r->p == r->e)
+		return 0;
+	return rd_u8(r);	/* what a later version adds after it: ignored */
+}
+
 static int
 label_ok(const char *s, size_t n)
 {
@@ -97,6 +105,18 @@ label_ok(const char *s, size_t n)
 		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return 0;
 	return 1;
+}
+
+/* A node identity is one word of printable ASCII: it goes into lines. */
+static int
+id_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return 0;
+	return n > 0;
 }
 
 int
@@ -120,9 +140,11 @@ rd_rec(struct rd *r, struct wrec *w)
 		r->p += n;
 	}
 	w->deleted = (int)del;
-	rd_str(r, w->origin, ID_MAX);
+	n = rd_str(r, w->origin, ID_MAX);
+	if (!id_ok(w->origin, n))
+		r->bad = 1;
 	n = rd_str(r, w->label, GWID_LABEL_MAX);
-	if (r->bad || w->origin[0] == '\0' || !label_ok(w->label, n)) {
+	if (r->bad || !label_ok(w->label, n)) {
 		r->bad = 1;
 		return -1;
 	}

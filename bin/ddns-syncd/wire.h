@@ -12,13 +12,18 @@
  *   refuse     'X' REASON(1)
  *
  * Sync, one per encrypted frame (ciphertext = message + 16-byte tag):
- *   hello      'h' HLC(8) N(1) { ORIGIN(str) HWM(8) GC(8) }*N
+ *   hello      'h' HLC(8) N(1) { ORIGIN(str) HWM(8) GC(8) }*N [FLAGS(1)]
  *   records    'r' FLAGS(1) { STAMP(8) DEL(1) AF(1) ADDR(0|4|16)
  *              ORIGIN(str) LABEL(str) }*
  *   end        'e' FLAGS(1) HORIZON(8) N(1) { ORIGIN(str) HWM(8) }*N
  *   beat       'b' HLC(8) DIGEST(8) LIVE(4) N(1) { ORIGIN(str) HWM(8) }*N
+ *              [FLAGS(1)]
  *   fullreq    'f'
  *   bye        'q'
+ *
+ * FLAGS, the sender's own state, ends a hello and a beat; a node of the
+ * first protocol ignores it, one that sends none is taken as 0, and bytes
+ * after it (a later version's) are ignored.
  */
 #ifndef DDNS_WIRE_H
 #define DDNS_WIRE_H
@@ -33,6 +38,7 @@
 #define FRAME_MAX	65535			/* bytes of a body */
 #define MSG_MAX		(FRAME_MAX - 16)	/* of a sync message */
 #define DOMAINHASH_LEN	16
+#define FLAG_DRAINED	0x01	/* out of pool answers (ddns-ctl drain) */
 
 enum refusal {
 	REFUSE_VERSION = 1, REFUSE_DOMAIN, REFUSE_UNKNOWN, REFUSE_AUTH,
@@ -67,6 +73,8 @@ uint32_t rd_u32(struct rd *);
 uint64_t rd_u64(struct rd *);
 /* A string into out (room for max + 1); bad if longer than max. */
 size_t rd_str(struct rd *, char *out, size_t max);
+/* The FLAGS that may end a hello or a beat: 0 if none. */
+unsigned rd_flags(struct rd *);
 
 struct wrec {				/* a record as sent */
 	uint64_t stamp;

@@ -5,7 +5,9 @@
  * it parses, answers the query's ID with QR set, echoes the question byte
  * for byte, and fits the size the query allows.  Also checks the table:
  * a record set from the input is found again, and the serial returns to
- * its value when it is removed.
+ * its value when it is removed.  A pool name outside the domain is
+ * configured, and one inside it is tried on every other input, so that
+ * both pool paths (answers, its own zone's SOA and NS) are fuzzed.
  */
 #include <sys/socket.h>
 
@@ -26,9 +28,23 @@ static const char config[] =
     "set service ipsec-ddns self 198.51.100.2\n"
     "set service ipsec-ddns peer 198.51.100.1\n"
     "set service ipsec-ddns peer 2001:db8::53\n"
-    "set service ipsec-ddns domain vpn.example.org\n";
+    "set service ipsec-ddns domain vpn.example.org\n"
+    "set service dns-pool name pool.example.net\n"
+    "set service dns-pool member 203.0.113.1 node 198.51.100.1\n"
+    "set service dns-pool member 203.0.113.2 node 198.51.100.2\n"
+    "set service dns-pool member 2001:db8::1 node 2001:db8::53\n"
+    "set service dns-pool member 203.0.113.9\n"
+    "set service dns-pool answers 2\n";
+
+static const char config_in[] =
+    "set service ipsec-ddns self 198.51.100.2\n"
+    "set service ipsec-ddns peer 198.51.100.1\n"
+    "set service ipsec-ddns domain vpn.example.org\n"
+    "set service dns-pool name pool.vpn.example.org\n"
+    "set service dns-pool policy least-loaded\n";
 
 static struct zone Z;
+static struct pool P[2];	/* outside the domain, inside it */
 
 static void
 add(const char *label, int af, const char *text)
@@ -48,15 +64,30 @@ init(void)
 	struct conf *c;
 	char err[600];
 
+	if ((c = conf_parse("fuzz.conf", config_in, sizeof config_in - 1,
+	    &ce)) == NULL || zone_config(&Z, c, err, sizeof err) < 0)
+		abort();
+	conf_free(c);
+	P[1] = Z.pool;
 	if ((c = conf_parse("fuzz.conf", config, sizeof config - 1, &ce)) == NULL ||
 	    zone_config(&Z, c, err, sizeof err) < 0 ||
 	    (Z.t = table_new(4)) == NULL)
 		abort();
 	conf_free(c);
+	P[0] = Z.pool;
 	add("gw1", AF_INET, "192.0.2.10");
 	add("GW6", AF_INET6, "2001:db8::6");
 	add("ggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg",
 	    AF_INET, "192.0.2.63");
+	/* node 1 up with a gateway, node 2 drained, the IPv6 one unknown */
+	Z.t->node[table_node(Z.t, "198.51.100.1")].state = NODE_UP;
+	Z.t->node[table_node(Z.t, "198.51.100.2")].state = NODE_DRAINED;
+	table_origin(Z.t, "gw1", 3, table_node(Z.t, "198.51.100.1"));
+	pool_view(&Z, 1);
+	P[0] = Z.pool;
+	Z.pool = P[1];
+	pool_view(&Z, 1);
+	P[1] = Z.pool;
 }
 
 /* Does the query carry an OPT record?  ldns says, independently. */
@@ -141,6 +172,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	tcp = data[0] & 1;
+	Z.pool = P[(data[0] >> 1) & 1];
 	/* a copy of exactly the message, so that ASan sees any over-read */
 	if ((q = malloc(size - 1 + 1)) == NULL)
 		return 0;

@@ -7,7 +7,11 @@
  * chains, which is where a hash table goes wrong.  A stamp taken from a
  * line must be the one its last word spells, and the zone's stamp (the
  * SOA serial's source) never goes back.  The same bytes are then read as
- * a records file (-d), which loads or names the line at fault.
+ * a records file (-d), which loads or names the line at fault.  The
+ * feed's nodes (`@ NODE STATE`, the ORIGIN of `+`) must keep gateway
+ * counts that add up to the records with an origin, and the pool's view
+ * made from them must answer from members of the right family, never
+ * none while a member of that family is configured.
  */
 #include <sys/socket.h>
 
@@ -29,7 +33,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static const char config[] =
     "set service ipsec-ddns self 198.51.100.2\n"
     "set service ipsec-ddns peer 198.51.100.1\n"
-    "set service ipsec-ddns domain vpn.example.org\n";
+    "set service ipsec-ddns peer 2001:db8::53\n"
+    "set service ipsec-ddns domain vpn.example.org\n"
+    "set service dns-pool name pool.vpn.example.org\n"
+    "set service dns-pool member 203.0.113.1 node 198.51.100.1\n"
+    "set service dns-pool member 203.0.113.2 node 198.51.100.2\n"
+    "set service dns-pool member 2001:db8::1 node 2001:db8::53\n"
+    "set service dns-pool member 203.0.113.9\n"
+    "set service dns-pool policy least-loaded\n";
 
 static struct zone Z;
 
@@ -77,6 +88,36 @@ whole(void)
 		abort();
 }
 
+/* Every record with an origin counted once, at its node; the views. */
+static void
+counts(void)
+{
+	uint32_t c[TABLE_NODES_MAX] = { 0 };
+	const struct pview *v;
+	size_t i;
+	int k, f, j;
+
+	for (i = 0; i <= Z.t->mask; i++)
+		if (Z.t->slot[i] != NULL && Z.t->slot[i]->origin != 0) {
+			if (Z.t->slot[i]->origin > Z.t->nnode)
+				abort();
+			c[Z.t->slot[i]->origin - 1]++;
+		}
+	for (k = 0; k < Z.t->nnode; k++)
+		if (c[k] != Z.t->node[k].gws || Z.t->node[k].state > NODE_DRAINED)
+			abort();
+	pool_view(&Z, 1);
+	for (f = 0; f < 2; f++) {
+		v = &Z.pool.v[f];
+		if (v->n == 0 || v->n > Z.pool.nmember)
+			abort();	/* both families have members */
+		for (j = 0; j < v->n; j++)
+			if (Z.pool.m[v->idx[j]].af != (f ? AF_INET6 : AF_INET) ||
+			    v->end[j] <= j || v->end[j] > v->n)
+				abort();
+	}
+}
+
 /* The stamp word SECONDS.MMM.COUNTER, read again another way. */
 static void
 stamp_said(const char *word, int64_t ms)
@@ -101,6 +142,11 @@ said(char *copy, int kind, int64_t ms, const char *why)
 
 	for (w[n] = strtok_r(copy, " ", &save); w[n] != NULL && n < 3;)
 		w[++n] = strtok_r(NULL, " ", &save);
+	if (kind == FEED_NODE) {
+		if (ms != -1)
+			abort();
+		return;
+	}
 	if (kind == FEED_BAD || kind == FEED_ERROR) {
 		if (ms != -1)
 			abort();
@@ -176,6 +222,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		said(copy, kind, ms, why);
 		whole();
+		counts();
 		p = nl + 1;
 	}
 	table_free(Z.t);

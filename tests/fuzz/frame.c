@@ -28,6 +28,17 @@ vector(struct rd *r, int gc)
 	}
 }
 
+/* The FLAGS that may end a hello or a beat: absent is 0, never bad. */
+static void
+flags(struct rd *r)
+{
+	int bad = r->bad, none = r->p == r->e;
+	unsigned f = rd_flags(r);
+
+	if (r->bad != bad || (none && f != 0))
+		abort();
+}
+
 static void
 message(const uint8_t *b, size_t n)
 {
@@ -39,13 +50,15 @@ message(const uint8_t *b, size_t n)
 	case 'h':
 		rd_u64(&r);
 		vector(&r, 1);
+		flags(&r);
 		break;
 	case 'r':
 		rd_u8(&r);
 		while ((k = rd_rec(&r, &w)) > 0)
 			if (strlen(w.label) > GWID_LABEL_MAX ||
-			    (w.deleted != (w.addr.af == 0)))
-				abort();
+			    (w.deleted != (w.addr.af == 0)) ||
+			    strpbrk(w.origin, " \t\r\n") != NULL)
+				abort();	/* an origin goes into lines */
 		break;
 	case 'e':
 		rd_u8(&r);
@@ -57,6 +70,7 @@ message(const uint8_t *b, size_t n)
 		rd_u64(&r);
 		rd_u32(&r);
 		vector(&r, 0);
+		flags(&r);
 		break;
 	}
 }

@@ -1,0 +1,283 @@
+/*
+ * The pool name (service dns-pool): its members from vpnha.conf, and the
+ * view the query path answers from, made again from the feed's nodes
+ * whenever they change, so that a query only picks from a ready list.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ldns/ldns.h>
+
+#include "conf.h"
+#include "zone.h"
+
+static int
+bad(char *err, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Is w self or a peer, as vpnha.conf writes them (canonical)? */
+static int
+is_node(const struct conf_node *dd, const char *w)
+{
+	const struct conf_node *n;
+	const char *s = conf_value(dd, "self");
+
+	if (s != NULL && strcasecmp(s, w) == 0)
+		return 1;
+	for (n = conf_first(conf_find(dd, "peer")); n != NULL; n = conf_next(n))
+		if (strcasecmp(conf_word(n), w) == 0)
+			return 1;
+	return 0;
+}
+
+/* A member; 0 if added, 1 if addr is not an address, -1 if full. */
+static int
+member(struct pool *p, const char *addr, const char *node)
+{
+	struct pmember *m;
+	size_t i;
+
+	if (p->nmember == POOL_MEMBERS_MAX)
+		return -1;
+	m = &p->m[p->nmember];
+	memset(m, 0, sizeof *m);
+	m->af = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(m->af, addr, m->a) != 1)
+		return 1;
+	for (i = 0; node[i] != '\0' && i < NODE_NAME_MAX; i++)
+		m->node[i] = (char)(node[i] >= 'A' && node[i] <= 'Z' ?
+		    node[i] + 32 : node[i]);
+	p->nmember++;
+	return 0;
+}
+
+static int
+members(struct pool *p, const struct conf *c, const struct conf_node *dp,
+    const struct conf_node *dd, char *err, size_t size)
+{
+	const struct conf_node *t, *n;
+	const char *node;
+
+	for (t = conf_first(conf_find(dp, "member")); t != NULL; t = conf_next(t)) {
+		node = "";
+		if ((n = conf_find(t, "node")) != NULL) {
+			node = conf_value(t, "node");
+			if (!is_node(dd, node))
+				return bad(err, size, "%s:%u: member %s node %s: "
+				    "not a cluster node (service ipsec-ddns self "
+				    "or peer, as written there)", conf_file(c),
+				    conf_line(n), conf_word(t), node);
+		}
+		if (member(p, conf_word(t), node) < 0)
+			return bad(err, size, "%s:%u: more than %d pool members",
+			    conf_file(c), conf_line(t), POOL_MEMBERS_MAX);
+	}
+	if (conf_find(dp, "member") != NULL)
+		return 0;
+	/* by default the cluster's nodes given by address, each its own */
+	if ((node = conf_value(dd, "self")) != NULL)
+		member(p, node, node);
+	for (n = conf_first(conf_find(dd, "peer")); n != NULL; n = conf_next(n))
+		if (member(p, conf_word(n), conf_word(n)) < 0)
+			return bad(err, size, "%s:%u: more than %d pool members",
+			    conf_file(c), conf_line(n), POOL_MEMBERS_MAX);
+	return 0;
+}
+
+/* Inside the domain: one label under it, not a name server's name. */
+static int
+name_inzone(struct pool *p, const struct zone *z, const uint8_t *w,
+    size_t n)
+{
+	int i;
+
+	if (n != z->apexlen + 1 + w[0])
+		return -1;
+	p->inzone = 1;
+	p->namelen = 1 + (size_t)w[0];
+	memcpy(p->name, w, p->namelen);
+	for (i = 0; i < z->nns; i++)
+		if (z->ns[i].name.inzone && z->ns[i].name.len == p->namelen &&
+		    memcmp(z->ns[i].name.wire, p->name, p->namelen) == 0)
+			return -1;
+	return 0;
+}
+
+static int
+name(struct pool *p, const struct zone *z, const struct conf *c,
+    const struct conf_node *dp, char *err, size_t size)
+{
+	const char *s = conf_value(dp, "name");
+	ldns_rdf *d, *apex;
+	int rc = 0;
+
+	if (s == NULL)
+		return bad(err, size, "%s:%u: service dns-pool without a name: "
+		    "set service dns-pool name NAME", conf_file(c),
+		    conf_line(dp));
+	if ((d = ldns_dname_new_frm_str(s)) == NULL ||
+	    (apex = ldns_dname_new_frm_data((uint16_t)z->apexlen, z->apex)) == NULL) {
+		ldns_rdf_deep_free(d);
+		return bad(err, size, "%s:%u: name %s: not a domain name",
+		    conf_file(c), conf_line(conf_find(dp, "name")), s);
+	}
+	ldns_dname2canonical(d);
+	snprintf(p->text, sizeof p->text, "%s", s);
+	if (ldns_dname_compare(d, apex) == 0)
+		rc = -1;
+	else if (ldns_dname_is_subdomain(d, apex))
+		rc = name_inzone(p, z, ldns_rdf_data(d), ldns_rdf_size(d));
+	else {
+		p->namelen = ldns_rdf_size(d);
+		memcpy(p->name, ldns_rdf_data(d), p->namelen);
+	}
+	ldns_rdf_deep_free(d);
+	ldns_rdf_deep_free(apex);
+	if (rc < 0)
+		return bad(err, size, "%s:%u: name %s: a pool name inside %s "
+		    "must be one label under it, and not a name server's",
+		    conf_file(c), conf_line(conf_find(dp, "name")), s,
+		    z->domain);
+	return 0;
+}
+
+int
+pool_config(struct zone *z, const struct conf *c, char *err, size_t size)
+{
+	const struct conf_node *dp = conf_find(conf_root(c), "service dns-pool");
+	const struct conf_node *dd = conf_find(conf_root(c), "service ipsec-ddns");
+	const struct conf_node *r, *l;
+	struct pool *p = &z->pool;
+	const char *s;
+
+	memset(p, 0, sizeof *p);
+	p->mode = POOL_NOFEED;
+	if (dp == NULL)
+		return 0;
+	if (name(p, z, c, dp, err, size) < 0 ||
+	    members(p, c, dp, dd, err, size) < 0)
+		return -1;
+	if (p->nmember == 0)
+		return bad(err, size, "%s:%u: service dns-pool has no member "
+		    "(the cluster's nodes are not addresses): set service "
+		    "dns-pool member ADDRESS node NODE", conf_file(c),
+		    conf_line(dp));
+	p->ttl = POOL_TTL_DEFAULT;
+	if ((s = conf_value(dp, "ttl")) != NULL)
+		p->ttl = (uint32_t)strtoul(s, NULL, 10);
+	if ((s = conf_value(dp, "answers")) != NULL)
+		p->answers = (unsigned)strtoul(s, NULL, 10);
+	/* both set: the later statement wins, as for any single value */
+	r = conf_find(dp, "policy random");
+	l = conf_find(dp, "policy least-loaded");
+	p->policy = l != NULL && (r == NULL || conf_line(l) > conf_line(r)) ?
+	    POOL_LEAST : POOL_RANDOM;
+	p->on = 1;
+	pool_view(z, 0);
+	return 0;
+}
+
+static const struct tnode *
+node_find(const struct table *t, const char *name)
+{
+	int i;
+
+	for (i = 0; t != NULL && i < t->nnode; i++)
+		if (strcmp(t->node[i].name, name) == 0)
+			return &t->node[i];
+	return NULL;
+}
+
+/* Insertion sort by gateways: a few members, stable. */
+static void
+by_load(struct pview *v, const uint32_t *gws)
+{
+	uint8_t x;
+	int i, j;
+
+	for (i = 1; i < v->n; i++) {
+		x = v->idx[i];
+		for (j = i; j > 0 && gws[v->idx[j - 1]] > gws[x]; j--)
+			v->idx[j] = v->idx[j - 1];
+		v->idx[j] = x;
+	}
+}
+
+/* The members of family af in state want (st NULL: all of them). */
+static void
+pick(const struct pool *p, struct pview *v, int af, const uint8_t *st,
+    int want)
+{
+	int i;
+
+	for (i = 0; i < p->nmember; i++)
+		if (p->m[i].af == af && (st == NULL || st[i] == want))
+			v->idx[v->n++] = (uint8_t)i;
+}
+
+/*
+ * The members of one family to answer from: those up; if none, those
+ * drained; if none, or not live, all of them.  end[] closes each group
+ * the query path shuffles: ties of least-loaded, or everything.
+ */
+static void
+family(struct pool *p, struct pview *v, int af, const uint8_t *st,
+    const uint32_t *gws)
+{
+	int i, j, least = p->policy == POOL_LEAST && p->mode == POOL_LIVE;
+
+	v->n = 0;
+	if (p->mode == POOL_LIVE) {
+		pick(p, v, af, st, NODE_UP);
+		if (v->n == 0)
+			pick(p, v, af, st, NODE_DRAINED);
+	}
+	if (v->n == 0)
+		pick(p, v, af, NULL, 0);
+	if (least)
+		by_load(v, gws);
+	for (i = 0; i < v->n; i = j) {
+		for (j = i + 1; j < v->n && (!least ||
+		    gws[v->idx[j]] == gws[v->idx[i]]); j++)
+			;
+		memset(v->end + i, j, (size_t)(j - i));
+	}
+}
+
+int
+pool_view(struct zone *z, int live)
+{
+	struct pool *p = &z->pool;
+	const struct tnode *n;
+	uint8_t st[POOL_MEMBERS_MAX];
+	uint32_t gws[POOL_MEMBERS_MAX];
+	int i;
+
+	p->nalive = 0;
+	for (i = 0; i < p->nmember; i++) {
+		n = p->m[i].node[0] != '\0' ? node_find(z->t, p->m[i].node) : NULL;
+		st[i] = p->m[i].node[0] == '\0' ? NODE_UP :
+		    n != NULL ? n->state : NODE_UNKNOWN;
+		gws[i] = n != NULL ? n->gws : 0;
+		if (st[i] == NODE_UP || st[i] == NODE_DRAINED)
+			p->nalive++;
+	}
+	p->mode = !live ? POOL_NOFEED : p->nalive == 0 ? POOL_NONEALIVE :
+	    POOL_LIVE;
+	family(p, &p->v[0], AF_INET, st, gws);
+	family(p, &p->v[1], AF_INET6, st, gws);
+	return p->mode;
+}
