@@ -1,8 +1,9 @@
 # Shared by the DDNS cluster suites (tests/ddns-cluster.bats,
-# tests/ddns-serial.bats): node I of a cluster is lab host hI at
-# 192.0.2.(10 + I), with its vpnha.conf in $D/hI.conf, its run directory
-# $D/hI.run, ddns-syncd's log $D/hI.log and PID $D/hI.pid.  The suite sets
-# D, SECRET and DOMAIN.
+# tests/ddns-serial.bats, tests/ddns-named-pool.bats): node I of a cluster
+# is lab host hI at 192.0.2.(10 + I), with its vpnha.conf in $D/hI.conf,
+# its run directory $D/hI.run, ddns-syncd's log $D/hI.log and PID
+# $D/hI.pid, ddns-named's $D/nI.log and $D/nI.pid.  The suite sets D,
+# SECRET and DOMAIN.
 
 # conf I N [STATEMENT...]: $D/hI.conf, node I of a cluster of N
 conf() {
@@ -31,4 +32,16 @@ start() {
 	lab_spawn "h$i" "$D/h$i.log" env "$@" sh -c 'exec "$@" 3>"$0"' "$D/h$i.ready" \
 	    "$VPNHA_BIN/ddns-syncd" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 >"$D/h$i.pid"
 	timeout 20 head -c 1 "$D/h$i.ready" >/dev/null || fail "h$i not ready: $(cat "$D/h$i.log")"
+}
+
+# named I: ddns-named on hI, port 53 of its address, fed by its ddns-syncd;
+# ready (its first snapshot served) before it returns
+named() {
+	local i=$1
+	rm -f "$D/n$i.ready"
+	mkfifo "$D/n$i.ready"
+	lab_spawn "h$i" "$D/n$i.log" sh -c 'exec "$@" 3>"$0"' "$D/n$i.ready" \
+	    "$VPNHA_BIN/ddns-named" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 \
+	    -l "192.0.2.$((10 + i))" >"$D/n$i.pid"
+	timeout 20 head -c 1 "$D/n$i.ready" >/dev/null || fail "n$i not ready: $(cat "$D/n$i.log")"
 }

@@ -29,18 +29,6 @@ teardown() {
 	lab_down
 }
 
-# named I: ddns-named on hI, port 53 of its address, fed by its ddns-syncd;
-# ready (its first snapshot served) before it returns
-named() {
-	local i=$1
-	rm -f "$D/n$i.ready"
-	mkfifo "$D/n$i.ready"
-	lab_spawn "h$i" "$D/n$i.log" sh -c 'exec "$@" 3>"$0"' "$D/n$i.ready" \
-	    "$VPNHA_BIN/ddns-named" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 \
-	    -l "192.0.2.$((10 + i))" >"$D/n$i.pid"
-	timeout 20 head -c 1 "$D/n$i.ready" >/dev/null || fail "n$i not ready: $(cat "$D/n$i.log")"
-}
-
 # cluster POOL-STATEMENT...: three hosts, each with ddns-syncd and
 # ddns-named, the pool configured with the statements given
 cluster() {

@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +15,6 @@
 
 #include "conf.h"
 #include "zone.h"
-
-static int
-bad(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Is w self or a peer, as vpnha.conf writes them (canonical)? */
 static int
@@ -76,13 +64,13 @@ members(struct pool *p, const struct conf *c, const struct conf_node *dp,
 		if ((n = conf_find(t, "node")) != NULL) {
 			node = conf_value(t, "node");
 			if (!is_node(dd, node))
-				return bad(err, size, "%s:%u: member %s node %s: "
+				return zone_bad(err, size, "%s:%u: member %s node %s: "
 				    "not a cluster node (service ipsec-ddns self "
 				    "or peer, as written there)", conf_file(c),
 				    conf_line(n), conf_word(t), node);
 		}
 		if (member(p, conf_word(t), node) < 0)
-			return bad(err, size, "%s:%u: more than %d pool members",
+			return zone_bad(err, size, "%s:%u: more than %d pool members",
 			    conf_file(c), conf_line(t), POOL_MEMBERS_MAX);
 	}
 	if (conf_find(dp, "member") != NULL)
@@ -92,7 +80,7 @@ members(struct pool *p, const struct conf *c, const struct conf_node *dp,
 		member(p, node, node);
 	for (n = conf_first(conf_find(dd, "peer")); n != NULL; n = conf_next(n))
 		if (member(p, conf_word(n), conf_word(n)) < 0)
-			return bad(err, size, "%s:%u: more than %d pool members",
+			return zone_bad(err, size, "%s:%u: more than %d pool members",
 			    conf_file(c), conf_line(n), POOL_MEMBERS_MAX);
 	return 0;
 }
@@ -125,13 +113,13 @@ name(struct pool *p, const struct zone *z, const struct conf *c,
 	int rc = 0;
 
 	if (s == NULL)
-		return bad(err, size, "%s:%u: service dns-pool without a name: "
+		return zone_bad(err, size, "%s:%u: service dns-pool without a name: "
 		    "set service dns-pool name NAME", conf_file(c),
 		    conf_line(dp));
 	if ((d = ldns_dname_new_frm_str(s)) == NULL ||
 	    (apex = ldns_dname_new_frm_data((uint16_t)z->apexlen, z->apex)) == NULL) {
 		ldns_rdf_deep_free(d);
-		return bad(err, size, "%s:%u: name %s: not a domain name",
+		return zone_bad(err, size, "%s:%u: name %s: not a domain name",
 		    conf_file(c), conf_line(conf_find(dp, "name")), s);
 	}
 	ldns_dname2canonical(d);
@@ -147,7 +135,7 @@ name(struct pool *p, const struct zone *z, const struct conf *c,
 	ldns_rdf_deep_free(d);
 	ldns_rdf_deep_free(apex);
 	if (rc < 0)
-		return bad(err, size, "%s:%u: name %s: a pool name inside %s "
+		return zone_bad(err, size, "%s:%u: name %s: a pool name inside %s "
 		    "must be one label under it, and not a name server's",
 		    conf_file(c), conf_line(conf_find(dp, "name")), s,
 		    z->domain);
@@ -171,7 +159,7 @@ pool_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	    members(p, c, dp, dd, err, size) < 0)
 		return -1;
 	if (p->nmember == 0)
-		return bad(err, size, "%s:%u: service dns-pool has no member "
+		return zone_bad(err, size, "%s:%u: service dns-pool has no member "
 		    "(the cluster's nodes are not addresses): set service "
 		    "dns-pool member ADDRESS node NODE", conf_file(c),
 		    conf_line(dp));

@@ -19,8 +19,8 @@
 #include "rc.h"
 #include "zone.h"
 
-static int
-bad(char *err, size_t size, const char *fmt, ...)
+int
+zone_bad(char *err, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -101,17 +101,17 @@ ns_given(struct zone *z, const struct conf *c, const struct conf_node *tags,
 
 	for (t = conf_first(tags); t != NULL; t = conf_next(t)) {
 		if (z->nns == ZONE_NS_MAX)
-			return bad(err, size, "%s:%u: more than %d name servers",
+			return zone_bad(err, size, "%s:%u: more than %d name servers",
 			    conf_file(c), conf_line(t), ZONE_NS_MAX);
 		h = &z->ns[z->nns++];
 		if (zname_make(&h->name, z, conf_word(t)) != 0 ||
 		    (h->name.inzone && h->name.wire[0] + 1 != h->name.len))
-			return bad(err, size, "%s:%u: name-server %s: a name "
+			return zone_bad(err, size, "%s:%u: name-server %s: a name "
 			    "server under %s must be one label under it",
 			    conf_file(c), conf_line(t), conf_word(t), z->domain);
 		for (a = conf_first(conf_find(t, "address")); a; a = conf_next(a)) {
 			if (h->naddr == ZONE_NS_ADDR_MAX)
-				return bad(err, size, "%s:%u: name-server %s: "
+				return zone_bad(err, size, "%s:%u: name-server %s: "
 				    "more than %d addresses", conf_file(c),
 				    conf_line(a), conf_word(t), ZONE_NS_ADDR_MAX);
 			parse_addr(conf_word(a), &h->addr[h->naddr].af,
@@ -119,7 +119,7 @@ ns_given(struct zone *z, const struct conf *c, const struct conf_node *tags,
 			h->naddr++;
 		}
 		if (h->name.inzone != (h->naddr > 0))
-			return bad(err, size, "%s:%u: name-server %s: %s",
+			return zone_bad(err, size, "%s:%u: name-server %s: %s",
 			    conf_file(c), conf_line(t), conf_word(t),
 			    h->name.inzone ? "a name under the domain needs "
 			    "an address (glue)" : "an address is served only "
@@ -136,13 +136,13 @@ ns_host(struct zone *z, const struct conf *c, const struct conf_node *n,
 	struct nshost *h;
 
 	if (z->nns == ZONE_NS_MAX)
-		return bad(err, size, "%s:%u: more than %d cluster nodes",
+		return zone_bad(err, size, "%s:%u: more than %d cluster nodes",
 		    conf_file(c), conf_line(n), ZONE_NS_MAX);
 	h = &z->ns[z->nns];
 	if (parse_addr(conf_word(n), &h->addr[0].af, h->addr[0].a) == 0)
 		h->naddr = 1;
 	else if (zname_make(&h->name, z, conf_word(n)) != 0 || h->name.inzone)
-		return bad(err, size, "%s:%u: %s is under %s: name it with "
+		return zone_bad(err, size, "%s:%u: %s is under %s: name it with "
 		    "name-server and its address", conf_file(c),
 		    conf_line(n), conf_word(n), z->domain);
 	z->nns++;
@@ -217,10 +217,10 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 
 	memset(z, 0, sizeof *z);
 	if ((s = conf_value(dd, "domain")) == NULL)
-		return bad(err, size, "%s: no domain: set service ipsec-ddns "
+		return zone_bad(err, size, "%s: no domain: set service ipsec-ddns "
 		    "domain NAME", conf_file(c));
 	if ((d = ldns_dname_new_frm_str(s)) == NULL)
-		return bad(err, size, "%s: domain %s is not a domain name",
+		return zone_bad(err, size, "%s: domain %s is not a domain name",
 		    conf_file(c), s);
 	ldns_dname2canonical(d);
 	z->apexlen = ldns_rdf_size(d);
@@ -239,7 +239,7 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	} else if (ns_nodes(z, c, dd, err, size) < 0)
 		return -1;
 	if (z->nns == 0)
-		return bad(err, size, "%s: no name servers: set service "
+		return zone_bad(err, size, "%s: no name servers: set service "
 		    "ipsec-ddns self (and peer), or name-server", conf_file(c));
 	return pool_config(z, c, err, size);
 }

@@ -111,6 +111,9 @@ struct zone {
 /* The zone's fixed part from the configuration; 0, or -1 with err set. */
 struct conf;
 int zone_config(struct zone *, const struct conf *, char *err, size_t size);
+/* err = the message, formatted; returns -1 (configuration errors) */
+int zone_bad(char *err, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /*
  * The view of the pool from z->t's nodes: live says that the feed is
  * connected and its snapshot served.  Returns the mode (POOL_LIVE,
