@@ -441,8 +441,12 @@ delete(struct stmt *st, struct conf_node *n, int first)
 			return;	/* nothing to delete */
 	p = n->parent;
 	unlink_node(n);
-	/* a keyword without its value (or tag) means nothing: remove it too */
-	if (p->parent != NULL && p->child == NULL &&
+	/*
+	 * A keyword left without its value, or a tag keyword without any
+	 * tag, means nothing: remove it too.  (A tag's value left without
+	 * settings stays: "vrrp-group 99" alone is a statement.)
+	 */
+	if (p->parent != NULL && p->child == NULL && !conf_isvalue(p) &&
 	    (p->sc->kind == CONF_LEAF || p->sc->kind == CONF_MULTI ||
 	    p->sc->kind == CONF_TAG))
 		unlink_node(p);

@@ -102,6 +102,12 @@ set interfaces ethernet eth0 vrrp vrrp-group 1 preempt false'
 	assert_success
 	refute_output --partial 'vrrp-group 99'
 	refute_line --regexp 'vrrp-group$'
+	# a tag whose last setting is deleted stays, by its name
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 99 priority 250' \
+	     'delete interfaces ethernet eth0 vrrp vrrp-group 99 priority'
+	check
+	assert_success
+	assert_output 'set interfaces ethernet eth0 vrrp vrrp-group 99'
 	echo "$output" >"$BATS_TEST_TMPDIR/again.conf"
 	run vpnha-checkconf -f "$BATS_TEST_TMPDIR/again.conf"
 	assert_success
