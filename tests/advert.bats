@@ -1,13 +1,14 @@
 #!/usr/bin/env bats
 # bin/vrrpd/advert.c, the VRRP advertisement codec: its self-tests, then
-# every capture of the reference set (../shared/pcap/vrrp beside the clone:
-# keepalived 2.2.7, FRR 8.4 vrrpd, ucarp 1.5; see its INDEX.txt) read by the
+# every capture of the reference set (tests/data/pcap/vrrp, copied from the
+# project's shared captures: keepalived 2.2.7, FRR 8.4 vrrpd, ucarp 1.5; see
+# its INDEX.txt) read by the
 # unit driver and compared with tshark, the oracle, and with the decodes
 # committed beside the captures.
 
 load helper
 
-PCAPS=$VPNHA_TOP/../shared/pcap/vrrp
+PCAPS=$VPNHA_TOP/tests/data/pcap/vrrp
 ADVERT=$VPNHA_TOP/build/san/unit/advert
 
 # tshark, without its warning about running as root.
@@ -254,7 +255,7 @@ EOF
 
 
 # The seed corpus of the fuzz target is made from these captures, thus:
-#   LC_ALL=C build/san/unit/advert -s tests/fuzz/advert ../shared/pcap/vrrp/*.pcap
+#   LC_ALL=C build/san/unit/advert -s tests/fuzz/advert tests/data/pcap/vrrp/*.pcap
 @test "fuzz seeds: tests/fuzz/advert/ holds the packets of the captures" {
 	local LC_ALL=C
 	mkdir "$BATS_TEST_TMPDIR/seeds"
