@@ -163,7 +163,15 @@ restart() {
 	case $SUP in
 	runit) sv -w "$WAIT" restart "$(svc "$1")" ;;
 	s6) s6-svc -T "$((WAIT * 1000))" -wR -r "$(svc "$1")" ;;
-	esac
+	esac || {
+		echo "# $1 not restarted and ready within $WAIT s; its log:" >&2
+		tail -n 20 "$D/log/$1/current" >&2
+		case $SUP in
+		s6) s6-svstat "$(svc "$1")" >&2 ;;
+		runit) sv status "$(svc "$1")" >&2 ;;
+		esac
+		return 1
+	}
 }
 
 down() {
@@ -242,12 +250,25 @@ all_ready() {
 	lab_wait 10 answers gw-one 203.0.113.5
 }
 
+# runs_binary NAME: the process the supervisor reports for NAME is
+# $VPNHA_BIN/NAME.  Waited for: between a start and its exec the PID is the
+# run script's shell.  On failure, what it runs instead ("(deleted)": the
+# binary was rebuilt under the test).
+runs_binary() {
+	local exe _n=$1
+	lab_wait 10 eval '[ "$(readlink "/proc/$(spid "$_n")/exe")" = "$VPNHA_BIN/$_n" ]' || {
+		exe=$(readlink "/proc/$(spid "$_n")/exe") || exe='(no process)'
+		echo "# $_n: the supervisor's PID $(spid "$_n") runs $exe" >&2
+		return 1
+	}
+}
+
 t_up() {
 	conf
 	all_ready
 	# the programs are the ones under test, as the scan directory says
-	[ "$(readlink "/proc/$(spid vrrpd)/exe")" = "$VPNHA_BIN/vrrpd" ]
-	[ "$(readlink "/proc/$(spid ddns-named)/exe")" = "$VPNHA_BIN/ddns-named" ]
+	runs_binary vrrpd
+	runs_binary ddns-named
 	grep -qx 'Creating new ipsec-ddns cluster' "$D/h1.run/ddns/cluster"
 	logged 1 vrrpd 'vrrpd: started with 1 group'
 	logged 1 vrrpd 'vrrpd: eth0: vrid 1: backup -> master'
