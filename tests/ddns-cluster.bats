@@ -36,30 +36,6 @@ teardown() {
 	lab_down
 }
 
-stop() {
-	lab_kill "$(cat "$D/h$1.pid")" "${2:-TERM}"
-	lab_wait 5 ! lab_alive "$(cat "$D/h$1.pid")"
-}
-
-ctl() {
-	local i=$1
-	shift
-	ddns-ctl -r "$D/h$i.run" "$@"
-}
-
-# cluster N [STATEMENT...]: a lab of N hosts, every node started in turn
-cluster() {
-	local n=$1 i
-	shift
-	lab_up "$n"
-	for ((i = 1; i <= n; i++)); do
-		conf "$i" "$n" "$@"
-	done
-	for ((i = 1; i <= n; i++)); do
-		start "$i"
-	done
-}
-
 # conns I: node I has one established connection with each other node of
 # five, whichever side dialled it (one a pair: when both dial at once, the
 # one the lower identity dialled is kept)
@@ -68,28 +44,6 @@ conns() {
 	peers=$(lab_exec "h$1" ss -Htn state established '( dport = :9100 or sport = :9100 )' |
 	    awk '{ p = $4; sub(/:[0-9]+$/, "", p); gsub(/[][]/, "", p); sub(/^::ffff:/, "", p); print p }' | sort)
 	[ "$peers" = "$(for j in 1 2 3 4 5; do [ "$j" = "$1" ] || echo "192.0.2.$((10 + j))"; done)" ]
-}
-
-# same I J...: the records of node I, and of every J, are the same text
-same() {
-	local a=$1 b
-	shift
-	for b; do
-		[ "$(ctl "$a" records)" = "$(ctl "$b" records)" ] || return 1
-	done
-}
-
-# has I LABEL ADDRESS: node I publishes LABEL at ADDRESS
-has() {
-	ctl "$1" records | grep -q "^$2 $3 "
-}
-
-lacks() {
-	! ctl "$1" records | grep -q "^$2 "
-}
-
-member() {
-	grep -q "^192\.0\.2\.$((10 + $2)) $3 " "$D/h$1.run/ddns/members"
 }
 
 # is_down I J: node I's members file says node J is down; no process
