@@ -250,6 +250,20 @@ merge_remote(struct sess *s, const struct wrec *w, int adv)
 		origins[o].hwm = w->stamp;
 }
 
+/* A record refused, skipped: logged at most once a minute a peer. */
+static void
+refused(const struct sess *s)
+{
+	static int64_t logged[NODES_MAX];
+
+	if (s->node < 0 || (logged[s->node] != 0 &&
+	    S.now - logged[s->node] < 60 * CLOCK_SEC))
+		return;
+	logged[s->node] = S.now;
+	err_warn("peer %s: a record whose label or origin is not one; "
+	    "skipped (the session goes on)", nodes[s->node].id);
+}
+
 /*
  * The end of a whole-table transfer: a record the sender has seen (its
  * mark covers it) and no longer holds, older than its newest collected
@@ -375,8 +389,12 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 		return 0;
 	case 'r':
 		adv = (int)rd_u8(&rd);
-		while ((k = rd_rec(&rd, &w)) > 0)
-			merge_remote(s, &w, adv);
+		while ((k = rd_rec(&rd, &w)) != 0 && k != -1) {
+			if (k == 1)
+				merge_remote(s, &w, adv);
+			else
+				refused(s);
+		}
 		if (k == 0)
 			return 0;
 		break;
