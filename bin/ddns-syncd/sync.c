@@ -209,15 +209,23 @@ cluster_push(const struct rec *r)
 			add_rec(s, r, !s->bulk);
 }
 
-/* A record of ours that we do not hold: a reboot lost it; withdraw it. */
+/*
+ * A record of ours that we do not hold: a reboot lost it, or it was
+ * superseded before a restart and the journal kept only that.  Withdrawn
+ * under its own stamp (the tombstone wins the tie with it, R_DELETED),
+ * so that the withdrawal replaces that record and nothing newer: a
+ * fresh stamp would beat the gateway's later publication elsewhere.
+ */
 static void
-disown(const struct rec *r)
+disown(const struct rec *t)
 {
-	char why[100];
-	struct addr none = { 0 };
+	struct rec r = *t;
 
-	err_log("%s: a record of ours we no longer hold; withdrawn", r->label);
-	local_down(r->label, &none, why, sizeof why);
+	err_log("%s: a record of ours we no longer hold; withdrawn", r.label);
+	r.flags = R_DELETED;
+	memset(&r.addr, 0, sizeof r.addr);
+	if (table_merge(&r) != NULL)
+		cluster_push(&r);
 }
 
 static void
