@@ -129,7 +129,6 @@ cluster_start(void)
 	S.self = nodes[0].origin;
 	S.enabled = 1;
 	S.joined = 0;
-	S.drained = 0;
 	journal_load();
 	S.join_at = S.now + S.cfg.join;
 	collect_at = S.now + S.cfg.heartbeat;
@@ -295,6 +294,7 @@ cluster_timers(void)
 		joined(2);
 	if (collect_at >= 0 && S.now >= collect_at) {
 		sync_collect();
+		journal_retry();
 		collect_at = S.now + S.cfg.heartbeat;
 	}
 	for (i = 1; i < nnodes; i++) {

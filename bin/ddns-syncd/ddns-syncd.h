@@ -182,9 +182,11 @@ int local_down(const char *label, const struct addr *, char *why, size_t);
 void local_drain(int drained);
 
 /* journal.c */
-void journal_load(void);
+void journal_load(void);		/* once; a reload keeps the table */
 void journal_change(const struct rec *old, const struct rec *now);
 void journal_drained(int drained);
+void journal_retry(void);		/* a journal that failed, again */
+const char *journal_failing(void);	/* why it cannot be written, or NULL */
 
 /* status.c */
 typedef void (*line_fn)(void *arg, const char *line);
