@@ -82,3 +82,42 @@ synced() {
 	run grep -c 'a record of ours we no longer hold' "$D/h1.log"
 	assert_output 0
 }
+
+@test "the guide's removal of a node: its records go at the end of hold-time on every other node, unless the gateway connected elsewhere first" {
+	cluster 3 "hold-time 5"
+	ctl 3 up gone 192.0.2.71 >/dev/null
+	ctl 3 up moved 192.0.2.72 >/dev/null
+	lab_wait 2 has 1 moved 192.0.2.72
+	lab_wait 2 has 2 moved 192.0.2.72
+	# on h3: delete service ipsec-ddns enable; commit
+	echo 'delete service ipsec-ddns enable' >>"$D/h3.conf"
+	hup 3
+	lab_wait 3 member 1 3 down
+	lab_wait 3 member 2 3 down
+	# on the others: delete service ipsec-ddns peer 192.0.2.13; commit
+	for i in 1 2; do
+		echo 'delete service ipsec-ddns peer 192.0.2.13' >>"$D/h$i.conf"
+		hup "$i"
+	done
+	# still published while the hold time runs
+	has 1 gone 192.0.2.71
+	has 2 gone 192.0.2.71
+	# one of its gateways connects to h1 meanwhile
+	ctl 1 up moved 192.0.2.73 >/dev/null
+	lab_wait 2 has 2 moved 192.0.2.73
+	lab_wait 15 lacks 1 gone
+	lab_wait 2 lacks 2 gone
+	has 1 moved 192.0.2.73
+	has 2 moved 192.0.2.73
+	for i in 1 2; do
+		grep -q 'node 192.0.2.13: not a configured node; its 1 records withdrawn after 5 s' "$D/h$i.log" ||
+		    fail "h$i: $(cat "$D/h$i.log")"
+		run ctl "$i" members
+		refute_line --partial 192.0.2.13
+	done
+	# and a reload does not bring them back
+	hup 1
+	lab_wait 5 member 1 2 up
+	synced 1 2 after-hup 192.0.2.74
+	lacks 1 gone
+}

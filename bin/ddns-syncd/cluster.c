@@ -96,6 +96,7 @@ node_init(struct node *n, const char *id, int self)
 	if ((n->origin = origin_get(id, strlen(id))) < 0)
 		err_fatal(RC_TEMP, "too many nodes");
 	origins[n->origin].node = (int)(n - nodes);
+	origins[n->origin].gone_at = 0;
 }
 
 static void
@@ -271,6 +272,9 @@ cluster_next(void)
 	if (S.joined == 0)
 		EARLIER(S.join_at);
 	EARLIER(collect_at);
+	for (i = 0; i < norigins; i++)
+		if (origins[i].node < 0 && !origins[i].hidden)
+			EARLIER(origins[i].gone_at + S.cfg.hold);
 	for (i = 1; i < nnodes; i++) {
 		if (nodes[i].down_at >= 0 && !origins[nodes[i].origin].hidden)
 			EARLIER(nodes[i].down_at + S.cfg.hold);
@@ -279,6 +283,36 @@ cluster_next(void)
 	}
 #undef EARLIER
 	return t;
+}
+
+/*
+ * The records of a node that no configured node is: one the guide's
+ * procedure removed (disable on it, delete its peer statement on the
+ * others, commit), or one only other nodes list.  No session will say it
+ * is down, or back: they go as a dead node's do, hold-time after this
+ * node stopped listing it (or first heard of it), unless a newer record
+ * of a live node (the gateway connected elsewhere) replaced them.
+ */
+static void
+strangers(void)
+{
+	struct origin *g;
+	int o;
+
+	for (o = 0; o < norigins; o++) {
+		g = &origins[o];
+		if (g->node >= 0 || g->hidden)
+			continue;
+		if (g->gone_at == 0)
+			g->gone_at = S.now;
+		if (S.now < g->gone_at + S.cfg.hold)
+			continue;
+		if (g->nrec > 0)
+			err_log("node %s: not a configured node; its %u records "
+			    "withdrawn after %lld s", g->id, g->nrec,
+			    (long long)(S.cfg.hold / CLOCK_SEC));
+		table_hide(o, 1);
+	}
 }
 
 void
@@ -297,6 +331,7 @@ cluster_timers(void)
 		journal_retry();
 		collect_at = S.now + S.cfg.heartbeat;
 	}
+	strangers();
 	for (i = 1; i < nnodes; i++) {
 		n = &nodes[i];
 		if (!n->up && n->retry_at >= 0 && S.now >= n->retry_at &&

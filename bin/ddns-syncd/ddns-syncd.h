@@ -88,6 +88,8 @@ struct origin {
 	int node;			/* index in the node table, -1 if none */
 	unsigned nrec;			/* live records it originated */
 	int hidden;			/* down past the hold time */
+	int64_t gone_at;		/* mono ns since no configured node is
+					   it; 0 while one is, or not yet seen */
 };
 
 /*
