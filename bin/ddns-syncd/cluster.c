@@ -17,6 +17,7 @@
 
 #define BACKOFF_MIN	(CLOCK_SEC / 2)
 #define BACKOFF_MAX	(10 * CLOCK_SEC)
+#define STABLE		BACKOFF_MAX	/* a session that lasted is no failure */
 /* Argon2id (RFC 9106): 32 MiB, 3 passes; about 0.1 s, once at enable. */
 #define KDF_OPS		3
 #define KDF_MEM		(32 << 20)
@@ -203,7 +204,7 @@ cluster_session_up(struct sess *s)
 	n->up = 1;
 	n->since = clock_wall();
 	n->down_at = -1;
-	n->backoff = BACKOFF_MIN;
+	n->up_at = S.now;
 	n->retry_at = -1;
 	err_log("peer %s: up", n->id);
 	table_hide(n->origin, 0);
@@ -235,8 +236,24 @@ cluster_session_down(struct sess *s, const char *why)
 	n->drained = 0;
 	n->since = clock_wall();
 	n->down_at = S.now;
-	n->retry_at = S.now + BACKOFF_MIN / 2;
-	err_log("peer %s: down (%s)", n->id, why ? why : "closed");
+	if (S.now - n->up_at >= STABLE) {
+		n->backoff = BACKOFF_MIN;
+		n->retry_at = S.now + BACKOFF_MIN / 2;
+		err_log("peer %s: down (%s)", n->id, why ? why : "closed");
+	} else {
+		/*
+		 * Failed soon after it came up (a message the peer refuses,
+		 * say): as a failed dial, the next waits longer each time,
+		 * not a reconnection every 250 ms for ever.
+		 */
+		n->retry_at = S.now + n->backoff;
+		err_log("peer %s: down (%s) %lld ms after it came up; dialling "
+		    "again in %lld ms", n->id, why ? why : "closed",
+		    (long long)((S.now - n->up_at) / CLOCK_MS),
+		    (long long)(n->backoff / CLOCK_MS));
+		n->backoff = n->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
+		    n->backoff * 2;
+	}
 	status_members();
 }
 

@@ -215,6 +215,7 @@ struct node {
 	struct sess *sess;		/* the session kept, NULL if none */
 	int64_t retry_at;		/* mono ns of the next dial, -1 none */
 	int64_t backoff;		/* ns before the next dial after a failure */
+	int64_t up_at;			/* mono ns its session came up */
 	char lasterr[160];		/* logged once, until it changes */
 };
 extern struct node nodes[NODES_MAX];
