@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "loop.h"
 
@@ -189,6 +190,9 @@ void journal_change(const struct rec *old, const struct rec *now);
 void journal_drained(int drained);
 void journal_retry(void);		/* a journal that failed, again */
 const char *journal_failing(void);	/* why it cannot be written, or NULL */
+/* Its lines from f into the table (NAME for messages); its text, malloc'd. */
+void journal_read(FILE *f, const char *name);
+char *journal_text(size_t *len, size_t *records);
 
 /* status.c */
 typedef void (*line_fn)(void *arg, const char *line);

@@ -47,6 +47,7 @@ static int jfd = -1;
 static off_t good;		/* bytes of whole lines in the file */
 static size_t lines, mine;
 static char path[4200];
+static const char *reading;	/* the name of what is read, for messages */
 static int loaded;		/* read once in this process */
 static int owner = -1;		/* the origin it holds the records of */
 static char failing[400];	/* why it cannot be written; "" if it can */
@@ -98,7 +99,7 @@ bounded(uint64_t stamp, const char *label, unsigned lineno)
 	if (HLC_MS(stamp) <= now + SKEW_MAX_MS)
 		return stamp;
 	err_warn("%s:%u: %s: stamped %lld s ahead of the clock; cut to %d s "
-	    "ahead", path, lineno, shown(label),
+	    "ahead", reading, lineno, shown(label),
 	    (long long)((HLC_MS(stamp) - now) / 1000), SKEW_MAX_MS / 1000);
 	return (uint64_t)(now + SKEW_MAX_MS) << 16;
 }
@@ -112,13 +113,13 @@ load_rec(char **w, int n, unsigned lineno)
 
 	if (num_u64(w[1], 1, UINT64_MAX, &stamp) != NUM_OK ||
 	    (n == 4 && addr_parse(w[3], &r.addr) < 0)) {
-		err_warn("%s:%u: not a journal line; skipped", path, lineno);
+		err_warn("%s:%u: not a journal line; skipped", reading, lineno);
 		return;
 	}
 	/* what the wire refuses would end every session it went on */
 	if (!wire_label_ok(w[2], len)) {
 		err_warn("%s:%u: \"%s\" is not a gateway label (letters, digits "
-		    "and inner hyphens, 1 to 63); skipped", path, lineno,
+		    "and inner hyphens, 1 to 63); skipped", reading, lineno,
 		    shown(w[2]));
 		return;
 	}
@@ -152,7 +153,7 @@ load_line(char *line, unsigned lineno)
 	    (n == 4 && strcmp(w[0], "+") == 0))
 		load_rec(w, n, lineno);
 	else
-		err_warn("%s:%u: not a journal line; skipped", path, lineno);
+		err_warn("%s:%u: not a journal line; skipped", reading, lineno);
 }
 
 /* A record of ours as its journal line; 0 if it is not ours. */
@@ -171,9 +172,8 @@ rec_line(char *buf, size_t size, const struct rec *r)
 	    addr_fmt(&r->addr, ab, sizeof ab));
 }
 
-/* The whole journal from the table; 0, or -1 and failing says why. */
-static int
-rewrite(void)
+char *
+journal_text(size_t *lenp, size_t *np)
 {
 	char *buf, *p;
 	size_t len = 0, cap = 65536, i, n = 0;
@@ -194,6 +194,18 @@ rewrite(void)
 		len += (size_t)rec_line(buf + len, cap - len, r);
 		n++;
 	}
+	*lenp = len;
+	*np = n;
+	return buf;
+}
+
+/* The whole journal from the table; 0, or -1 and failing says why. */
+static int
+rewrite(void)
+{
+	size_t len, n;
+	char *buf = journal_text(&len, &n);
+
 	if (jfd >= 0)
 		close(jfd);
 	jfd = -1;
@@ -212,26 +224,34 @@ rewrite(void)
 	return 0;
 }
 
-static void
-load(void)
+void
+journal_read(FILE *f, const char *name)
 {
-	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	unsigned lineno = 0;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		if (errno != ENOENT)
-			err_warnsys("unable to read the journal %s", path);
-		return;
-	}
+	reading = name;
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
 		load_line(line, ++lineno);
 	}
 	free(line);
+}
+
+static void
+load(void)
+{
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (errno != ENOENT)
+			err_warnsys("unable to read the journal %s", path);
+		return;
+	}
+	journal_read(f, path);
 	fclose(f);
 }
 
