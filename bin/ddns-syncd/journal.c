@@ -320,8 +320,9 @@ journal_change(const struct rec *old, const struct rec *now)
 
 	if (!was && !is)
 		return;
-	if (was && is && old->stamp == now->stamp && old->flags == now->flags)
-		return;		/* only seen or hidden: nothing to write */
+	if (was && is && old->stamp == now->stamp && old->flags == now->flags &&
+	    memcmp(&old->addr, &now->addr, sizeof old->addr) == 0)
+		return;		/* only hidden or shown: nothing to write */
 	if (is) {
 		n = rec_line(line, sizeof line, now);
 		mine += !was;
