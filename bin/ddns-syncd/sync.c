@@ -250,8 +250,10 @@ merge_remote(struct sess *s, const struct wrec *w, int adv)
 	r.flags = w->deleted ? R_DELETED : 0;
 	r.len = (uint8_t)strlen(w->label);
 	memcpy(r.label, w->label, r.len);
-	if ((t = table_merge(&r)) != NULL && o == S.self && !w->deleted)
-		disown(t);
+	if (o != S.self || w->deleted)
+		table_merge(&r);
+	else if ((t = table_find(r.label, r.len)) == NULL || rec_newer(&r, t))
+		disown(&r);	/* never shown: readers see no flicker */
 	if ((t = table_find(r.label, r.len)) != NULL)
 		t->mark = s->mark;
 	if (adv && o == nodes[s->node].origin && w->stamp > origins[o].hwm)
