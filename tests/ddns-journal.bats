@@ -21,15 +21,17 @@ setup() {
 }
 
 teardown() {
-	local f
+	local f rc=0
 	if [ -z "${BATS_TEST_COMPLETED-}" ]; then
 		for f in "$D"/h*.log; do
 			echo "--- $f"
 			cat "$f"
 		done >&3
 	fi
-	lab_down
-	[ -z "$MOUNTED" ] || umount "$MOUNTED"
+	lab_down || rc=$?
+	# once the daemons that held files there are gone
+	[ -z "$MOUNTED" ] || umount "$MOUNTED" || umount -l "$MOUNTED"
+	return "$rc"
 }
 
 # journal I: node I's journal
