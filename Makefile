@@ -103,6 +103,9 @@ TESTSRC_frame = $(DDNS_WIRE)
 TESTLIBS_noise = -lsodium
 TESTLIBS_noisehs = -lsodium
 TESTLIBS_frame = -lsodium
+TESTSRC_journal = bin/ddns-syncd/journal.c bin/ddns-syncd/table.c \
+	bin/ddns-syncd/wire.c bin/ddns-syncd/request.c
+TESTLIBS_journal = -lsodium
 testsrc = $(TESTSRC_$(1))
 testinc = $(sort $(patsubst %/,-I%,$(dir $(TESTSRC_$(1)))))
 

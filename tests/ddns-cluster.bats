@@ -36,30 +36,6 @@ teardown() {
 	lab_down
 }
 
-stop() {
-	lab_kill "$(cat "$D/h$1.pid")" "${2:-TERM}"
-	lab_wait 5 ! lab_alive "$(cat "$D/h$1.pid")"
-}
-
-ctl() {
-	local i=$1
-	shift
-	ddns-ctl -r "$D/h$i.run" "$@"
-}
-
-# cluster N [STATEMENT...]: a lab of N hosts, every node started in turn
-cluster() {
-	local n=$1 i
-	shift
-	lab_up "$n"
-	for ((i = 1; i <= n; i++)); do
-		conf "$i" "$n" "$@"
-	done
-	for ((i = 1; i <= n; i++)); do
-		start "$i"
-	done
-}
-
 # conns I: node I has one established connection with each other node of
 # five, whichever side dialled it (one a pair: when both dial at once, the
 # one the lower identity dialled is kept)
@@ -68,28 +44,6 @@ conns() {
 	peers=$(lab_exec "h$1" ss -Htn state established '( dport = :9100 or sport = :9100 )' |
 	    awk '{ p = $4; sub(/:[0-9]+$/, "", p); gsub(/[][]/, "", p); sub(/^::ffff:/, "", p); print p }' | sort)
 	[ "$peers" = "$(for j in 1 2 3 4 5; do [ "$j" = "$1" ] || echo "192.0.2.$((10 + j))"; done)" ]
-}
-
-# same I J...: the records of node I, and of every J, are the same text
-same() {
-	local a=$1 b
-	shift
-	for b; do
-		[ "$(ctl "$a" records)" = "$(ctl "$b" records)" ] || return 1
-	done
-}
-
-# has I LABEL ADDRESS: node I publishes LABEL at ADDRESS
-has() {
-	ctl "$1" records | grep -q "^$2 $3 "
-}
-
-lacks() {
-	! ctl "$1" records | grep -q "^$2 "
-}
-
-member() {
-	grep -q "^192\.0\.2\.$((10 + $2)) $3 " "$D/h$1.run/ddns/members"
 }
 
 # is_down I J: node I's members file says node J is down; no process
@@ -498,6 +452,99 @@ up'
 	[ "$n" -ge 1 ] && [ "$n" -le 12 ]
 	member 1 2 down
 	lacks 1 secretive
+	lab_alive "$(cat "$D/h1.pid")"
+	lab_alive "$(cat "$D/h2.pid")"
+}
+
+# flipper: $D/flip.so, which, preloaded, flips the last byte of every
+# send(2) on a TCP connection but the first (the clear opening or reply of
+# the handshake): every encrypted frame of that node then fails
+# authentication at its peer
+flipper() {
+	cat >"$D/flip.c" <<'EOF'
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int sent[4096];
+
+static int
+tcp(int fd)
+{
+	int d = 0;
+	socklen_t l = sizeof d;
+
+	return fd >= 0 && fd < 4096 &&
+	    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &d, &l) == 0 &&
+	    (d == AF_INET || d == AF_INET6);
+}
+
+int
+connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	int (*real)(int, const struct sockaddr *, socklen_t) =
+	    (int (*)(int, const struct sockaddr *, socklen_t))dlsym(RTLD_NEXT, "connect");
+
+	if (tcp(fd))
+		sent[fd] = 0;
+	return real(fd, sa, len);
+}
+
+int
+accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	int (*real)(int, struct sockaddr *, socklen_t *, int) =
+	    (int (*)(int, struct sockaddr *, socklen_t *, int))dlsym(RTLD_NEXT, "accept4");
+	int c = real(fd, sa, len, flags);
+
+	if (tcp(c))
+		sent[c] = 0;
+	return c;
+}
+
+ssize_t
+send(int fd, const void *buf, size_t n, int flags)
+{
+	ssize_t (*real)(int, const void *, size_t, int) =
+	    (ssize_t (*)(int, const void *, size_t, int))dlsym(RTLD_NEXT, "send");
+	char *copy;
+	ssize_t r;
+
+	if (n == 0 || !tcp(fd) || sent[fd]++ == 0 || (copy = malloc(n)) == NULL)
+		return real(fd, buf, n, flags);
+	memcpy(copy, buf, n);
+	copy[n - 1] ^= 1;
+	r = real(fd, copy, n, flags);
+	free(copy);
+	return r;
+}
+EOF
+	cc -shared -fPIC -o "$D/flip.so" "$D/flip.c" -ldl
+}
+
+@test "a session that fails soon after it comes up is dialled again after 0.5, 1, 2, 4 s, not every 250 ms" {
+	lab_up 2
+	conf 1 2
+	conf 2 2
+	flipper
+	start 1
+	start 2 LD_PRELOAD="$D/flip.so" ASAN_OPTIONS=verify_asan_link_order=0:$ASAN_OPTIONS
+	# Each session comes up, then h1 closes it at h2's first frame: a
+	# failure each time, for h2 as for h1; h2 dials again later each
+	# time (a session h1 dialled that fails counts too)
+	lab_wait 20 grep -q 'peer 192\.0\.2\.11: down (.*) [0-9]* ms after it came up; dialling again in 4000 ms' "$D/h2.log"
+	run sed -n 's/^ddns-syncd: peer 192\.0\.2\.11: down (.*) [0-9]* ms after it came up; dialling again in \([0-9]*\) ms$/\1/p' "$D/h2.log"
+	assert_line --index 0 500
+	prev=0
+	for t in "${lines[@]}"; do
+		[ "$t" -gt "$prev" ] || fail "dialling again in $output ms"
+		prev=$t
+	done
+	run grep -c 'peer 192.0.2.11: up' "$D/h2.log"
+	[ "$output" -le 6 ] || fail "$output sessions before the wait reached 4 s"
+	grep -q 'peer 192\.0\.2\.12: down (a frame failed authentication (altered or replayed?); closed) [0-9]* ms after it came up; dialling again in' "$D/h1.log"
 	lab_alive "$(cat "$D/h1.pid")"
 	lab_alive "$(cat "$D/h2.pid")"
 }

@@ -1,5 +1,6 @@
 # Shared by the DDNS cluster suites (tests/ddns-cluster.bats,
-# tests/ddns-serial.bats, tests/ddns-named-pool.bats): node I of a cluster
+# tests/ddns-reload.bats, tests/ddns-journal.bats, tests/ddns-serial.bats,
+# tests/ddns-named-pool.bats; a suite may define its own): node I of a cluster
 # is lab host hI at 192.0.2.(10 + I), with its vpnha.conf in $D/hI.conf,
 # its run directory $D/hI.run, ddns-syncd's log $D/hI.log and PID
 # $D/hI.pid, ddns-named's $D/nI.log and $D/nI.pid.  The suite sets D,
@@ -44,4 +45,68 @@ named() {
 	    "$VPNHA_BIN/ddns-named" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 \
 	    -l "192.0.2.$((10 + i))" >"$D/n$i.pid"
 	timeout 20 head -c 1 "$D/n$i.ready" >/dev/null || fail "n$i not ready: $(cat "$D/n$i.log")"
+}
+
+# stop I [SIGNAL]: node I's ddns-syncd signalled (TERM), and gone
+stop() {
+	lab_kill "$(cat "$D/h$1.pid")" "${2:-TERM}"
+	lab_wait 5 ! lab_alive "$(cat "$D/h$1.pid")"
+}
+
+# ctl I ARG...: ddns-ctl on node I
+ctl() {
+	local i=$1
+	shift
+	ddns-ctl -r "$D/h$i.run" "$@"
+}
+
+# cluster N [STATEMENT...]: a lab of N hosts, every node started in turn
+cluster() {
+	local n=$1 i
+	shift
+	lab_up "$n"
+	for ((i = 1; i <= n; i++)); do
+		conf "$i" "$n" "$@"
+	done
+	for ((i = 1; i <= n; i++)); do
+		start "$i"
+	done
+}
+
+# same I J...: the records of node I, and of every J, are the same text
+same() {
+	local a=$1 b
+	shift
+	for b; do
+		[ "$(ctl "$a" records)" = "$(ctl "$b" records)" ] || return 1
+	done
+}
+
+# has I LABEL ADDRESS: node I publishes LABEL at ADDRESS
+has() {
+	ctl "$1" records | grep -q "^$2 $3 "
+}
+
+# lacks I LABEL: node I does not publish LABEL
+lacks() {
+	! ctl "$1" records | grep -q "^$2 "
+}
+
+# member I J STATE: node I's members file says node J is STATE (self, up,
+# down)
+member() {
+	grep -q "^192\.0\.2\.$((10 + $2)) $3 " "$D/h$1.run/ddns/members"
+}
+
+# reloaded I N: node I has logged more than N reloads
+reloaded() {
+	[ "$(grep -c '^ddns-syncd: reloaded ' "$D/h$1.log")" -gt "$2" ]
+}
+
+# hup I: node I's ddns-syncd reloads (the guide's commit), and has done so
+hup() {
+	local n
+	n=$(grep -c '^ddns-syncd: reloaded ' "$D/h$1.log") || :
+	lab_kill "$(cat "$D/h$1.pid")" HUP
+	lab_wait 5 reloaded "$1" "$n"
 }

@@ -43,6 +43,10 @@ fuzz() {
 	fuzz dnsfeed
 }
 
+@test "fuzz: ddns-syncd's journal loader, read, written and read again (journal)" {
+	fuzz journal
+}
+
 @test "every target in tests/fuzz/ has its test here" {
 	for f in "$VPNHA_TOP"/tests/fuzz/*.c; do
 		t=$(basename "$f" .c)

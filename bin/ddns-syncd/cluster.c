@@ -17,6 +17,7 @@
 
 #define BACKOFF_MIN	(CLOCK_SEC / 2)
 #define BACKOFF_MAX	(10 * CLOCK_SEC)
+#define STABLE		BACKOFF_MAX	/* a session that lasted is no failure */
 /* Argon2id (RFC 9106): 32 MiB, 3 passes; about 0.1 s, once at enable. */
 #define KDF_OPS		3
 #define KDF_MEM		(32 << 20)
@@ -96,6 +97,7 @@ node_init(struct node *n, const char *id, int self)
 	if ((n->origin = origin_get(id, strlen(id))) < 0)
 		err_fatal(RC_TEMP, "too many nodes");
 	origins[n->origin].node = (int)(n - nodes);
+	origins[n->origin].gone_at = 0;
 }
 
 static void
@@ -129,7 +131,6 @@ cluster_start(void)
 	S.self = nodes[0].origin;
 	S.enabled = 1;
 	S.joined = 0;
-	S.drained = 0;
 	journal_load();
 	S.join_at = S.now + S.cfg.join;
 	collect_at = S.now + S.cfg.heartbeat;
@@ -203,7 +204,7 @@ cluster_session_up(struct sess *s)
 	n->up = 1;
 	n->since = clock_wall();
 	n->down_at = -1;
-	n->backoff = BACKOFF_MIN;
+	n->up_at = S.now;
 	n->retry_at = -1;
 	err_log("peer %s: up", n->id);
 	table_hide(n->origin, 0);
@@ -235,8 +236,24 @@ cluster_session_down(struct sess *s, const char *why)
 	n->drained = 0;
 	n->since = clock_wall();
 	n->down_at = S.now;
-	n->retry_at = S.now + BACKOFF_MIN / 2;
-	err_log("peer %s: down (%s)", n->id, why ? why : "closed");
+	if (S.now - n->up_at >= STABLE) {
+		n->backoff = BACKOFF_MIN;
+		n->retry_at = S.now + BACKOFF_MIN / 2;
+		err_log("peer %s: down (%s)", n->id, why ? why : "closed");
+	} else {
+		/*
+		 * Failed soon after it came up (a message the peer refuses,
+		 * say): as a failed dial, the next waits longer each time,
+		 * not a reconnection every 250 ms for ever.
+		 */
+		n->retry_at = S.now + n->backoff;
+		err_log("peer %s: down (%s) %lld ms after it came up; dialling "
+		    "again in %lld ms", n->id, why ? why : "closed",
+		    (long long)((S.now - n->up_at) / CLOCK_MS),
+		    (long long)(n->backoff / CLOCK_MS));
+		n->backoff = n->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
+		    n->backoff * 2;
+	}
 	status_members();
 }
 
@@ -272,6 +289,9 @@ cluster_next(void)
 	if (S.joined == 0)
 		EARLIER(S.join_at);
 	EARLIER(collect_at);
+	for (i = 0; i < norigins; i++)
+		if (origins[i].node < 0 && !origins[i].hidden)
+			EARLIER(origins[i].gone_at + S.cfg.hold);
 	for (i = 1; i < nnodes; i++) {
 		if (nodes[i].down_at >= 0 && !origins[nodes[i].origin].hidden)
 			EARLIER(nodes[i].down_at + S.cfg.hold);
@@ -280,6 +300,36 @@ cluster_next(void)
 	}
 #undef EARLIER
 	return t;
+}
+
+/*
+ * The records of a node that no configured node is: one the guide's
+ * procedure removed (disable on it, delete its peer statement on the
+ * others, commit), or one only other nodes list.  No session will say it
+ * is down, or back: they go as a dead node's do, hold-time after this
+ * node stopped listing it (or first heard of it), unless a newer record
+ * of a live node (the gateway connected elsewhere) replaced them.
+ */
+static void
+strangers(void)
+{
+	struct origin *g;
+	int o;
+
+	for (o = 0; o < norigins; o++) {
+		g = &origins[o];
+		if (g->node >= 0 || g->hidden)
+			continue;
+		if (g->gone_at == 0)
+			g->gone_at = S.now;
+		if (S.now < g->gone_at + S.cfg.hold)
+			continue;
+		if (g->nrec > 0)
+			err_log("node %s: not a configured node; its %u records "
+			    "withdrawn after %lld s", g->id, g->nrec,
+			    (long long)(S.cfg.hold / CLOCK_SEC));
+		table_hide(o, 1);
+	}
 }
 
 void
@@ -295,8 +345,10 @@ cluster_timers(void)
 		joined(2);
 	if (collect_at >= 0 && S.now >= collect_at) {
 		sync_collect();
+		journal_retry();
 		collect_at = S.now + S.cfg.heartbeat;
 	}
+	strangers();
 	for (i = 1; i < nnodes; i++) {
 		n = &nodes[i];
 		if (!n->up && n->retry_at >= 0 && S.now >= n->retry_at &&

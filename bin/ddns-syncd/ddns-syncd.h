@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "loop.h"
 
@@ -88,6 +89,8 @@ struct origin {
 	int node;			/* index in the node table, -1 if none */
 	unsigned nrec;			/* live records it originated */
 	int hidden;			/* down past the hold time */
+	int64_t gone_at;		/* mono ns since no configured node is
+					   it; 0 while one is, or not yet seen */
 };
 
 /*
@@ -182,9 +185,14 @@ int local_down(const char *label, const struct addr *, char *why, size_t);
 void local_drain(int drained);
 
 /* journal.c */
-void journal_load(void);
+void journal_load(void);		/* once; a reload keeps the table */
 void journal_change(const struct rec *old, const struct rec *now);
 void journal_drained(int drained);
+void journal_retry(void);		/* a journal that failed, again */
+const char *journal_failing(void);	/* why it cannot be written, or NULL */
+/* Its lines from f into the table (NAME for messages); its text, malloc'd. */
+void journal_read(FILE *f, const char *name);
+char *journal_text(size_t *len, size_t *records);
 
 /* status.c */
 typedef void (*line_fn)(void *arg, const char *line);
@@ -211,6 +219,7 @@ struct node {
 	struct sess *sess;		/* the session kept, NULL if none */
 	int64_t retry_at;		/* mono ns of the next dial, -1 none */
 	int64_t backoff;		/* ns before the next dial after a failure */
+	int64_t up_at;			/* mono ns its session came up */
 	char lasterr[160];		/* logged once, until it changes */
 };
 extern struct node nodes[NODES_MAX];

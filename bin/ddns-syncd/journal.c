@@ -1,19 +1,36 @@
 /*
- * The journal of this node's own live records, RUN/ddns/journal, so that
- * a restart of the daemon alone re-publishes the tunnels it had, with
- * their stamps (a record superseded meanwhile stays superseded).  RUN is a
- * tmpfs: a reboot, which ends the tunnels too, forgets it.
+ * The journal of this node's own records, RUN/ddns/journal, so that a
+ * restart of the daemon alone re-publishes the tunnels it had, and keeps
+ * the withdrawals it made, with their stamps (a record superseded
+ * meanwhile stays superseded).  RUN is a tmpfs: a reboot, which ends the
+ * tunnels too, forgets it.
  *
- *   + STAMP LABEL ADDRESS      published (STAMP: the 64-bit HLC, decimal)
- *   - LABEL                    no longer ours
+ *   + STAMP LABEL ADDRESS      published by this node (STAMP: the 64-bit
+ *                              HLC, decimal)
+ *   - STAMP LABEL              withdrawn by this node (its tombstone)
+ *   - LABEL                    no record of this node any more
  *   drained                    this node is out of pool answers
  *   undrained                  back in them
  *
- * Appended as changes happen; rewritten whole at start and when it has
+ * Every change of a record whose origin is this node (a publication, a
+ * withdrawal of anyone's record, a record superseded) is appended from the
+ * table's callback, so before the request that made it is answered.
+ *
+ * Read once, into the empty table, when the cluster first starts in this
+ * process.  A reload keeps the table, which the journal already follows:
+ * read again into a live table, a `-` line would remove the live record
+ * and be appended again to the file being read.
+ *
+ * When a write fails (a full disk), the file is cut back to its last whole
+ * line and appends stop, since a later line would follow a missing one;
+ * the table goes on and is replicated; `status` says journal=failing and
+ * why; the journal is rewritten whole from the table at every heartbeat
+ * until that succeeds.  Also rewritten whole when read, and when it has
  * grown to twice what it says.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,117 +40,272 @@
 #include "err.h"
 #include "file.h"
 #include "num.h"
+#include "rc.h"
+#include "wire.h"
 
 static int jfd = -1;
+static off_t good;		/* bytes of whole lines in the file */
 static size_t lines, mine;
 static char path[4200];
+static const char *reading;	/* the name of what is read, for messages */
+static int loaded;		/* read once in this process */
+static int owner = -1;		/* the origin it holds the records of */
+static char failing[400];	/* why it cannot be written; "" if it can */
+
+const char *
+journal_failing(void)
+{
+	return failing[0] != '\0' ? failing : NULL;
+}
+
+static void ERR_PRINTF(1, 2)
+fail(const char *fmt, ...)
+{
+	int was = failing[0] != '\0';
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(failing, sizeof failing, fmt, ap);
+	va_end(ap);
+	if (!was)
+		err_warn("%s; records are published but not journaled until "
+		    "it can be written", failing);
+}
+
+/* A label as a log line may show it: printable, and not too long. */
+static const char *
+shown(const char *s)
+{
+	static char out[72];
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < sizeof out - 4; i++)
+		out[i] = s[i] > ' ' && s[i] <= '~' ? s[i] : '?';
+	strcpy(out + i, s[i] != '\0' ? "..." : "");
+	return out;
+}
+
+/*
+ * A stamp of ours from the journal: trusted up to SKEW_MAX_MS ahead of the
+ * wall clock (the clock may have been stepped back since), as a peer's
+ * is; further ahead, it would become this node's clock, and every peer
+ * would refuse what the node publishes: cut to that bound.
+ */
+static uint64_t
+bounded(uint64_t stamp, const char *label, unsigned lineno)
+{
+	int64_t now = wall_ms();
+
+	if (HLC_MS(stamp) <= now + SKEW_MAX_MS)
+		return stamp;
+	err_warn("%s:%u: %s: stamped %lld s ahead of the clock; cut to %d s "
+	    "ahead", reading, lineno, shown(label),
+	    (long long)((HLC_MS(stamp) - now) / 1000), SKEW_MAX_MS / 1000);
+	return (uint64_t)(now + SKEW_MAX_MS) << 16;
+}
 
 static void
-load_line(char *line, unsigned lineno)
+load_rec(char **w, int n, unsigned lineno)
 {
-	char *w[4];
-	struct rec r = { 0 }, *old;
+	struct rec r = { 0 };
 	uint64_t stamp;
-	int n = 0;
+	size_t len = strlen(w[2]);
 
-	while (n < 4 && (w[n] = strsep(&line, " ")) != NULL)
-		n++;
-	if (n == 1 && (strcmp(w[0], "drained") == 0 ||
-	    strcmp(w[0], "undrained") == 0)) {
-		S.drained = w[0][0] == 'd';
+	if (num_u64(w[1], 1, UINT64_MAX, &stamp) != NUM_OK ||
+	    (n == 4 && addr_parse(w[3], &r.addr) < 0)) {
+		err_warn("%s:%u: not a journal line; skipped", reading, lineno);
 		return;
 	}
-	if (n == 2 && strcmp(w[0], "-") == 0) {
-		old = table_find(w[1], strlen(w[1]));
-		if (old != NULL && old->origin == S.self)
-			table_remove(old);
+	/* what the wire refuses would end every session it went on */
+	if (!wire_label_ok(w[2], len)) {
+		err_warn("%s:%u: \"%s\" is not a gateway label (letters, digits "
+		    "and inner hyphens, 1 to 63); skipped", reading, lineno,
+		    shown(w[2]));
 		return;
 	}
-	if (n != 4 || strcmp(w[0], "+") != 0 ||
-	    num_u64(w[1], 1, UINT64_MAX, &stamp) != NUM_OK ||
-	    strlen(w[2]) > GWID_LABEL_MAX || addr_parse(w[3], &r.addr) < 0) {
-		err_warn("%s:%u: not a journal line; skipped", path, lineno);
-		return;
-	}
-	r.stamp = stamp;
+	r.stamp = bounded(stamp, w[2], lineno);
 	r.origin = (uint8_t)S.self;
-	r.len = (uint8_t)strlen(w[2]);
-	memcpy(r.label, w[2], r.len);
+	r.flags = n == 3 ? R_DELETED : 0;
+	r.len = (uint8_t)len;
+	memcpy(r.label, w[2], len);
 	if (r.stamp > S.hlc)
-		S.hlc = r.stamp;	/* our own: trusted even if the clock went back */
+		S.hlc = r.stamp;	/* our own: trusted if the clock went back */
 	table_merge(&r);
 }
 
 static void
-rewrite(void)
+load_line(char *line, unsigned lineno)
 {
-	char *buf = NULL, ab[64];
-	size_t len = 0, cap = 0, i;
-	struct rec *r;
-	int n;
+	char *w[5];
+	struct rec *old;
+	int n = 0;
 
-	mine = 0;
-	if (S.drained) {
-		if ((buf = malloc(cap = 65536)) == NULL)
-			err_fatal(111, "out of memory");
+	while (n < 5 && (w[n] = strsep(&line, " ")) != NULL)
+		n++;
+	if (n == 1 && (strcmp(w[0], "drained") == 0 ||
+	    strcmp(w[0], "undrained") == 0))
+		S.drained = w[0][0] == 'd';
+	else if (n == 2 && strcmp(w[0], "-") == 0) {
+		old = table_find(w[1], strlen(w[1]));
+		if (old != NULL && old->origin == S.self)
+			table_remove(old);
+	} else if ((n == 3 && strcmp(w[0], "-") == 0) ||
+	    (n == 4 && strcmp(w[0], "+") == 0))
+		load_rec(w, n, lineno);
+	else
+		err_warn("%s:%u: not a journal line; skipped", reading, lineno);
+}
+
+/* A record of ours as its journal line; 0 if it is not ours. */
+static int
+rec_line(char *buf, size_t size, const struct rec *r)
+{
+	char ab[64];
+
+	if (r->origin != S.self)
+		return 0;
+	if (r->flags & R_DELETED)
+		return snprintf(buf, size, "- %llu %s\n",
+		    (unsigned long long)r->stamp, r->label);
+	return snprintf(buf, size, "+ %llu %s %s\n",
+	    (unsigned long long)r->stamp, r->label,
+	    addr_fmt(&r->addr, ab, sizeof ab));
+}
+
+char *
+journal_text(size_t *lenp, size_t *np)
+{
+	char *buf, *p;
+	size_t len = 0, cap = 65536, i, n = 0;
+	struct rec *r;
+
+	if ((buf = malloc(cap)) == NULL)
+		err_fatal(RC_TEMP, "out of memory");
+	if (S.drained)
 		len = (size_t)snprintf(buf, cap, "drained\n");
-	}
 	for (i = 0; i < table_slots(); i++) {
-		if ((r = table_slot(i)) == NULL || r->origin != S.self ||
-		    (r->flags & R_DELETED))
+		if ((r = table_slot(i)) == NULL || r->origin != S.self)
 			continue;
 		if (cap - len < 200) {
-			cap = cap ? cap * 2 : 65536;
-			if ((buf = realloc(buf, cap)) == NULL)
-				err_fatal(111, "out of memory");
+			if ((p = realloc(buf, cap *= 2)) == NULL)
+				err_fatal(RC_TEMP, "out of memory");
+			buf = p;
 		}
-		n = snprintf(buf + len, cap - len, "+ %llu %s %s\n",
-		    (unsigned long long)r->stamp, r->label,
-		    addr_fmt(&r->addr, ab, sizeof ab));
-		len += (size_t)n;
-		mine++;
+		len += (size_t)rec_line(buf + len, cap - len, r);
+		n++;
 	}
+	*lenp = len;
+	*np = n;
+	return buf;
+}
+
+/* The whole journal from the table; 0, or -1 and failing says why. */
+static int
+rewrite(void)
+{
+	size_t len, n;
+	char *buf = journal_text(&len, &n);
+
 	if (jfd >= 0)
 		close(jfd);
 	jfd = -1;
-	if (file_replace(path, buf ? buf : "", len, 0600) < 0 ||
-	    (jfd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0)
-		err_warnsys("unable to write the journal %s", path);
-	lines = mine;
+	if (file_replace(path, buf, len, 0600) < 0)
+		fail("unable to write %s: %s", path, strerror(errno));
+	else if ((jfd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0)
+		fail("unable to open %s: %s", path, strerror(errno));
 	free(buf);
+	if (jfd < 0)
+		return -1;
+	good = (off_t)len;
+	lines = mine = n;
+	if (failing[0] != '\0')
+		err_log("journal %s written whole again (%zu records)", path, n);
+	failing[0] = '\0';
+	return 0;
 }
 
 void
-journal_load(void)
+journal_read(FILE *f, const char *name)
 {
-	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	unsigned lineno = 0;
 
-	snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_JOURNAL);
-	if ((f = fopen(path, "r")) != NULL) {
-		while ((n = getline(&line, &cap, f)) > 0) {
-			if (line[n - 1] == '\n')
-				line[n - 1] = '\0';
-			load_line(line, ++lineno);
-		}
-		free(line);
-		fclose(f);
-	} else if (errno != ENOENT)
-		err_warnsys("unable to read the journal %s", path);
+	reading = name;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		load_line(line, ++lineno);
+	}
+	free(line);
+}
+
+static void
+load(void)
+{
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (errno != ENOENT)
+			err_warnsys("unable to read the journal %s", path);
+		return;
+	}
+	journal_read(f, path);
+	fclose(f);
+}
+
+void
+journal_load(void)
+{
+	if (!loaded) {
+		snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_JOURNAL);
+		load();
+		loaded = 1;
+	} else if (owner == S.self)
+		return;		/* a reload: the journal follows the table */
+	/* read, or this node's identity changed: made of the table */
+	owner = S.self;
 	rewrite();
+}
+
+/* At every heartbeat: a journal that could not be written is tried again. */
+void
+journal_retry(void)
+{
+	if (loaded && failing[0] != '\0')
+		rewrite();
 }
 
 static void
 append(const char *text, size_t len)
 {
-	if (jfd < 0 || write(jfd, text, len) != (ssize_t)len) {
-		if (jfd >= 0)
-			err_warnsys("unable to append to %s", path);
+	size_t done = 0;
+	ssize_t w = 0;
+	int e;
+
+	if (jfd < 0)
+		return;		/* reading it, or failing: rewritten later */
+	while (done < len) {
+		if ((w = write(jfd, text + done, len - done)) < 0 &&
+		    errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	if (done < len) {
+		e = w < 0 ? errno : ENOSPC;
+		/* a line cut short would glue the next one onto it */
+		if (done > 0 && ftruncate(jfd, good) < 0)
+			err_warnsys("unable to cut %s back to its last whole "
+			    "line", path);
+		close(jfd);
+		jfd = -1;
+		fail("unable to append to %s: %s", path, strerror(e));
 		return;
 	}
+	good += (off_t)len;
 	if (++lines > 2 * mine + 1000)
 		rewrite();
 }
@@ -141,19 +313,18 @@ append(const char *text, size_t len)
 void
 journal_change(const struct rec *old, const struct rec *now)
 {
-	char line[200], ab[64];
-	int was = old != NULL && old->origin == S.self &&
-	    !(old->flags & R_DELETED);
-	int is = now != NULL && now->origin == S.self &&
-	    !(now->flags & R_DELETED);
+	char line[200];
+	int was = old != NULL && old->origin == S.self;
+	int is = now != NULL && now->origin == S.self;
 	int n;
 
-	if (jfd < 0 || (!was && !is))
+	if (!was && !is)
 		return;
+	if (was && is && old->stamp == now->stamp && old->flags == now->flags &&
+	    memcmp(&old->addr, &now->addr, sizeof old->addr) == 0)
+		return;		/* only hidden or shown: nothing to write */
 	if (is) {
-		n = snprintf(line, sizeof line, "+ %llu %s %s\n",
-		    (unsigned long long)now->stamp, now->label,
-		    addr_fmt(&now->addr, ab, sizeof ab));
+		n = rec_line(line, sizeof line, now);
 		mine += !was;
 	} else {
 		n = snprintf(line, sizeof line, "- %s\n", old->label);

@@ -69,7 +69,8 @@ status_members_each(line_fn fn, void *arg)
 void
 status_each(line_fn fn, void *arg)
 {
-	char line[ID_MAX + 100];
+	char line[ID_MAX + 500];
+	const char *jf = journal_failing();
 	int i, up = 0;
 
 	for (i = 0; i < nnodes; i++)
@@ -86,6 +87,9 @@ status_each(line_fn fn, void *arg)
 	LINE("tombstones=%zu", table_tombstones());
 	LINE("digest=%016llx", (unsigned long long)table_digest());
 	LINE("hlc=%lld.%u", (long long)HLC_MS(S.hlc), HLC_CTR(S.hlc));
+	LINE("journal=%s", jf != NULL ? "failing" : "ok");
+	if (jf != NULL)
+		LINE("journal_error=%s", jf);
 #undef LINE
 }
 

@@ -209,15 +209,23 @@ cluster_push(const struct rec *r)
 			add_rec(s, r, !s->bulk);
 }
 
-/* A record of ours that we do not hold: a reboot lost it; withdraw it. */
+/*
+ * A record of ours that we do not hold: a reboot lost it, or it was
+ * superseded before a restart and the journal kept only that.  Withdrawn
+ * under its own stamp (the tombstone wins the tie with it, R_DELETED),
+ * so that the withdrawal replaces that record and nothing newer: a
+ * fresh stamp would beat the gateway's later publication elsewhere.
+ */
 static void
-disown(const struct rec *r)
+disown(const struct rec *t)
 {
-	char why[100];
-	struct addr none = { 0 };
+	struct rec r = *t;
 
-	err_log("%s: a record of ours we no longer hold; withdrawn", r->label);
-	local_down(r->label, &none, why, sizeof why);
+	err_log("%s: a record of ours we no longer hold; withdrawn", r.label);
+	r.flags = R_DELETED;
+	memset(&r.addr, 0, sizeof r.addr);
+	if (table_merge(&r) != NULL)
+		cluster_push(&r);
 }
 
 static void
@@ -242,12 +250,28 @@ merge_remote(struct sess *s, const struct wrec *w, int adv)
 	r.flags = w->deleted ? R_DELETED : 0;
 	r.len = (uint8_t)strlen(w->label);
 	memcpy(r.label, w->label, r.len);
-	if ((t = table_merge(&r)) != NULL && o == S.self && !w->deleted)
-		disown(t);
+	if (o != S.self || w->deleted)
+		table_merge(&r);
+	else if ((t = table_find(r.label, r.len)) == NULL || rec_newer(&r, t))
+		disown(&r);	/* never shown: readers see no flicker */
 	if ((t = table_find(r.label, r.len)) != NULL)
 		t->mark = s->mark;
 	if (adv && o == nodes[s->node].origin && w->stamp > origins[o].hwm)
 		origins[o].hwm = w->stamp;
+}
+
+/* A record refused, skipped: logged at most once a minute a peer. */
+static void
+refused(const struct sess *s)
+{
+	static int64_t logged[NODES_MAX];
+
+	if (s->node < 0 || (logged[s->node] != 0 &&
+	    S.now - logged[s->node] < 60 * CLOCK_SEC))
+		return;
+	logged[s->node] = S.now;
+	err_warn("peer %s: a record whose label or origin is not one; "
+	    "skipped (the session goes on)", nodes[s->node].id);
 }
 
 /*
@@ -375,8 +399,12 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 		return 0;
 	case 'r':
 		adv = (int)rd_u8(&rd);
-		while ((k = rd_rec(&rd, &w)) > 0)
-			merge_remote(s, &w, adv);
+		while ((k = rd_rec(&rd, &w)) != 0 && k != -1) {
+			if (k == 1)
+				merge_remote(s, &w, adv);
+			else
+				refused(s);
+		}
 		if (k == 0)
 			return 0;
 		break;

@@ -93,12 +93,18 @@ rd_flags(struct rd *r)
 	return rd_u8(r);	/* what a later version adds after it: ignored */
 }
 
-static int
-label_ok(const char *s, size_t n)
+/*
+ * A gateway label as every node accepts it: letters, digits and inner
+ * hyphens, 1 to 63 (what lib/gwid makes of an ID).  The journal's loader
+ * checks its records with it too, so that nothing reaches a peer that the
+ * peer refuses.
+ */
+int
+wire_label_ok(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || s[0] == '-' || s[n - 1] == '-')
+	if (n == 0 || n > GWID_LABEL_MAX || s[0] == '-' || s[n - 1] == '-')
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
@@ -119,35 +125,60 @@ id_ok(const char *s, size_t n)
 	return n > 0;
 }
 
+/* A string of any bytes into out (room for 256); its length. */
+static size_t
+rd_any(struct rd *r, char *out)
+{
+	size_t n = rd_u8(r);
+
+	if (r->bad || (size_t)(r->e - r->p) < n) {
+		r->bad = 1;
+		n = 0;
+	} else {
+		memcpy(out, r->p, n);
+		r->p += n;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * A record is read whole whenever its lengths hold (an address of 0, 4 or
+ * 16 bytes, two strings), so that one whose content is refused can be
+ * skipped and the next one read: a bad record from a peer costs that
+ * record, not the session.
+ */
 int
 rd_rec(struct rd *r, struct wrec *w)
 {
-	unsigned del;
-	size_t n;
+	char origin[256], label[256];
+	unsigned del, af;
+	size_t n, ol, ll;
 
 	if (r->p == r->e && !r->bad)
 		return 0;
 	memset(w, 0, sizeof *w);
 	w->stamp = rd_u64(r);
 	del = rd_u8(r);
-	w->addr.af = (uint8_t)rd_u8(r);
-	n = w->addr.af == 4 ? 4 : w->addr.af == 6 ? 16 : 0;
-	if (del > 1 || (del == 0) != (n != 0) || (w->addr.af != 0 && n == 0) ||
-	    (size_t)(r->e - r->p) < n)
+	af = rd_u8(r);
+	n = af == 4 ? 4 : af == 6 ? 16 : 0;
+	if ((af != 0 && n == 0) || (size_t)(r->e - r->p) < n)
 		r->bad = 1;
 	if (!r->bad) {
 		memcpy(w->addr.a, r->p, n);
 		r->p += n;
 	}
-	w->deleted = (int)del;
-	n = rd_str(r, w->origin, ID_MAX);
-	if (!id_ok(w->origin, n))
-		r->bad = 1;
-	n = rd_str(r, w->label, GWID_LABEL_MAX);
-	if (r->bad || !label_ok(w->label, n)) {
-		r->bad = 1;
+	ol = rd_any(r, origin);
+	ll = rd_any(r, label);
+	if (r->bad)
 		return -1;
-	}
+	if (del > 1 || (del == 0) != (n != 0) || ol > ID_MAX ||
+	    !id_ok(origin, ol) || !wire_label_ok(label, ll))
+		return -2;
+	w->addr.af = (uint8_t)af;
+	w->deleted = (int)del;
+	memcpy(w->origin, origin, ol + 1);
+	memcpy(w->label, label, ll + 1);
 	return 1;
 }
 

@@ -83,8 +83,14 @@ struct wrec {				/* a record as sent */
 	char origin[ID_MAX + 1];
 	char label[GWID_LABEL_MAX + 1];
 };
-/* The next record of a records message: 1, 0 at the end, -1 if bad. */
+/*
+ * The next record of a records message: 1, 0 at the end, -1 if it cannot
+ * be read (nor anything after it), -2 if it was read but is refused (a
+ * label or origin that is not one): the next one can be read.
+ */
 int rd_rec(struct rd *, struct wrec *);
+/* A gateway label as every node accepts it (on the wire and in journals). */
+int wire_label_ok(const char *, size_t);
 
 /* Building: a buffer that refuses to grow past MSG_MAX. */
 struct wr {

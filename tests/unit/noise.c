@@ -145,6 +145,22 @@ test_replay(void)
 	CHECK(noise_open(&rrx, pt, f1, sizeof f1) < 0);
 }
 
+/* A record as the wire has it, whatever it holds. */
+static void
+raw_rec(struct wr *w, unsigned del, unsigned af, const char *origin,
+    const char *label)
+{
+	unsigned i;
+
+	wr_u64(w, 1);
+	wr_u8(w, del);
+	wr_u8(w, af);
+	for (i = 0; i < (af == 4 ? 4u : af == 6 ? 16u : 0u); i++)
+		wr_u8(w, 1);
+	wr_str(w, origin);
+	wr_str(w, label);
+}
+
 static void
 test_wire(void)
 {
@@ -189,12 +205,33 @@ test_wire(void)
 	CHECK(strcmp(wr.origin, "198.51.100.1") == 0);
 	CHECK(rd_rec(&rd, &wr) == 1 && wr.deleted && wr.addr.af == 0);
 	CHECK(rd_rec(&rd, &wr) == 0);
-	/* a label that is not one, a cut record */
+	/* a label that is not one is skipped, the next record read */
 	w.b[w.n - 1] = '.';
+	r.flags = 0;
+	wr_rec(&w, &r);
 	rd = (struct rd){ w.b, w.b + w.n, 0 };
-	CHECK(rd_rec(&rd, &wr) == 1 && rd_rec(&rd, &wr) < 0);
+	CHECK(rd_rec(&rd, &wr) == 1 && rd_rec(&rd, &wr) == -2);
+	CHECK(rd_rec(&rd, &wr) == 1 && strcmp(wr.label, "gw-1") == 0);
+	CHECK(rd_rec(&rd, &wr) == 0 && !rd.bad);
+	/* so are a label of 64 bytes, and a tombstone with an address */
+	w.n = 0;
+	raw_rec(&w, 0, 4, "198.51.100.1", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	raw_rec(&w, 1, 4, "198.51.100.1", "gw-2");
+	raw_rec(&w, 0, 4, "198.51.100.1", "gw-3");
+	rd = (struct rd){ w.b, w.b + w.n, 0 };
+	CHECK(rd_rec(&rd, &wr) == -2 && rd_rec(&rd, &wr) == -2);
+	CHECK(rd_rec(&rd, &wr) == 1 && strcmp(wr.label, "gw-3") == 0);
+	CHECK(rd_rec(&rd, &wr) == 0);
+	/* a cut record, an address family that is none: nothing more */
 	rd = (struct rd){ w.b, w.b + 10, 0 };
-	CHECK(rd_rec(&rd, &wr) < 0);
+	CHECK(rd_rec(&rd, &wr) == -1);
+	w.b[9] = 5;
+	rd = (struct rd){ w.b, w.b + w.n, 0 };
+	CHECK(rd_rec(&rd, &wr) == -1 && rd.bad);
+	CHECK(wire_label_ok("gw-1", 4) && wire_label_ok("A9", 2));
+	CHECK(!wire_label_ok("bad_label", 9) && !wire_label_ok("-a", 2));
+	CHECK(!wire_label_ok("a-", 2) && !wire_label_ok("", 0));
 }
 
 /* A line of hex from stdin into b (room for max); its length, or -1. */
