@@ -5,6 +5,8 @@
 #   make static       static musl binaries in build/musl/bin/
 #   make fuzz         every libFuzzer target for FUZZ_TIME seconds
 #   make bench        the benchmarks of tests/bench/
+#   make chaos        the DDNS cluster under a nemesis (tests/chaos/),
+#                     SECONDS=120, SEED= (random, printed)
 #   make install      PREFIX=/usr/local DESTDIR=
 #
 # The same rules build every variant; a variant only changes B (its output
@@ -19,6 +21,8 @@ DESTDIR    ?=
 PKG_CONFIG ?= pkg-config
 B          ?= build
 FUZZ_TIME  ?= 60
+SECONDS    ?= 120
+SEED       ?=
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wmissing-declarations -Wold-style-definition -Wpointer-arith \
@@ -162,6 +166,11 @@ check:
 bench: all
 	tests/bench/run
 
+# As root: five ddns-syncd of the sanitizer build in a lab, for SECONDS,
+# the seed printed (SEED=N runs it again); files in build/chaos/SEED.
+chaos: san
+	tests/chaos/run -t $(SECONDS) $(if $(SEED),-s $(SEED))
+
 # the README's "run it": packages, build, then the lab story (root)
 demo:
 	contrib/deps
@@ -185,7 +194,7 @@ install: all
 clean:
 	rm -rf build
 
-.PHONY: all unit fuzz fuzz-build san static check bench demo install clean
+.PHONY: all unit fuzz fuzz-build san static check bench chaos demo install clean
 .SECONDARY:
 
 -include $(shell find $(B)/obj $(B)/unit -name '*.d' 2>/dev/null)
