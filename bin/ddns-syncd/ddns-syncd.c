@@ -28,8 +28,8 @@
 #include "peer.h"
 #include "rc.h"
 
-#define USAGE	"ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]" \
-	" [-g GROUP]"
+#define USAGE	"ddns-syncd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS]" \
+	" [-u USER] [-g GROUP]"
 #define RUN_DEFAULT	"/run/vpnha"
 
 struct syncd S;
@@ -197,14 +197,17 @@ main(int argc, char **argv)
 {
 	char err[600];
 	const char *why;
-	int c, rc;
+	int c, rc, test = 0;
 
 	err_init(argv[0]);
 	S.conf = CONF_PATH_DEFAULT;
 	S.run = RUN_DEFAULT;
 	S.gid = (gid_t)-1;
-	while ((c = getopt(argc, argv, "f:r:n:l:u:g:")) != -1) {
+	while ((c = getopt(argc, argv, "tf:r:n:l:u:g:")) != -1) {
 		switch (c) {
+		case 't':
+			test = 1;
+			break;
 		case 'f':
 			S.conf = optarg;
 			break;
@@ -240,6 +243,8 @@ main(int argc, char **argv)
 	if ((size_t)snprintf(S.dir, sizeof S.dir, "%s/%s", S.run, DDNS_DIR) >=
 	    sizeof S.dir)
 		err_fatal(RC_USAGE, "-r %s: path too long", S.run);
+	if (test)
+		return RC_OK;	/* -t: the configuration is good */
 	setup();
 	loop();
 	return RC_OK;

@@ -30,7 +30,8 @@
 #include "rc.h"
 #include "vrrpd.h"
 
-#define USAGE	"vrrpd [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER] [-g GROUP]"
+#define USAGE	"vrrpd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER] " \
+	"[-g GROUP]"
 #define RUN_DEFAULT	"/run/vpnha"
 #define FLUSH_EVERY	CLOCK_SEC	/* counters reach the status files */
 #define CLIENTS_MAX	16
@@ -729,14 +730,17 @@ main(int argc, char **argv)
 {
 	char err[600];
 	const char *why;
-	int c, notify = -1, rc;
+	int c, notify = -1, rc, test = 0;
 
 	err_init(argv[0]);
 	V.conf = CONF_PATH_DEFAULT;
 	V.run = RUN_DEFAULT;
 	V.gid = (gid_t)-1;
-	while ((c = getopt(argc, argv, "f:r:n:x:u:g:")) != -1) {
+	while ((c = getopt(argc, argv, "tf:r:n:x:u:g:")) != -1) {
 		switch (c) {
+		case 't':
+			test = 1;
+			break;
 		case 'f':
 			V.conf = optarg;
 			break;
@@ -769,6 +773,8 @@ main(int argc, char **argv)
 	if ((size_t)snprintf(V.dir, sizeof V.dir, "%s/%s", V.run, VRRPD_DIR) >=
 	    sizeof V.dir)
 		err_fatal(RC_USAGE, "-r %s: path too long", V.run);
+	if (test)
+		return RC_OK;	/* -t: the configuration is good */
 	setup(&notify);
 	loop();
 	return RC_OK;
