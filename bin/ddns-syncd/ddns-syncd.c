@@ -153,29 +153,21 @@ setup(void)
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, 0 };
 	struct passwd *pw = NULL;
 	const char *why;
+	char err[600];
+	int rc;
 
-	if (file_mkdir(S.run, 0755) < 0 || file_mkdir(S.dir, 0755) < 0)
-		err_fatalsys(RC_TEMP, "unable to create %s", S.dir);
-	if (S.user != NULL && ((pw = getpwnam(S.user)) == NULL ||
-	    chown(S.dir, pw->pw_uid, pw->pw_gid) < 0))
-		err_fatal(RC_USAGE, "-u %s: no such user, or unable to give "
-		    "it %s", S.user, S.dir);
+	if (S.user != NULL && (pw = getpwnam(S.user)) == NULL)
+		err_fatal(RC_USAGE, "-u %s: no such user", S.user);
+	if ((rc = file_rundir(S.run, S.dir, pw ? pw->pw_uid : (uid_t)-1,
+	    pw ? pw->pw_gid : (gid_t)-1, err, sizeof err)) != RC_OK)
+		err_fatal(rc, "%s", err);
 	loop_init();
 	tfd = loop_timer();
 	sigfd = loop_signals(sigs);
 	signal(SIGPIPE, SIG_IGN);
 	loop_add(sigfd, &wsig, EPOLLIN);
 	loop_add(tfd, &wtimer, EPOLLIN);
-	control_open();
-	if (pw != NULL) {
-		char path[4200];
-
-		snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_CONTROL);
-		if (chown(path, pw->pw_uid, S.gid != (gid_t)-1 ? S.gid :
-		    pw->pw_gid) < 0)
-			err_fatalsys(RC_TEMP, "unable to give %s to %s", path,
-			    S.user);
-	}
+	control_open();	/* the socket is born the directory's owner's */
 	/*
 	 * Nothing privileged is left to do but bind the peer port (opened
 	 * now and at each enable), which needs a capability below 1024.
