@@ -135,8 +135,9 @@ ns_host(struct zone *z, const struct conf_node *n)
 }
 
 /*
- * A node listed twice (self again as a peer) is one server: an RRset has
- * no duplicates (RFC 2181 5).  The n hosts are sorted by cmp.
+ * Equal hosts are one server: an RRset has no duplicates (RFC 2181 5).
+ * The file cannot list a node twice (lib/conf_rules.c); this keeps the
+ * set an RRset whatever it holds.  The n hosts are sorted by cmp.
  */
 static int
 unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
