@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "err.h"
 #include "gwid.h"
 #include "num.h"
 #include "rc.h"
@@ -22,9 +23,16 @@ struct conf_node {
 	struct conf_node *parent, *child, *last, *next;
 };
 
+struct warning {
+	unsigned kind;
+	char *msg;
+};
+
 struct conf {
 	char *file;
 	struct conf_node root;
+	struct warning *warn;
+	int nwarn;
 };
 
 /* One statement being read. */
@@ -423,7 +431,9 @@ set(struct stmt *st, struct conf_node *n, int first)
 			else
 				n->child = c;
 			n->last = c;
-		}
+		} else if (st->isval[i] && st->sc[i]->kind == CONF_UNIQUE)
+			return fail(st, "%s %s is listed twice (also at line %u)",
+			    st->sc[i]->word, st->w[i], c->line);
 		c->line = st->line;
 		n = c;
 	}
@@ -447,16 +457,32 @@ delete(struct stmt *st, struct conf_node *n, int first)
 	 * settings stays: "vrrp-group 99" alone is a statement.)
 	 */
 	if (p->parent != NULL && p->child == NULL && !conf_isvalue(p) &&
-	    (p->sc->kind == CONF_LEAF || p->sc->kind == CONF_MULTI ||
-	    p->sc->kind == CONF_TAG))
+	    p->sc->kind != CONF_NODE && p->sc->kind != CONF_FLAG)
 		unlink_node(p);
 }
 
-static int
-statement(struct conf *c, struct stmt *st, char *text)
+/* Words check() made canonical in memory of their own. */
+static void
+release(struct stmt *st)
 {
-	int first = 0, del = 0, i, rc;
+	int i;
 
+	for (i = 0; i < st->nw; i++)
+		if (st->isval[i] == 2)
+			free(st->w[i]);
+	memset(st->isval, 0, sizeof st->isval);
+}
+
+/*
+ * Split and check one line: 2 a statement to apply (from word *first, a
+ * delete if *del), 1 commit or save, 0 nothing, -1 an error.  The caller
+ * releases the words.
+ */
+static int
+parse(struct stmt *st, char *text, int *first, int *del)
+{
+	*first = *del = 0;
+	memset(st->isval, 0, sizeof st->isval);
 	if (split(st, text) < 0)
 		return -1;
 	if (st->nw == 0)
@@ -464,29 +490,78 @@ statement(struct conf *c, struct stmt *st, char *text)
 	if (strcmp(st->w[0], "commit") == 0 || strcmp(st->w[0], "save") == 0) {
 		if (st->nw > 1)
 			return fail(st, "%s takes no arguments", st->w[0]);
-		return 0;
+		return 1;
 	}
 	if (strcmp(st->w[0], "show") == 0 || strcmp(st->w[0], "run") == 0)
 		return fail(st, "\"%s\" is an operational command, not a "
 		    "statement (see vrrp-show(8) and ddns-ctl(8))", st->w[0]);
 	if (strcmp(st->w[0], "set") == 0 || strcmp(st->w[0], "delete") == 0) {
-		del = st->w[0][0] == 'd';
-		first = 1;
+		*del = st->w[0][0] == 'd';
+		*first = 1;
 		if (st->nw == 1)
 			return fail(st, "%s: missing statement", st->w[0]);
 	}
-	memset(st->isval, 0, sizeof st->isval);
-	rc = check(st, first, del);
-	if (rc == 0) {
-		if (del)
-			delete(st, &c->root, first);
-		else
-			rc = set(st, &c->root, first);
-	}
-	for (i = 0; i < st->nw; i++)
-		if (st->isval[i] == 2)
-			free(st->w[i]);
-	return rc;
+	return check(st, *first, *del) < 0 ? -1 : 2;
+}
+
+static int
+statement(struct conf *c, struct stmt *st, char *text)
+{
+	int first, del, rc;
+
+	rc = parse(st, text, &first, &del);
+	if (rc == 2 && del)
+		delete(st, &c->root, first);
+	else if (rc == 2)
+		rc = set(st, &c->root, first);
+	release(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static void
+warn(struct conf *c, unsigned kind, const char *fmt, ...)
+{
+	struct warning *w;
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if ((w = realloc(c->warn, (size_t)(c->nwarn + 1) * sizeof *w)) == NULL)
+		return;	/* a warning lost to a lack of memory */
+	c->warn = w;
+	w += c->nwarn;
+	if ((w->msg = strdup(msg)) == NULL)
+		return;
+	w->kind = kind;
+	c->nwarn++;
+}
+
+/*
+ * A whole-line comment that would be a statement without its '#' and the
+ * blanks after it: the guide prints its commands after a "#" prompt, and a
+ * line pasted with it is not applied, silently.  The schema decides.
+ */
+static void
+comment(struct conf *c, const struct stmt *st, const char *line)
+{
+	struct conf_error scratch;
+	struct stmt t = { .file = st->file, .line = st->line, .err = &scratch };
+	char text[CONF_LINE_MAX + 1];
+	int first, del, rc;
+
+	line += strspn(line, " \t");
+	if (*line != '#')
+		return;
+	line++;
+	snprintf(text, sizeof text, "%s", line + strspn(line, " \t"));
+	rc = parse(&t, text, &first, &del);
+	release(&t);
+	if (rc > 0)
+		warn(c, CONF_W_COMMENT, "%s:%u: is a comment, but without its "
+		    "\"#\" it is a statement: not applied (remove the \"#\" "
+		    "to apply it)", st->file, st->line);
 }
 
 struct conf *
@@ -522,13 +597,27 @@ conf_parse(const char *name, const char *buf, size_t len,
 			fail(&st, "NUL byte in line");
 			goto bad;
 		}
+		comment(c, &st, line);
 		if (statement(c, &st, line) < 0)
 			goto bad;
 	}
+	if (conf_rules(c, err) < 0)
+		goto bad;
 	return c;
 bad:
 	conf_free(c);
 	return NULL;
+}
+
+/* 1 if a value under n is a secret (the file must then be kept close). */
+static int
+secret(const struct conf_node *n)
+{
+	for (n = n->child; n != NULL; n = n->next)
+		if ((conf_isvalue(n) && n->sc->type == CONF_T_SECRET) ||
+		    secret(n))
+			return 1;
+	return 0;
 }
 
 struct conf *
@@ -579,6 +668,9 @@ conf_read(const char *path, struct conf_error *err)
 	close(fd);
 	c = conf_parse(path, buf, len, err);
 	free(buf);
+	if (c != NULL && (sb.st_mode & S_IROTH) && secret(&c->root))
+		warn(c, CONF_W_MODE, "%s: others may read it, and it holds a "
+		    "secret: chmod o-r %s", path, path);
 	return c;
 }
 
@@ -593,8 +685,21 @@ conf_free(struct conf *c)
 		next = n->next;
 		node_free(n);
 	}
+	while (c->nwarn > 0)
+		free(c->warn[--c->nwarn].msg);
+	free(c->warn);
 	free(c->file);
 	free(c);
+}
+
+void
+conf_warn(const struct conf *c, unsigned kinds)
+{
+	int i;
+
+	for (i = 0; i < c->nwarn; i++)
+		if (c->warn[i].kind & kinds)
+			err_warn("%s", c->warn[i].msg);
 }
 
 const char *

@@ -9,7 +9,9 @@
  *
  * Every word is checked against one schema of every statement vpnha knows
  * (conf_schema.c); an unknown word is an error naming file:line and the
- * word.  The result is a tree; each program asks for its own part of it.
+ * word.  Then the whole file against the rules that span statements
+ * (conf_rules.c), the same for every program.  The result is a tree; each
+ * program asks for its own part of it.
  */
 #ifndef VPNHA_CONF_H
 #define VPNHA_CONF_H
@@ -22,11 +24,20 @@
 #define CONF_WORDS_MAX		32	/* words in one statement */
 #define CONF_FILE_MAX		(16 << 20)
 
+/* The longest lists, each what its program has room for (conf_rules.c) */
+#define CONF_VIPS_MAX		32	/* virtual-address of one vrrp-group */
+#define CONF_PEERS_MAX		31	/* peer: 32 nodes, self included */
+#define CONF_NS_MAX		32	/* name-server */
+#define CONF_NS_ADDR_MAX	4	/* address of one name-server */
+#define CONF_MEMBERS_MAX	32	/* dns-pool member */
+
 enum conf_kind {
 	CONF_NODE,	/* keyword with children:        vrrp */
 	CONF_TAG,	/* keyword, then a named child:  vrrp-group 99 */
 	CONF_LEAF,	/* keyword, then one value:      priority 250 */
-	CONF_MULTI,	/* keyword, then values, many:   peer 10.1.65.2 */
+	CONF_MULTI,	/* keyword, then values, many:   virtual-address ... */
+	CONF_UNIQUE,	/* the same, but a value added again while it is
+			   there is an error:           peer 10.1.65.2 */
 	CONF_FLAG,	/* keyword alone:                enable */
 };
 
@@ -68,6 +79,22 @@ struct conf *conf_read(const char *path, struct conf_error *);
 struct conf *conf_parse(const char *name, const char *buf, size_t len,
     struct conf_error *);
 void conf_free(struct conf *);
+
+/*
+ * The rules between statements, every program's (conf_rules.c); applied
+ * by conf_parse.  0, or -1 with err set to the first broken rule.
+ */
+int conf_rules(const struct conf *, struct conf_error *);
+
+/*
+ * What reads but is suspect, each on stderr (lib/err) as "FILE[:LINE]:
+ * what": CONF_W_COMMENT a comment that would be a statement without its
+ * '#' (the guide's prompt, pasted), CONF_W_MODE a file others may read
+ * that holds a secret.
+ */
+#define CONF_W_COMMENT	0x01
+#define CONF_W_MODE	0x02
+void conf_warn(const struct conf *, unsigned kinds);
 /* One canonical `set` statement per leaf; secrets shown only if asked. */
 void conf_print(FILE *, const struct conf *, int secrets);
 

@@ -57,7 +57,7 @@ static const struct conf_schema ipsec_ddns[] = {
 	{ "secret", CONF_LEAF, CONF_T_SECRET, 8, 256, 0, NULL },
 	{ "domain", CONF_LEAF, CONF_T_DOMAIN, 0, 0, 0, NULL },
 	{ "self", CONF_LEAF, CONF_T_HOST, 0, 0, 0, NULL },
-	{ "peer", CONF_MULTI, CONF_T_HOST, 0, 0, 0, NULL },
+	{ "peer", CONF_UNIQUE, CONF_T_HOST, 0, 0, 0, NULL },
 	{ "ttl", CONF_LEAF, CONF_T_UINT, 0, 86400, 0, NULL },
 	/* ddns-syncd: TCP port; seconds (heartbeat 0.05..60, join-time 0..300) */
 	{ "port", CONF_LEAF, CONF_T_UINT, 1, 65535, 0, NULL },

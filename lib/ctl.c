@@ -1,3 +1,4 @@
+#include <sys/fsuid.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -28,35 +29,80 @@ sockaddr(struct sockaddr_un *sun, const char *path)
 	return 0;
 }
 
+/*
+ * The user and group the socket is made as: those of its directory (the
+ * run directory a daemon gave to -u USER), the group gid if given.  0, or
+ * -1 with errno.
+ */
+static int
+owner(const char *path, gid_t gid, uid_t *u, gid_t *g)
+{
+	char dir[sizeof ((struct sockaddr_un *)0)->sun_path];
+	struct stat st;
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) < 0)
+		return -1;
+	*u = st.st_uid;
+	*g = gid != (gid_t)-1 ? gid : st.st_gid;
+	return 0;
+}
+
+/*
+ * Bind as u:g, with a umask that gives the mode at once.  The socket is
+ * born with its owner, group and mode: nothing is changed by path after
+ * bind(), when whoever can write in the directory (USER) could have put a
+ * link to another file in its place.  (fchown() and fchmod() on a socket
+ * would change its inode in sockfs, not the name in the directory.)
+ */
+static int
+bind_as(int fd, const struct sockaddr_un *sun, uid_t u, gid_t g, mode_t mode)
+{
+	uid_t ou = (uid_t)setfsuid(u);
+	gid_t og = (gid_t)setfsgid(g);
+	mode_t old = umask(~mode & 0777);
+	int e = 0;
+
+	if ((uid_t)setfsuid((uid_t)-1) != u || (gid_t)setfsgid((gid_t)-1) != g)
+		e = EPERM;	/* not ours to give: a user not root */
+	else if (bind(fd, (const struct sockaddr *)sun, sizeof *sun) < 0)
+		e = errno;
+	umask(old);
+	setfsgid(og);
+	setfsuid(ou);
+	errno = e;
+	return e != 0 ? -1 : 0;
+}
+
 int
 ctl_listen(const char *path, gid_t gid)
 {
 	struct sockaddr_un sun;
+	uid_t u;
+	gid_t g;
 	int fd, e;
-	mode_t old;
 
-	if (sockaddr(&sun, path) < 0)
+	if (sockaddr(&sun, path) < 0 || owner(path, gid, &u, &g) < 0)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	unlink(path);
-	old = umask(0177);	/* 0600 at once: no window for others */
-	e = bind(fd, (struct sockaddr *)&sun, sizeof sun);
-	umask(old);
-	if (e < 0)
-		goto fail;
-	if (gid != (gid_t)-1 && (chown(path, (uid_t)-1, gid) < 0 ||
-	    chmod(path, 0660) < 0))
-		goto fail;
-	if (listen(fd, 16) < 0)
-		goto fail;
+	if (bind_as(fd, &sun, u, g, gid != (gid_t)-1 ? 0660 : 0600) < 0 ||
+	    listen(fd, 16) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	return fd;
-fail:
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
 }
 
 struct ctl_conn *

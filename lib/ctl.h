@@ -12,8 +12,12 @@
 #define CTL_LINE_MAX	1024	/* a request line, newline included */
 #define CTL_TIMEOUT	(5 * 1000)	/* ms a client may take to send it */
 
-/* Server. */
-int ctl_listen(const char *path, gid_t gid);	/* 0600, or 0660 with a gid */
+/*
+ * Server: listen on path, a socket made by the owner of its directory
+ * (so that a run directory given to -u USER holds USER's socket), mode
+ * 0600, or 0660 and of group gid if not (gid_t)-1.  -1 with errno.
+ */
+int ctl_listen(const char *path, gid_t gid);
 
 struct ctl_conn {
 	int fd;

@@ -585,8 +585,7 @@ ns.example.net."
 	assert_output 2001:db8::6
 }
 
-@test "the default NS set: a node listed twice is one server, named nodes last" {
-	echo "set service ipsec-ddns peer 198.51.100.2" >>"$T/vpnha.conf"
+@test "the default NS set: named nodes last; self again as a peer is refused, as by ddns-syncd" {
 	echo "set service ipsec-ddns peer ns.example.net" >>"$T/vpnha.conf"
 	start_named -d "$T/records"
 	run d +short $DOMAIN NS
@@ -596,4 +595,7 @@ ns3.$DOMAIN.
 ns.example.net."
 	run d +short ns2.$DOMAIN A
 	assert_output 198.51.100.2
+	echo "set service ipsec-ddns peer 198.51.100.2" >>"$T/vpnha.conf"
+	run -100 ddns-named -t -f "$T/vpnha.conf"
+	assert_output "ddns-named: fatal: $T/vpnha.conf:6: peer 198.51.100.2 is this node's self address; list only the other nodes"
 }

@@ -53,8 +53,8 @@ raw() {
 @test "usage: unknown option or argument exits 100" {
 	run ddns-syncd -x
 	assert_failure 100
-	assert_output --partial 'usage: ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]'
-	assert_output --partial '[-g GROUP]'
+	assert_output --partial 'usage: ddns-syncd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS]'
+	assert_output --partial '[-u USER] [-g GROUP]'
 	run ddns-syncd extra
 	assert_failure 100
 	run ddns-syncd -n 1 -f "$D/n.conf"

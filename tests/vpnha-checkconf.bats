@@ -2,9 +2,12 @@
 # The vpnha.conf reader (lib/conf.c), seen through vpnha-checkconf(8).
 
 load helper
+load conf-rules
 
+# conf STATEMENT...: the file, which only its owner may read
 conf() {
 	printf '%s\n' "$@" >"$BATS_TEST_TMPDIR/vpnha.conf"
+	chmod 600 "$BATS_TEST_TMPDIR/vpnha.conf"
 }
 
 check() {
@@ -53,18 +56,21 @@ set interfaces ethernet eth1 vrrp vrrp-group 101 sync-group ACM"
 }
 
 @test "the guide's forced failover: a later priority replaces the earlier" {
-	conf 'set interfaces ethernet eth1 vrrp vrrp-group 99 priority 150' \
+	conf 'set interfaces ethernet eth1 vrrp vrrp-group 99 virtual-address 192.0.2.99/24' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 99 priority 150' \
 	     'set interfaces ethernet eth1 vrrp vrrp-group 99 priority 200' \
 	     'commit' 'save'
 	check
 	assert_success
-	assert_output 'set interfaces ethernet eth1 vrrp vrrp-group 99 priority 200'
+	assert_output 'set interfaces ethernet eth1 vrrp vrrp-group 99 virtual-address 192.0.2.99/24
+set interfaces ethernet eth1 vrrp vrrp-group 99 priority 200'
 }
 
 @test "set is optional; comments, blank lines, CRLF and quotes" {
 	printf '%s\r\n' '# a comment' '' \
 	    '  service ipsec-ddns secret "two words \"quoted\""   # trailing' \
 	    'set service ipsec-ddns self acm1.example.org' >"$BATS_TEST_TMPDIR/vpnha.conf"
+	chmod 600 "$BATS_TEST_TMPDIR/vpnha.conf"
 	check
 	assert_success
 	assert_line 'set service ipsec-ddns self acm1.example.org'
@@ -77,6 +83,7 @@ set interfaces ethernet eth1 vrrp vrrp-group 101 sync-group ACM"
 	conf 'set service ipsec-ddns peer 10.1.65.2' \
 	     'set service ipsec-ddns peer 10.1.65.3' \
 	     'set service ipsec-ddns enable' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address 192.0.2.1/24' \
 	     'set interfaces ethernet eth0 vrrp vrrp-group 1 priority 100' \
 	     'set interfaces ethernet eth0 vrrp vrrp-group 1 preempt false' \
 	     'set interfaces ethernet eth1 vrrp vrrp-group 2 priority 100' \
@@ -89,25 +96,39 @@ set interfaces ethernet eth1 vrrp vrrp-group 101 sync-group ACM"
 	check
 	assert_success
 	assert_output 'set service ipsec-ddns peer 10.1.65.3
+set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address 192.0.2.1/24
 set interfaces ethernet eth0 vrrp vrrp-group 1 preempt false'
 }
 
 @test "deleting a group's only tag leaves no bare keyword; the output reads back the same" {
 	conf 'set interfaces ethernet eth0 vrrp vrrp-group 99 priority 250' \
 	     'delete interfaces ethernet eth0 vrrp vrrp-group 99' \
-	     'set interfaces ethernet eth1 vrrp vrrp-group 7 priority 100' \
+	     'set interfaces ethernet eth1 vrrp vrrp-group 7 virtual-address 192.0.2.7/24' \
 	     'set interfaces ethernet eth1 vrrp vrrp-group 8 priority 100' \
 	     'delete interfaces ethernet eth1 vrrp vrrp-group 8'
 	check
 	assert_success
 	refute_output --partial 'vrrp-group 99'
 	refute_line --regexp 'vrrp-group$'
-	# a tag whose last setting is deleted stays, by its name
+	# a tag whose last setting is deleted stays, by its name (and a
+	# group without an address is refused by name)
 	conf 'set interfaces ethernet eth0 vrrp vrrp-group 99 priority 250' \
 	     'delete interfaces ethernet eth0 vrrp vrrp-group 99 priority'
 	check
+	assert_failure 100
+	assert_output --partial 'vpnha.conf:1: vrrp-group 99 on eth0 has no virtual-address'
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 99 virtual-address 192.0.2.99/24' \
+	     'delete interfaces ethernet eth0 vrrp vrrp-group 99 virtual-address 192.0.2.99/24' \
+	     'set interfaces ethernet eth1 vrrp'
+	check
+	assert_failure 100
+	assert_output --partial 'vpnha.conf:1: vrrp-group 99 on eth0 has no virtual-address'
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 99 virtual-address 192.0.2.99/24' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 99 priority 250' \
+	     'delete interfaces ethernet eth0 vrrp vrrp-group 99 priority'
+	check
 	assert_success
-	assert_output 'set interfaces ethernet eth0 vrrp vrrp-group 99'
+	assert_output 'set interfaces ethernet eth0 vrrp vrrp-group 99 virtual-address 192.0.2.99/24'
 	echo "$output" >"$BATS_TEST_TMPDIR/again.conf"
 	run vpnha-checkconf -f "$BATS_TEST_TMPDIR/again.conf"
 	assert_success
@@ -116,14 +137,16 @@ set interfaces ethernet eth0 vrrp vrrp-group 1 preempt false'
 
 @test "values are written in canonical form" {
 	conf 'set interfaces ethernet eth0 vrrp vrrp-group 007 virtual-address 2001:DB8:0::5' \
-	     'set interfaces ethernet eth0 vrrp vrrp-group 7 virtual-address 192.0.2.5' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 7 virtual-address 2001:db8::0:6' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 8 virtual-address 192.0.2.5' \
 	     'set interfaces ethernet eth0 vrrp vrrp-group 7 advertise-interval 0.050' \
 	     'set service ipsec-ddns domain VPN.Example.ORG.'
 	check
 	assert_success
 	assert_output 'set interfaces ethernet eth0 vrrp vrrp-group 7 virtual-address 2001:db8::5/128
-set interfaces ethernet eth0 vrrp vrrp-group 7 virtual-address 192.0.2.5/32
+set interfaces ethernet eth0 vrrp vrrp-group 7 virtual-address 2001:db8::6/128
 set interfaces ethernet eth0 vrrp vrrp-group 7 advertise-interval 0.05
+set interfaces ethernet eth0 vrrp vrrp-group 8 virtual-address 192.0.2.5/32
 set service ipsec-ddns domain vpn.example.org'
 }
 
@@ -257,9 +280,11 @@ set service ipsec-ddns domain vpn.example.org'
 
 @test "canonical output reads back to itself" {
 	cp "$VPNHA_TOP/tests/fuzz/conf/pair.conf" "$BATS_TEST_TMPDIR/vpnha.conf"
+	chmod 600 "$BATS_TEST_TMPDIR/vpnha.conf"
 	check
 	assert_success
 	printf '%s\n' "$output" | sed 's/"(hidden)"/"another secret"/' >"$BATS_TEST_TMPDIR/again.conf"
+	chmod 600 "$BATS_TEST_TMPDIR/again.conf"
 	run vpnha-checkconf -f "$BATS_TEST_TMPDIR/again.conf"
 	assert_success
 	first=$output
@@ -273,4 +298,116 @@ set service ipsec-ddns domain vpn.example.org'
 		run vpnha-checkconf -q -f "$f"
 		assert_success
 	done
+}
+
+@test "what the daemons refuse is refused: a vrrp-group without virtual-address, a peer listed twice" {
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 1 priority 100'
+	check
+	assert_failure 100
+	assert_output "vpnha-checkconf: fatal: $BATS_TEST_TMPDIR/vpnha.conf:1: vrrp-group 1 on eth0 has no virtual-address"
+	conf 'set service ipsec-ddns peer 192.0.2.12' 'set service ipsec-ddns peer 192.0.2.13' \
+	     'set service ipsec-ddns peer 192.0.2.12'
+	check
+	assert_failure 100
+	assert_output "vpnha-checkconf: fatal: $BATS_TEST_TMPDIR/vpnha.conf:3: peer 192.0.2.12 is listed twice (also at line 1)"
+}
+
+# one_rule MESSAGE STATEMENT...: the file refused with MESSAGE
+one_rule() {
+	local f=$BATS_TEST_TMPDIR/vpnha.conf msg=$1
+	shift
+	rules_write "$f" "$@"
+	run vpnha-checkconf -q -f "$f"
+	[ "$status" -eq 100 ] || fail "exit $status, not 100, for: $msg"
+	[ "$output" = "vpnha-checkconf: fatal: ${msg//FILE/$f}" ] ||
+	    fail "for \"$*\": \"$output\", not \"${msg//FILE/$f}\""
+}
+
+@test "every rule across statements: exit 100, the message naming file:line" {
+	f=$BATS_TEST_TMPDIR/vpnha.conf
+	rules_write "$f"
+	run vpnha-checkconf -q -f "$f"
+	assert_success
+	assert_output ''
+	rules_each one_rule
+}
+
+@test "a peer deleted then set again is no duplicate; a value set twice elsewhere is one" {
+	conf 'set service ipsec-ddns peer 192.0.2.12' 'delete service ipsec-ddns peer 192.0.2.12' \
+	     'set service ipsec-ddns peer 192.0.2.12' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address 192.0.2.1/24' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address 192.0.2.1/24'
+	check
+	assert_success
+	assert_output 'set service ipsec-ddns peer 192.0.2.12
+set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address 192.0.2.1/24'
+}
+
+@test "the guide's forced failover pasted with its prompt: a warning for each line, file:line; exit status unchanged" {
+	# chapter 2, "Forcing an Artificial Failover", as printed
+	conf 'set interfaces ethernet eth1 vrrp vrrp-group 99 virtual-address 192.0.2.99/24' \
+	     '#set interfaces ethernet eth1 vrrp vrrp-group 99 priority 200' \
+	     '#set interfaces ethernet eth0 vrrp vrrp-group 1 priority 200' \
+	     '#commit' \
+	     '#save'
+	run --separate-stderr vpnha-checkconf -f "$BATS_TEST_TMPDIR/vpnha.conf"
+	assert_success
+	assert_output 'set interfaces ethernet eth1 vrrp vrrp-group 99 virtual-address 192.0.2.99/24'
+	f=$BATS_TEST_TMPDIR/vpnha.conf
+	w='is a comment, but without its "#" it is a statement: not applied (remove the "#" to apply it)'
+	[ "$stderr" = "vpnha-checkconf: warning: $f:2: $w
+vpnha-checkconf: warning: $f:3: $w
+vpnha-checkconf: warning: $f:4: $w
+vpnha-checkconf: warning: $f:5: $w" ] || fail "stderr: $stderr"
+	# -q too; and a bad file still fails as before
+	run vpnha-checkconf -q -f "$f"
+	assert_success
+	assert_line --index 0 "vpnha-checkconf: warning: $f:2: $w"
+	echo 'set interfaces ethernet eth1 vrrp vrrp-group 99 prioritty 5' >>"$f"
+	run vpnha-checkconf -q -f "$f"
+	assert_failure 100
+	assert_output --partial "$f:6: unknown word \"prioritty\""
+}
+
+@test "comments that are not statements are not warned about" {
+	conf '# set' '#' '# a comment' '#set interfaces ethernet eth0 vrrp vrrp-group 1 priority 300' \
+	     '## set interfaces ethernet eth0 vrrp' '#show vrrp' '#commit now' '#!/bin/sh' \
+	     'set interfaces ethernet eth0 vrrp # set interfaces ethernet eth1 vrrp'
+	run --separate-stderr vpnha-checkconf -q -f "$BATS_TEST_TMPDIR/vpnha.conf"
+	assert_success
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+	# with spaces and tabs after the "#", and "delete": warned
+	printf '%s\n' '#   delete interfaces ethernet eth0' "#	service ipsec-ddns enable" \
+	    '  # set service ipsec-ddns enable' >"$BATS_TEST_TMPDIR/vpnha.conf"
+	run vpnha-checkconf -q -f "$BATS_TEST_TMPDIR/vpnha.conf"
+	assert_success
+	assert_line --index 0 --partial 'vpnha.conf:1: is a comment, but'
+	assert_line --index 1 --partial 'vpnha.conf:2: is a comment, but'
+	assert_line --index 2 --partial 'vpnha.conf:3: is a comment, but'
+}
+
+@test "a file that holds a secret and that others may read: a warning; exit status unchanged" {
+	f=$BATS_TEST_TMPDIR/vpnha.conf
+	conf 'set service ipsec-ddns secret mysecretpassword'
+	chmod 644 "$f"
+	run vpnha-checkconf -q -f "$f"
+	assert_success
+	assert_output "vpnha-checkconf: warning: $f: others may read it, and it holds a secret: chmod o-r $f"
+	chmod 640 "$f"
+	run vpnha-checkconf -q -f "$f"
+	assert_success
+	assert_output ''
+	# no secret, nothing to hide
+	conf 'set service ipsec-ddns domain example.org'
+	chmod 644 "$f"
+	run vpnha-checkconf -q -f "$f"
+	assert_success
+	assert_output ''
+	# a VRRP password is a secret too
+	conf 'set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address 192.0.2.1/24' \
+	     'set interfaces ethernet eth0 vrrp vrrp-group 1 authentication password secret1'
+	chmod 604 "$f"
+	run vpnha-checkconf -q -f "$f"
+	assert_success
+	assert_output --partial 'others may read it, and it holds a secret'
 }

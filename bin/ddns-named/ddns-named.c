@@ -24,7 +24,7 @@
 #include "num.h"
 #include "rc.h"
 
-#define USAGE	"ddns-named [-q] [-f CONF] [-r RUNDIR] [-n FD] [-u USER] " \
+#define USAGE	"ddns-named [-qt] [-f CONF] [-r RUNDIR] [-n FD] [-u USER] " \
 	"[-l ADDRESS[:PORT]]... [-s SOCKET | -d RECORDS]"
 
 struct named N;
@@ -70,6 +70,7 @@ load(struct zone *z, struct table **t, int64_t *mtime, char *err,
 		snprintf(err, size, "%s", ce.msg);
 		return ce.rc;
 	}
+	conf_warn(c, CONF_W_MODE);
 	rc = zone_config(z, c, err, size) < 0 ? RC_USAGE : 0;
 	conf_free(c);
 	*t = NULL;
@@ -183,6 +184,21 @@ loop(void)
 	}
 }
 
+/* -t: what setup() would read, and nothing else. */
+static int
+check(void)
+{
+	struct table *t;
+	char err[600];
+	int64_t mtime;
+	int rc;
+
+	if ((rc = load(&N.zone, &t, &mtime, err, sizeof err)) != 0)
+		err_fatal(rc, "%s", err);
+	table_free(t);
+	return RC_OK;
+}
+
 static void
 setup(const char **listen, int nlisten)
 {
@@ -231,16 +247,19 @@ int
 main(int argc, char **argv)
 {
 	const char *listen[LISTEN_MAX], *sock = NULL;
-	int c, nlisten = 0;
+	int c, nlisten = 0, test = 0;
 
 	err_init(argv[0]);
 	N.conf = CONF_PATH_DEFAULT;
 	N.run = RUN_DEFAULT;
 	N.notify = -1;
-	while ((c = getopt(argc, argv, "qf:r:n:u:l:s:d:")) != -1) {
+	while ((c = getopt(argc, argv, "qtf:r:n:u:l:s:d:")) != -1) {
 		switch (c) {
 		case 'q':
 			N.qlog = 1;
+			break;
+		case 't':
+			test = 1;
 			break;
 		case 'f':
 			N.conf = optarg;
@@ -279,6 +298,8 @@ main(int argc, char **argv)
 	    strlen(N.sock) >= sizeof ((struct sockaddr_un *)0)->sun_path)
 		err_fatal(RC_USAGE, "%s: a socket path longer than %zu bytes",
 		    N.sock, sizeof ((struct sockaddr_un *)0)->sun_path - 1);
+	if (test)
+		return check();
 	setup(listen, nlisten);
 	loop();
 }

@@ -9,27 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <ldns/ldns.h>
 
 #include "conf.h"
 #include "zone.h"
-
-/* Is w self or a peer, as vpnha.conf writes them (canonical)? */
-static int
-is_node(const struct conf_node *dd, const char *w)
-{
-	const struct conf_node *n;
-	const char *s = conf_value(dd, "self");
-
-	if (s != NULL && strcasecmp(s, w) == 0)
-		return 1;
-	for (n = conf_first(conf_find(dd, "peer")); n != NULL; n = conf_next(n))
-		if (strcasecmp(conf_word(n), w) == 0)
-			return 1;
-	return 0;
-}
 
 /* A member; 0 if added, 1 if addr is not an address, -1 if full. */
 static int
@@ -52,70 +36,41 @@ member(struct pool *p, const char *addr, const char *node)
 	return 0;
 }
 
-static int
-members(struct pool *p, const struct conf *c, const struct conf_node *dp,
-    const struct conf_node *dd, char *err, size_t size)
+_Static_assert(POOL_MEMBERS_MAX >= CONF_MEMBERS_MAX &&
+    POOL_MEMBERS_MAX > CONF_PEERS_MAX, "room for every member");
+
+/* lib/conf_rules.c has checked that each node is a cluster node. */
+static void
+members(struct pool *p, const struct conf_node *dp, const struct conf_node *dd)
 {
 	const struct conf_node *t, *n;
 	const char *node;
 
-	for (t = conf_first(conf_find(dp, "member")); t != NULL; t = conf_next(t)) {
-		node = "";
-		if ((n = conf_find(t, "node")) != NULL) {
-			node = conf_value(t, "node");
-			if (!is_node(dd, node))
-				return zone_bad(err, size, "%s:%u: member %s node %s: "
-				    "not a cluster node (service ipsec-ddns self "
-				    "or peer, as written there)", conf_file(c),
-				    conf_line(n), conf_word(t), node);
-		}
-		if (member(p, conf_word(t), node) < 0)
-			return zone_bad(err, size, "%s:%u: more than %d pool members",
-			    conf_file(c), conf_line(t), POOL_MEMBERS_MAX);
-	}
+	for (t = conf_first(conf_find(dp, "member")); t != NULL; t = conf_next(t))
+		member(p, conf_word(t), (node = conf_value(t, "node")) != NULL ?
+		    node : "");
 	if (conf_find(dp, "member") != NULL)
-		return 0;
+		return;
 	/* by default the cluster's nodes given by address, each its own */
 	if ((node = conf_value(dd, "self")) != NULL)
 		member(p, node, node);
 	for (n = conf_first(conf_find(dd, "peer")); n != NULL; n = conf_next(n))
-		if (member(p, conf_word(n), conf_word(n)) < 0)
-			return zone_bad(err, size, "%s:%u: more than %d pool members",
-			    conf_file(c), conf_line(n), POOL_MEMBERS_MAX);
-	return 0;
+		member(p, conf_word(n), conf_word(n));
 }
 
-/* Inside the domain: one label under it, not a name server's name. */
-static int
-name_inzone(struct pool *p, const struct zone *z, const uint8_t *w,
-    size_t n)
-{
-	int i;
-
-	if (n != z->apexlen + 1 + w[0])
-		return -1;
-	p->inzone = 1;
-	p->namelen = 1 + (size_t)w[0];
-	memcpy(p->name, w, p->namelen);
-	for (i = 0; i < z->nns; i++)
-		if (z->ns[i].name.inzone && z->ns[i].name.len == p->namelen &&
-		    memcmp(z->ns[i].name.wire, p->name, p->namelen) == 0)
-			return -1;
-	return 0;
-}
-
+/*
+ * The name, in wire form.  lib/conf_rules.c has checked that there is one,
+ * and that one inside the domain is one label under it and no name
+ * server's.
+ */
 static int
 name(struct pool *p, const struct zone *z, const struct conf *c,
     const struct conf_node *dp, char *err, size_t size)
 {
 	const char *s = conf_value(dp, "name");
 	ldns_rdf *d, *apex;
-	int rc = 0;
+	const uint8_t *w;
 
-	if (s == NULL)
-		return zone_bad(err, size, "%s:%u: service dns-pool without a name: "
-		    "set service dns-pool name NAME", conf_file(c),
-		    conf_line(dp));
 	if ((d = ldns_dname_new_frm_str(s)) == NULL ||
 	    (apex = ldns_dname_new_frm_data((uint16_t)z->apexlen, z->apex)) == NULL) {
 		ldns_rdf_deep_free(d);
@@ -124,21 +79,15 @@ name(struct pool *p, const struct zone *z, const struct conf *c,
 	}
 	ldns_dname2canonical(d);
 	snprintf(p->text, sizeof p->text, "%s", s);
-	if (ldns_dname_compare(d, apex) == 0)
-		rc = -1;
-	else if (ldns_dname_is_subdomain(d, apex))
-		rc = name_inzone(p, z, ldns_rdf_data(d), ldns_rdf_size(d));
-	else {
+	w = ldns_rdf_data(d);
+	if (ldns_dname_is_subdomain(d, apex)) {
+		p->inzone = 1;
+		p->namelen = 1 + (size_t)w[0];
+	} else
 		p->namelen = ldns_rdf_size(d);
-		memcpy(p->name, ldns_rdf_data(d), p->namelen);
-	}
+	memcpy(p->name, w, p->namelen);
 	ldns_rdf_deep_free(d);
 	ldns_rdf_deep_free(apex);
-	if (rc < 0)
-		return zone_bad(err, size, "%s:%u: name %s: a pool name inside %s "
-		    "must be one label under it, and not a name server's",
-		    conf_file(c), conf_line(conf_find(dp, "name")), s,
-		    z->domain);
 	return 0;
 }
 
@@ -155,14 +104,9 @@ pool_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	p->mode = POOL_NOFEED;
 	if (dp == NULL)
 		return 0;
-	if (name(p, z, c, dp, err, size) < 0 ||
-	    members(p, c, dp, dd, err, size) < 0)
+	if (name(p, z, c, dp, err, size) < 0)
 		return -1;
-	if (p->nmember == 0)
-		return zone_bad(err, size, "%s:%u: service dns-pool has no member "
-		    "(the cluster's nodes are not addresses): set service "
-		    "dns-pool member ADDRESS node NODE", conf_file(c),
-		    conf_line(dp));
+	members(p, dp, dd);
 	p->ttl = POOL_TTL_DEFAULT;
 	if ((s = conf_value(dp, "ttl")) != NULL)
 		p->ttl = (uint32_t)strtoul(s, NULL, 10);

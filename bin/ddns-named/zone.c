@@ -91,67 +91,53 @@ parse_addr(const char *s, uint8_t *af, uint8_t *a)
 	return inet_pton(*af, s, a) == 1 ? 0 : -1;
 }
 
-/* name-server NAME [address ADDRESS]...: the operator's own NS set. */
-static int
-ns_given(struct zone *z, const struct conf *c, const struct conf_node *tags,
-    char *err, size_t size)
+_Static_assert(ZONE_NS_MAX >= CONF_NS_MAX && ZONE_NS_MAX > CONF_PEERS_MAX &&
+    ZONE_NS_ADDR_MAX >= CONF_NS_ADDR_MAX, "room for every name server");
+
+/*
+ * name-server NAME [address ADDRESS]...: the operator's own NS set.  The
+ * rules of lib/conf_rules.c hold: one label under the apex with glue, or
+ * a name outside it without.
+ */
+static void
+ns_given(struct zone *z, const struct conf_node *tags)
 {
 	const struct conf_node *t, *a;
 	struct nshost *h;
 
-	for (t = conf_first(tags); t != NULL; t = conf_next(t)) {
-		if (z->nns == ZONE_NS_MAX)
-			return zone_bad(err, size, "%s:%u: more than %d name servers",
-			    conf_file(c), conf_line(t), ZONE_NS_MAX);
+	for (t = conf_first(tags); t != NULL && z->nns < ZONE_NS_MAX;
+	    t = conf_next(t)) {
 		h = &z->ns[z->nns++];
-		if (zname_make(&h->name, z, conf_word(t)) != 0 ||
-		    (h->name.inzone && h->name.wire[0] + 1 != h->name.len))
-			return zone_bad(err, size, "%s:%u: name-server %s: a name "
-			    "server under %s must be one label under it",
-			    conf_file(c), conf_line(t), conf_word(t), z->domain);
-		for (a = conf_first(conf_find(t, "address")); a; a = conf_next(a)) {
-			if (h->naddr == ZONE_NS_ADDR_MAX)
-				return zone_bad(err, size, "%s:%u: name-server %s: "
-				    "more than %d addresses", conf_file(c),
-				    conf_line(a), conf_word(t), ZONE_NS_ADDR_MAX);
+		zname_make(&h->name, z, conf_word(t));
+		a = conf_first(conf_find(t, "address"));
+		for (; a != NULL && h->naddr < ZONE_NS_ADDR_MAX; a = conf_next(a)) {
 			parse_addr(conf_word(a), &h->addr[h->naddr].af,
 			    h->addr[h->naddr].a);
 			h->naddr++;
 		}
-		if (h->name.inzone != (h->naddr > 0))
-			return zone_bad(err, size, "%s:%u: name-server %s: %s",
-			    conf_file(c), conf_line(t), conf_word(t),
-			    h->name.inzone ? "a name under the domain needs "
-			    "an address (glue)" : "an address is served only "
-			    "for a name under the domain");
 	}
 	qsort(z->ns, (size_t)z->nns, sizeof z->ns[0], name_cmp);
-	return 0;
 }
 
-static int
-ns_host(struct zone *z, const struct conf *c, const struct conf_node *n,
-    char *err, size_t size)
+/* A node given by address, or by a name outside the zone (the rules). */
+static void
+ns_host(struct zone *z, const struct conf_node *n)
 {
 	struct nshost *h;
 
 	if (z->nns == ZONE_NS_MAX)
-		return zone_bad(err, size, "%s:%u: more than %d cluster nodes",
-		    conf_file(c), conf_line(n), ZONE_NS_MAX);
-	h = &z->ns[z->nns];
+		return;
+	h = &z->ns[z->nns++];
 	if (parse_addr(conf_word(n), &h->addr[0].af, h->addr[0].a) == 0)
 		h->naddr = 1;
-	else if (zname_make(&h->name, z, conf_word(n)) != 0 || h->name.inzone)
-		return zone_bad(err, size, "%s:%u: %s is under %s: name it with "
-		    "name-server and its address", conf_file(c),
-		    conf_line(n), conf_word(n), z->domain);
-	z->nns++;
-	return 0;
+	else
+		zname_make(&h->name, z, conf_word(n));
 }
 
 /*
- * A node listed twice (self again as a peer) is one server: an RRset has
- * no duplicates (RFC 2181 5).  The n hosts are sorted by cmp.
+ * Equal hosts are one server: an RRset has no duplicates (RFC 2181 5).
+ * The file cannot list a node twice (lib/conf_rules.c); this keeps the
+ * set an RRset whatever it holds.  The n hosts are sorted by cmp.
  */
 static int
 unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
@@ -169,20 +155,17 @@ unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
  * on every node.  Addresses, sorted, become ns1, ns2, ... under the apex
  * with glue; nodes given by name are served under that name.
  */
-static int
-ns_nodes(struct zone *z, const struct conf *c, const struct conf_node *dd,
-    char *err, size_t size)
+static void
+ns_nodes(struct zone *z, const struct conf_node *dd)
 {
 	const struct conf_node *n;
 	char name[16];
 	int i, naddr = 0, nnamed;
 
-	if ((n = conf_find(dd, "self")) != NULL &&
-	    ns_host(z, c, conf_first(n), err, size) < 0)
-		return -1;
+	if ((n = conf_find(dd, "self")) != NULL)
+		ns_host(z, conf_first(n));
 	for (n = conf_first(conf_find(dd, "peer")); n; n = conf_next(n))
-		if (ns_host(z, c, n, err, size) < 0)
-			return -1;
+		ns_host(z, n);
 	for (i = 0; i < z->nns; i++)
 		if (z->ns[i].naddr > 0) {
 			struct nshost t = z->ns[naddr];
@@ -204,7 +187,6 @@ ns_nodes(struct zone *z, const struct conf *c, const struct conf_node *dd,
 		z->ns[i].name.len = (uint8_t)(z->ns[i].name.len - 1);
 		z->ns[i].name.inzone = 1;
 	}
-	return 0;
 }
 
 int
@@ -233,11 +215,10 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	zname_make(&z->contact, z, ZONE_CONTACT);
 	z->contact.len = (uint8_t)(z->contact.len - 1);
 	z->contact.inzone = 1;
-	if (conf_find(dd, "name-server") != NULL) {
-		if (ns_given(z, c, conf_find(dd, "name-server"), err, size) < 0)
-			return -1;
-	} else if (ns_nodes(z, c, dd, err, size) < 0)
-		return -1;
+	if (conf_find(dd, "name-server") != NULL)
+		ns_given(z, conf_find(dd, "name-server"));
+	else
+		ns_nodes(z, dd);
 	if (z->nns == 0)
 		return zone_bad(err, size, "%s: no name servers: set service "
 		    "ipsec-ddns self (and peer), or name-server", conf_file(c));

@@ -28,8 +28,8 @@
 #include "peer.h"
 #include "rc.h"
 
-#define USAGE	"ddns-syncd [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS] [-u USER]" \
-	" [-g GROUP]"
+#define USAGE	"ddns-syncd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS]" \
+	" [-u USER] [-g GROUP]"
 #define RUN_DEFAULT	"/run/vpnha"
 
 struct syncd S;
@@ -153,29 +153,21 @@ setup(void)
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, 0 };
 	struct passwd *pw = NULL;
 	const char *why;
+	char err[600];
+	int rc;
 
-	if (file_mkdir(S.run, 0755) < 0 || file_mkdir(S.dir, 0755) < 0)
-		err_fatalsys(RC_TEMP, "unable to create %s", S.dir);
-	if (S.user != NULL && ((pw = getpwnam(S.user)) == NULL ||
-	    chown(S.dir, pw->pw_uid, pw->pw_gid) < 0))
-		err_fatal(RC_USAGE, "-u %s: no such user, or unable to give "
-		    "it %s", S.user, S.dir);
+	if (S.user != NULL && (pw = getpwnam(S.user)) == NULL)
+		err_fatal(RC_USAGE, "-u %s: no such user", S.user);
+	if ((rc = file_rundir(S.run, S.dir, pw ? pw->pw_uid : (uid_t)-1,
+	    pw ? pw->pw_gid : (gid_t)-1, err, sizeof err)) != RC_OK)
+		err_fatal(rc, "%s", err);
 	loop_init();
 	tfd = loop_timer();
 	sigfd = loop_signals(sigs);
 	signal(SIGPIPE, SIG_IGN);
 	loop_add(sigfd, &wsig, EPOLLIN);
 	loop_add(tfd, &wtimer, EPOLLIN);
-	control_open();
-	if (pw != NULL) {
-		char path[4200];
-
-		snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_CONTROL);
-		if (chown(path, pw->pw_uid, S.gid != (gid_t)-1 ? S.gid :
-		    pw->pw_gid) < 0)
-			err_fatalsys(RC_TEMP, "unable to give %s to %s", path,
-			    S.user);
-	}
+	control_open();	/* the socket is born the directory's owner's */
 	/*
 	 * Nothing privileged is left to do but bind the peer port (opened
 	 * now and at each enable), which needs a capability below 1024.
@@ -197,14 +189,17 @@ main(int argc, char **argv)
 {
 	char err[600];
 	const char *why;
-	int c, rc;
+	int c, rc, test = 0;
 
 	err_init(argv[0]);
 	S.conf = CONF_PATH_DEFAULT;
 	S.run = RUN_DEFAULT;
 	S.gid = (gid_t)-1;
-	while ((c = getopt(argc, argv, "f:r:n:l:u:g:")) != -1) {
+	while ((c = getopt(argc, argv, "tf:r:n:l:u:g:")) != -1) {
 		switch (c) {
+		case 't':
+			test = 1;
+			break;
 		case 'f':
 			S.conf = optarg;
 			break;
@@ -240,6 +235,8 @@ main(int argc, char **argv)
 	if ((size_t)snprintf(S.dir, sizeof S.dir, "%s/%s", S.run, DDNS_DIR) >=
 	    sizeof S.dir)
 		err_fatal(RC_USAGE, "-r %s: path too long", S.run);
+	if (test)
+		return RC_OK;	/* -t: the configuration is good */
 	setup();
 	loop();
 	return RC_OK;

@@ -1,7 +1,9 @@
 /*
- * vpnha-checkconf: read vpnha.conf as every vpnha program does, report the
+ * vpnha-checkconf: read vpnha.conf as every vpnha program does (its
+ * statements, then the rules between them, lib/conf_rules.c), report the
  * first error with file:line, or print the resulting configuration as one
- * canonical `set` statement per leaf.
+ * canonical `set` statement per leaf.  Warnings (a comment that would be a
+ * statement, a secret others may read) go to stderr and change nothing.
  */
 #include <stdio.h>
 #include <unistd.h>
@@ -37,6 +39,7 @@ main(int argc, char **argv)
 		err_usage(USAGE);
 	if ((c = conf_read(file, &e)) == NULL)
 		err_fatal(e.rc, "%s", e.msg);
+	conf_warn(c, CONF_W_COMMENT | CONF_W_MODE);
 	if (!quiet) {
 		conf_print(stdout, c, 0);
 		if (fflush(stdout) != 0 || ferror(stdout))

@@ -1,9 +1,10 @@
 /*
  * The groups of vpnha.conf: every `interfaces ethernet IF vrrp vrrp-group
- * VRID ...`, with the defaults and the checks that need a whole group.
+ * VRID ...`, with the defaults.  lib/conf_rules.c has checked what a
+ * group needs as a whole (an address, one family, what its version
+ * carries) and that no two groups share an address.
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,43 +17,28 @@
 #define DEFAULT_PRIORITY	100	/* RFC 5798 5.2.4 */
 #define DEFAULT_INTERVAL	100	/* centiseconds: 1 s */
 
-static int
-bad(char *err, size_t size, const struct conf *c, const struct conf_node *n,
-    const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
+_Static_assert(VRRPD_VIPS_MAX >= CONF_VIPS_MAX, "room for every address");
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	snprintf(err, size, "%s:%u: %s", conf_file(c), conf_line(n), msg);
-	return RC_USAGE;
-}
-
-static int
+/* "address/length", canonical. */
+static void
 add_vip(struct group *g, const char *text)
 {
 	char buf[INET6_ADDRSTRLEN + 8], *slash;
-	struct vip *v = &g->vip[g->nvip];
-	uint32_t plen;
+	struct vip *v = &g->vip[g->nvip++];
+	uint32_t plen = 0;
 
-	snprintf(buf, sizeof buf, "%s", text);	/* canonical: addr/len */
-	if ((slash = strchr(buf, '/')) == NULL)
-		return -1;
-	*slash++ = '\0';
+	snprintf(buf, sizeof buf, "%s", text);
+	slash = buf + strcspn(buf, "/");
+	if (*slash != '\0')
+		*slash++ = '\0';
 	v->af = strchr(buf, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(v->af, buf, &v->a) != 1 ||
-	    num_u32(slash, 0, v->af == AF_INET ? 32 : 128, &plen) != NUM_OK)
-		return -1;
+	inet_pton(v->af, buf, &v->a);
+	num_u32(slash, 0, v->af == AF_INET ? 32 : 128, &plen);
 	v->plen = (int)plen;
-	g->nvip++;
-	return 0;
 }
 
-static int
-group(const struct conf *c, const struct conf_node *gn, const char *ifname,
-    struct group *g, char *err, size_t size)
+static void
+group(const struct conf_node *gn, const char *ifname, struct group *g)
 {
 	const struct conf_node *n;
 	const char *s;
@@ -75,89 +61,21 @@ group(const struct conf *c, const struct conf_node *gn, const char *ifname,
 	    strcmp(s, "true") == 0;
 	if ((s = conf_value(gn, "sync-group")) != NULL)
 		snprintf(g->sync, sizeof g->sync, "%s", s);
-	for (n = conf_first(conf_find(gn, "virtual-address")); n; n = conf_next(n)) {
-		if (g->nvip == VRRPD_VIPS_MAX)
-			return bad(err, size, c, n, "vrrp-group %u on %s: more "
-			    "than %d virtual addresses", g->vrid, ifname,
-			    VRRPD_VIPS_MAX);
-		if (add_vip(g, conf_word(n)) < 0)
-			return bad(err, size, c, n, "bad virtual-address %s",
-			    conf_word(n));
-		if (g->vip[g->nvip - 1].af != g->vip[0].af)
-			return bad(err, size, c, n, "vrrp-group %u on %s: IPv4 "
-			    "and IPv6 virtual addresses in one group; VRRP runs "
-			    "one router per family: use two groups", g->vrid,
-			    ifname);
-	}
-	if (g->nvip == 0)
-		return bad(err, size, c, gn, "vrrp-group %u on %s has no "
-		    "virtual-address", g->vrid, ifname);
+	n = conf_first(conf_find(gn, "virtual-address"));
+	for (; n != NULL && g->nvip < VRRPD_VIPS_MAX; n = conf_next(n))
+		add_vip(g, conf_word(n));
 	g->af = g->vip[0].af;
 	g->version = g->af == AF_INET6 ? 3 : 2;
 	if ((s = conf_value(gn, "version")) != NULL)
 		g->version = s[0] - '0';
-	if (g->version == 2 && g->af == AF_INET6)
-		return bad(err, size, c, conf_find(gn, "version"), "vrrp-group "
-		    "%u on %s: VRRP version 2 has no IPv6 (RFC 3768); use "
-		    "version 3", g->vrid, ifname);
-	if ((n = conf_find(gn, "authentication")) != NULL) {
-		s = conf_value(n, "type");
-		if (s != NULL && strcmp(s, "plaintext-password") != 0)
-			return bad(err, size, c, conf_find(n, "type"), "vrrp-group "
-			    "%u on %s: authentication type %s: only "
-			    "plaintext-password is supported", g->vrid, ifname, s);
-		if ((s = conf_value(n, "password")) == NULL)
-			return bad(err, size, c, n, "vrrp-group %u on %s: "
-			    "authentication without a password", g->vrid, ifname);
-		if (g->version != 2)
-			return bad(err, size, c, n, "vrrp-group %u on %s: "
-			    "authentication exists only in version 2 (RFC 5798 "
-			    "removed it)", g->vrid, ifname);
+	if ((s = conf_value(gn, "authentication password")) != NULL) {
 		g->auth_type = VRRP_AUTH_PASS;
 		memcpy(g->auth, s, strlen(s));	/* 1..8 bytes; the rest 0 */
 	}
 	g->interval = DEFAULT_INTERVAL;
-	if ((s = conf_value(gn, "advertise-interval")) != NULL) {
-		num_fixed(s, 2, 1, 25500, &iv);
-		n = conf_find(gn, "advertise-interval");
-		if (g->version == 2 && iv % 100 != 0)
-			return bad(err, size, c, n, "vrrp-group %u on %s: "
-			    "advertise-interval %s: version 2 counts whole "
-			    "seconds; use version 3 for less", g->vrid, ifname, s);
-		if (g->version == 3 && iv > 4095)
-			return bad(err, size, c, n, "vrrp-group %u on %s: "
-			    "advertise-interval %s: version 3 allows at most "
-			    "40.95 s (RFC 5798 5.2.7)", g->vrid, ifname, s);
+	if ((s = conf_value(gn, "advertise-interval")) != NULL &&
+	    num_fixed(s, 2, 1, 25500, &iv) == NUM_OK)
 		g->interval = (unsigned)iv;
-	}
-	return RC_OK;
-}
-
-/* Two groups must not share a virtual address. */
-static int
-unique(const struct conf *c, struct group *list, char *err, size_t size)
-{
-	const struct group *a, *b;
-	char s[64];
-	int i, j;
-
-	for (a = list; a != NULL; a = a->next)
-		for (b = a->next; b != NULL; b = b->next)
-			for (i = 0; i < a->nvip; i++)
-				for (j = 0; j < b->nvip; j++)
-					if (a->vip[i].af == b->vip[j].af &&
-					    memcmp(&a->vip[i].a, &b->vip[j].a,
-					    a->vip[i].af == AF_INET ? 4 : 16) == 0) {
-						snprintf(err, size, "%s:%u: %s is "
-						    "in vrrp-group %u on %s and in "
-						    "vrrp-group %u on %s",
-						    conf_file(c), b->cfgline,
-						    vip_str(&a->vip[i], s, sizeof s),
-						    a->vrid, a->ifname, b->vrid,
-						    b->ifname);
-						return RC_USAGE;
-					}
-	return RC_OK;
 }
 
 int
@@ -173,10 +91,11 @@ config_load(const char *file, struct group **out, char *err, size_t size)
 		snprintf(err, size, "%s", ce.msg);
 		return ce.rc;
 	}
+	conf_warn(c, CONF_W_MODE);
 	for (ifn = conf_first(conf_find(conf_root(c), "interfaces ethernet"));
 	    ifn != NULL && rc == RC_OK; ifn = conf_next(ifn)) {
 		gn = conf_first(conf_find(ifn, "vrrp vrrp-group"));
-		for (; gn != NULL && rc == RC_OK; gn = conf_next(gn)) {
+		for (; gn != NULL; gn = conf_next(gn)) {
 			if ((g = calloc(1, sizeof *g)) == NULL) {
 				snprintf(err, size, "out of memory");
 				rc = RC_TEMP;
@@ -184,11 +103,9 @@ config_load(const char *file, struct group **out, char *err, size_t size)
 			}
 			*tail = g;
 			tail = &g->next;
-			rc = group(c, gn, conf_word(ifn), g, err, size);
+			group(gn, conf_word(ifn), g);
 		}
 	}
-	if (rc == RC_OK)
-		rc = unique(c, list, err, size);
 	conf_free(c);
 	if (rc != RC_OK) {
 		groups_free(list);

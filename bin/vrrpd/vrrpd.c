@@ -30,7 +30,8 @@
 #include "rc.h"
 #include "vrrpd.h"
 
-#define USAGE	"vrrpd [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER] [-g GROUP]"
+#define USAGE	"vrrpd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER] " \
+	"[-g GROUP]"
 #define RUN_DEFAULT	"/run/vpnha"
 #define FLUSH_EVERY	CLOCK_SEC	/* counters reach the status files */
 #define CLIENTS_MAX	16
@@ -687,13 +688,14 @@ setup(int *notify)
 	struct passwd *pw = NULL;
 	struct group *g;
 	const char *why;
+	char err[600];
+	int rc;
 
-	if (file_mkdir(V.run, 0755) < 0 || file_mkdir(V.dir, 0755) < 0)
-		err_fatalsys(RC_TEMP, "unable to create %s", V.dir);
-	if (V.user != NULL && ((pw = getpwnam(V.user)) == NULL ||
-	    chown(V.dir, pw->pw_uid, pw->pw_gid) < 0))
-		err_fatal(RC_USAGE, "-u %s: no such user, or unable to give "
-		    "it %s", V.user, V.dir);
+	if (V.user != NULL && (pw = getpwnam(V.user)) == NULL)
+		err_fatal(RC_USAGE, "-u %s: no such user", V.user);
+	if ((rc = file_rundir(V.run, V.dir, pw ? pw->pw_uid : (uid_t)-1,
+	    pw ? pw->pw_gid : (gid_t)-1, err, sizeof err)) != RC_OK)
+		err_fatal(rc, "%s", err);
 	if ((V.nl = nl_open()) < 0 || (V.nlev = nl_events()) < 0)
 		err_fatalsys(RC_TEMP, "unable to open an rtnetlink socket");
 	loop_init();
@@ -702,9 +704,6 @@ setup(int *notify)
 	snprintf(ctlpath, sizeof ctlpath, "%s/%s", V.dir, VRRPD_CONTROL);
 	if ((ctlfd = ctl_listen(ctlpath, V.gid)) < 0)
 		err_fatalsys(RC_TEMP, "unable to listen on %s", ctlpath);
-	if (pw != NULL && chown(ctlpath, pw->pw_uid, V.gid != (gid_t)-1 ?
-	    V.gid : pw->pw_gid) < 0)
-		err_fatalsys(RC_TEMP, "unable to give %s to %s", ctlpath, V.user);
 	loop_add(sigfd, &wsig, EPOLLIN);
 	loop_add(tfd, &wtimer, EPOLLIN);
 	loop_add(V.nlev, &wnl, EPOLLIN);
@@ -729,14 +728,17 @@ main(int argc, char **argv)
 {
 	char err[600];
 	const char *why;
-	int c, notify = -1, rc;
+	int c, notify = -1, rc, test = 0;
 
 	err_init(argv[0]);
 	V.conf = CONF_PATH_DEFAULT;
 	V.run = RUN_DEFAULT;
 	V.gid = (gid_t)-1;
-	while ((c = getopt(argc, argv, "f:r:n:x:u:g:")) != -1) {
+	while ((c = getopt(argc, argv, "tf:r:n:x:u:g:")) != -1) {
 		switch (c) {
+		case 't':
+			test = 1;
+			break;
 		case 'f':
 			V.conf = optarg;
 			break;
@@ -769,6 +771,8 @@ main(int argc, char **argv)
 	if ((size_t)snprintf(V.dir, sizeof V.dir, "%s/%s", V.run, VRRPD_DIR) >=
 	    sizeof V.dir)
 		err_fatal(RC_USAGE, "-r %s: path too long", V.run);
+	if (test)
+		return RC_OK;	/* -t: the configuration is good */
 	setup(&notify);
 	loop();
 	return RC_OK;

@@ -1,0 +1,431 @@
+/*
+ * The rules of vpnha.conf that span statements: what a group, the cluster
+ * or the pool needs as a whole.  Each rule is here once, and conf_parse
+ * applies them all, so that vpnha-checkconf, every daemon at start and at
+ * reload, and `DAEMON -t` refuse the same file with the same words.
+ * Values are canonical already (conf.c): addresses as inet_ntop writes
+ * them, domain names in lower case without the final dot.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf.h"
+#include "num.h"
+#include "rc.h"
+
+#define DDNS	"service ipsec-ddns"
+#define POOL	"service dns-pool"
+
+static int
+bad(const struct conf *c, struct conf_error *err, const struct conf_node *n,
+    const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(err->msg, sizeof err->msg, "%s:%u: %s", conf_file(c),
+	    conf_line(n), msg);
+	err->rc = RC_USAGE;
+	return -1;
+}
+
+/* 4 or 6 for an address (with or without /length), 0 for a name. */
+static int
+family(const char *w)
+{
+	unsigned char a[16];
+	char buf[INET6_ADDRSTRLEN + 8];
+
+	snprintf(buf, sizeof buf, "%s", w);
+	buf[strcspn(buf, "/")] = '\0';
+	if (inet_pton(AF_INET, buf, a) == 1)
+		return 4;
+	return inet_pton(AF_INET6, buf, a) == 1 ? 6 : 0;
+}
+
+/* Name against domain: 0 outside, -1 the domain itself, 1 one label under it, 2 deeper. */
+static int
+under(const char *dom, const char *name)
+{
+	size_t d = strlen(dom), n = strlen(name);
+
+	if (n == d)
+		return strcmp(name, dom) == 0 ? -1 : 0;
+	if (n < d + 2 || name[n - d - 1] != '.' || strcmp(name + n - d, dom) != 0)
+		return 0;
+	return memchr(name, '.', n - d - 1) == NULL ? 1 : 2;
+}
+
+/* RFC 3768 5.3.6 and RFC 5798 5.2.7: the interval each version can carry. */
+static int
+interval(const struct conf *c, struct conf_error *err,
+    const struct conf_node *gn, const char *g, int version)
+{
+	const char *s = conf_value(gn, "advertise-interval");
+	uint64_t iv;
+
+	if (s == NULL || num_fixed(s, 2, 1, 25500, &iv) != NUM_OK)
+		return 0;
+	if (version == 2 && iv % 100 != 0)
+		return bad(c, err, conf_find(gn, "advertise-interval"), "%s: "
+		    "advertise-interval %s: version 2 counts whole seconds; "
+		    "use version 3 for less", g, s);
+	if (version == 3 && iv > 4095)
+		return bad(c, err, conf_find(gn, "advertise-interval"), "%s: "
+		    "advertise-interval %s: version 3 allows at most 40.95 s "
+		    "(RFC 5798 5.2.7)", g, s);
+	return 0;
+}
+
+/* Authentication: RFC 3768 5.3.6.1's plain password, version 2 only. */
+static int
+auth(const struct conf *c, struct conf_error *err, const struct conf_node *gn,
+    const char *g, int version)
+{
+	const struct conf_node *n = conf_find(gn, "authentication");
+	const char *s;
+
+	if (n == NULL)
+		return 0;
+	if ((s = conf_value(n, "type")) != NULL &&
+	    strcmp(s, "plaintext-password") != 0)
+		return bad(c, err, conf_find(n, "type"), "%s: authentication "
+		    "type %s: only plaintext-password is supported", g, s);
+	if (conf_value(n, "password") == NULL)
+		return bad(c, err, n, "%s: authentication without a password", g);
+	if (version != 2)
+		return bad(c, err, n, "%s: authentication exists only in "
+		    "version 2 (RFC 5798 removed it)", g);
+	return 0;
+}
+
+/* One vrrp-group: its addresses, one family, and what its version allows. */
+static int
+group(const struct conf *c, struct conf_error *err, const char *ifname,
+    const struct conf_node *gn)
+{
+	const struct conf_node *v;
+	const char *s;
+	char g[300];
+	int n = 0, af = 0, version;
+
+	snprintf(g, sizeof g, "vrrp-group %s on %s", conf_word(gn), ifname);
+	for (v = conf_first(conf_find(gn, "virtual-address")); v; v = conf_next(v)) {
+		if (++n > CONF_VIPS_MAX)
+			return bad(c, err, v, "%s: more than %d virtual "
+			    "addresses", g, CONF_VIPS_MAX);
+		if (af == 0)
+			af = family(conf_word(v));
+		else if (family(conf_word(v)) != af)
+			return bad(c, err, v, "%s: IPv4 and IPv6 virtual "
+			    "addresses in one group; VRRP runs one router per "
+			    "family: use two groups", g);
+	}
+	if (n == 0)
+		return bad(c, err, gn, "%s has no virtual-address", g);
+	version = af == 6 ? 3 : 2;
+	if ((s = conf_value(gn, "version")) != NULL)
+		version = s[0] - '0';
+	if (version == 2 && af == 6)
+		return bad(c, err, conf_find(gn, "version"), "%s: VRRP version "
+		    "2 has no IPv6 (RFC 3768); use version 3", g);
+	if (auth(c, err, gn, g, version) < 0)
+		return -1;
+	return interval(c, err, gn, g, version);
+}
+
+struct vgroup {
+	const char *ifname;
+	const struct conf_node *gn;
+};
+
+/* Every vrrp-group in file order, into v if not NULL; how many. */
+static size_t
+groups(const struct conf *c, struct vgroup *v)
+{
+	const struct conf_node *ifn, *gn;
+	size_t k = 0;
+
+	ifn = conf_first(conf_find(conf_root(c), "interfaces ethernet"));
+	for (; ifn != NULL; ifn = conf_next(ifn))
+		for (gn = conf_first(conf_find(ifn, "vrrp vrrp-group")); gn != NULL;
+		    gn = conf_next(gn), k++)
+			if (v != NULL)
+				v[k] = (struct vgroup){ conf_word(ifn), gn };
+	return k;
+}
+
+/* 1 if two "address/length" are the same address. */
+static int
+same_addr(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "/");
+
+	return n == strcspn(b, "/") && strncmp(a, b, n) == 0;
+}
+
+/* Two groups must not share a virtual address: both would answer it. */
+static int
+shared(const struct conf *c, struct conf_error *err, const struct vgroup *v,
+    size_t n)
+{
+	const struct conf_node *x, *y;
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			for (x = conf_first(conf_find(v[i].gn, "virtual-address"));
+			    x != NULL; x = conf_next(x))
+				for (y = conf_first(conf_find(v[j].gn,
+				    "virtual-address")); y; y = conf_next(y))
+					if (same_addr(conf_word(x), conf_word(y)))
+						return bad(c, err, y, "%s is in "
+						    "vrrp-group %s on %s and in "
+						    "vrrp-group %s on %s",
+						    conf_word(x), conf_word(v[i].gn),
+						    v[i].ifname, conf_word(v[j].gn),
+						    v[j].ifname);
+	return 0;
+}
+
+static int
+vrrp(const struct conf *c, struct conf_error *err)
+{
+	struct vgroup *v = NULL;
+	size_t i, n = groups(c, NULL);
+	int rc = 0;
+
+	if (n > 0 && (v = calloc(n, sizeof *v)) == NULL) {
+		snprintf(err->msg, sizeof err->msg, "%s: out of memory",
+		    conf_file(c));
+		err->rc = RC_TEMP;
+		return -1;
+	}
+	groups(c, v);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = group(c, err, v[i].ifname, v[i].gn);
+	if (rc == 0)
+		rc = shared(c, err, v, n);
+	free(v);
+	return rc;
+}
+
+/* The guide, chapter 4: a node that joins names itself, the secret, the domain. */
+static int
+ddns(const struct conf *c, struct conf_error *err)
+{
+	const struct conf_node *d = conf_find(conf_root(c), DDNS), *e, *p;
+	const char *self = conf_value(d, "self");
+	int n = 0;
+
+	if ((e = conf_find(d, "enable")) != NULL) {
+		if (self == NULL)
+			return bad(c, err, e, "service ipsec-ddns has no self: "
+			    "set service ipsec-ddns self ADDRESS (this node's "
+			    "own address)");
+		if (conf_value(d, "secret") == NULL)
+			return bad(c, err, e, "service ipsec-ddns has no secret "
+			    "(the same on every node, at least 8 characters)");
+		if (conf_value(d, "domain") == NULL)
+			return bad(c, err, e, "service ipsec-ddns has no domain "
+			    "(the same on every node)");
+	}
+	for (p = conf_first(conf_find(d, "peer")); p != NULL; p = conf_next(p)) {
+		if (self != NULL && strcmp(conf_word(p), self) == 0)
+			return bad(c, err, p, "peer %s is this node's self "
+			    "address; list only the other nodes", self);
+		if (++n > CONF_PEERS_MAX)
+			return bad(c, err, p, "more than %d peers", CONF_PEERS_MAX);
+	}
+	return 0;
+}
+
+/* name-server NAME [address A]...: glue for a name in the zone, only there. */
+static int
+name_servers(const struct conf *c, struct conf_error *err, const char *dom,
+    const struct conf_node *tags)
+{
+	const struct conf_node *t, *a;
+	int n = 0, na, in;
+
+	for (t = conf_first(tags); t != NULL; t = conf_next(t)) {
+		if (++n > CONF_NS_MAX)
+			return bad(c, err, t, "more than %d name servers",
+			    CONF_NS_MAX);
+		in = dom != NULL ? under(dom, conf_word(t)) : 0;
+		if (in == -1 || in == 2)
+			return bad(c, err, t, "name-server %s: a name server "
+			    "under %s must be one label under it",
+			    conf_word(t), dom);
+		na = 0;
+		for (a = conf_first(conf_find(t, "address")); a; a = conf_next(a))
+			if (++na > CONF_NS_ADDR_MAX)
+				return bad(c, err, a, "name-server %s: more than "
+				    "%d addresses", conf_word(t), CONF_NS_ADDR_MAX);
+		if (dom != NULL && (in == 1) != (na > 0))
+			return bad(c, err, t, "name-server %s: %s", conf_word(t),
+			    in == 1 ? "a name under the domain needs an "
+			    "address (glue)" : "an address is served only for "
+			    "a name under the domain");
+	}
+	return 0;
+}
+
+/*
+ * Without name-server, the nodes are the name servers: ddns-named names
+ * those given by address ns1, ns2, ... under the domain, so one given by
+ * a name there would have no address to be found by.
+ */
+static int
+node_name(const struct conf *c, struct conf_error *err, const char *dom,
+    const struct conf_node *v)
+{
+	if (family(conf_word(v)) == 0 && under(dom, conf_word(v)) != 0)
+		return bad(c, err, v, "%s is under %s: name it with name-server "
+		    "and its address", conf_word(v), dom);
+	return 0;
+}
+
+static int
+named(const struct conf *c, struct conf_error *err)
+{
+	const struct conf_node *d = conf_find(conf_root(c), DDNS), *n;
+	const char *dom = conf_value(d, "domain");
+
+	if ((n = conf_find(d, "name-server")) != NULL)
+		return name_servers(c, err, dom, n);
+	if (dom == NULL)
+		return 0;
+	if ((n = conf_find(d, "self")) != NULL &&
+	    node_name(c, err, dom, conf_first(n)) < 0)
+		return -1;
+	for (n = conf_first(conf_find(d, "peer")); n != NULL; n = conf_next(n))
+		if (node_name(c, err, dom, n) < 0)
+			return -1;
+	return 0;
+}
+
+/* The nodes given by address: with no name-server, ns1 to nsN. */
+static int
+address_nodes(const struct conf_node *d)
+{
+	const struct conf_node *n;
+	const char *self = conf_value(d, "self");
+	int k = self != NULL && family(self) != 0;
+
+	for (n = conf_first(conf_find(d, "peer")); n != NULL; n = conf_next(n))
+		k += family(conf_word(n)) != 0;
+	return k;
+}
+
+/* 1 if label (one label under dom) is a name server's name. */
+static int
+ns_label(const struct conf_node *d, const char *dom, const char *label,
+    size_t len)
+{
+	const struct conf_node *t = conf_find(d, "name-server");
+	unsigned long k;
+	char *end;
+
+	if (t != NULL) {
+		for (t = conf_first(t); t != NULL; t = conf_next(t))
+			if (under(dom, conf_word(t)) == 1 &&
+			    strncmp(conf_word(t), label, len) == 0 &&
+			    conf_word(t)[len] == '.')
+				return 1;
+		return 0;
+	}
+	if (len < 3 || strncmp(label, "ns", 2) != 0 || label[2] == '0')
+		return 0;
+	k = strtoul(label + 2, &end, 10);
+	return end == label + len && k >= 1 && k <= (unsigned long)address_nodes(d);
+}
+
+/* The pool's name: anywhere but the apex, or one label of the zone of its own. */
+static int
+pool_name(const struct conf *c, struct conf_error *err,
+    const struct conf_node *dp, const struct conf_node *d)
+{
+	const char *name = conf_value(dp, "name"), *dom = conf_value(d, "domain");
+	int in;
+
+	if (name == NULL)
+		return bad(c, err, dp, "service dns-pool without a name: set "
+		    "service dns-pool name NAME");
+	if (dom == NULL)
+		return bad(c, err, dp, "service dns-pool without a domain: set "
+		    "service ipsec-ddns domain NAME (ddns-named serves the "
+		    "pool beside that zone)");
+	in = under(dom, name);
+	if (in == -1 || in == 2 || (in == 1 &&
+	    ns_label(d, dom, name, strlen(name) - strlen(dom) - 1)))
+		return bad(c, err, conf_find(dp, "name"), "name %s: a pool name "
+		    "inside %s must be one label under it, and not a name "
+		    "server's", name, dom);
+	return 0;
+}
+
+/* 1 if w is self or a peer, as the file writes them. */
+static int
+is_node(const struct conf_node *d, const char *w)
+{
+	const struct conf_node *n;
+	const char *s = conf_value(d, "self");
+
+	if (s != NULL && strcasecmp(s, w) == 0)
+		return 1;
+	for (n = conf_first(conf_find(d, "peer")); n != NULL; n = conf_next(n))
+		if (strcasecmp(conf_word(n), w) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+pool(const struct conf *c, struct conf_error *err)
+{
+	const struct conf_node *dp = conf_find(conf_root(c), POOL), *t, *n;
+	const struct conf_node *d = conf_find(conf_root(c), DDNS);
+	int k = 0;
+
+	if (dp == NULL)
+		return 0;
+	if (pool_name(c, err, dp, d) < 0)
+		return -1;
+	for (t = conf_first(conf_find(dp, "member")); t != NULL; t = conf_next(t)) {
+		if ((n = conf_find(t, "node")) != NULL &&
+		    !is_node(d, conf_value(t, "node")))
+			return bad(c, err, n, "member %s node %s: not a cluster "
+			    "node (service ipsec-ddns self or peer, as written "
+			    "there)", conf_word(t), conf_value(t, "node"));
+		if (++k > CONF_MEMBERS_MAX)
+			return bad(c, err, t, "more than %d pool members",
+			    CONF_MEMBERS_MAX);
+	}
+	/* without members, the cluster's nodes given by address are */
+	if (k == 0 && address_nodes(d) == 0)
+		return bad(c, err, dp, "service dns-pool has no member (the "
+		    "cluster's nodes are not addresses): set service dns-pool "
+		    "member ADDRESS node NODE");
+	return 0;
+}
+
+int
+conf_rules(const struct conf *c, struct conf_error *err)
+{
+	static int (*const rule[])(const struct conf *, struct conf_error *) = {
+		vrrp, ddns, named, pool,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof rule / sizeof rule[0]; i++)
+		if (rule[i](c, err) < 0)
+			return -1;
+	return 0;
+}

@@ -1,0 +1,104 @@
+# Every rule of vpnha.conf beyond a single statement (lib/conf_rules.c),
+# one bad file each, for tests/vpnha-checkconf.bats and
+# tests/conf-rules.bats.  Loaded after helper.
+
+# rules_base: a file every daemon accepts, 7 lines, for lab host h1
+# (192.0.2.11): one VRRP group, a one-node DDNS cluster.
+rules_base() {
+	cat <<-EOF
+	set interfaces ethernet eth0 vrrp vrrp-group 1 virtual-address 192.0.2.100/24
+	set interfaces ethernet eth0 vrrp vrrp-group 1 priority 100
+	set service ipsec-ddns self 192.0.2.11
+	set service ipsec-ddns secret mysecretpassword
+	set service ipsec-ddns domain vpn.example.org
+	set service ipsec-ddns join-time 0
+	set service ipsec-ddns enable
+	EOF
+}
+
+# rules_write FILE STATEMENT...: the base, then the statements (line 8 on)
+rules_write() {
+	local f=$1
+	shift
+	{ rules_base; printf '%s\n' "$@"; } >"$f"
+	chmod 600 "$f"
+}
+
+# rules_each FN: FN MESSAGE STATEMENT... for every rule, MESSAGE being the
+# error with FILE where the file's name goes.
+rules_each() {
+	local fn=$1 g1='set interfaces ethernet eth0 vrrp vrrp-group 1'
+	local dd='set service ipsec-ddns' dp='set service dns-pool' i s
+	local z=vpn.example.org
+
+	# vrrpd's rules, one group at a time
+	$fn "FILE:8: vrrp-group 2 on eth1 has no virtual-address" \
+	    'set interfaces ethernet eth1 vrrp vrrp-group 2 priority 100'
+	$fn "FILE:8: vrrp-group 1 on eth0: IPv4 and IPv6 virtual addresses in one group; VRRP runs one router per family: use two groups" \
+	    "$g1 virtual-address 2001:db8::100/64"
+	$fn "FILE:9: vrrp-group 3 on eth0: VRRP version 2 has no IPv6 (RFC 3768); use version 3" \
+	    'set interfaces ethernet eth0 vrrp vrrp-group 3 virtual-address 2001:db8::100/64' \
+	    'set interfaces ethernet eth0 vrrp vrrp-group 3 version 2'
+	$fn "FILE:8: vrrp-group 1 on eth0: authentication type ah: only plaintext-password is supported" \
+	    "$g1 authentication type ah" "$g1 authentication password secret1"
+	$fn "FILE:8: vrrp-group 1 on eth0: authentication without a password" \
+	    "$g1 authentication type plaintext-password"
+	$fn "FILE:8: vrrp-group 1 on eth0: authentication exists only in version 2 (RFC 5798 removed it)" \
+	    "$g1 authentication password secret1" "$g1 version 3"
+	$fn "FILE:8: vrrp-group 1 on eth0: advertise-interval 0.5: version 2 counts whole seconds; use version 3 for less" \
+	    "$g1 advertise-interval 0.5"
+	$fn "FILE:9: vrrp-group 1 on eth0: advertise-interval 41: version 3 allows at most 40.95 s (RFC 5798 5.2.7)" \
+	    "$g1 version 3" "$g1 advertise-interval 41"
+	s=()
+	for i in $(seq 101 132); do s+=("$g1 virtual-address 192.0.2.$i/24"); done
+	$fn "FILE:39: vrrp-group 1 on eth0: more than 32 virtual addresses" "${s[@]}"
+	# across groups
+	$fn "FILE:8: 192.0.2.100/24 is in vrrp-group 1 on eth0 and in vrrp-group 1 on eth1" \
+	    'set interfaces ethernet eth1 vrrp vrrp-group 1 virtual-address 192.0.2.100/25'
+	# ddns-syncd's: what enable needs, the peers
+	$fn "FILE:7: service ipsec-ddns has no self: set service ipsec-ddns self ADDRESS (this node's own address)" \
+	    "delete service ipsec-ddns self"
+	$fn "FILE:7: service ipsec-ddns has no secret (the same on every node, at least 8 characters)" \
+	    "delete service ipsec-ddns secret"
+	$fn "FILE:7: service ipsec-ddns has no domain (the same on every node)" \
+	    "delete service ipsec-ddns domain"
+	$fn "FILE:8: peer 192.0.2.11 is this node's self address; list only the other nodes" \
+	    "$dd peer 192.0.2.11"
+	$fn "FILE:10: peer 192.0.2.12 is listed twice (also at line 8)" \
+	    "$dd peer 192.0.2.12" "$dd peer 192.0.2.13" "$dd peer 192.0.2.12"
+	s=()
+	for i in $(seq 12 43); do s+=("$dd peer 192.0.2.$i"); done
+	$fn "FILE:39: more than 31 peers" "${s[@]}"
+	# ddns-named's: the name servers
+	$fn "FILE:8: name-server a.b.$z: a name server under $z must be one label under it" \
+	    "$dd name-server a.b.$z address 192.0.2.53"
+	$fn "FILE:8: name-server ns.$z: a name under the domain needs an address (glue)" \
+	    "$dd name-server ns.$z"
+	$fn "FILE:8: name-server ns.example.net: an address is served only for a name under the domain" \
+	    "$dd name-server ns.example.net address 192.0.2.53"
+	s=()
+	for i in $(seq 51 55); do s+=("$dd name-server dns.$z address 192.0.2.$i"); done
+	$fn "FILE:12: name-server dns.$z: more than 4 addresses" "${s[@]}"
+	s=()
+	for i in $(seq 33); do s+=("$dd name-server ns$i.example.net"); done
+	$fn "FILE:40: more than 32 name servers" "${s[@]}"
+	$fn "FILE:8: acm2.$z is under $z: name it with name-server and its address" \
+	    "$dd peer acm2.$z"
+	# and the pool's
+	$fn "FILE:8: service dns-pool without a name: set service dns-pool name NAME" \
+	    "$dp ttl 5"
+	$fn "FILE:9: service dns-pool without a domain: set service ipsec-ddns domain NAME (ddns-named serves the pool beside that zone)" \
+	    "delete service ipsec-ddns" "$dp name pool.example.net"
+	$fn "FILE:8: name a.b.$z: a pool name inside $z must be one label under it, and not a name server's" \
+	    "$dp name a.b.$z"
+	$fn "FILE:8: name ns1.$z: a pool name inside $z must be one label under it, and not a name server's" \
+	    "$dp name ns1.$z"
+	$fn "FILE:9: member 203.0.113.1 node 192.0.2.99: not a cluster node (service ipsec-ddns self or peer, as written there)" \
+	    "$dp name pool.example.net" "$dp member 203.0.113.1 node 192.0.2.99"
+	s=("$dp name pool.example.net")
+	for i in $(seq 33); do s+=("$dp member 203.0.113.$i"); done
+	$fn "FILE:41: more than 32 pool members" "${s[@]}"
+	$fn "FILE:10: service dns-pool has no member (the cluster's nodes are not addresses): set service dns-pool member ADDRESS node NODE" \
+	    "delete service ipsec-ddns self" "$dd self acm1.example.net" \
+	    "$dp name pool.example.net"
+}
