@@ -136,14 +136,17 @@ spid() {
 ready() {
 	local s
 	s=$(svc "$1")
+	# First the supervisor's own files: its control fifo exists a moment
+	# before it reads it (runit: sv says "runsv not running") and before
+	# its status file is written (s6: s6-svwait cannot read it).
 	case $SUP in
 	runit)
-		lab_wait 10 test -p "$s/supervise/ok"
+		lab_wait 10 eval 'sv status "$s" >/dev/null 2>&1'
 		# up, and ./check succeeds
 		sv -w "$WAIT" start "$s"
 		;;
 	s6)
-		lab_wait 10 s6-svok "$s"
+		lab_wait 10 eval 's6-svstat "$s" >/dev/null 2>&1'
 		s6-svwait -U -t "$((WAIT * 1000))" "$s"
 		;;
 	esac
@@ -252,11 +255,13 @@ all_ready() {
 
 # runs_binary NAME: the process the supervisor reports for NAME is
 # $VPNHA_BIN/NAME.  Waited for: between a start and its exec the PID is the
-# run script's shell.  On failure, what it runs instead ("(deleted)": the
-# binary was rebuilt under the test).
+# run script's shell.  The same file, not the same path: in a chroot (CI's
+# pristine root) the lab's mount namespace shows a process's exe with the
+# path from the real root.  On failure, what it runs instead ("(deleted)":
+# the binary was rebuilt under the test).
 runs_binary() {
 	local exe _n=$1
-	lab_wait 10 eval '[ "$(readlink "/proc/$(spid "$_n")/exe")" = "$VPNHA_BIN/$_n" ]' || {
+	lab_wait 10 eval '[ "/proc/$(spid "$_n")/exe" -ef "$VPNHA_BIN/$_n" ]' || {
 		exe=$(readlink "/proc/$(spid "$_n")/exe") || exe='(no process)'
 		echo "# $_n: the supervisor's PID $(spid "$_n") runs $exe" >&2
 		return 1
