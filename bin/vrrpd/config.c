@@ -34,7 +34,7 @@ static int
 add_vip(struct group *g, const char *text)
 {
 	char buf[INET6_ADDRSTRLEN + 8], *slash;
-	struct vip *v = &g->vip[g->nvip];
+	struct vip *v = &g->cf.vip[g->cf.nvip];
 	uint32_t plen;
 
 	snprintf(buf, sizeof buf, "%s", text);	/* canonical: addr/len */
@@ -46,7 +46,7 @@ add_vip(struct group *g, const char *text)
 	    num_u32(slash, 0, v->af == AF_INET ? 32 : 128, &plen) != NUM_OK)
 		return -1;
 	v->plen = (int)plen;
-	g->nvip++;
+	g->cf.nvip++;
 	return 0;
 }
 
@@ -63,40 +63,41 @@ group(const struct conf *c, const struct conf_node *gn, const char *ifname,
 	num_u32(conf_word(gn), 1, 255, &u);
 	g->vrid = (uint8_t)u;
 	g->cfgline = conf_line(gn);
-	g->cfg_priority = DEFAULT_PRIORITY;
+	g->cf.priority = DEFAULT_PRIORITY;
 	if ((s = conf_value(gn, "priority")) != NULL) {
 		num_u32(s, 1, 255, &u);
-		g->cfg_priority = (int)u;
+		g->cf.priority = (int)u;
 	}
-	g->preempt = (s = conf_value(gn, "preempt")) == NULL || strcmp(s, "true") == 0;
-	g->fast_preempt = (s = conf_value(gn, "fast-preempt")) == NULL ||
+	g->cf.owner = g->cf.priority == 255;	/* RFC 5798 3 */
+	g->cf.preempt = (s = conf_value(gn, "preempt")) == NULL || strcmp(s, "true") == 0;
+	g->cf.fast_preempt = (s = conf_value(gn, "fast-preempt")) == NULL ||
 	    strcmp(s, "true") == 0;
-	g->rfc3768 = (s = conf_value(gn, "rfc3768-compatibility")) != NULL &&
+	g->cf.rfc3768 = (s = conf_value(gn, "rfc3768-compatibility")) != NULL &&
 	    strcmp(s, "true") == 0;
 	if ((s = conf_value(gn, "sync-group")) != NULL)
-		snprintf(g->sync, sizeof g->sync, "%s", s);
+		snprintf(g->cf.sync, sizeof g->cf.sync, "%s", s);
 	for (n = conf_first(conf_find(gn, "virtual-address")); n; n = conf_next(n)) {
-		if (g->nvip == VRRPD_VIPS_MAX)
+		if (g->cf.nvip == VRRPD_VIPS_MAX)
 			return bad(err, size, c, n, "vrrp-group %u on %s: more "
 			    "than %d virtual addresses", g->vrid, ifname,
 			    VRRPD_VIPS_MAX);
 		if (add_vip(g, conf_word(n)) < 0)
 			return bad(err, size, c, n, "bad virtual-address %s",
 			    conf_word(n));
-		if (g->vip[g->nvip - 1].af != g->vip[0].af)
+		if (g->cf.vip[g->cf.nvip - 1].af != g->cf.vip[0].af)
 			return bad(err, size, c, n, "vrrp-group %u on %s: IPv4 "
 			    "and IPv6 virtual addresses in one group; VRRP runs "
 			    "one router per family: use two groups", g->vrid,
 			    ifname);
 	}
-	if (g->nvip == 0)
+	if (g->cf.nvip == 0)
 		return bad(err, size, c, gn, "vrrp-group %u on %s has no "
 		    "virtual-address", g->vrid, ifname);
-	g->af = g->vip[0].af;
-	g->version = g->af == AF_INET6 ? 3 : 2;
+	g->cf.af = g->cf.vip[0].af;
+	g->cf.version = g->cf.af == AF_INET6 ? 3 : 2;
 	if ((s = conf_value(gn, "version")) != NULL)
-		g->version = s[0] - '0';
-	if (g->version == 2 && g->af == AF_INET6)
+		g->cf.version = s[0] - '0';
+	if (g->cf.version == 2 && g->cf.af == AF_INET6)
 		return bad(err, size, c, conf_find(gn, "version"), "vrrp-group "
 		    "%u on %s: VRRP version 2 has no IPv6 (RFC 3768); use "
 		    "version 3", g->vrid, ifname);
@@ -109,26 +110,26 @@ group(const struct conf *c, const struct conf_node *gn, const char *ifname,
 		if ((s = conf_value(n, "password")) == NULL)
 			return bad(err, size, c, n, "vrrp-group %u on %s: "
 			    "authentication without a password", g->vrid, ifname);
-		if (g->version != 2)
+		if (g->cf.version != 2)
 			return bad(err, size, c, n, "vrrp-group %u on %s: "
 			    "authentication exists only in version 2 (RFC 5798 "
 			    "removed it)", g->vrid, ifname);
-		g->auth_type = VRRP_AUTH_PASS;
-		memcpy(g->auth, s, strlen(s));	/* 1..8 bytes; the rest 0 */
+		g->cf.auth_type = VRRP_AUTH_PASS;
+		memcpy(g->cf.auth, s, strlen(s));	/* 1..8 bytes; the rest 0 */
 	}
-	g->interval = DEFAULT_INTERVAL;
+	g->cf.interval = DEFAULT_INTERVAL;
 	if ((s = conf_value(gn, "advertise-interval")) != NULL) {
 		num_fixed(s, 2, 1, 25500, &iv);
 		n = conf_find(gn, "advertise-interval");
-		if (g->version == 2 && iv % 100 != 0)
+		if (g->cf.version == 2 && iv % 100 != 0)
 			return bad(err, size, c, n, "vrrp-group %u on %s: "
 			    "advertise-interval %s: version 2 counts whole "
 			    "seconds; use version 3 for less", g->vrid, ifname, s);
-		if (g->version == 3 && iv > 4095)
+		if (g->cf.version == 3 && iv > 4095)
 			return bad(err, size, c, n, "vrrp-group %u on %s: "
 			    "advertise-interval %s: version 3 allows at most "
 			    "40.95 s (RFC 5798 5.2.7)", g->vrid, ifname, s);
-		g->interval = (unsigned)iv;
+		g->cf.interval = (unsigned)iv;
 	}
 	return RC_OK;
 }
@@ -143,16 +144,16 @@ unique(const struct conf *c, struct group *list, char *err, size_t size)
 
 	for (a = list; a != NULL; a = a->next)
 		for (b = a->next; b != NULL; b = b->next)
-			for (i = 0; i < a->nvip; i++)
-				for (j = 0; j < b->nvip; j++)
-					if (a->vip[i].af == b->vip[j].af &&
-					    memcmp(&a->vip[i].a, &b->vip[j].a,
-					    a->vip[i].af == AF_INET ? 4 : 16) == 0) {
+			for (i = 0; i < a->cf.nvip; i++)
+				for (j = 0; j < b->cf.nvip; j++)
+					if (a->cf.vip[i].af == b->cf.vip[j].af &&
+					    memcmp(&a->cf.vip[i].a, &b->cf.vip[j].a,
+					    a->cf.vip[i].af == AF_INET ? 4 : 16) == 0) {
 						snprintf(err, size, "%s:%u: %s is "
 						    "in vrrp-group %u on %s and in "
 						    "vrrp-group %u on %s",
 						    conf_file(c), b->cfgline,
-						    vip_str(&a->vip[i], s, sizeof s),
+						    vip_str(&a->cf.vip[i], s, sizeof s),
 						    a->vrid, a->ifname, b->vrid,
 						    b->ifname);
 						return RC_USAGE;
