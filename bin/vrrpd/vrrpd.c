@@ -388,10 +388,18 @@ client_line(void *arg, const char *fmt, ...)
 	ctl_printf(c, "%s\n", buf);
 }
 
+static int
+companion(const struct group *g, const struct group *m)
+{
+	return m == g || election_sync_member(g, m);
+}
+
 /*
  * take: the group and its sync companions get a run-time priority just
  * above the master each last heard (at most 254), all at once, so that no
- * companion is left below its master to pull the others back.
+ * companion is left below its master to pull the others back.  One that
+ * is master already is left as it is, and said so: the state is checked
+ * and changed in the one request, with nothing in between.
  */
 static void
 take(struct ctl_conn *c, struct group *g)
@@ -405,9 +413,7 @@ take(struct ctl_conn *c, struct group *g)
 		return;
 	}
 	for (m = V.groups; m != NULL; m = m->next) {
-		if (m != g && !election_sync_member(g, m))
-			continue;
-		if (m->state == VS_MASTER)
+		if (!companion(g, m) || m->state == VS_MASTER)
 			continue;
 		if (!m->master_known) {
 			ctl_printf(c, "error: %s %u has heard no master yet\n",
@@ -421,11 +427,15 @@ take(struct ctl_conn *c, struct group *g)
 		}
 	}
 	for (m = V.groups; m != NULL; m = m->next) {
-		if (m != g && !election_sync_member(g, m))
+		if (!companion(g, m))
 			continue;
+		if (m->state == VS_MASTER) {
+			ctl_printf(c, "%s %u: already master\n", m->ifname,
+			    m->vrid);
+			continue;
+		}
 		p = group_priority(m);
-		if (m->state != VS_MASTER && m->master_known &&
-		    m->master_priority >= p)
+		if (m->master_priority >= p)
 			p = m->master_priority + 1 > 254 ? 254 :
 			    m->master_priority + 1;
 		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
@@ -440,25 +450,35 @@ take(struct ctl_conn *c, struct group *g)
 	ctl_printf(c, "ok\n");
 }
 
-/* release: the group and its sync companions go to priority p and resign. */
+/*
+ * release: the group and its sync companions that are master go to
+ * priority p and resign; one that is not is left as it is, and said so.
+ */
 static void
 release(struct ctl_conn *c, struct group *g, int p)
 {
 	struct group *m;
 
 	for (m = V.groups; m != NULL; m = m->next) {
-		if (m != g && !election_sync_member(g, m))
+		if (!companion(g, m))
 			continue;
+		m->mark = m->state == VS_MASTER;
+		if (!m->mark) {
+			ctl_printf(c, "%s %u: %s, not master: nothing to "
+			    "release\n", m->ifname, m->vrid,
+			    vstate_name[m->state]);
+			continue;
+		}
 		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
 		    m->vrid, vstate_name[m->state], group_priority(m), p);
 		election_priority(m, p);
 	}
 	/* the priority 0 adverts first; logs and status files after */
 	for (m = V.groups; m != NULL; m = m->next)
-		if (m == g || election_sync_member(g, m))
+		if (companion(g, m) && m->mark)
 			election_release(m);
 	for (m = V.groups; m != NULL; m = m->next)
-		if (m == g || election_sync_member(g, m)) {
+		if (companion(g, m) && m->mark) {
 			err_log("%s: vrid %u: run-time priority %d (release)",
 			    m->ifname, m->vrid, p);
 			status_write(m);

@@ -92,7 +92,7 @@ struct group {
 	int by_resign;			/* Master_Down_Timer set by a priority 0 */
 	int64_t joined_at;		/* taken to Master by a companion, or -1 */
 	int dirty;			/* status file to rewrite */
-	int mark;			/* reload: kept (vrrpd.c) */
+	int mark;			/* vrrpd.c, within one reload or request */
 	struct group *next;
 };
 
