@@ -69,7 +69,8 @@ group(const struct conf *c, const struct conf_node *gn, const char *ifname,
 		g->cf.priority = (int)u;
 	}
 	g->cf.owner = g->cf.priority == 255;	/* RFC 5798 3 */
-	g->cf.preempt = (s = conf_value(gn, "preempt")) == NULL || strcmp(s, "true") == 0;
+	g->cf.preempt = (s = conf_value(gn, "preempt")) == NULL ||
+	    strcmp(s, "true") == 0;
 	g->cf.fast_preempt = (s = conf_value(gn, "fast-preempt")) == NULL ||
 	    strcmp(s, "true") == 0;
 	g->cf.rfc3768 = (s = conf_value(gn, "rfc3768-compatibility")) != NULL &&

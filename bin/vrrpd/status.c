@@ -74,8 +74,9 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 		    i ? " " : "", vip_str(&g->cf.vip[i], v, sizeof v));
 	line(arg, "vips=%s", vips);
 	line(arg, "sync_group=%s", g->cf.sync);
-	addr_str(a, sizeof a, g->cf.af, g->cf.af == AF_INET ? (const void *)&ifp->primary4 :
-	    (const void *)&ifp->ll6, g->cf.af == AF_INET ? ifp->have4 : ifp->have6);
+	addr_str(a, sizeof a, g->cf.af, g->cf.af == AF_INET ?
+	    (const void *)&ifp->primary4 : (const void *)&ifp->ll6,
+	    g->cf.af == AF_INET ? ifp->have4 : ifp->have6);
 	line(arg, "source_address=%s", a);
 	line(arg, "interface_state=%s", ifp->up ? "up" : "down");
 	addr_str(a, sizeof a, g->cf.af, &g->master_addr, g->master_known);
