@@ -92,6 +92,39 @@ pair() {	# pair [STATEMENT...]: h1 150 master, h2 100 backup
 	is h2 99 master
 }
 
+@test "release on a backup: nothing to release, no priority changed, exit 0" {
+	pair 'preempt true'
+	run vrrp-failover -r "$D/h2.run" release eth0 99
+	assert_success
+	assert_output "$(printf '%s\n' 'eth0 99: backup, not master: nothing to release' \
+	    'eth0 1: backup, not master: nothing to release')"
+	grep -q '^priority=100$' "$D/h2.run/vrrpd/eth0.99"
+	grep -q '^priority=100$' "$D/h2.run/vrrpd/eth0.1"
+	run ! grep -q 'run-time priority' "$D/h2.log"
+	# the same with -p, and through the socket
+	run vrrp-failover -r "$D/h2.run" -p 20 release eth0 1
+	assert_success
+	assert_line 'eth0 1: backup, not master: nothing to release'
+	run sh -c "echo 'release eth0 99 5' | socat -t 5 - UNIX-CONNECT:$D/h2.run/vrrpd/control"
+	assert_output "$(printf '%s\n' 'eth0 99: backup, not master: nothing to release' \
+	    'eth0 1: backup, not master: nothing to release' ok)"
+	grep -q '^priority=100$' "$D/h2.run/vrrpd/eth0.99"
+	is h1 99 master
+	is h2 99 backup
+}
+
+@test "take on the master: already master, no priority changed, exit 0" {
+	pair 'preempt true'
+	run vrrp-failover -r "$D/h1.run" take eth0 99
+	assert_success
+	assert_output "$(printf '%s\n' 'eth0 99: already master' 'eth0 1: already master')"
+	grep -q '^priority=150$' "$D/h1.run/vrrpd/eth0.99"
+	grep -q '^priority=150$' "$D/h1.run/vrrpd/eth0.1"
+	run ! grep -q 'run-time priority' "$D/h1.log"
+	is h1 99 master
+	is h2 99 backup
+}
+
 @test "priority and restore: the guide's 150 lowered to 50 switches by the RFC's timers" {
 	pair 'preempt true'
 	run vrrp-failover -r "$D/h1.run" priority eth0 99 50

@@ -113,6 +113,25 @@ steady() {
 	[ "$(grep -c ' -> ' "$D/h1.log")" -eq "$n" ]
 }
 
+@test "a sync group set by SIGHUP on running groups: the inside link fails, the backup takes both" {
+	node h1 250
+	node h2 200
+	steady
+	for h in h1 h2; do
+		printf 'set interfaces ethernet %s vrrp vrrp-group %s sync-group ACM\n' \
+		    eth0 99 eth1 101 >>"$D/$h.conf"
+		lab_kill "$(cat "$D/$h.pid")" HUP
+		lab_wait 5 grep -q 'eth1: vrid 101: sync-group (none) -> ACM' "$D/$h.log"
+		grep -q 'eth0: vrid 99: sync-group (none) -> ACM' "$D/$h.log"
+		grep -q '^sync_group=ACM$' "$D/$h.run/vrrpd/eth0.99"
+	done
+	both h1 master
+	both h2 backup
+	lab_link h1 eth1 down
+	lab_wait 5 both h2 master
+	[ "$(st h1 eth0.99)" = backup ]
+}
+
 @test "when one member becomes master, every member does at once (SIGTERM of the master)" {
 	node h1 250 ACM
 	node h2 200 ACM

@@ -45,16 +45,21 @@ call(const char *req, void (*fn)(const char *, void *), void *arg)
 		err_fatal(RC_NO, "%s", why);
 }
 
-/* "eth0 99 backup, priority 100 -> 151": a group the change applies to. */
+/*
+ * Every line of vrrpd's reply is printed.  "eth0 99 backup, priority 100
+ * -> 151" is a group the change applies to, to wait for; vrrpd says which
+ * it leaves as they are ("eth0 99: already master"), nothing to wait for.
+ */
 static void
 changed(const char *line, void *arg)
 {
 	struct grp *g = &grp[ngrp];
+	int a, b;
 
 	(void)arg;
 	puts(line);
-	if (ngrp < GROUPS_MAX && sscanf(line, "%63s %7s %15[a-z]", g->ifname,
-	    g->vrid, g->from) == 3)
+	if (ngrp < GROUPS_MAX && sscanf(line, "%63s %7[0-9] %15[a-z], "
+	    "priority %d -> %d", g->ifname, g->vrid, g->from, &a, &b) == 5)
 		ngrp++;
 }
 

@@ -24,7 +24,7 @@ static void
 add_vip(struct group *g, const char *text)
 {
 	char buf[INET6_ADDRSTRLEN + 8], *slash;
-	struct vip *v = &g->vip[g->nvip++];
+	struct vip *v = &g->cf.vip[g->cf.nvip++];
 	uint32_t plen = 0;
 
 	snprintf(buf, sizeof buf, "%s", text);
@@ -49,33 +49,34 @@ group(const struct conf_node *gn, const char *ifname, struct group *g)
 	num_u32(conf_word(gn), 1, 255, &u);
 	g->vrid = (uint8_t)u;
 	g->cfgline = conf_line(gn);
-	g->cfg_priority = DEFAULT_PRIORITY;
+	g->cf.priority = DEFAULT_PRIORITY;
 	if ((s = conf_value(gn, "priority")) != NULL) {
 		num_u32(s, 1, 255, &u);
-		g->cfg_priority = (int)u;
+		g->cf.priority = (int)u;
 	}
-	g->preempt = (s = conf_value(gn, "preempt")) == NULL || strcmp(s, "true") == 0;
-	g->fast_preempt = (s = conf_value(gn, "fast-preempt")) == NULL ||
+	g->cf.owner = g->cf.priority == 255;	/* RFC 5798 3 */
+	g->cf.preempt = (s = conf_value(gn, "preempt")) == NULL || strcmp(s, "true") == 0;
+	g->cf.fast_preempt = (s = conf_value(gn, "fast-preempt")) == NULL ||
 	    strcmp(s, "true") == 0;
-	g->rfc3768 = (s = conf_value(gn, "rfc3768-compatibility")) != NULL &&
+	g->cf.rfc3768 = (s = conf_value(gn, "rfc3768-compatibility")) != NULL &&
 	    strcmp(s, "true") == 0;
 	if ((s = conf_value(gn, "sync-group")) != NULL)
-		snprintf(g->sync, sizeof g->sync, "%s", s);
+		snprintf(g->cf.sync, sizeof g->cf.sync, "%s", s);
 	n = conf_first(conf_find(gn, "virtual-address"));
-	for (; n != NULL && g->nvip < VRRPD_VIPS_MAX; n = conf_next(n))
+	for (; n != NULL && g->cf.nvip < VRRPD_VIPS_MAX; n = conf_next(n))
 		add_vip(g, conf_word(n));
-	g->af = g->vip[0].af;
-	g->version = g->af == AF_INET6 ? 3 : 2;
+	g->cf.af = g->cf.vip[0].af;
+	g->cf.version = g->cf.af == AF_INET6 ? 3 : 2;
 	if ((s = conf_value(gn, "version")) != NULL)
-		g->version = s[0] - '0';
+		g->cf.version = s[0] - '0';
 	if ((s = conf_value(gn, "authentication password")) != NULL) {
-		g->auth_type = VRRP_AUTH_PASS;
-		memcpy(g->auth, s, strlen(s));	/* 1..8 bytes; the rest 0 */
+		g->cf.auth_type = VRRP_AUTH_PASS;
+		memcpy(g->cf.auth, s, strlen(s));	/* 1..8 bytes; the rest 0 */
 	}
-	g->interval = DEFAULT_INTERVAL;
+	g->cf.interval = DEFAULT_INTERVAL;
 	if ((s = conf_value(gn, "advertise-interval")) != NULL &&
 	    num_fixed(s, 2, 1, 25500, &iv) == NUM_OK)
-		g->interval = (unsigned)iv;
+		g->cf.interval = (unsigned)iv;
 }
 
 int

@@ -21,7 +21,7 @@ cs(unsigned centiseconds)
 static int64_t
 skew(const struct group *g)
 {
-	unsigned mai = g->version == 3 ? g->master_interval : 100;
+	unsigned mai = g->cf.version == 3 ? g->master_interval : 100;
 
 	return (int64_t)(256 - group_priority(g)) * cs(mai) / 256;
 }
@@ -38,7 +38,7 @@ sender_wins_tie(const struct group *g, const struct advert *a)
 {
 	const struct iface *ifp = g->ifp;
 
-	if (g->af == AF_INET)
+	if (g->cf.af == AF_INET)
 		return memcmp(&a->src.v4, &ifp->primary4, 4) > 0;
 	return memcmp(&a->src.v6, &ifp->ll6, 16) > 0;
 }
@@ -65,14 +65,14 @@ become_master(struct group *g)
 	vip_add(g);
 	net_send(g, group_priority(g));
 	vip_announce(g);
-	g->adver_at = V.now + cs(g->interval);
+	g->adver_at = V.now + cs(g->cf.interval);
 	g->master_known = 1;
-	if (g->af == AF_INET)
+	if (g->cf.af == AF_INET)
 		g->master_addr.v4 = g->ifp->primary4;
 	else
 		g->master_addr.v6 = g->ifp->ll6;
 	g->master_priority = group_priority(g);
-	g->master_interval = g->interval;
+	g->master_interval = g->cf.interval;
 	transition(g, VS_MASTER);
 }
 
@@ -100,7 +100,7 @@ become_backup(struct group *g)
 static int
 same_sync(const struct group *a, const struct group *b)
 {
-	return a != b && a->sync[0] != '\0' && strcmp(a->sync, b->sync) == 0;
+	return a != b && a->cf.sync[0] != '\0' && strcmp(a->cf.sync, b->cf.sync) == 0;
 }
 
 int
@@ -147,7 +147,7 @@ sync_join(const struct group *g)
 static int
 just_joined(const struct group *g)
 {
-	return g->joined_at >= 0 && V.now - g->joined_at < cs(g->interval);
+	return g->joined_at >= 0 && V.now - g->joined_at < cs(g->cf.interval);
 }
 
 /*
@@ -172,7 +172,7 @@ sync_leave(const struct group *g)
 void
 election_start(struct group *g)
 {
-	g->master_interval = g->interval;
+	g->master_interval = g->cf.interval;
 	g->master_known = 0;
 	g->demoted = g->by_resign = 0;
 	if (group_priority(g) == 255) {
@@ -242,9 +242,9 @@ election_timers(struct group *g)
 	}
 	if (g->state == VS_MASTER && g->adver_at >= 0 && g->adver_at <= V.now) {
 		net_send(g, group_priority(g));
-		g->adver_at += cs(g->interval);
+		g->adver_at += cs(g->cf.interval);
 		if (g->adver_at <= V.now)	/* asleep for long: don't burst */
-			g->adver_at = V.now + cs(g->interval);
+			g->adver_at = V.now + cs(g->cf.interval);
 	}
 	if (g->garp_at >= 0 && g->garp_at <= V.now)
 		vip_announce(g);
@@ -263,8 +263,8 @@ election_advert(struct group *g, const struct advert *a)
 		if (a->priority == 0) {
 			g->down_at = V.now + skew(g);
 			g->by_resign = 1;
-		} else if (!g->preempt || a->priority >= prio) {
-			if (g->version == 3)
+		} else if (!g->cf.preempt || a->priority >= prio) {
+			if (g->cf.version == 3)
 				g->master_interval = a->interval;
 			g->down_at = V.now + down_interval(g);
 			g->by_resign = 0;
@@ -272,7 +272,7 @@ election_advert(struct group *g, const struct advert *a)
 				g->joined_at = -1;
 				sync_leave(g);
 			}
-		} else if (g->fast_preempt && sync_may_master(g)) {
+		} else if (g->cf.fast_preempt && sync_may_master(g)) {
 			/*
 			 * A departure from the RFC, documented as fast-preempt:
 			 * a lower master is taken over at once, not after
@@ -289,11 +289,11 @@ election_advert(struct group *g, const struct advert *a)
 	case VS_MASTER:
 		if (a->priority == 0) {
 			net_send(g, prio);
-			g->adver_at = V.now + cs(g->interval);
+			g->adver_at = V.now + cs(g->cf.interval);
 		} else if (a->priority > prio ||
 		    (a->priority == prio && sender_wins_tie(g, a))) {
 			seen_master(g, a);
-			if (g->version == 3)
+			if (g->cf.version == 3)
 				g->master_interval = a->interval;
 			g->demoted = 1;
 			g->by_resign = 0;
@@ -315,7 +315,7 @@ election_advert(struct group *g, const struct advert *a)
 void
 election_priority(struct group *g, int priority)
 {
-	g->run_priority = priority == g->cfg_priority ? 0 : priority;
+	g->run_priority = priority == g->cf.priority ? 0 : priority;
 	if (g->state == VS_MASTER)
 		g->master_priority = group_priority(g);
 	g->dirty = 1;

@@ -26,9 +26,9 @@ hook_run(const struct group *g, enum vstate from, enum vstate to)
 	if (V.hook == NULL)
 		return;
 	vips[0] = '\0';
-	for (i = 0; i < g->nvip; i++)
+	for (i = 0; i < g->cf.nvip; i++)
 		n += (size_t)snprintf(vips + n, sizeof vips - n, "%s%s",
-		    i ? " " : "", vip_str(&g->vip[i], v, sizeof v));
+		    i ? " " : "", vip_str(&g->cf.vip[i], v, sizeof v));
 	snprintf(vrid, sizeof vrid, "%u", g->vrid);
 	if ((pid = fork()) < 0) {
 		err_warnsys("unable to run %s", V.hook);
@@ -39,7 +39,7 @@ hook_run(const struct group *g, enum vstate from, enum vstate to)
 	/* the child: undo what the daemon changed for itself */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	setenv("VRRP_SYNC_GROUP", g->sync, 1);
+	setenv("VRRP_SYNC_GROUP", g->cf.sync, 1);
 	setenv("VRRP_VIPS", vips, 1);
 	execl(V.hook, V.hook, g->ifp->name, vrid, vstate_name[from],
 	    vstate_name[to], (char *)NULL);

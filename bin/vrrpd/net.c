@@ -131,11 +131,11 @@ net_iface_close(struct iface *ifp)
 static size_t
 vip_bytes(const struct group *g, uint8_t *out)
 {
-	size_t n = 0, w = g->af == AF_INET ? 4 : 16;
+	size_t n = 0, w = g->cf.af == AF_INET ? 4 : 16;
 	int i;
 
-	for (i = 0; i < g->nvip; i++, n += w)
-		memcpy(out + n, &g->vip[i].a, w);
+	for (i = 0; i < g->cf.nvip; i++, n += w)
+		memcpy(out + n, &g->cf.vip[i].a, w);
 	return n;
 }
 
@@ -150,28 +150,28 @@ net_send(struct group *g, int priority)
 	} cm;
 	struct sockaddr_in to4 = { .sin_family = AF_INET };
 	struct sockaddr_in6 to6 = { .sin6_family = AF_INET6 };
-	struct advert a = { .af = g->af, .version = (uint8_t)g->version,
+	struct advert a = { .af = g->cf.af, .version = (uint8_t)g->cf.version,
 	    .type = VRRP_TYPE_ADVERT, .vrid = g->vrid,
-	    .priority = (uint8_t)priority, .naddr = (uint8_t)g->nvip,
-	    .interval = (uint16_t)g->interval, .ttl = VRRP_TTL,
-	    .auth_type = (uint8_t)g->auth_type };
+	    .priority = (uint8_t)priority, .naddr = (uint8_t)g->cf.nvip,
+	    .interval = (uint16_t)g->cf.interval, .ttl = VRRP_TTL,
+	    .auth_type = (uint8_t)g->cf.auth_type };
 	struct iovec iov;
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 	    .msg_control = cm.buf };
 	struct cmsghdr *c;
 	size_t len;
-	int fd = g->af == AF_INET ? ifp->sock4 : ifp->sock6, index = ifp->index;
+	int fd = g->cf.af == AF_INET ? ifp->sock4 : ifp->sock6, index = ifp->index;
 
 	if (g->vmac.index > 0) {
-		fd = vmac_socket(g->af);
+		fd = vmac_socket(g->cf.af);
 		index = g->vmac.index;
 	}
-	if (fd < 0 || !ifp->up || (g->af == AF_INET ? !ifp->have4 : !ifp->have6))
+	if (fd < 0 || !ifp->up || (g->cf.af == AF_INET ? !ifp->have4 : !ifp->have6))
 		return -1;
 	vip_bytes(g, addrs);
-	memcpy(a.auth, g->auth, sizeof a.auth);
+	memcpy(a.auth, g->cf.auth, sizeof a.auth);
 	memset(cm.buf, 0, sizeof cm.buf);
-	if (g->af == AF_INET) {
+	if (g->cf.af == AF_INET) {
 		struct in_pktinfo pi = { .ipi_ifindex = index,
 		    .ipi_spec_dst = ifp->primary4 };
 
@@ -225,7 +225,7 @@ find(const struct iface *ifp, int af, uint8_t vrid)
 	struct group *g;
 
 	for (g = V.groups; g != NULL; g = g->next)
-		if (g->ifp == ifp && g->af == af && g->vrid == vrid)
+		if (g->ifp == ifp && g->cf.af == af && g->vrid == vrid)
 			return g;
 	return NULL;
 }
@@ -237,14 +237,14 @@ find(const struct iface *ifp, int af, uint8_t vrid)
 static int
 same_addresses(const struct group *g, const struct advert *a)
 {
-	size_t w = g->af == AF_INET ? 4 : 16;
+	size_t w = g->cf.af == AF_INET ? 4 : 16;
 	int i, j;
 
-	if (a->naddr != g->nvip)
+	if (a->naddr != g->cf.nvip)
 		return 0;
-	for (i = 0; i < g->nvip; i++) {
+	for (i = 0; i < g->cf.nvip; i++) {
 		for (j = 0; j < a->naddr; j++)
-			if (memcmp(&g->vip[i].a, a->addrs + (size_t)j * w, w) == 0)
+			if (memcmp(&g->cf.vip[i].a, a->addrs + (size_t)j * w, w) == 0)
 				break;
 		if (j == a->naddr)
 			return 0;
@@ -256,14 +256,14 @@ same_addresses(const struct group *g, const struct advert *a)
 static enum advert_drop
 accept_for(struct group *g, const struct advert *a)
 {
-	if (a->version != g->version)
+	if (a->version != g->cf.version)
 		return ADVERT_DROP_VERSION;
 	/* RFC 2338 5.3.6; AH is not supported */
-	if (g->version == 2 && (a->ah || a->auth_type != g->auth_type ||
-	    (g->auth_type == VRRP_AUTH_PASS &&
-	    memcmp(a->auth, g->auth, VRRP_AUTH_LEN) != 0)))
+	if (g->cf.version == 2 && (a->ah || a->auth_type != g->cf.auth_type ||
+	    (g->cf.auth_type == VRRP_AUTH_PASS &&
+	    memcmp(a->auth, g->cf.auth, VRRP_AUTH_LEN) != 0)))
 		return ADVERT_DROP_AUTH;
-	if (g->version == 2 && a->interval != g->interval)
+	if (g->cf.version == 2 && a->interval != g->cf.interval)
 		return ADVERT_DROP_INTERVAL;
 	if (!same_addresses(g, a)) {
 		if (!g->mismatch_logged)

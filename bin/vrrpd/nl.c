@@ -158,8 +158,8 @@ is_vip(int af, const void *a)
 
 	/* an owner's addresses (priority 255) are the interface's own */
 	for (g = V.groups; g != NULL; g = g->next)
-		for (i = 0; i < g->nvip && g->cfg_priority != 255; i++)
-			if (g->vip[i].af == af && memcmp(&g->vip[i].a, a,
+		for (i = 0; i < g->cf.nvip && !g->cf.owner; i++)
+			if (g->cf.vip[i].af == af && memcmp(&g->cf.vip[i].a, a,
 			    af == AF_INET ? 4 : 16) == 0)
 				return 1;
 	return 0;

@@ -49,16 +49,17 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 
 	line(arg, "interface=%s", ifp->name);
 	line(arg, "vrid=%u", g->vrid);
-	line(arg, "family=%s", g->af == AF_INET ? "inet" : "inet6");
-	line(arg, "version=%d", g->version);
+	line(arg, "family=%s", g->cf.af == AF_INET ? "inet" : "inet6");
+	line(arg, "version=%d", g->cf.version);
 	line(arg, "state=%s", vstate_name[g->state]);
 	line(arg, "priority=%d", group_priority(g));
-	line(arg, "config_priority=%d", g->cfg_priority);
-	line(arg, "preempt=%s", g->preempt ? "true" : "false");
-	line(arg, "advert_interval=%s", interval_str(iv, sizeof iv, g->interval));
-	line(arg, "auth_type=%s", g->auth_type == VRRP_AUTH_PASS ?
+	line(arg, "config_priority=%d", g->cf.priority);
+	line(arg, "preempt=%s", g->cf.preempt ? "true" : "false");
+	line(arg, "fast_preempt=%s", g->cf.fast_preempt ? "true" : "false");
+	line(arg, "advert_interval=%s", interval_str(iv, sizeof iv, g->cf.interval));
+	line(arg, "auth_type=%s", g->cf.auth_type == VRRP_AUTH_PASS ?
 	    "plaintext-password" : "none");
-	line(arg, "rfc3768_compatibility=%s", g->rfc3768 ? "true" : "false");
+	line(arg, "rfc3768_compatibility=%s", g->cf.rfc3768 ? "true" : "false");
 	line(arg, "vmac_interface=%s", g->vmac.index > 0 ? g->vmac.name : "");
 	if (g->vmac.index > 0)
 		line(arg, "vmac_address=%02x:%02x:%02x:%02x:%02x:%02x",
@@ -66,18 +67,19 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 		    g->vmac.mac[3], g->vmac.mac[4], g->vmac.mac[5]);
 	else
 		line(arg, "vmac_address=");
-	line(arg, "vip_count=%d", g->nvip);
+	line(arg, "vip_count=%d", g->cf.nvip);
 	vips[0] = '\0';
-	for (i = 0, n = 0; i < g->nvip; i++)
+	for (i = 0, n = 0; i < g->cf.nvip; i++)
 		n += (size_t)snprintf(vips + n, sizeof vips - n, "%s%s",
-		    i ? " " : "", vip_str(&g->vip[i], v, sizeof v));
+		    i ? " " : "", vip_str(&g->cf.vip[i], v, sizeof v));
 	line(arg, "vips=%s", vips);
-	line(arg, "sync_group=%s", g->sync);
-	addr_str(a, sizeof a, g->af, g->af == AF_INET ? (const void *)&ifp->primary4 :
-	    (const void *)&ifp->ll6, g->af == AF_INET ? ifp->have4 : ifp->have6);
+	line(arg, "sync_group=%s", g->cf.sync);
+	addr_str(a, sizeof a, g->cf.af, g->cf.af == AF_INET ?
+	    (const void *)&ifp->primary4 : (const void *)&ifp->ll6,
+	    g->cf.af == AF_INET ? ifp->have4 : ifp->have6);
 	line(arg, "source_address=%s", a);
 	line(arg, "interface_state=%s", ifp->up ? "up" : "down");
-	addr_str(a, sizeof a, g->af, &g->master_addr, g->master_known);
+	addr_str(a, sizeof a, g->cf.af, &g->master_addr, g->master_known);
 	line(arg, "master_address=%s", a);
 	if (g->master_known)
 		line(arg, "master_priority=%d", g->master_priority);

@@ -37,13 +37,13 @@ each(struct group *g, int add)
 	int i, rc;
 
 	/* the address owner's addresses are its own: never added or removed */
-	if (g->ifp->index == 0 || g->cfg_priority == 255)
+	if (g->ifp->index == 0 || g->cf.owner)
 		return;
-	for (i = 0; i < g->nvip; i++)
-		if ((rc = nl_addr(V.nl, add, vmac_index(g), &g->vip[i])) < 0)
+	for (i = 0; i < g->cf.nvip; i++)
+		if ((rc = nl_addr(V.nl, add, vmac_index(g), &g->cf.vip[i])) < 0)
 			err_warn("%s: vrid %u: unable to %s %s: %s", g->ifp->name,
 			    g->vrid, add ? "add" : "remove",
-			    vip_str(&g->vip[i], s, sizeof s), strerror(-rc));
+			    vip_str(&g->cf.vip[i], s, sizeof s), strerror(-rc));
 }
 
 int
@@ -71,14 +71,14 @@ vip_clean_stale(struct group *g)
 	char s[64];
 	int i;
 
-	if (g->cfg_priority == 255 || g->ifp->index == 0)
+	if (g->cf.owner || g->ifp->index == 0)
 		return;
-	for (i = 0; i < g->nvip; i++) {
-		if (nl_has_addr(V.nl, g->ifp->index, &g->vip[i]) != 1)
+	for (i = 0; i < g->cf.nvip; i++) {
+		if (nl_has_addr(V.nl, g->ifp->index, &g->cf.vip[i]) != 1)
 			continue;
 		err_log("%s: vrid %u: removing %s, left by an earlier run",
-		    g->ifp->name, g->vrid, vip_str(&g->vip[i], s, sizeof s));
-		nl_addr(V.nl, 0, g->ifp->index, &g->vip[i]);
+		    g->ifp->name, g->vrid, vip_str(&g->cf.vip[i], s, sizeof s));
+		nl_addr(V.nl, 0, g->ifp->index, &g->cf.vip[i]);
 	}
 }
 
@@ -134,12 +134,12 @@ vip_announce(struct group *g)
 
 	if (g->garp_at < 0 || g->state != VS_MASTER)
 		g->garp_left = ANNOUNCE_COUNT;
-	for (i = 0; i < g->nvip && g->ifp->up; i++) {
-		if (g->vip[i].af == AF_INET && g->ifp->arp >= 0)
-			garp(g, &g->vip[i].a.v4);
-		else if (g->vip[i].af == AF_INET6 && g->ifp->icmp6 >= 0 &&
-		    !IN6_IS_ADDR_LINKLOCAL(&g->vip[i].a.v6))
-			unsolicited_na(g, &g->vip[i].a.v6);
+	for (i = 0; i < g->cf.nvip && g->ifp->up; i++) {
+		if (g->cf.vip[i].af == AF_INET && g->ifp->arp >= 0)
+			garp(g, &g->cf.vip[i].a.v4);
+		else if (g->cf.vip[i].af == AF_INET6 && g->ifp->icmp6 >= 0 &&
+		    !IN6_IS_ADDR_LINKLOCAL(&g->cf.vip[i].a.v6))
+			unsolicited_na(g, &g->cf.vip[i].a.v6);
 	}
 	if (--g->garp_left > 0)
 		g->garp_at = V.now + gap[ANNOUNCE_COUNT - g->garp_left];

@@ -32,7 +32,7 @@
 static void
 vmac_name(const struct group *g, char *name)
 {
-	const char *six = g->af == AF_INET6 ? "6" : "";
+	const char *six = g->cf.af == AF_INET6 ? "6" : "";
 
 	/* the parent's index keeps one VRID on two interfaces apart */
 	if (snprintf(name, IF_NAMESIZE, "vrrp%s.%d.%u", six, g->ifp->index,
@@ -102,7 +102,7 @@ sysctls(struct group *g)
 	struct iface *ifp = g->ifp;
 	int i, v;
 
-	if (g->af != AF_INET)
+	if (g->cf.af != AF_INET)
 		return;
 	for (i = 0; i < VMAC_SYSCTLS; i++) {
 		if (ifp->sysctl_old[i] >= 0 ||
@@ -159,13 +159,13 @@ vmac_up(struct group *g)
 	int index, rc;
 
 	/* an address owner's addresses are the interface's own: they stay */
-	if (!g->rfc3768 || g->ifp->index == 0 || g->cfg_priority == 255)
+	if (!g->cf.rfc3768 || g->ifp->index == 0 || g->cf.owner)
 		return 0;
 	g->vmac.mac[0] = 0x00;
 	g->vmac.mac[1] = 0x00;
 	g->vmac.mac[2] = 0x5e;
 	g->vmac.mac[3] = 0x00;
-	g->vmac.mac[4] = g->af == AF_INET6 ? 0x02 : 0x01;
+	g->vmac.mac[4] = g->cf.af == AF_INET6 ? 0x02 : 0x01;
 	g->vmac.mac[5] = g->vrid;
 	vmac_name(g, name);
 	if (g->vmac.index > 0 && nl_macvlan_find(V.nl, g->ifp->index,
@@ -208,7 +208,7 @@ vmac_down(struct group *g)
 	g->vmac.index = 0;
 	g->dirty = 1;
 	for (o = V.groups; o != NULL; o = o->next)
-		if (o->ifp == g->ifp && o->vmac.index > 0 && o->af == AF_INET)
+		if (o->ifp == g->ifp && o->vmac.index > 0 && o->cf.af == AF_INET)
 			return;
 	for (i = 0; i < VMAC_SYSCTLS && g->ifp->index > 0; i++)
 		if (g->ifp->sysctl_old[i] >= 0 && sysctl_set(g->ifp->name,

@@ -114,7 +114,7 @@ iface_open(struct iface *ifp)
 	for (g = V.groups; g != NULL; g = g->next) {
 		if (g->ifp != ifp)
 			continue;
-		af = g->af;
+		af = g->cf.af;
 		if ((af == AF_INET ? ifp->sock4 : ifp->sock6) >= 0)
 			continue;
 		if (net_iface_open(ifp, af) < 0) {
@@ -207,10 +207,9 @@ static void
 group_begin(struct group *g)
 {
 	g->ifp = iface_get(g->ifname);
-	g->ifp->nusers++;
 	g->adver_at = g->down_at = g->garp_at = g->joined_at = -1;
 	g->state = VS_INIT;
-	if (g->auth_type == VRRP_AUTH_PASS)
+	if (g->cf.auth_type == VRRP_AUTH_PASS)
 		err_warn("%s: vrid %u: a plaintext password is sent in the "
 		    "clear and protects against nothing; it is there only to "
 		    "interoperate", g->ifname, g->vrid);
@@ -234,85 +233,133 @@ group_go(struct group *g)
 	election_start(g);
 }
 
-/* Reload: keep running groups whose addresses and timing are unchanged. */
-static int
-same_router(const struct group *a, const struct group *b)
+/* The group of list that is g's (the same interface and VRID), or NULL. */
+static struct group **
+group_slot(struct group **list, const struct group *g)
 {
-	return a->af == b->af && a->version == b->version &&
-	    a->auth_type == b->auth_type &&
-	    memcmp(a->auth, b->auth, sizeof a->auth) == 0 &&
-	    a->interval == b->interval && a->rfc3768 == b->rfc3768 &&
-	    a->nvip == b->nvip &&
-	    memcmp(a->vip, b->vip, sizeof a->vip[0] * (size_t)a->nvip) == 0;
+	for (; *list != NULL; list = &(*list)->next)
+		if ((*list)->vrid == g->vrid &&
+		    strcmp((*list)->ifname, g->ifname) == 0)
+			return list;
+	return NULL;
 }
 
+static struct group *
+group_match(struct group *list, const struct group *g)
+{
+	struct group **pp = group_slot(&list, g);
+
+	return pp != NULL ? *pp : NULL;
+}
+
+/*
+ * Every group of V.groups not marked: masters resign first (all their
+ * priority 0 adverts before any netlink request, as at shutdown), then
+ * each is stopped and its virtual MAC removed; the status file of one
+ * that is not in fresh goes too.  *restarted counts those that are.
+ */
+static int
+reload_stop(struct group *fresh, int *restarted)
+{
+	struct group *g;
+	int removed = 0, stays;
+
+	for (g = V.groups; g != NULL; g = g->next)
+		if (!g->mark)
+			election_resign(g);
+	for (g = V.groups; g != NULL; g = g->next) {
+		if (g->mark)
+			continue;
+		stays = group_match(fresh, g) != NULL;
+		err_log("%s: vrid %u: %s", g->ifname, g->vrid, stays ?
+		    "configuration changed; restarting" :
+		    "no longer configured; stopping");
+		if (g->state != VS_INIT)
+			election_stop(g);
+		vmac_down(g);
+		if (stays)
+			++*restarted;
+		else {
+			status_remove(g);
+			removed++;
+		}
+	}
+	return removed;
+}
+
+/*
+ * V.groups becomes the groups of fresh in the file's order, each kept
+ * group in the place of its new copy, which goes to *spent; the others,
+ * stopped, are freed.  Returns how many groups there are.
+ */
+static int
+reload_list(struct group *fresh, struct group **spent)
+{
+	struct group *old = V.groups, *list = NULL, **tail = &list, *g, *next;
+	struct group **pp;
+	int n = 0;
+
+	for (pp = &old; (g = *pp) != NULL;)
+		if (g->mark)
+			pp = &g->next;
+		else {
+			*pp = g->next;
+			free(g);
+		}
+	for (g = fresh; g != NULL; g = next, n++) {
+		next = g->next;
+		if ((pp = group_slot(&old, g)) != NULL) {
+			g->next = *spent;
+			*spent = g;
+			g = *pp;
+			*pp = g->next;	/* out of old: none is left there */
+		}
+		*tail = g;
+		tail = &g->next;
+	}
+	*tail = NULL;
+	V.groups = list;
+	return n;
+}
+
+/*
+ * SIGHUP: the file is read again and applied whole, in steps that each
+ * walk a list nothing changes under them.  A group whose configuration
+ * differs only in what reload.c applies in place keeps running with its
+ * state, timers and counters; any other changed group is stopped and
+ * started again, a group gone is stopped, a new one started.  Every stop
+ * comes before any start, so that an address moved from one group to
+ * another is removed before it is added.
+ */
 static void
 reload(void)
 {
-	struct group *fresh, *ng, *og, **pp, *old;
+	struct group *fresh, *spent = NULL, *g, *ng;
 	char err[600];
+	int n, started = 0, restarted = 0, removed;
 
 	if (config_load(V.conf, &fresh, err, sizeof err) != RC_OK) {
 		err_warn("reload: %s; keeping the running configuration", err);
 		return;
 	}
-	old = V.groups;
-	for (pp = &fresh; (ng = *pp) != NULL; pp = &(*pp)->next) {
-		for (og = old; og != NULL; og = og->next)
-			if (!og->mark && og->vrid == ng->vrid &&
-			    strcmp(og->ifname, ng->ifname) == 0)
-				break;
-		if (og == NULL || !same_router(og, ng))
-			continue;
-		og->mark = 1;
-		if (og->cfg_priority != ng->cfg_priority) {
-			err_log("%s: vrid %u: priority %d -> %d", og->ifname,
-			    og->vrid, og->cfg_priority, ng->cfg_priority);
-			og->run_priority = 0;
+	for (g = V.groups; g != NULL; g = g->next)
+		g->mark = (ng = group_match(fresh, g)) != NULL &&
+		    reload_in_place(g, &ng->cf);
+	removed = reload_stop(fresh, &restarted);
+	n = reload_list(fresh, &spent);
+	for (g = V.groups; g != NULL; g = g->next)
+		if (g->ifp != NULL)	/* kept */
+			reload_apply(g, &group_match(spent, g)->cf);
+	groups_free(spent);
+	for (g = V.groups; g != NULL; g = g->next)
+		if (g->ifp == NULL) {
+			group_begin(g);
+			group_go(g);
+			started++;
 		}
-		og->cfg_priority = ng->cfg_priority;
-		og->preempt = ng->preempt;
-		og->fast_preempt = ng->fast_preempt;
-		memcpy(og->sync, ng->sync, sizeof og->sync);
-		og->dirty = 1;
-		ng->mark = 2;	/* replaced by og below */
-	}
-	/* stop what is gone or changed */
-	for (og = old; og != NULL; og = og->next)
-		if (!og->mark) {
-			election_stop(og);
-			vmac_down(og);
-			status_remove(og);
-			og->ifp->nusers--;
-		}
-	/* the new list: running groups kept, new ones started */
-	for (pp = &fresh; (ng = *pp) != NULL; pp = &(*pp)->next) {
-		if (ng->mark != 2)
-			continue;
-		for (og = old; og != NULL; og = og->next)
-			if (og->mark == 1 && og->vrid == ng->vrid &&
-			    strcmp(og->ifname, ng->ifname) == 0)
-				break;
-		og->mark = 3;
-		og->next = ng->next;
-		*pp = og;
-		free(ng);
-	}
-	for (pp = &old; (og = *pp) != NULL;) {
-		if (og->mark == 3) {
-			*pp = og->next;	/* now in the fresh list */
-			og->mark = 0;
-		} else
-			pp = &og->next;
-	}
-	groups_free(old);
-	V.groups = fresh;
-	for (ng = V.groups; ng != NULL; ng = ng->next)
-		if (ng->ifp == NULL) {
-			group_begin(ng);
-			group_go(ng);
-		}
-	err_log("reloaded %s", V.conf);
+	err_log("reloaded %s: %d group%s, %d added, %d restarted, %d removed",
+	    V.conf, n, n == 1 ? "" : "s", started - restarted, restarted,
+	    removed);
 }
 
 static struct group *
@@ -342,10 +389,18 @@ client_line(void *arg, const char *fmt, ...)
 	ctl_printf(c, "%s\n", buf);
 }
 
+static int
+companion(const struct group *g, const struct group *m)
+{
+	return m == g || election_sync_member(g, m);
+}
+
 /*
  * take: the group and its sync companions get a run-time priority just
  * above the master each last heard (at most 254), all at once, so that no
- * companion is left below its master to pull the others back.
+ * companion is left below its master to pull the others back.  One that
+ * is master already is left as it is, and said so: the state is checked
+ * and changed in the one request, with nothing in between.
  */
 static void
 take(struct ctl_conn *c, struct group *g)
@@ -359,9 +414,7 @@ take(struct ctl_conn *c, struct group *g)
 		return;
 	}
 	for (m = V.groups; m != NULL; m = m->next) {
-		if (m != g && !election_sync_member(g, m))
-			continue;
-		if (m->state == VS_MASTER)
+		if (!companion(g, m) || m->state == VS_MASTER)
 			continue;
 		if (!m->master_known) {
 			ctl_printf(c, "error: %s %u has heard no master yet\n",
@@ -375,11 +428,15 @@ take(struct ctl_conn *c, struct group *g)
 		}
 	}
 	for (m = V.groups; m != NULL; m = m->next) {
-		if (m != g && !election_sync_member(g, m))
+		if (!companion(g, m))
 			continue;
+		if (m->state == VS_MASTER) {
+			ctl_printf(c, "%s %u: already master\n", m->ifname,
+			    m->vrid);
+			continue;
+		}
 		p = group_priority(m);
-		if (m->state != VS_MASTER && m->master_known &&
-		    m->master_priority >= p)
+		if (m->master_priority >= p)
 			p = m->master_priority + 1 > 254 ? 254 :
 			    m->master_priority + 1;
 		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
@@ -394,25 +451,35 @@ take(struct ctl_conn *c, struct group *g)
 	ctl_printf(c, "ok\n");
 }
 
-/* release: the group and its sync companions go to priority p and resign. */
+/*
+ * release: the group and its sync companions that are master go to
+ * priority p and resign; one that is not is left as it is, and said so.
+ */
 static void
 release(struct ctl_conn *c, struct group *g, int p)
 {
 	struct group *m;
 
 	for (m = V.groups; m != NULL; m = m->next) {
-		if (m != g && !election_sync_member(g, m))
+		if (!companion(g, m))
 			continue;
+		m->mark = m->state == VS_MASTER;
+		if (!m->mark) {
+			ctl_printf(c, "%s %u: %s, not master: nothing to "
+			    "release\n", m->ifname, m->vrid,
+			    vstate_name[m->state]);
+			continue;
+		}
 		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
 		    m->vrid, vstate_name[m->state], group_priority(m), p);
 		election_priority(m, p);
 	}
 	/* the priority 0 adverts first; logs and status files after */
 	for (m = V.groups; m != NULL; m = m->next)
-		if (m == g || election_sync_member(g, m))
+		if (companion(g, m) && m->mark)
 			election_release(m);
 	for (m = V.groups; m != NULL; m = m->next)
-		if (m == g || election_sync_member(g, m)) {
+		if (companion(g, m) && m->mark) {
 			err_log("%s: vrid %u: run-time priority %d (release)",
 			    m->ifname, m->vrid, p);
 			status_write(m);

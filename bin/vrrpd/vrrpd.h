@@ -37,7 +37,6 @@ struct iface {
 	int arp, icmp6;			/* for gratuitous ARP, unsolicited NA */
 	int sysctl_old[VMAC_SYSCTLS];	/* to restore (vmac.c), -1 untouched */
 	uint64_t drops[ADVERT_DROP_MAX];
-	int nusers;			/* groups on it */
 	struct iface *next;
 };
 
@@ -47,25 +46,36 @@ struct vmac {				/* rfc3768-compatibility true */
 	uint8_t mac[6];
 };
 
-struct group {
-	char ifname[IF_NAMESIZE];
-	struct iface *ifp;
-	uint8_t vrid;
+/*
+ * A group as vpnha.conf configures it: everything config.c reads from the
+ * statements of one vrrp-group, and nothing else.  A reload compares it
+ * whole, byte for byte (reload.c): config.c builds it in zeroed memory
+ * and it is only ever copied whole.
+ */
+struct gconf {
 	int af;
 	int version;
-	int cfg_priority;		/* vpnha.conf */
-	int run_priority;		/* control socket; 0 if none */
+	int priority;
+	int owner;			/* priority 255: the addresses are ours */
 	int preempt;
 	int fast_preempt;		/* take over on a lower master's advert */
 	int rfc3768;
-	struct vmac vmac;
 	int auth_type;			/* VRRP_AUTH_NONE or VRRP_AUTH_PASS (v2) */
 	uint8_t auth[VRRP_AUTH_LEN];	/* the password, NUL-padded */
 	unsigned interval;		/* Advertisement_Interval, centiseconds */
 	char sync[65];			/* sync group, "" if none */
 	int nvip;
 	struct vip vip[VRRPD_VIPS_MAX];
+};
+
+struct group {
+	char ifname[IF_NAMESIZE];	/* with vrid, who the group is */
+	uint8_t vrid;
+	struct gconf cf;
 	unsigned cfgline;		/* where the group is configured */
+	struct iface *ifp;
+	int run_priority;		/* control socket; 0 if none */
+	struct vmac vmac;
 
 	enum vstate state;
 	unsigned master_interval;	/* Master_Adver_Interval, centiseconds */
@@ -82,7 +92,7 @@ struct group {
 	int by_resign;			/* Master_Down_Timer set by a priority 0 */
 	int64_t joined_at;		/* taken to Master by a companion, or -1 */
 	int dirty;			/* status file to rewrite */
-	int mark;			/* reload: still configured */
+	int mark;			/* vrrpd.c, within one reload or request */
 	struct group *next;
 };
 
@@ -102,7 +112,7 @@ extern struct vrrpd V;
 static inline int
 group_priority(const struct group *g)
 {
-	return g->run_priority ? g->run_priority : g->cfg_priority;
+	return g->run_priority ? g->run_priority : g->cf.priority;
 }
 
 /* config.c */
@@ -157,6 +167,10 @@ int nl_macvlan_find(int fd, int parent, const uint8_t mac[6], const char *name,
 void status_write(struct group *);
 void status_remove(struct group *);
 void status_show(struct group *, void (*line)(void *, const char *, ...), void *);
+
+/* reload.c: a reload's changes to a group that stays */
+int reload_in_place(const struct group *, const struct gconf *);
+void reload_apply(struct group *, const struct gconf *);
 
 /* hook.c */
 void hook_run(const struct group *, enum vstate from, enum vstate to);
