@@ -36,17 +36,6 @@ teardown() {
 	lab_down
 }
 
-stop() {
-	lab_kill "$(cat "$D/h$1.pid")" "${2:-TERM}"
-	lab_wait 5 ! lab_alive "$(cat "$D/h$1.pid")"
-}
-
-ctl() {
-	local i=$1
-	shift
-	ddns-ctl -r "$D/h$i.run" "$@"
-}
-
 # cluster N [STATEMENT...]: a lab of N hosts, every node started in turn
 cluster() {
 	local n=$1 i
@@ -77,19 +66,6 @@ same() {
 	for b; do
 		[ "$(ctl "$a" records)" = "$(ctl "$b" records)" ] || return 1
 	done
-}
-
-# has I LABEL ADDRESS: node I publishes LABEL at ADDRESS
-has() {
-	ctl "$1" records | grep -q "^$2 $3 "
-}
-
-lacks() {
-	! ctl "$1" records | grep -q "^$2 "
-}
-
-member() {
-	grep -q "^192\.0\.2\.$((10 + $2)) $3 " "$D/h$1.run/ddns/members"
 }
 
 # is_down I J: node I's members file says node J is down; no process

@@ -1,5 +1,6 @@
 # Shared by the DDNS cluster suites (tests/ddns-cluster.bats,
-# tests/ddns-serial.bats, tests/ddns-named-pool.bats): node I of a cluster
+# tests/ddns-serial.bats, tests/ddns-named-pool.bats,
+# tests/ddns-admit.bats): node I of a cluster
 # is lab host hI at 192.0.2.(10 + I), with its vpnha.conf in $D/hI.conf,
 # its run directory $D/hI.run, ddns-syncd's log $D/hI.log and PID
 # $D/hI.pid, ddns-named's $D/nI.log and $D/nI.pid.  The suite sets D,
@@ -32,6 +33,33 @@ start() {
 	lab_spawn "h$i" "$D/h$i.log" env "$@" sh -c 'exec "$@" 3>"$0"' "$D/h$i.ready" \
 	    "$VPNHA_BIN/ddns-syncd" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 >"$D/h$i.pid"
 	timeout 20 head -c 1 "$D/h$i.ready" >/dev/null || fail "h$i not ready: $(cat "$D/h$i.log")"
+}
+
+# ctl I ARGS...: ddns-ctl ARGS on node I
+ctl() {
+	local i=$1
+	shift
+	ddns-ctl -r "$D/h$i.run" "$@"
+}
+
+# stop I [SIGNAL]: signal node I's ddns-syncd (TERM), wait until it is gone
+stop() {
+	lab_kill "$(cat "$D/h$1.pid")" "${2:-TERM}"
+	lab_wait 5 ! lab_alive "$(cat "$D/h$1.pid")"
+}
+
+# member I J STATE: node I's members file says node J is STATE
+member() {
+	grep -q "^192\.0\.2\.$((10 + $2)) $3 " "$D/h$1.run/ddns/members"
+}
+
+# has I LABEL ADDRESS: node I publishes LABEL at ADDRESS; lacks I LABEL: not
+has() {
+	ctl "$1" records | grep -q "^$2 $3 "
+}
+
+lacks() {
+	! ctl "$1" records | grep -q "^$2 "
 }
 
 # named I: ddns-named on hI, port 53 of its address, fed by its ddns-syncd;
