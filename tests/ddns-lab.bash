@@ -24,13 +24,16 @@ conf() {
 	} >"$D/h$i.conf"
 }
 
-# start I [ENV=VALUE...]: ddns-syncd on hI, ready (-n) before it returns
+# start I [ENV=VALUE...]: ddns-syncd on hI, ready (-n) before it returns;
+# with HOSTS=FILE, it reads FILE as /etc/hosts (a bind mount, in the mount
+# namespace of its own that ip netns exec gives it)
 start() {
-	local i=$1
+	local i=$1 hosts=()
 	shift
+	[ -z "${HOSTS-}" ] || hosts=(sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$HOSTS")
 	rm -f "$D/h$i.ready"
 	mkfifo "$D/h$i.ready"
-	lab_spawn "h$i" "$D/h$i.log" env "$@" sh -c 'exec "$@" 3>"$0"' "$D/h$i.ready" \
+	lab_spawn "h$i" "$D/h$i.log" env "$@" "${hosts[@]}" sh -c 'exec "$@" 3>"$0"' "$D/h$i.ready" \
 	    "$VPNHA_BIN/ddns-syncd" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 >"$D/h$i.pid"
 	timeout 20 head -c 1 "$D/h$i.ready" >/dev/null || fail "h$i not ready: $(cat "$D/h$i.log")"
 }
