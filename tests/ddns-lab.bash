@@ -1,6 +1,7 @@
 # Shared by the DDNS cluster suites (tests/ddns-cluster.bats,
 # tests/ddns-reload.bats, tests/ddns-journal.bats, tests/ddns-serial.bats,
-# tests/ddns-named-pool.bats; a suite may define its own): node I of a cluster
+# tests/ddns-named-pool.bats, tests/ddns-admit.bats; a suite may define its
+# own): node I of a cluster
 # is lab host hI at 192.0.2.(10 + I), with its vpnha.conf in $D/hI.conf,
 # its run directory $D/hI.run, ddns-syncd's log $D/hI.log and PID
 # $D/hI.pid, ddns-named's $D/nI.log and $D/nI.pid.  The suite sets D,
@@ -24,13 +25,16 @@ conf() {
 	} >"$D/h$i.conf"
 }
 
-# start I [ENV=VALUE...]: ddns-syncd on hI, ready (-n) before it returns
+# start I [ENV=VALUE...]: ddns-syncd on hI, ready (-n) before it returns;
+# with HOSTS=FILE, it reads FILE as /etc/hosts (a bind mount, in the mount
+# namespace of its own that ip netns exec gives it)
 start() {
-	local i=$1
+	local i=$1 hosts=()
 	shift
+	[ -z "${HOSTS-}" ] || hosts=(sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$HOSTS")
 	rm -f "$D/h$i.ready"
 	mkfifo "$D/h$i.ready"
-	lab_spawn "h$i" "$D/h$i.log" env "$@" sh -c 'exec "$@" 3>"$0"' "$D/h$i.ready" \
+	lab_spawn "h$i" "$D/h$i.log" env "$@" "${hosts[@]}" sh -c 'exec "$@" 3>"$0"' "$D/h$i.ready" \
 	    "$VPNHA_BIN/ddns-syncd" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 >"$D/h$i.pid"
 	timeout 20 head -c 1 "$D/h$i.ready" >/dev/null || fail "h$i not ready: $(cat "$D/h$i.log")"
 }

@@ -52,12 +52,6 @@ cluster() {
 	done
 }
 
-ctl() {
-	local i=$1
-	shift
-	ddns-ctl -r "$D/h$i.run" "$@"
-}
-
 # pool I: node I's pool answer, in order, on one line
 pool() {
 	lab_exec h1 dig @192.0.2.$((10 + $1)) +norec +tries=1 +time=1 +short "$POOL" A |

@@ -46,12 +46,6 @@ cluster() {
 	done
 }
 
-ctl() {
-	local i=$1
-	shift
-	ddns-ctl -r "$D/h$i.run" "$@"
-}
-
 # ask I NAME [TYPE]: node I's answer, asked from h1
 ask() {
 	lab_exec h1 dig @192.0.2.$((10 + $1)) +norec +tries=1 +time=2 +short "$2" "${3:-A}"

@@ -55,7 +55,12 @@ derive_key(void)
 	sodium_memzero(id, sizeof id);
 }
 
-/* Names are resolved here, at start and reload, never in the loop. */
+/*
+ * Names are resolved here, at start and reload, never in the loop (but
+ * for a peer whose name did not resolve, when it is dialled).  A peer is
+ * dialled at the first address; every address, A and AAAA, is one a
+ * connection from the node is admitted from (admit.c).
+ */
 static void
 resolve(int i)
 {
@@ -64,14 +69,16 @@ resolve(int i)
 	int e;
 
 	addrlens[i] = 0;
+	nodes[i].naddr = 0;
 	snprintf(port, sizeof port, "%u", S.cfg.port);
 	if ((e = getaddrinfo(nodes[i].id, port, &hints, &res)) != 0) {
-		err_warn("peer %s: unable to resolve: %s", nodes[i].id,
-		    gai_strerror(e));
+		err_warn("%s %s: unable to resolve: %s", i ? "peer" : "self",
+		    nodes[i].id, gai_strerror(e));
 		return;
 	}
 	memcpy(&addrs[i], res->ai_addr, res->ai_addrlen);
 	addrlens[i] = res->ai_addrlen;
+	admit_node(&nodes[i], res);
 	freeaddrinfo(res);
 }
 
@@ -108,7 +115,8 @@ nodes_build(void)
 	for (i = 0; i < norigins; i++)
 		origins[i].node = -1;
 	nnodes = 0;
-	node_init(&nodes[nnodes++], S.cfg.self, 1);
+	node_init(&nodes[nnodes], S.cfg.self, 1);
+	resolve(nnodes++);
 	for (i = 0; i < S.cfg.npeers; i++) {
 		node_init(&nodes[nnodes], S.cfg.peer[i], 0);
 		resolve(nnodes++);

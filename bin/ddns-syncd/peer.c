@@ -3,7 +3,10 @@
  * noise.c inside the clear messages of wire.h, then carries encrypted
  * frames; each has a bounded queue (a peer that falls behind is dropped
  * and resynchronised when it comes back) and a deadline (a handshake that
- * stalls, a peer that falls silent).
+ * stalls, a peer that falls silent).  A connection is accepted only as
+ * admit.c allows, and those not yet authenticated are bounded, per source
+ * and in all: the oldest makes room for a new one, so that a node dialling
+ * again always gets its turn.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -12,6 +15,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -26,32 +30,36 @@
 
 struct sess *sessions;
 static struct sess *graveyard;	/* closed this turn: an event may name them */
-static int lfd = -1, npending;
+static int lfd = -1;
 static struct watch wlisten = { W_LISTEN, NULL };
-static int64_t anon_logged;	/* one line a second for unknown clients */
+static int self_warned;		/* self is not an address of this host */
 
-static const char *
-name(const struct sess *s)
+/* Until it is authenticated, an accepted connection is its address. */
+static int
+anonymous(const struct sess *s)
 {
-	return s->node >= 0 ? nodes[s->node].id : s->where;
+	return !s->initiator && s->state != SS_UP;
 }
 
-/* A warning about a peer, logged when it differs from the last one. */
+/*
+ * A warning about a connection: one we dialled, or an authenticated one,
+ * under its node's name, when it differs from the last; one accepted
+ * under its source address, as admit.c's rate allows.
+ */
 static void
 peer_warn(struct sess *s, const char *what)
 {
 	struct node *n = s->node >= 0 ? &nodes[s->node] : NULL;
 
-	if (n != NULL) {
-		if (strcmp(n->lasterr, what) == 0)
-			return;
-		snprintf(n->lasterr, sizeof n->lasterr, "%s", what);
-	} else {
-		if (S.now - anon_logged < CLOCK_SEC)
-			return;
-		anon_logged = S.now;
+	if (anonymous(s)) {
+		admit_log(&s->src, "%s", what);
+		return;
 	}
-	err_warn("peer %s: %s", name(s), what);
+	if (n != NULL && strcmp(n->lasterr, what) == 0)
+		return;
+	if (n != NULL)
+		snprintf(n->lasterr, sizeof n->lasterr, "%s", what);
+	err_warn("peer %s: %s", n != NULL ? n->id : s->where, what);
 }
 
 void
@@ -78,6 +86,7 @@ peer_listen(void)
 		err_fatalsys(RC_TEMP, "unable to listen on %s port %u",
 		    S.listen ? S.listen : "every address", S.cfg.port);
 	loop_add(lfd, &wlisten, EPOLLIN);
+	self_warned = 0;
 }
 
 void
@@ -105,11 +114,10 @@ sess_new(int fd, int node, int initiator)
 	s->fd = fd;
 	s->node = node;
 	s->initiator = initiator;
-	s->deadline = S.now + HANDSHAKE_TIMEOUT;
+	s->deadline = S.now + (initiator ? HANDSHAKE_TIMEOUT : OPEN_TIMEOUT);
 	s->events = EPOLLIN;
 	s->next = sessions;
 	sessions = s;
-	npending++;
 	return s;
 }
 
@@ -123,8 +131,6 @@ peer_close(struct sess *s, const char *why)
 	for (pp = &sessions; *pp != s; pp = &(*pp)->next)
 		;
 	*pp = s->next;
-	if (s->state != SS_UP)
-		npending--;
 	if (why != NULL && s->state != SS_UP)
 		peer_warn(s, why);
 	cluster_session_down(s, why);
@@ -149,6 +155,38 @@ peer_reap(void)
 	}
 }
 
+/*
+ * A dial goes out from the address self names, the one its peers admit
+ * it from: on a host with several addresses the route would choose.
+ */
+static void
+bind_self(int fd, int family)
+{
+	const struct node *self = &nodes[0];
+	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	int i, one = 1, af = family == AF_INET6 ? 6 : 4;
+
+	for (i = 0; i < self->naddr && self->addr[i].af != af; i++)
+		;
+	if (i == self->naddr)
+		return;
+	if (af == 4)
+		memcpy(&a4->sin_addr, self->addr[i].a, 4);
+	else
+		memcpy(&a6->sin6_addr, self->addr[i].a, 16);
+	/* the port is chosen at connect(), per destination */
+	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&ss, af == 4 ? sizeof *a4 : sizeof *a6)
+	    < 0 && !self_warned) {
+		self_warned = 1;
+		err_warn("self %s is not an address of this host (%s): "
+		    "connections go out from another address, which peers "
+		    "refuse", self->id, strerror(errno));
+	}
+}
+
 void
 peer_dial(struct node *n)
 {
@@ -164,6 +202,7 @@ peer_dial(struct node *n)
 		err_warnsys("peer %s: socket", n->id);
 		return;
 	}
+	bind_self(fd, sa->sa_family);
 	if ((s = sess_new(fd, (int)(n - nodes), 1)) == NULL)
 		return;
 	snprintf(s->where, sizeof s->where, "%s", n->id);
@@ -180,33 +219,92 @@ peer_dial(struct node *n)
 	loop_add(fd, &s->w, EPOLLOUT);
 }
 
+/* Not a node's address: told so and closed, nothing of it read. */
+static void
+stranger(int fd, const struct addr *src)
+{
+	static const uint8_t x[] = { 0, 2, 'X', REFUSE_UNKNOWN };
+
+	/* it hears of it or not: there is nothing else to do */
+	(void)send(fd, x, sizeof x, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+	admit_log(src, "%s (no self or peer statement has its address); "
+	    "refused", refusal_text[REFUSE_UNKNOWN]);
+}
+
+/*
+ * The oldest accepted connection not yet authenticated (from src, or from
+ * anywhere if NULL), one still to send its opening before one that has,
+ * and how many there are.  New sessions are first in the list.
+ */
+static struct sess *
+oldest(const struct addr *src, int *count)
+{
+	struct sess *s, *open = NULL, *any = NULL;
+
+	*count = 0;
+	for (s = sessions; s != NULL; s = s->next) {
+		if (!anonymous(s) || (src != NULL && !admit_same(&s->src, src)))
+			continue;
+		++*count;
+		any = s;
+		if (s->state == SS_OPEN)
+			open = s;
+	}
+	return open != NULL ? open : any;
+}
+
+static void refuse(struct sess *, enum refusal, const char *, ...)
+    ERR_PRINTF(3, 4);
+
+/* Room for one more from src: the oldest goes rather than the newcomer. */
+static void
+make_room(const struct addr *src)
+{
+	struct sess *s;
+	int n;
+
+	if ((s = oldest(src, &n)) != NULL && n >= PENDING_SOURCE)
+		refuse(s, REFUSE_BUSY, "evicted: %d connections from its "
+		    "address not yet authenticated", PENDING_SOURCE);
+	else if ((s = oldest(NULL, &n)) != NULL && n >= PENDING_MAX)
+		refuse(s, REFUSE_BUSY, "evicted, the oldest of %d connections "
+		    "not yet authenticated", PENDING_MAX);
+}
+
 void
 peer_accept(void)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	char host[INET6_ADDRSTRLEN];
+	socklen_t len;
+	struct addr src;
 	struct sess *s;
 	int fd;
 
-	while ((fd = accept4(lfd, (struct sockaddr *)&ss, &len,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		if (npending >= PENDING_MAX || !S.enabled) {
-			close(fd);	/* a flood of strangers */
+	for (;;) {
+		len = sizeof ss;
+		fd = accept4(lfd, (struct sockaddr *)&ss, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && (errno == EINTR || errno == ECONNABORTED))
+			continue;
+		if (fd < 0)
+			return;
+		admit_addr((struct sockaddr *)&ss, &src);
+		if (!S.enabled) {
+			close(fd);
 			continue;
 		}
+		if (!admit_known(&src)) {
+			stranger(fd, &src);
+			continue;
+		}
+		make_room(&src);
 		if ((s = sess_new(fd, -1, 0)) == NULL)
 			continue;
 		s->state = SS_OPEN;
-		if (ss.ss_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-			    host, sizeof host);
-		else
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-			    host, sizeof host);
-		snprintf(s->where, sizeof s->where, "%s", host);
+		s->src = src;
+		addr_fmt(&src, s->where, sizeof s->where);
 		loop_add(fd, &s->w, EPOLLIN);
-		len = sizeof ss;
 	}
 }
 
@@ -300,12 +398,20 @@ flush(struct sess *s)
 	return 0;
 }
 
+/* Say why, log it (fmt, or the reason's text if NULL), close. */
 static void
-refuse(struct sess *s, enum refusal why)
+refuse(struct sess *s, enum refusal why, const char *fmt, ...)
 {
 	uint8_t b[2] = { 'X', (uint8_t)why };
+	char line[400];
+	va_list ap;
 
-	peer_warn(s, refusal_text[why]);
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(line, sizeof line, fmt, ap);
+		va_end(ap);
+	}
+	peer_warn(s, fmt != NULL ? line : refusal_text[why]);
 	queue(s, b, sizeof b);
 	flush(s);
 	peer_close(s, NULL);
@@ -362,34 +468,44 @@ on_open(struct sess *s, const uint8_t *b, size_t n)
 	static struct wr pro;
 	uint8_t dh[DOMAINHASH_LEN], r[1 + NOISE_MSGLEN];
 	struct wopen o;
+	int node;
 
 	if (wire_open_parse(b, n, &o) < 0) {
 		peer_close(s, "not an opening message of ddns-syncd; closed");
 		return;
 	}
-	if ((s->node = node_by_id(o.from)) < 0) {
-		snprintf(s->where, sizeof s->where, "%.70s", o.from);
-		refuse(s, REFUSE_UNKNOWN);
+	/* the node it says it is must be the one it comes from */
+	if ((node = node_by_id(o.from)) < 0) {
+		refuse(s, REFUSE_UNKNOWN, "says it is %.70s: %s (a node's self is "
+		    "written as the others' peer statements write it)", o.from,
+		    refusal_text[REFUSE_UNKNOWN]);
 		return;
 	}
+	if (!admit_is(node, &s->src)) {
+		refuse(s, REFUSE_SOURCE, "says it is %.70s: %s", o.from,
+		    refusal_text[REFUSE_SOURCE]);
+		return;
+	}
+	s->node = node;
 	wire_domainhash(dh, S.cfg.domain);
 	if (o.version != WIRE_VERSION)
-		refuse(s, REFUSE_VERSION);
+		refuse(s, REFUSE_VERSION, NULL);
 	else if (memcmp(dh, o.domainhash, sizeof dh) != 0)
-		refuse(s, REFUSE_DOMAIN);
+		refuse(s, REFUSE_DOMAIN, NULL);
 	else if (strcmp(o.to, S.cfg.self) != 0)
-		refuse(s, REFUSE_NOTME);
+		refuse(s, REFUSE_NOTME, NULL);
 	else {
 		prologue(s, &pro, o.from, o.to);
 		noise_init(&s->hs, 0, S.key, pro.b, pro.n);
 		if (noise_read1(&s->hs, o.noise1) < 0 ||
 		    noise_write2(&s->hs, r + 1) < 0) {
-			refuse(s, REFUSE_AUTH);
+			refuse(s, REFUSE_AUTH, NULL);
 			return;
 		}
 		r[0] = 'R';
 		noise_split(&s->hs, &s->tx, &s->rx);
 		s->state = SS_CONFIRM;
+		s->deadline = S.now + OPEN_TIMEOUT;	/* for its first frame */
 		queue(s, r, sizeof r);
 	}
 }
@@ -399,7 +515,7 @@ static void
 on_reply(struct sess *s, const uint8_t *b, size_t n)
 {
 	if (n == 2 && b[0] == 'X' && b[1] >= REFUSE_VERSION &&
-	    b[1] <= REFUSE_BUSY) {
+	    b[1] <= REFUSE_LAST) {
 		peer_close(s, refusal_text[b[1]]);
 		return;
 	}
@@ -410,7 +526,6 @@ on_reply(struct sess *s, const uint8_t *b, size_t n)
 	}
 	noise_split(&s->hs, &s->tx, &s->rx);
 	s->state = SS_UP;
-	npending--;
 	if (cluster_session_up(s) == 0)
 		nodes[s->node].lasterr[0] = '\0';
 }
@@ -443,7 +558,6 @@ frame(struct sess *s, const uint8_t *b, size_t n)
 	}
 	if (s->state == SS_CONFIRM) {
 		s->state = SS_UP;	/* the initiator has the keys too */
-		npending--;
 		if (cluster_session_up(s) < 0)
 			return -1;	/* a duplicate, dropped */
 		nodes[s->node].lasterr[0] = '\0';

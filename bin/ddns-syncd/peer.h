@@ -1,20 +1,28 @@
 /*
  * Connections between nodes: TCP, the Noise handshake, encrypted frames,
- * a bounded queue each (peer.c); what travels on them (sync.c).
+ * a bounded queue each (peer.c); who may open one (admit.c); what travels
+ * on them (sync.c).
  */
 #ifndef DDNS_PEER_H
 #define DDNS_PEER_H
 
+#include <sys/socket.h>
+
 #include <stdint.h>
 
 #include "ddns-syncd.h"
+#include "err.h"
 #include "noise.h"
 #include "wire.h"
 
-#define HANDSHAKE_TIMEOUT	(5 * 1000000000LL)
+#define HANDSHAKE_TIMEOUT	(5 * 1000000000LL)	/* a dial, to the reply */
+#define OPEN_TIMEOUT		(1 * 1000000000LL)	/* an accepted one, to the
+							   opening; then to the
+							   first frame */
 #define PEER_QUEUE_MAX		(8 << 20)	/* bytes queued to one peer */
 #define BULK_LOW		(256 << 10)	/* refill a transfer below this */
-#define PENDING_MAX		64		/* connections not yet known */
+#define PENDING_MAX		64		/* accepted, not authenticated */
+#define PENDING_SOURCE		4		/* of those, from one address */
 #define DIFF_WAIT_MAX		64		/* heartbeats between whole transfers */
 
 enum sstate {
@@ -31,6 +39,7 @@ struct sess {
 	int initiator;
 	int node;			/* index in nodes[], -1 until known */
 	enum sstate state;
+	struct addr src;		/* accepted: where it comes from */
 	char where[ID_MAX + 1];		/* its address, for the log */
 	struct noise_hs hs;
 	struct noise_cs tx, rx;
@@ -85,6 +94,17 @@ void sync_pump(struct sess *);
 void sync_flush(struct sess *);
 void sync_collect(void);
 void sync_drained(void);
+
+/* admit.c: who may connect, and the log of those who may not */
+struct addrinfo;
+void admit_addr(const struct sockaddr *, struct addr *);
+int admit_same(const struct addr *, const struct addr *);
+void admit_node(struct node *, const struct addrinfo *);
+int admit_is(int node, const struct addr *);	/* an address of that node */
+int admit_known(const struct addr *);		/* of any configured node */
+/* "peer SOURCE: ...", a few lines about a source, then one in a while */
+void admit_log(const struct addr *, const char *fmt, ...)
+    ERR_PRINTF(2, 3);
 
 /* cluster.c */
 int cluster_session_up(struct sess *);		/* -1: s was dropped */

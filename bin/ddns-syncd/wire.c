@@ -18,6 +18,8 @@ const char *const refusal_text[] = {
 	[REFUSE_NOTME] = "identity mismatch (its self is not the peer "
 	    "address configured here)",
 	[REFUSE_BUSY] = "too many connections",
+	[REFUSE_SOURCE] = "source address mismatch (a node connects from the "
+	    "address its self names; check self, and the routes)",
 };
 
 long
@@ -297,9 +299,9 @@ wire_open_parse(const uint8_t *b, size_t n, struct wopen *o)
 	o->version = rd_u8(&r);
 	for (i = 0; i < DOMAINHASH_LEN; i++)
 		o->domainhash[i] = (uint8_t)rd_u8(&r);
-	rd_str(&r, o->from, ID_MAX);
-	rd_str(&r, o->to, ID_MAX);
-	if (r.bad || o->from[0] == '\0' || o->to[0] == '\0' ||
+	/* identities go into log lines: one printable word each */
+	if (!id_ok(o->from, rd_str(&r, o->from, ID_MAX)) ||
+	    !id_ok(o->to, rd_str(&r, o->to, ID_MAX)) || r.bad ||
 	    r.e - r.p != NOISE_MSGLEN)
 		return -1;
 	o->noise1 = r.p;

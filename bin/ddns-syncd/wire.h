@@ -40,9 +40,14 @@
 #define DOMAINHASH_LEN	16
 #define FLAG_DRAINED	0x01	/* out of pool answers (ddns-ctl drain) */
 
+/*
+ * REASON of a refusal.  A node of the first protocol knows up to
+ * REFUSE_BUSY and takes a later one for REFUSE_AUTH.
+ */
 enum refusal {
 	REFUSE_VERSION = 1, REFUSE_DOMAIN, REFUSE_UNKNOWN, REFUSE_AUTH,
-	REFUSE_NOTME, REFUSE_BUSY,
+	REFUSE_NOTME, REFUSE_BUSY, REFUSE_SOURCE,
+	REFUSE_LAST = REFUSE_SOURCE
 };
 extern const char *const refusal_text[];
 
@@ -58,6 +63,7 @@ struct wopen {
 	char from[ID_MAX + 1], to[ID_MAX + 1];
 	const uint8_t *noise1;
 };
+/* 0, or -1: not an opening, or an identity that is not one word. */
 int wire_open_parse(const uint8_t *b, size_t n, struct wopen *);
 size_t wire_open_build(uint8_t *out, const uint8_t *domainhash,
     const char *from, const char *to, const uint8_t *noise1);

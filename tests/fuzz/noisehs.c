@@ -1,8 +1,8 @@
 /*
  * The handshake of ddns-syncd as a responder and as an initiator sees it
  * (bin/ddns-syncd/wire.c, noise.c): any bytes as the opening message, as
- * message 1 and as message 2.  Nothing crashes, and nothing without the
- * key gets through.
+ * message 1 and as message 2.  Nothing crashes, nothing without the key
+ * gets through, and an opening that parses names two printable words.
  */
 #include <sodium.h>
 #include <stdint.h>
@@ -15,6 +15,18 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t psk[32] = { 1, 2, 3 };
+
+/* One word of printable ASCII. */
+static int
+word(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s <= ' ' || *s > '~')
+			return 0;
+	return 1;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -32,8 +44,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* as a responder: a frame holding an opening message */
 	if ((n = frame_next(data, size, &body)) > 0 &&
 	    wire_open_parse(body, (size_t)n, &o) == 0) {
-		if (strlen(o.from) > ID_MAX || strlen(o.to) > ID_MAX)
-			abort();
+		if (strlen(o.from) > ID_MAX || strlen(o.to) > ID_MAX ||
+		    !word(o.from) || !word(o.to))
+			abort();	/* they go into log lines */
 		wire_prologue(&pro, "vpn.example.org", o.from, o.to);
 		noise_init(&hs, 0, psk, pro.b, pro.n);
 		if (noise_read1(&hs, o.noise1) == 0) {
