@@ -139,8 +139,10 @@ timeout_ms(void)
 
 	if (t < 0)
 		return -1;
-	t = (t - clock_mono()) / CLOCK_MS + 1;
-	return t < 0 ? 0 : t > 60000 ? 60000 : (int)t;
+	if ((t -= clock_mono()) <= 0)
+		return 0;
+	t = t / CLOCK_MS + 1;
+	return t > 60000 ? 60000 : (int)t;
 }
 
 static void
@@ -152,6 +154,7 @@ loop(void)
 
 	for (;;) {
 		N.now = clock_mono();
+		net_round();
 		n = loop_wait(ev, 64, timeout_ms());
 		N.now = clock_mono();
 		for (i = na = 0; i < n; i++) {
@@ -175,9 +178,13 @@ loop(void)
 			}
 		}
 		/*
-		 * Last: a new connection may close the idlest one, which must
-		 * not be among the events still to be handled.
+		 * Every socket with something to read had its turn, each
+		 * bounded (UDP, every TCP connection, the feed); then the
+		 * connections with whole messages still buffered.  Last: a
+		 * new connection may close the idlest one, which must not be
+		 * among the events still to be handled.
 		 */
+		net_busy();
 		for (i = 0; i < na; i++)
 			net_accept(accepts[i]->p);
 	}
