@@ -4,6 +4,7 @@
  * epoll loop; queries never wait for anything but the CPU.
  */
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/un.h>
 
@@ -23,6 +24,7 @@
 #include "err.h"
 #include "num.h"
 #include "rc.h"
+#include "rrl.h"
 
 #define USAGE	"ddns-named [-q] [-f CONF] [-r RUNDIR] [-n FD] [-u USER] " \
 	"[-l ADDRESS[:PORT]]... [-s SOCKET | -d RECORDS]"
@@ -107,6 +109,7 @@ reload(void)
 	} else
 		z.t = N.zone.t;
 	N.zone = z;
+	rrl_set(N.zone.rrl_limit, N.zone.rrl_slip);
 	err_log("reloaded: %s, %zu records, serial %u", N.zone.domain,
 	    N.zone.t != NULL ? N.zone.t->n : 0, zone_serial(&N.zone));
 	untied();
@@ -131,11 +134,19 @@ signals(void)
 	}
 }
 
+/* The earlier of two deadlines, -1 meaning none. */
+static int64_t
+earlier(int64_t a, int64_t b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
 static int
 timeout_ms(void)
 {
-	int64_t a = net_timers(), b = N.records == NULL ? feed_timers() : -1;
-	int64_t t = a < 0 ? b : b < 0 ? a : a < b ? a : b;
+	int64_t t = earlier(net_timers(), rrl_timers(N.now));
+
+	t = earlier(t, N.records == NULL ? feed_timers() : -1);
 
 	if (t < 0)
 		return -1;
@@ -199,6 +210,7 @@ setup(const char **listen, int nlisten)
 	const char *why;
 	char err[600];
 	int64_t mtime;
+	uint64_t seed;
 	int i, rc;
 
 	if ((rc = load(&N.zone, &t, &mtime, err, sizeof err)) != 0)
@@ -207,6 +219,10 @@ setup(const char **listen, int nlisten)
 	zone_stamp(&N.zone, mtime);
 	untied();
 	dns_seed((uint64_t)clock_wall() ^ (uint64_t)getpid() << 32);
+	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed)
+		seed = (uint64_t)clock_mono() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+	rrl_seed(seed);
+	rrl_set(N.zone.rrl_limit, N.zone.rrl_slip);
 	loop_init();
 	sigfd = loop_signals(sigs);
 	signal(SIGPIPE, SIG_IGN);

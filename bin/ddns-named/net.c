@@ -22,6 +22,7 @@
 #include "err.h"
 #include "num.h"
 #include "rc.h"
+#include "rrl.h"
 #include "stream.h"
 
 struct listener {
@@ -164,9 +165,13 @@ net_listen(const char *spec, int must)
 	nlisteners++;
 }
 
-/* -q: one line per query, names and types as ldns writes them. */
+/*
+ * -q: one line per query, names and types as ldns writes them; note says
+ * what rate limiting did with the response, if anything.
+ */
 static void
-qlog(const struct sockaddr *from, const uint8_t *q, const struct qinfo *in)
+qlog(const struct sockaddr *from, const uint8_t *q, const struct qinfo *in,
+    const char *note)
 {
 	char addr[INET6_ADDRSTRLEN] = "?", *name = NULL, *type = NULL;
 	const ldns_lookup_table *rc;
@@ -184,9 +189,10 @@ qlog(const struct sockaddr *from, const uint8_t *q, const struct qinfo *in)
 	if (in->qnamelen > 0)
 		type = ldns_rr_type2str((ldns_rr_type)in->qtype);
 	rc = ldns_lookup_by_id(ldns_rcodes, in->rcode);
-	err_log("query %s %s %s %s%s", addr, name ? name : "-", type ? type : "-",
+	err_log("query %s %s %s %s%s%s", addr, name ? name : "-",
+	    type ? type : "-",
 	    in->rcode == RCODE_BADVERS ? "BADVERS" : rc ? rc->name : "?",
-	    in->tc ? " TC" : "");
+	    in->tc ? " TC" : "", note);
 	free(name);
 	free(type);
 	ldns_rdf_deep_free(d);
@@ -242,13 +248,17 @@ send_all(int fd, int n)
 	}
 }
 
-/* Up to 8 batches per wakeup, so that TCP and the feed get their turn. */
+/*
+ * Up to 8 batches per wakeup, so that TCP and the feed get their turn.
+ * Every response passes rate limiting (rrl.c); over TCP none does.
+ */
 void
 net_udp(void *p)
 {
 	struct listener *l = p;
+	struct sockaddr *from;
 	struct qinfo info;
-	int i, n, m, round;
+	int i, n, m, v, round;
 	size_t len;
 
 	for (round = 0; round < 8; round++) {
@@ -262,11 +272,19 @@ net_udp(void *p)
 		if ((n = recvmmsg(l->udp, U.in, UDP_BATCH, MSG_DONTWAIT, NULL)) <= 0)
 			return;
 		for (i = m = 0; i < n; i++) {
+			from = (struct sockaddr *)&U.from[i];
 			len = dns_answer(&N.zone, U.q[i], U.in[i].msg_len, U.r[m],
 			    DNS_UDP_MAX, 0, &info);
+			v = len > 0 ? rrl_verdict(from, &info, N.now) : RRL_SEND;
+			if (v == RRL_SLIP_TC) {
+				len = dns_slip(U.r[m], len, &info);
+				info.tc = 1;
+			}
 			if (N.qlog)
-				qlog((struct sockaddr *)&U.from[i], U.q[i], &info);
-			if (len == 0)
+				qlog(from, U.q[i], &info, v == RRL_SEND ? "" :
+				    v == RRL_DROP ? " rate-limit dropped" :
+				    " rate-limit");
+			if (len == 0 || v == RRL_DROP)
 				continue;
 			U.iout[m] = (struct iovec){ U.r[m], len };
 			U.out[m].msg_hdr = (struct msghdr){ .msg_name = &U.from[i],
@@ -362,7 +380,7 @@ tcp_qlog(void *arg, const uint8_t *q, const struct qinfo *info)
 	socklen_t plen = sizeof peer;
 
 	if (getpeername(c->fd, (struct sockaddr *)&peer, &plen) == 0)
-		qlog((struct sockaddr *)&peer, q, info);
+		qlog((struct sockaddr *)&peer, q, info, "");
 }
 
 /* Read once, unless a whole message is waiting: 1 read, 0 nothing, -1 close. */

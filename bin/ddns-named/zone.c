@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "num.h"
 #include "rc.h"
+#include "rrl.h"
 #include "zone.h"
 
 int
@@ -230,6 +231,12 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	if ((s = conf_value(dd, "ttl")) != NULL)
 		num_u32(s, 0, 86400, &ttl);
 	z->ttl = ttl;
+	z->rrl_limit = RRL_LIMIT;
+	z->rrl_slip = RRL_SLIP;
+	if ((s = conf_value(dd, "rate-limit")) != NULL)
+		num_u32(s, 0, RRL_LIMIT_MAX, &z->rrl_limit);
+	if ((s = conf_value(dd, "rate-limit-slip")) != NULL)
+		num_u32(s, 0, RRL_SLIP_MAX, &z->rrl_slip);
 	zname_make(&z->contact, z, ZONE_CONTACT);
 	z->contact.len = (uint8_t)(z->contact.len - 1);
 	z->contact.inzone = 1;

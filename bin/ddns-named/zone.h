@@ -103,6 +103,7 @@ struct zone {
 	int nns;
 	struct nshost ns[ZONE_NS_MAX];
 	struct zname contact;		/* SOA RNAME */
+	uint32_t rrl_limit, rrl_slip;	/* rate-limit, rate-limit-slip */
 	int64_t stamp;			/* the highest stamp seen, ms */
 	struct table *t;
 	struct pool pool;
