@@ -109,6 +109,7 @@ reload(void)
 	} else
 		z.t = N.zone.t;
 	N.zone = z;
+	feed_nodes(0);	/* the cluster the feed lists still makes the NS set */
 	rrl_set(N.zone.rrl_limit, N.zone.rrl_slip);
 	err_log("reloaded: %s, %zu records, serial %u", N.zone.domain,
 	    N.zone.t != NULL ? N.zone.t->n : 0, zone_serial(&N.zone));

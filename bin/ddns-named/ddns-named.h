@@ -59,6 +59,7 @@ void feed_start(void);
 void feed_event(void);
 int64_t feed_timers(void);	/* next deadline, or -1 */
 void pool_refresh(void);	/* the pool's view, logged when it moves */
+void feed_nodes(int bump);	/* NS set and pool members from the feed */
 /*
  * Apply one line of the feed (no newline) to t: FEED_SET and FEED_DEL
  * change it (or not, with *why, for a record that cannot be served),

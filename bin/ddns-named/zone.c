@@ -130,22 +130,26 @@ ns_given(struct zone *z, const struct conf *c, const struct conf_node *tags,
 	return 0;
 }
 
+/*
+ * A cluster node as a name server: an address (named nsN once sorted)
+ * or a name outside the domain.  0, or NS_FULL, or NS_UNDER for a name
+ * under the domain (which needs name-server and an address).
+ */
+enum { NS_FULL = 1, NS_UNDER };
+
 static int
-ns_host(struct zone *z, const struct conf *c, const struct conf_node *n,
-    char *err, size_t size)
+ns_node(struct zone *z, const char *node)
 {
 	struct nshost *h;
 
 	if (z->nns == ZONE_NS_MAX)
-		return zone_bad(err, size, "%s:%u: more than %d cluster nodes",
-		    conf_file(c), conf_line(n), ZONE_NS_MAX);
+		return NS_FULL;
 	h = &z->ns[z->nns];
-	if (parse_addr(conf_word(n), &h->addr[0].af, h->addr[0].a) == 0)
+	memset(h, 0, sizeof *h);
+	if (parse_addr(node, &h->addr[0].af, h->addr[0].a) == 0)
 		h->naddr = 1;
-	else if (zname_make(&h->name, z, conf_word(n)) != 0 || h->name.inzone)
-		return zone_bad(err, size, "%s:%u: %s is under %s: name it with "
-		    "name-server and its address", conf_file(c),
-		    conf_line(n), conf_word(n), z->domain);
+	else if (zname_make(&h->name, z, node) != 0 || h->name.inzone)
+		return NS_UNDER;
 	z->nns++;
 	return 0;
 }
@@ -166,24 +170,16 @@ unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
 }
 
 /*
- * The default NS set: the cluster's nodes (self and every peer), the same
- * on every node.  Addresses, sorted, become ns1, ns2, ... under the apex
- * with glue; nodes given by name are served under that name.
+ * The NS set of the cluster's nodes, the same on every node whatever
+ * order they came in: addresses, sorted, become ns1, ns2, ... under the
+ * apex with glue; nodes given by name are served under that name, after.
  */
-static int
-ns_nodes(struct zone *z, const struct conf *c, const struct conf_node *dd,
-    char *err, size_t size)
+static void
+ns_sort(struct zone *z)
 {
-	const struct conf_node *n;
 	char name[16];
 	int i, naddr = 0, nnamed;
 
-	if ((n = conf_find(dd, "self")) != NULL &&
-	    ns_host(z, c, conf_first(n), err, size) < 0)
-		return -1;
-	for (n = conf_first(conf_find(dd, "peer")); n; n = conf_next(n))
-		if (ns_host(z, c, n, err, size) < 0)
-			return -1;
 	for (i = 0; i < z->nns; i++)
 		if (z->ns[i].naddr > 0) {
 			struct nshost t = z->ns[naddr];
@@ -205,7 +201,86 @@ ns_nodes(struct zone *z, const struct conf *c, const struct conf_node *dd,
 		z->ns[i].name.len = (uint8_t)(z->ns[i].name.len - 1);
 		z->ns[i].name.inzone = 1;
 	}
+}
+
+static int
+ns_conf_node(struct zone *z, const struct conf *c, const struct conf_node *n,
+    char *err, size_t size)
+{
+	switch (ns_node(z, conf_word(n))) {
+	case NS_FULL:
+		return zone_bad(err, size, "%s:%u: more than %d cluster nodes",
+		    conf_file(c), conf_line(n), ZONE_NS_MAX);
+	case NS_UNDER:
+		return zone_bad(err, size, "%s:%u: %s is under %s: name it with "
+		    "name-server and its address", conf_file(c),
+		    conf_line(n), conf_word(n), z->domain);
+	}
 	return 0;
+}
+
+/* The default NS set: the cluster's nodes (self and every peer). */
+static int
+ns_nodes(struct zone *z, const struct conf *c, const struct conf_node *dd,
+    char *err, size_t size)
+{
+	const struct conf_node *n;
+
+	if ((n = conf_find(dd, "self")) != NULL &&
+	    ns_conf_node(z, c, conf_first(n), err, size) < 0)
+		return -1;
+	for (n = conf_first(conf_find(dd, "peer")); n; n = conf_next(n))
+		if (ns_conf_node(z, c, n, err, size) < 0)
+			return -1;
+	ns_sort(z);
+	return 0;
+}
+
+static int
+ns_same(const struct nshost *a, const struct nshost *b)
+{
+	int i;
+
+	if (a->name.len != b->name.len || a->name.inzone != b->name.inzone ||
+	    memcmp(a->name.wire, b->name.wire, a->name.len) != 0 ||
+	    a->naddr != b->naddr)
+		return 0;
+	for (i = 0; i < a->naddr; i++)
+		if (a->addr[i].af != b->addr[i].af ||
+		    memcmp(a->addr[i].a, b->addr[i].a, 16) != 0)
+			return 0;
+	return 1;
+}
+
+int
+zone_ns_feed(struct zone *z, const char **bad)
+{
+	static struct nshost old[ZONE_NS_MAX];
+	int i, nold = z->nns, listed = 0;
+
+	*bad = NULL;
+	if (z->ns_given || z->t == NULL)
+		return 0;
+	for (i = 0; i < z->t->nnode; i++)
+		listed += z->t->node[i].listed;
+	if (listed == 0)
+		return 0;
+	memcpy(old, z->ns, sizeof old);
+	z->nns = 0;
+	for (i = 0; i < z->t->nnode; i++)
+		if (z->t->node[i].listed && ns_node(z, z->t->node[i].name) != 0 &&
+		    *bad == NULL)
+			*bad = z->t->node[i].name;
+	if (z->nns == 0) {	/* none could be: keep what was served */
+		memcpy(z->ns, old, sizeof old);
+		z->nns = nold;
+		return 0;
+	}
+	ns_sort(z);
+	for (i = 0; i < z->nns && z->nns == nold; i++)
+		if (!ns_same(&z->ns[i], &old[i]))
+			break;
+	return z->nns != nold || i < z->nns;
 }
 
 int
@@ -241,6 +316,7 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	z->contact.len = (uint8_t)(z->contact.len - 1);
 	z->contact.inzone = 1;
 	if (conf_find(dd, "name-server") != NULL) {
+		z->ns_given = 1;
 		if (ns_given(z, c, conf_find(dd, "name-server"), err, size) < 0)
 			return -1;
 	} else if (ns_nodes(z, c, dd, err, size) < 0)
@@ -504,6 +580,7 @@ table_node(struct table *t, const char *name)
 		t->node[k].name[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ?
 		    name[i] + 32 : name[i]);
 	t->node[k].state = NODE_UNKNOWN;
+	t->node[k].listed = 0;
 	t->node[k].gws = 0;
 	return t->nnode++;
 }
