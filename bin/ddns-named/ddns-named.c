@@ -2,6 +2,16 @@
  * ddns-named: the authoritative DNS server of one ipsec-ddns domain, fed
  * live by ddns-syncd or from a static records file.  One process, one
  * epoll loop; queries never wait for anything but the CPU.
+ *
+ * Who owns what, calls going down the list:
+ *   ddns-named.c	main, options, the loop, reload
+ *   net.c		the sockets: UDP batches, TCP connections in turns
+ *   feed.c		the subscription to ddns-syncd; the cluster it names
+ *   stream.c		a TCP stream's framing, answered in batches
+ *   rrl.c		rate limiting of UDP responses
+ *   feedline.c		one feed line applied to a table
+ *   answer.c		one query to its response
+ *   zone.c, pool.c	the zone, its records, its NS set, the pool name
  */
 #include <sys/epoll.h>
 #include <sys/random.h>

@@ -39,6 +39,7 @@ struct tconn {
 	int64_t idle_at;
 	int busy;			/* a whole message waits: next round */
 	unsigned round;			/* of its last turn */
+	uint32_t events;		/* what epoll waits for */
 	struct tconn *prev, *next;
 	struct stream s;
 };
@@ -346,6 +347,7 @@ net_accept(void *p)
 		c->idle_at = N.now + TCP_IDLE;
 		c->busy = 0;
 		c->round = rounds - 1;
+		c->events = EPOLLIN;
 		stream_init(&c->s);
 		c->w = (struct watch){ W_TCP, c };
 		c->prev = NULL;
@@ -431,7 +433,10 @@ turn(struct tconn *c)
 	c->busy = c->s.outlen == 0 && stream_whole(&c->s);
 	nbusy += c->busy;
 	/* a reply the client does not read: wait for room, read no more */
-	loop_mod(c->fd, &c->w, c->s.outlen > 0 ? EPOLLOUT : EPOLLIN);
+	if (c->events != (c->s.outlen > 0 ? EPOLLOUT : EPOLLIN)) {
+		c->events = c->s.outlen > 0 ? EPOLLOUT : EPOLLIN;
+		loop_mod(c->fd, &c->w, c->events);
+	}
 	return;
 drop:
 	conn_close(c);
