@@ -18,7 +18,7 @@ teardown() {
 }
 
 # burst COUNT NAME TYPE [SOURCE]: COUNT queries over UDP from SOURCE
-# (default 127.0.0.1) as fast as they go, NAME with %d replaced by the
+# (default 127.0.0.1; ::1 asks the server at ::1) as fast as they go, NAME with %d replaced by the
 # query's number; then every response until none comes for 1 s.  Prints
 # "full F tc T secs S": answers, empty TC responses, the seconds the
 # sending took.
@@ -32,13 +32,14 @@ burst() {
 	    for l in (name % i if "%d" in name else name).split("."):
 	        m += bytes([len(l)]) + l.encode()
 	    return m + b"\0" + struct.pack(">HH", qtype, 1)
-	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	six = ":" in src
+	s = socket.socket(socket.AF_INET6 if six else socket.AF_INET, socket.SOCK_DGRAM)
 	try:
 	    s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)	# SO_RCVBUFFORCE
 	except OSError:
 	    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
 	s.bind((src, 0))
-	s.connect(("127.0.0.1", port))
+	s.connect(("::1" if six else "127.0.0.1", port))
 	msgs = [q(i) for i in range(count)]
 	full = tc = 0
 	def take(r):
@@ -115,6 +116,15 @@ summary() {
 	assert_output --regexp '^full 100 tc 0 '
 	run burst 100 gw2.$DOMAIN 28
 	assert_output --regexp '^full 100 tc 0 '
+}
+
+@test "IPv6: a source counts in its /56" {
+	start_named -d "$T/records" -l "[::1]:$PORT"
+	run burst 1000 gw1.$DOMAIN 1 ::1
+	assert_success
+	at_most 200
+	run grep -c 'rate-limit: ::/56 over 200 responses a second (answer)' "$T/log"
+	assert_output 1
 }
 
 @test "NXDOMAIN counts once for the zone: random names are one flood" {
