@@ -11,9 +11,11 @@
  * (a real client asks again over TCP, which is never limited) and the
  * rest are dropped.
  *
- * The table has a fixed number of buckets, direct-mapped: a bucket found
- * holding another key is taken over and starts full.  Its index is a
- * seeded hash, so that nobody outside can aim two keys at one bucket.
+ * The table has a fixed number of buckets in sets of RRL_WAYS: a key
+ * lives in the set its hash picks, and a new key takes over the bucket
+ * of the set used the longest time ago, starting full.  So a bucket that
+ * is busy (a flood's) stays while quieter keys come and go beside it, and
+ * the hash is seeded, so that nobody outside can aim keys at its set.
  */
 #include <sys/socket.h>
 
@@ -94,13 +96,28 @@ prefix_of(const struct sockaddr *sa, uint8_t *a, int *af)
 	return 4ULL << 56 | (uint64_t)a[0] << 16 | (uint64_t)a[1] << 8 | a[2];
 }
 
-static size_t
-slot(uint64_t prefix, uint32_t key)
+/* The bucket of (prefix, key): found in its set, or the set's oldest. */
+static struct bucket *
+bucket(uint64_t prefix, uint32_t key, int64_t ms)
 {
+	struct bucket *set, *b;
 	uint64_t h = (prefix ^ seed) * 0x9e3779b97f4a7c15ULL;
+	uint64_t full = (uint64_t)limit * 1000;
+	int i;
 
 	h = (h ^ key ^ h >> 29) * 0xbf58476d1ce4e5b9ULL;
-	return (size_t)(h >> 40) & (RRL_BUCKETS - 1);
+	set = &table[((size_t)(h >> 40) & (RRL_BUCKETS / RRL_WAYS - 1)) * RRL_WAYS];
+	for (b = set, i = 0; i < RRL_WAYS; i++)
+		if (set[i].prefix == prefix && set[i].key == key)
+			return &set[i];
+		else if (set[i].at < b->at)
+			b = &set[i];
+	b->prefix = prefix;
+	b->key = key;
+	b->tokens = (uint32_t)full;
+	b->at = ms;
+	b->limited = 0;
+	return b;
 }
 
 /* A response held back: counted, and said once when an episode starts. */
@@ -148,14 +165,7 @@ rrl_verdict(const struct sockaddr *from, const struct qinfo *in, int64_t now)
 	prefix = prefix_of(from, a, &af);
 	key = in->kind == RESP_ERROR ? RESP_ERROR :
 	    in->key ^ (uint32_t)in->kind * 0x85ebca6bU;
-	b = &table[slot(prefix, key)];
-	if (b->prefix != prefix || b->key != key) {
-		b->prefix = prefix;
-		b->key = key;
-		b->tokens = (uint32_t)full;
-		b->at = ms;
-		b->limited = 0;
-	}
+	b = bucket(prefix, key, ms);
 	if ((gone = ms - b->at) > 0) {	/* one second fills it: no more */
 		t = b->tokens + (uint64_t)(gone > 1000 ? 1000 : gone) * limit;
 		b->tokens = (uint32_t)(t > full ? full : t);

@@ -14,6 +14,7 @@
 #include "answer.h"
 
 #define RRL_BUCKETS	16384	/* 32 bytes each: 512 KiB, allocated once */
+#define RRL_WAYS	4	/* buckets a key may take: a set */
 #define RRL_LIMIT	200	/* responses a second, default (NSD's too) */
 #define RRL_LIMIT_MAX	1000000
 #define RRL_SLIP	2	/* default: 1 in 2 limited sent truncated */

@@ -4,23 +4,33 @@
 #
 # (a) UDP p99 latency at 20,000 q/s (dnsperf) alone, then while one TCP
 #     client floods queries back to back on one connection (dnsperf -m tcp
-#     -c 1, 500 in flight); target: the flood at most doubles the p99.
+#     -c 1, 20,000 in flight: its socket is never dry); target: the flood
+#     at most doubles the p99.
 # (c) Rate limiting at its default (200 responses a second per /24 and
 #     kind): one client (127.0.0.1, in 127.0.0.0/24) floods one name at
-#     20,000 q/s; the answers it gets back a second (full ones, counted by
-#     dnsperf less the empty TC ones the server's log counts) must stay
-#     within the limit, the first second's full bucket included; another
+#     20,000 q/s; the answers it gets back (full ones: what dnsperf got
+#     less the empty TC ones the server's log counts) must stay within
+#     the limit a second, plus the bucket's first 200 and one second for
+#     queries still queued at the server when the client stops; another
 #     client (127.0.1.1, another /24) asking 2,000 q/s of gateway names
 #     keeps its p99 within 2x of its figure without the flood.
 #
-# BENCH_SECONDS (default 10) sets each run's length, BENCH_RECORDS (10,000)
-# the gateways served.  Prints the figures, the ratios and "target ...:
-# met / NOT met".
+# The TCP flood's client runs at nice 19 beside the measuring one on CPU
+# 1: it still takes all the CPU the other leaves, and what is measured is
+# how the server shares its CPU, not how the clients share theirs.  The
+# UDP flood of (c) is paced, and counts the responses it gets back: it
+# runs at normal priority, so that it reads them all.
+#
+# Each is measured BENCH_ROUNDS times (default 3) of BENCH_SECONDS (5) a
+# run, and judged on the median: on a shared machine one run is noise.
+# BENCH_RECORDS (10,000) sets the gateways served.  Prints the figures,
+# the ratios and "target ...: met / NOT met".
 set -eu
 top=${VPNHA_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 bin=${VPNHA_BIN:-$top/build/bin}
 N=${BENCH_RECORDS:-10000}
-DUR=${BENCH_SECONDS:-10}
+DUR=${BENCH_SECONDS:-5}
+ROUNDS=${BENCH_ROUNDS:-3}
 DOMAIN=vpn.example.org
 PORT=25363
 bench="ddns-named abuse bench"
@@ -106,57 +116,69 @@ target() {	# TEXT TRUE?
 	if [ "$2" = 1 ]; then echo "target $1: met"; else echo "target $1: NOT met"; fi
 }
 
-echo "$bench: $N records, ${DUR} s a run, ddns-named on CPU 0, clients on CPU 1"
+# median A B C...: the middle one
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+echo "$bench: $N records, $ROUNDS rounds of ${DUR} s runs, ddns-named on CPU 0, clients on CPU 1"
 
 # --- (a) UDP p99 alone, and under one TCP client's flood
 conf 0
 start
 p99 127.0.0.1 2000 >/dev/null	# warm up
-alone=$(p99 127.0.0.1 20000)
-taskset -c 1 dnsperf -m tcp -s 127.0.0.1 -p "$PORT" -d "$tmp/one" -c 1 -q 500 \
-    -l $((DUR + 4)) >"$tmp/flood.out" 2>&1 &
-fpid=$!
-pids+=("$fpid")
-sleep 2
-flooded=$(p99 127.0.0.1 20000)
-wait "$fpid" || true
-fqps=$(awk '/Queries per second:/ { printf "%.0f", $4 }' "$tmp/flood.out")
-stop
 echo
-echo "(a) UDP p99 at 20,000 q/s: alone ${alone} us; with one TCP client flooding ${flooded} us (the flood answered at ${fqps} q/s)"
-r_a=$(ratio "$flooded" "$alone")
-echo "(a) ratio flooded/alone: $r_a"
+ratios=()
+for r in $(seq "$ROUNDS"); do
+	alone=$(p99 127.0.0.1 20000)
+	taskset -c 1 nice -n 19 dnsperf -m tcp -s 127.0.0.1 -p "$PORT" -d "$tmp/one" \
+	    -c 1 -q 20000 -l $((DUR + 3)) >"$tmp/flood.out" 2>&1 &
+	fpid=$!
+	pids+=("$fpid")
+	sleep 1
+	flooded=$(p99 127.0.0.1 20000)
+	wait "$fpid" || true
+	fqps=$(awk '/Queries per second:/ { printf "%.0f", $4 }' "$tmp/flood.out")
+	ratios+=("$(ratio "$flooded" "$alone")")
+	echo "(a) round $r: UDP p99 at 20,000 q/s alone ${alone} us, with one TCP client flooding ${flooded} us (${ratios[-1]}x; the flood answered at ${fqps} q/s)"
+done
+stop
+r_a=$(median "${ratios[@]}")
+echo "(a) median ratio flooded/alone: $r_a"
 
 # --- (c) rate limiting: a flood from 127.0.0.0/24, another client elsewhere
 conf 200
-start
-p99 127.0.1.1 2000 >/dev/null	# warm up
-other=$(p99 127.0.1.1 2000)
-sleep 1.5	# the warm-up's episode, if any, has ended
-taskset -c 1 dnsperf -s 127.0.0.1 -p "$PORT" -a 127.0.0.1 -d "$tmp/one" -c 1 \
-    -q 30000 -t 1 -Q 20000 -l $((DUR + 4)) >"$tmp/rrl.out" 2>&1 &
-fpid=$!
-pids+=("$fpid")
-sleep 2
-under=$(p99 127.0.1.1 2000)
-wait "$fpid" || true
-sleep 2	# the episode ends: its count is logged
-stop
-sent=$(awk '/Queries sent:/ { print $3 }' "$tmp/rrl.out")
-back=$(awk '/Queries completed:/ { print $3 }' "$tmp/rrl.out")
-runtime=$(awk '/Run time \(s\):/ { print $4 }' "$tmp/rrl.out")
-read -r dropped slipped < <(sed -n 's/.*rate-limit: \([0-9]*\) responses dropped, \([0-9]*\) sent truncated.*/\1 \2/p' \
-    "$tmp/named.log" | awk '{ d += $1; s += $2 } END { print d + 0, s + 0 }')
-full=$((back - slipped))
-per_s=$(awk -v f="$full" -v t="$runtime" 'BEGIN { printf "%.0f", f / t }')
-bound=$(awk -v t="$runtime" 'BEGIN { printf "%.0f", 200 + 200 * t + 1 }')
 echo
-echo "(c) flood from 127.0.0.0/24 for ${runtime} s: $sent queries, $back responses back: $full answers (${per_s} a second), $slipped empty with TC; $dropped dropped"
-echo "(c) another /24 at 2,000 q/s: p99 ${other} us alone, ${under} us during the flood"
-r_c=$(ratio "$under" "$other")
-echo "(c) ratio during/alone: $r_c"
+ratios=() over=0
+for r in $(seq "$ROUNDS"); do
+	start	# a fresh table: the flood's bucket starts full
+	p99 127.0.1.1 2000 >/dev/null	# warm up
+	other=$(p99 127.0.1.1 2000)
+	taskset -c 1 dnsperf -s 127.0.0.1 -p "$PORT" -a 127.0.0.1 -d "$tmp/one" -c 1 \
+	    -q 30000 -t 1 -Q 20000 -l $((DUR + 3)) >"$tmp/rrl.out" 2>&1 &
+	fpid=$!
+	pids+=("$fpid")
+	sleep 1
+	under=$(p99 127.0.1.1 2000)
+	wait "$fpid" || true
+	sleep 2	# the episode ends: its count is logged
+	stop
+	sent=$(awk '/Queries sent:/ { print $3 }' "$tmp/rrl.out")
+	back=$(awk '/Queries completed:/ { print $3 }' "$tmp/rrl.out")
+	runtime=$(awk '/Run time \(s\):/ { printf "%.1f", $4 }' "$tmp/rrl.out")
+	read -r dropped slipped < <(sed -n 's/.*rate-limit: \([0-9]*\) responses dropped, \([0-9]*\) sent truncated.*/\1 \2/p' \
+	    "$tmp/named.log" | awk '{ d += $1; s += $2 } END { print d + 0, s + 0 }')
+	full=$((back - slipped))
+	# the limit a second over the run, the bucket's first second, and a
+	# second for queries still queued at the server when the client ends
+	bound=$(awk -v t="$runtime" 'BEGIN { printf "%.0f", 200 * (t + 1) + 200 }')
+	[ "$full" -le "$bound" ] || over=$((over + 1))
+	ratios+=("$(ratio "$under" "$other")")
+	echo "(c) round $r: a flood from 127.0.0.0/24 for ${runtime} s: $sent queries, $back responses: $full answers ($(awk -v f="$full" -v t="$runtime" 'BEGIN { printf "%.0f", f / t }') a second; bound $bound), $slipped empty with TC, $dropped dropped"
+	echo "(c) round $r: another /24 at 2,000 q/s: p99 ${other} us alone, ${under} us during the flood (${ratios[-1]}x)"
+done
+r_c=$(median "${ratios[@]}")
+echo "(c) median ratio during/alone: $r_c"
 echo
-target "(a) UDP p99 under a TCP flood <= 2x alone ($r_a)" "$(awk -v r="$r_a" 'BEGIN { print (r <= 2) }')"
-target "(c) the flood's answers <= 200 a second and the first second's bucket ($full, bound $bound)" \
-    "$(awk -v f="$full" -v b="$bound" 'BEGIN { print (f <= b) }')"
-target "(c) the other client's p99 <= 2x its figure alone ($r_c)" "$(awk -v r="$r_c" 'BEGIN { print (r <= 2) }')"
+target "(a) UDP p99 under a TCP flood <= 2x alone (median $r_a)" "$(awk -v r="$r_a" 'BEGIN { print (r <= 2) }')"
+target "(c) the flood's answers <= 200 a second, its bucket's first 200 and 1 s of queue (over in $over of $ROUNDS rounds)" \
+    "$([ "$over" = 0 ] && echo 1 || echo 0)"
+target "(c) the other client's p99 <= 2x its figure alone (median $r_c)" "$(awk -v r="$r_c" 'BEGIN { print (r <= 2) }')"
