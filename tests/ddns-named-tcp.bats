@@ -159,5 +159,6 @@ conn() {
 	print(closed, "%.0f" % (time.time() - t))
 	EOF
 	assert_success
-	assert_output --regexp '^True (9|10|11|12)$'
+	# closed, and not before the timeout (seconds, as the client saw it)
+	assert_output --regexp '^True (9|[12][0-9])$'
 }
