@@ -99,6 +99,9 @@ TESTLIBS_dns = -lldns
 TESTSRC_dnsfeed = bin/ddns-named/feedline.c bin/ddns-named/zone.c \
 	bin/ddns-named/pool.c
 TESTLIBS_dnsfeed = -lldns
+TESTSRC_dnstcp = bin/ddns-named/stream.c bin/ddns-named/answer.c \
+	bin/ddns-named/zone.c bin/ddns-named/pool.c
+TESTLIBS_dnstcp = -lldns
 TESTSRC_ctlline = bin/ddns-syncd/request.c
 DDNS_WIRE = bin/ddns-syncd/noise.c bin/ddns-syncd/wire.c bin/ddns-syncd/table.c
 TESTSRC_noise = $(DDNS_WIRE)

@@ -66,6 +66,9 @@ static const struct conf_schema ipsec_ddns[] = {
 	{ "join-time", CONF_LEAF, CONF_T_DECIMAL, 0, 3000, 1, NULL },
 	{ "tombstone-ttl", CONF_LEAF, CONF_T_UINT, 1, 2592000, 0, NULL },
 	{ "name-server", CONF_TAG, CONF_T_DOMAIN, 0, 0, 0, name_server },
+	/* ddns-named: responses a second per source prefix and kind, 0 off */
+	{ "rate-limit", CONF_LEAF, CONF_T_UINT, 0, 1000000, 0, NULL },
+	{ "rate-limit-slip", CONF_LEAF, CONF_T_UINT, 0, 100, 0, NULL },
 	END
 };
 

@@ -93,10 +93,11 @@ alive() {
 	    s = socket.create_connection(("127.0.0.1", port), timeout=2)
 	    s.sendall(os.urandom(n))
 	    s.close()
-	# a length of 0, then a runt, then a good query on the same connection
+	# a header with garbage in it, then a good query on the same connection
 	q = bytes.fromhex("123400000001000000000000036777310376706e076578616d706c65036f72670000010001")
 	s = socket.create_connection(("127.0.0.1", port), timeout=2)
-	s.sendall(b"\0\0" + b"\0\5hello" + len(q).to_bytes(2, "big") + q)
+	s.sendall(b"\0\x0c" + os.urandom(2) + b"\x80" + os.urandom(9) +
+	          len(q).to_bytes(2, "big") + q)
 	n = int.from_bytes(s.recv(2), "big")
 	r = s.recv(n)
 	print(r[:2].hex(), r[3] & 15, r[-4:].hex())

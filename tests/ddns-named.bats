@@ -599,3 +599,128 @@ ns.example.net."
 	run -100 ddns-named -t -f "$T/vpnha.conf"
 	assert_output "ddns-named: fatal: $T/vpnha.conf:6: peer 198.51.100.2 is this node's self address; list only the other nodes"
 }
+
+# ns_glue: the NS set with its glue, "NAME ADDRESS" on one line, in order
+ns_glue() {
+	d +noall +additional $DOMAIN NS | awk '{ printf "%s %s ", $1, $5 }'
+}
+
+# ns_glue_is TEXT: for wait_for
+ns_glue_is() {
+	[ "$(ns_glue)" = "$1" ]
+}
+
+@test "feed: the NS set is the cluster the feed names; a node added or removed moves it and the serial, without a reload" {
+	# vpnha.conf names two nodes; the feed, as ddns-syncd does, every node
+	cat >"$T/vpnha.conf" <<-EOF
+	set service ipsec-ddns self 198.51.100.2
+	set service ipsec-ddns peer 198.51.100.1
+	set service ipsec-ddns domain $DOMAIN
+	EOF
+	start_feed -c 1800000000000 "$T/records"
+	feed "@ 198.51.100.2 up"
+	feed "@ 198.51.100.1 up"
+	feed "@ 2001:db8::53 down"
+	start_named -s "$T/feed"
+	run ns_glue
+	assert_output "ns1.$DOMAIN. 198.51.100.1 ns2.$DOMAIN. 198.51.100.2 ns3.$DOMAIN. 2001:db8::53 "
+	s0=$(serial)
+	assert_equal "$s0" "$(serial_of "$(feed hw)")"
+	# a peer statement added on ddns-syncd's reload: named, down
+	feed "@ 198.51.100.3 down"
+	wait_for ns_glue_is "ns1.$DOMAIN. 198.51.100.1 ns2.$DOMAIN. 198.51.100.2 ns3.$DOMAIN. 198.51.100.3 ns4.$DOMAIN. 2001:db8::53 " ||
+	    fail "NS set: $(ns_glue)"
+	# one step of the serial (10 ms) above the table's high-water
+	assert_equal "$(serial)" $((s0 + 1))
+	run d +short ns3.$DOMAIN A
+	assert_output 198.51.100.3
+	run d +short $DOMAIN SOA
+	assert_output --regexp "^ns1\.$DOMAIN\. "
+	# a state that changes is no change of the cluster
+	feed "@ 198.51.100.3 up"
+	feed "@ 198.51.100.1 down"
+	feed "@ 198.51.100.1 drained"
+	feed tick
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short $DOMAIN SOA | cut -d' ' -f3)\" = $(serial_of "$(feed hw)") ]" ||
+	    fail "serial $(serial), high-water $(feed hw)"
+	s1=$(serial)
+	run ns_glue
+	assert_output "ns1.$DOMAIN. 198.51.100.1 ns2.$DOMAIN. 198.51.100.2 ns3.$DOMAIN. 198.51.100.3 ns4.$DOMAIN. 2001:db8::53 "
+	# removed: gone from the NS set, the serial one step on
+	feed "@ 198.51.100.1 removed"
+	wait_for ns_glue_is "ns1.$DOMAIN. 198.51.100.2 ns2.$DOMAIN. 198.51.100.3 ns3.$DOMAIN. 2001:db8::53 " ||
+	    fail "NS set: $(ns_glue)"
+	assert_equal "$(serial)" $((s1 + 1))
+	run grep -c "feed: the cluster is" "$T/log"
+	assert_output 3
+	# the first line: the snapshot's cluster is not that of vpnha.conf
+	run grep "feed: the cluster is 198.51.100.2 2001:db8::53 198.51.100.3; 3 name servers, serial $((s1 + 1))" "$T/log"
+	assert_success
+	# a reload of ddns-named keeps the feed's cluster, not its own file's
+	kill -HUP "$NPID"
+	wait_for grep -q reloaded "$T/log"
+	run ns_glue
+	assert_output "ns1.$DOMAIN. 198.51.100.2 ns2.$DOMAIN. 198.51.100.3 ns3.$DOMAIN. 2001:db8::53 "
+	assert_equal "$(serial)" $((s1 + 1))
+	# a new snapshot lists the cluster whole: the removed node stays out
+	feed drop
+	wait_for grep -q "feed: $T/feed: .* records, serial" "$T/log"
+	wait_for sh -c "[ \$(grep -c 'feed: $T/feed: .* records, serial' '$T/log') = 2 ]"
+	run ns_glue
+	assert_output "ns1.$DOMAIN. 198.51.100.2 ns2.$DOMAIN. 198.51.100.3 ns3.$DOMAIN. 2001:db8::53 "
+}
+
+@test "feed: the serial a node set change gives is the table's, not the server's: two servers agree" {
+	start_feed -c 1800000000000 "$T/records"
+	feed "@ 198.51.100.2 up"
+	feed "@ 198.51.100.1 up"
+	start_named -s "$T/feed"
+	# a second server on the same feed, started later, after a change
+	feed "+ gw9 192.0.2.99"
+	P2=$((PORT + 1))
+	rm -f "$T/ready2"
+	mkfifo "$T/ready2"
+	ddns-named -n 3 -f "$T/vpnha.conf" -l "127.0.0.1:$P2" -s "$T/feed" \
+	    3>"$T/ready2" 2>>"$T/log2" &
+	SPID=$!
+	read -r -t 10 _ <"$T/ready2" || fail "the second ddns-named is not ready"
+	s=$(serial_of "$(feed hw)")
+	feed "@ 198.51.100.9 down"
+	for p in "$PORT" "$P2"; do
+		wait_for sh -c "dig @127.0.0.1 -p $p +short ns3.$DOMAIN A | grep -q ." ||
+		    fail "port $p: no ns3"
+		run dig @127.0.0.1 -p "$p" +short "$DOMAIN" SOA
+		assert_output --regexp " $((s + 1)) 3600 "
+	done
+}
+
+@test "feed: name-server statements keep the NS set whatever the feed names" {
+	echo "set service ipsec-ddns name-server ns.example.net" >>"$T/vpnha.conf"
+	start_feed "$T/records"
+	feed "@ 198.51.100.7 up"
+	start_named -s "$T/feed"
+	feed "@ 198.51.100.8 down"
+	feed "@ 198.51.100.7 removed"
+	feed tick
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short $DOMAIN SOA | cut -d' ' -f3)\" = $(serial_of "$(feed hw)") ]"
+	run d +short $DOMAIN NS
+	assert_output "ns.example.net."
+	run grep -c "feed: the cluster is" "$T/log"
+	assert_output 0
+}
+
+@test "the real feed: a peer added to ddns-syncd's configuration joins the NS set on its reload alone" {
+	start_syncd
+	start_named -r "$T/run"
+	run d +short $DOMAIN NS
+	assert_output "ns1.$DOMAIN."
+	run d +short ns1.$DOMAIN A
+	assert_output 127.0.0.1
+	echo "set service ipsec-ddns peer 198.51.100.44" >>"$T/syncd.conf"
+	kill -HUP "$SPID"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short ns2.$DOMAIN A | grep -qx 198.51.100.44" ||
+	    fail "no ns2: $(d +short $DOMAIN NS) $(cat "$T/log")"
+	run d +short $DOMAIN NS
+	assert_output "ns1.$DOMAIN.
+ns2.$DOMAIN."
+}

@@ -74,6 +74,24 @@ nodes() {
 	grep -q "pool $POOL: the cluster sees no member alive; answering all 4 members" "$T/log"
 }
 
+@test "by default the members are the nodes the feed names: a node added or removed without a reload" {
+	start_feed
+	start_named -s "$T/feed"
+	nodes up up up
+	feed "@ 2001:db8::53 up"
+	wait_for sorted_is "198.51.100.1 198.51.100.2 198.51.100.3 "
+	# a peer added to ddns-syncd's configuration, then up; another removed
+	feed "@ 198.51.100.4 down"
+	feed "@ 198.51.100.4 up"
+	wait_for sorted_is "198.51.100.1 198.51.100.2 198.51.100.3 198.51.100.4 " ||
+	    fail "pool: $(sorted A)"
+	feed "@ 198.51.100.1 removed"
+	wait_for sorted_is "198.51.100.2 198.51.100.3 198.51.100.4 " ||
+	    fail "pool: $(sorted A)"
+	run pool AAAA
+	assert_output 2001:db8::53
+}
+
 @test "answers N and ttl: N records of the members, with that TTL" {
 	tied
 	echo "set service dns-pool answers 2" >>"$T/vpnha.conf"
@@ -272,6 +290,7 @@ nodes() {
 	start_feed
 	start_named -s "$T/feed"
 	nodes up up down
+	feed "@ 2001:db8::53 down"	# ddns-syncd names every node: the NS set
 	run sorted A pool.example.net
 	assert_output "203.0.113.1 203.0.113.2 "
 	run status pool.example.net A

@@ -27,6 +27,10 @@ fuzz() {
 	fuzz dns
 }
 
+@test "fuzz: DNS over TCP, a stream of length-prefixed messages in reads and turns (dnstcp)" {
+	fuzz dnstcp
+}
+
 @test "fuzz: ddns-syncd control request lines (ctlline)" {
 	fuzz ctlline
 }

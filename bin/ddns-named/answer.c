@@ -358,9 +358,13 @@ rnd_below(unsigned n)
 }
 
 /*
- * The members of view f, as many as answers allows: each tie group in
- * its turn (one group under random), shuffled by a Fisher-Yates that
- * stops when enough are drawn.  The copy of the indices is on the stack.
+ * The members of view f, as many as answers allows and the response has
+ * room for: each tie group in its turn (one group under random),
+ * shuffled by a Fisher-Yates that stops when enough are drawn.  The
+ * pool's answer is a choice among its members by design, so fewer of
+ * them is a whole answer, not a truncated RRset: a UDP client without
+ * EDNS gets what fits in 512 bytes rather than TC, and no more.  The
+ * copy of the indices is on the stack.
  */
 static void
 pool_addrs(struct out *o, const struct pool *p, int f)
@@ -369,6 +373,10 @@ pool_addrs(struct out *o, const struct pool *p, int f)
 	uint8_t pick[POOL_MEMBERS_MAX], x;
 	unsigned k = p->answers != 0 && p->answers < v->n ? p->answers : v->n;
 	unsigned i, j, r, e, n = 0, len = f == 0 ? 4 : 16;
+	size_t fit = o->cap > o->len ? (o->cap - o->len) / (12 + len) : 0;
+
+	if (fit < k)
+		k = fit > 0 ? (unsigned)fit : 1;	/* none fits: TC */
 
 	memcpy(pick, v->idx, v->n);
 	for (i = 0; n < k; i = e)
@@ -549,7 +557,47 @@ header_only(uint8_t *r, int rcode, struct qinfo *info)
 {
 	r[3] |= (uint8_t)rcode;
 	info->rcode = rcode;
+	info->kind = RESP_ERROR;
 	return DNS_HEADER;
+}
+
+/*
+ * What the response counts under for rate limiting, as NSD does: an
+ * answer under its name and type, NODATA under its name, NXDOMAIN under
+ * its zone (random names are one flood), an error under none but its
+ * source.  zone: 1 the domain, 2 the pool's own zone.
+ */
+static void
+classify(struct qinfo *info, const struct query *q, const uint8_t *r,
+    int rcode, int zone)
+{
+	uint32_t h = table_hash(q->lc, q->namelen);
+
+	if (rcode == RCODE_NOERROR && (r[6] | r[7]) != 0) {
+		info->kind = RESP_ANSWER;
+		info->key = h ^ (uint32_t)q->qtype * 0x9e3779b9U;
+	} else if (rcode == RCODE_NOERROR) {
+		info->kind = RESP_NODATA;
+		info->key = h;
+	} else if (rcode == RCODE_NXDOMAIN) {
+		info->kind = RESP_NXDOMAIN;
+		info->key = (uint32_t)zone;
+	} else
+		info->kind = RESP_ERROR;
+}
+
+size_t
+dns_slip(uint8_t *r, size_t len, const struct qinfo *info)
+{
+	size_t qend = DNS_HEADER + (info->qnamelen > 0 ? info->qnamelen + 4 : 0);
+
+	r[2] |= F_TC;
+	memset(r + 6, 0, 6);
+	if (!info->edns || len < qend + OPT_LEN)
+		return qend;
+	memmove(r + qend, r + len - OPT_LEN, OPT_LEN);
+	r[11] = 1;
+	return qend + OPT_LEN;
 }
 
 static size_t
@@ -568,11 +616,14 @@ dns_answer(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
 {
 	struct query q;
 	struct out o;
-	int rcode;
+	int rcode, zone = 0;
 
 	info->rcode = -1;
 	info->tc = 0;
 	info->qnamelen = 0;
+	info->kind = RESP_ERROR;
+	info->key = 0;
+	info->edns = 0;
 	/* never answer a response, nor what is not even a header */
 	if (len < DNS_HEADER || (b[2] & F_QR) || rmax < DNS_UDP_PLAIN)
 		return 0;
@@ -599,9 +650,13 @@ dns_answer(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
 		rcode = RCODE_BADVERS;	/* RFC 6891 6.1.3 */
 	else if (q.qclass != C_IN && q.qclass != C_ANY)
 		rcode = RCODE_REFUSED;
-	else if ((rcode = in_zone(z, &o, &q)) < 0 &&
-	    (rcode = pool_zone(z, &o, &q)) < 0)
+	else if ((rcode = in_zone(z, &o, &q)) >= 0)
+		zone = 1;
+	else if ((rcode = pool_zone(z, &o, &q)) >= 0)
+		zone = 2;
+	else
 		rcode = RCODE_REFUSED;	/* never an open resolver */
+	classify(info, &q, r, rcode, zone);
 	if (o.over) {	/* RFC 2181 9: what is needed did not fit */
 		o.len = q.qend;
 		memset(r + 6, 0, 6);
@@ -617,6 +672,7 @@ dns_answer(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
 		o.cap += OPT_LEN;
 		put(&o, opt, sizeof opt);
 		r[11]++;
+		info->edns = 1;
 	}
 	r[3] |= (uint8_t)(rcode & 0xf);
 	info->rcode = rcode;

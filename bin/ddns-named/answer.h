@@ -22,12 +22,21 @@ enum {
 	RCODE_BADVERS = 16
 };
 
-/* What happened, for the query log. */
+/*
+ * The kinds of response that rate limiting tells apart (NSD's and
+ * Knot's classes that this server can give: it never refers).
+ */
+enum { RESP_ANSWER, RESP_NODATA, RESP_NXDOMAIN, RESP_ERROR, RESP_KINDS };
+
+/* What happened, for the query log and rate limiting. */
 struct qinfo {
 	int rcode;		/* -1: dropped, no response */
 	int tc;
 	size_t qnamelen;	/* 0: no question read */
 	uint16_t qtype, qclass;
+	int kind;		/* RESP_... */
+	uint32_t key;		/* what it counts under: name, type, zone */
+	int edns;		/* the response ends in our OPT record */
 };
 
 /*
@@ -39,5 +48,12 @@ struct qinfo {
 void dns_seed(uint64_t);
 size_t dns_answer(const struct zone *z, const uint8_t *q, size_t qlen,
     uint8_t *r, size_t rmax, int tcp, struct qinfo *info);
+/*
+ * The response r of len bytes, as dns_answer described it in info, made
+ * empty with TC set: the header, the question and the OPT record, which
+ * is all a client needs to ask again over TCP (rate limiting's slip).
+ * Returns the new length.
+ */
+size_t dns_slip(uint8_t *r, size_t len, const struct qinfo *info);
 
 #endif

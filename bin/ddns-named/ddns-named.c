@@ -2,8 +2,19 @@
  * ddns-named: the authoritative DNS server of one ipsec-ddns domain, fed
  * live by ddns-syncd or from a static records file.  One process, one
  * epoll loop; queries never wait for anything but the CPU.
+ *
+ * Who owns what, calls going down the list:
+ *   ddns-named.c	main, options, the loop, reload
+ *   net.c		the sockets: UDP batches, TCP connections in turns
+ *   feed.c		the subscription to ddns-syncd; the cluster it names
+ *   stream.c		a TCP stream's framing, answered in batches
+ *   rrl.c		rate limiting of UDP responses
+ *   feedline.c		one feed line applied to a table
+ *   answer.c		one query to its response
+ *   zone.c, pool.c	the zone, its records, its NS set, the pool name
  */
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/un.h>
 
@@ -23,6 +34,7 @@
 #include "err.h"
 #include "num.h"
 #include "rc.h"
+#include "rrl.h"
 
 #define USAGE	"ddns-named [-qt] [-f CONF] [-r RUNDIR] [-n FD] [-u USER] " \
 	"[-l ADDRESS[:PORT]]... [-s SOCKET | -d RECORDS]"
@@ -108,6 +120,8 @@ reload(void)
 	} else
 		z.t = N.zone.t;
 	N.zone = z;
+	feed_nodes(0);	/* the cluster the feed lists still makes the NS set */
+	rrl_set(N.zone.rrl_limit, N.zone.rrl_slip);
 	err_log("reloaded: %s, %zu records, serial %u", N.zone.domain,
 	    N.zone.t != NULL ? N.zone.t->n : 0, zone_serial(&N.zone));
 	untied();
@@ -132,16 +146,26 @@ signals(void)
 	}
 }
 
+/* The earlier of two deadlines, -1 meaning none. */
+static int64_t
+earlier(int64_t a, int64_t b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
 static int
 timeout_ms(void)
 {
-	int64_t a = net_timers(), b = N.records == NULL ? feed_timers() : -1;
-	int64_t t = a < 0 ? b : b < 0 ? a : a < b ? a : b;
+	int64_t t = earlier(net_timers(), rrl_timers(N.now));
+
+	t = earlier(t, N.records == NULL ? feed_timers() : -1);
 
 	if (t < 0)
 		return -1;
-	t = (t - clock_mono()) / CLOCK_MS + 1;
-	return t < 0 ? 0 : t > 60000 ? 60000 : (int)t;
+	if ((t -= clock_mono()) <= 0)
+		return 0;
+	t = t / CLOCK_MS + 1;
+	return t > 60000 ? 60000 : (int)t;
 }
 
 static void
@@ -153,6 +177,7 @@ loop(void)
 
 	for (;;) {
 		N.now = clock_mono();
+		net_round();
 		n = loop_wait(ev, 64, timeout_ms());
 		N.now = clock_mono();
 		for (i = na = 0; i < n; i++) {
@@ -176,9 +201,13 @@ loop(void)
 			}
 		}
 		/*
-		 * Last: a new connection may close the idlest one, which must
-		 * not be among the events still to be handled.
+		 * Every socket with something to read had its turn, each
+		 * bounded (UDP, every TCP connection, the feed); then the
+		 * connections with whole messages still buffered.  Last: a
+		 * new connection may close the idlest one, which must not be
+		 * among the events still to be handled.
 		 */
+		net_busy();
 		for (i = 0; i < na; i++)
 			net_accept(accepts[i]->p);
 	}
@@ -208,6 +237,7 @@ setup(const char **listen, int nlisten)
 	const char *why;
 	char err[600];
 	int64_t mtime;
+	uint64_t seed;
 	int i, rc;
 
 	if ((rc = load(&N.zone, &t, &mtime, err, sizeof err)) != 0)
@@ -216,6 +246,10 @@ setup(const char **listen, int nlisten)
 	zone_stamp(&N.zone, mtime);
 	untied();
 	dns_seed((uint64_t)clock_wall() ^ (uint64_t)getpid() << 32);
+	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed)
+		seed = (uint64_t)clock_mono() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+	rrl_seed(seed);
+	rrl_set(N.zone.rrl_limit, N.zone.rrl_slip);
 	loop_init();
 	sigfd = loop_signals(sigs);
 	signal(SIGPIPE, SIG_IGN);

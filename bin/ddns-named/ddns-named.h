@@ -17,6 +17,7 @@
 #define UDP_RCVBUF	(4 << 20)	/* absorbs bursts while the feed applies */
 #define TCP_CLIENTS_MAX	128
 #define TCP_IDLE	(10 * CLOCK_SEC)	/* RFC 7766 6.2.3: seconds */
+#define TCP_TURN	32		/* messages per connection per round */
 #define FEED_LINE_MAX	1024
 #define FEED_BUF	(64 << 10)	/* read at once: a snapshot comes fast */
 #define FEED_READS	16		/* per wakeup, then queries get a turn */
@@ -49,13 +50,16 @@ void net_listen(const char *spec, int must);
 void net_udp(void *listener);
 void net_accept(void *listener);
 void net_tcp(void *conn, uint32_t events);
-int64_t net_timers(void);	/* next deadline, or -1 */
+void net_round(void);		/* a round of the loop begins */
+void net_busy(void);		/* turns for connections with work left */
+int64_t net_timers(void);	/* next deadline (now if busy), or -1 */
 
 /* feed.c */
 void feed_start(void);
 void feed_event(void);
 int64_t feed_timers(void);	/* next deadline, or -1 */
 void pool_refresh(void);	/* the pool's view, logged when it moves */
+void feed_nodes(int bump);	/* NS set and pool members from the feed */
 /*
  * Apply one line of the feed (no newline) to t: FEED_SET and FEED_DEL
  * change it (or not, with *why, for a record that cannot be served),

@@ -10,7 +10,8 @@
  * snapshot's at its `.`, when its data is served, a later line's at once.
  * A line without a stamp (an older publisher) counts as stamped with our
  * own clock when it arrives.  `@` lines and the origins of `+` lines
- * feed the pool's view, made again after every read once live.
+ * feed the pool's view, made again after every read once live; the nodes
+ * `@` lines name are the cluster, of which the NS set is made.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -33,6 +34,7 @@ static struct {
 	int64_t retry_at, backoff;
 	struct table *next;		/* the snapshot being read */
 	int live;			/* past its `.` */
+	int served;			/* a snapshot was served before */
 	int64_t stamp;			/* the highest of the snapshot's, ms */
 	unsigned long lineno;
 	size_t len;
@@ -65,6 +67,46 @@ pool_refresh(void)
 		err_log("pool %s: %s; answering all %d members", p->text,
 		    p->mode == POOL_NOFEED ? "no feed" :
 		    "the cluster sees no member alive", p->nmember);
+}
+
+/*
+ * The cluster as the feed lists it (`@` lines): the default NS set and
+ * the pool's default members follow it, so that a node added to or
+ * removed from ddns-syncd's configuration needs no reload here.  When
+ * bump, a change of the NS set moves the stamp up to the next step of
+ * the serial above it: every node that holds the same table when its
+ * node set changes shows the same serial after it.  The first snapshot
+ * served does not bump: its high-water is the serial, as on every node.
+ */
+void
+feed_nodes(int bump)
+{
+	const struct table *t = N.zone.t;
+	const char *bad;
+	char list[400];
+	size_t n = 0;
+	int i, ns;
+
+	if (t == NULL)
+		return;
+	N.zone.t->moved = 0;
+	ns = zone_ns_feed(&N.zone, &bad);
+	if (bad != NULL)
+		err_warn("feed: node %s is under %s: left out of the NS set (name "
+		    "the name servers with name-server)", bad, N.zone.domain);
+	pool_nodes(&N.zone);
+	if (!ns)
+		return;
+	if (bump)
+		zone_stamp(&N.zone, (N.zone.stamp / ZONE_SERIAL_UNIT + 1) *
+		    ZONE_SERIAL_UNIT);
+	list[0] = '\0';
+	for (i = 0; i < t->nnode && n < sizeof list; i++)
+		if (t->node[i].listed)
+			n += (size_t)snprintf(list + n, sizeof list - n, " %s",
+			    t->node[i].name);
+	err_log("feed: the cluster is%s; %d name servers, serial %u", list,
+	    N.zone.nns, zone_serial(&N.zone));
 }
 
 /* Log a failure once, not at every retry while it lasts. */
@@ -130,6 +172,8 @@ snapshot(void)
 	table_free(N.zone.t);
 	N.zone.t = F.next;
 	zone_stamp(&N.zone, F.stamp);
+	feed_nodes(F.served);
+	F.served = 1;
 	F.next = NULL;
 	F.live = 1;
 	F.backoff = FEED_RETRY_MIN;
@@ -216,6 +260,8 @@ feed_event(void)
 		}
 		F.len -= (size_t)(p - F.buf);
 		memmove(F.buf, p, F.len);
+		if (F.live && N.zone.t->moved)
+			feed_nodes(1);
 		if (F.live)
 			pool_refresh();
 		/* what is left has no newline in its first 1024 bytes */

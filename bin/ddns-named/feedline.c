@@ -2,12 +2,14 @@
  * One line of the feed, applied to a table: kept apart from the
  * connection (feed.c) so that the fuzz target can reach it alone.  The
  * table also holds the cluster's nodes as the feed names them (`@`
- * lines, and the origins of `+` lines) with their gateway counts.
+ * lines, and the origins of `+` lines) with their gateway counts; those
+ * of `@` lines, until removed, are the cluster (the NS set).
  */
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ddns-named.h"
 
@@ -51,7 +53,27 @@ feed_stamp(const char *s)
 	return ms < FEED_STAMP_MS_MAX ? ms : -1;
 }
 
-/* @ NODE STATE: the node's state in t, found or added by name. */
+/*
+ * @ NODE removed: the node is no longer one of the cluster (a reload of
+ * ddns-syncd dropped it); it stays known for the gateways it published.
+ */
+static void
+node_removed(struct table *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->nnode; i++)
+		if (strcasecmp(t->node[i].name, name) == 0) {
+			t->moved |= t->node[i].listed;
+			t->node[i].listed = 0;
+			t->node[i].state = NODE_UNKNOWN;
+		}
+}
+
+/*
+ * @ NODE STATE: the node's state in t, found or added by name; a node
+ * named so is one of the cluster (listed), which makes the NS set.
+ */
 static int
 node_line(struct table *t, char **w, int n, const char **why)
 {
@@ -62,15 +84,22 @@ node_line(struct table *t, char **w, int n, const char **why)
 
 	if (n != 3)
 		return FEED_BAD;
+	if (strcmp(w[2], "removed") == 0) {
+		node_removed(t, w[1]);
+		return FEED_NODE;
+	}
 	for (k = NODE_UP; k <= NODE_DRAINED; k++)
 		if (strcmp(w[2], states[k]) == 0)
 			break;
 	if (k > NODE_DRAINED)
 		return FEED_BAD;
-	if ((i = table_node(t, w[1])) < 0)
+	if ((i = table_node(t, w[1])) < 0) {
 		*why = "a node name longer than 253 bytes, or more than 64 nodes";
-	else
-		t->node[i].state = (uint8_t)k;
+		return FEED_NODE;
+	}
+	t->node[i].state = (uint8_t)k;
+	t->moved |= !t->node[i].listed;
+	t->node[i].listed = 1;
 	return FEED_NODE;
 }
 

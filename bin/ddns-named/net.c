@@ -22,6 +22,8 @@
 #include "err.h"
 #include "num.h"
 #include "rc.h"
+#include "rrl.h"
+#include "stream.h"
 
 struct listener {
 	struct watch wu, wt;
@@ -35,16 +37,18 @@ struct tconn {
 	struct watch w;
 	int fd;
 	int64_t idle_at;
-	size_t inlen, outlen, outoff;
+	int busy;			/* a whole message waits: next round */
+	unsigned round;			/* of its last turn */
+	uint32_t events;		/* what epoll waits for */
 	struct tconn *prev, *next;
-	uint8_t in[2 + DNS_TCP_MAX];
-	uint8_t out[2 + DNS_TCP_MAX];
+	struct stream s;
 };
 
 static struct listener listeners[LISTEN_MAX];
 static int nlisteners;
 static struct tconn *conns;
-static int nconns;
+static int nconns, nbusy;
+static unsigned rounds;		/* of the loop, for one turn each */
 
 #define CMSG_ROOM	CMSG_SPACE(sizeof(struct in6_pktinfo))
 
@@ -162,9 +166,13 @@ net_listen(const char *spec, int must)
 	nlisteners++;
 }
 
-/* -q: one line per query, names and types as ldns writes them. */
+/*
+ * -q: one line per query, names and types as ldns writes them; note says
+ * what rate limiting did with the response, if anything.
+ */
 static void
-qlog(const struct sockaddr *from, const uint8_t *q, const struct qinfo *in)
+qlog(const struct sockaddr *from, const uint8_t *q, const struct qinfo *in,
+    const char *note)
 {
 	char addr[INET6_ADDRSTRLEN] = "?", *name = NULL, *type = NULL;
 	const ldns_lookup_table *rc;
@@ -182,9 +190,10 @@ qlog(const struct sockaddr *from, const uint8_t *q, const struct qinfo *in)
 	if (in->qnamelen > 0)
 		type = ldns_rr_type2str((ldns_rr_type)in->qtype);
 	rc = ldns_lookup_by_id(ldns_rcodes, in->rcode);
-	err_log("query %s %s %s %s%s", addr, name ? name : "-", type ? type : "-",
+	err_log("query %s %s %s %s%s%s", addr, name ? name : "-",
+	    type ? type : "-",
 	    in->rcode == RCODE_BADVERS ? "BADVERS" : rc ? rc->name : "?",
-	    in->tc ? " TC" : "");
+	    in->tc ? " TC" : "", note);
 	free(name);
 	free(type);
 	ldns_rdf_deep_free(d);
@@ -240,13 +249,17 @@ send_all(int fd, int n)
 	}
 }
 
-/* Up to 8 batches per wakeup, so that TCP and the feed get their turn. */
+/*
+ * Up to 8 batches per wakeup, so that TCP and the feed get their turn.
+ * Every response passes rate limiting (rrl.c); over TCP none does.
+ */
 void
 net_udp(void *p)
 {
 	struct listener *l = p;
+	struct sockaddr *from;
 	struct qinfo info;
-	int i, n, m, round;
+	int i, n, m, v, round;
 	size_t len;
 
 	for (round = 0; round < 8; round++) {
@@ -260,11 +273,19 @@ net_udp(void *p)
 		if ((n = recvmmsg(l->udp, U.in, UDP_BATCH, MSG_DONTWAIT, NULL)) <= 0)
 			return;
 		for (i = m = 0; i < n; i++) {
+			from = (struct sockaddr *)&U.from[i];
 			len = dns_answer(&N.zone, U.q[i], U.in[i].msg_len, U.r[m],
 			    DNS_UDP_MAX, 0, &info);
+			v = len > 0 ? rrl_verdict(from, &info, N.now) : RRL_SEND;
+			if (v == RRL_SLIP_TC) {
+				len = dns_slip(U.r[m], len, &info);
+				info.tc = 1;
+			}
 			if (N.qlog)
-				qlog((struct sockaddr *)&U.from[i], U.q[i], &info);
-			if (len == 0)
+				qlog(from, U.q[i], &info, v == RRL_SEND ? "" :
+				    v == RRL_DROP ? " rate-limit dropped" :
+				    " rate-limit");
+			if (len == 0 || v == RRL_DROP)
 				continue;
 			U.iout[m] = (struct iovec){ U.r[m], len };
 			U.out[m].msg_hdr = (struct msghdr){ .msg_name = &U.from[i],
@@ -291,6 +312,7 @@ conn_close(struct tconn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	nconns--;
+	nbusy -= c->busy;
 	free(c);
 }
 
@@ -323,7 +345,10 @@ net_accept(void *p)
 		}
 		c->fd = fd;
 		c->idle_at = N.now + TCP_IDLE;
-		c->inlen = c->outlen = c->outoff = 0;
+		c->busy = 0;
+		c->round = rounds - 1;
+		c->events = EPOLLIN;
+		stream_init(&c->s);
 		c->w = (struct watch){ W_TCP, c };
 		c->prev = NULL;
 		if ((c->next = conns) != NULL)
@@ -340,79 +365,120 @@ flush(struct tconn *c)
 {
 	ssize_t k;
 
-	while (c->outoff < c->outlen) {
-		k = write(c->fd, c->out + c->outoff, c->outlen - c->outoff);
+	while (c->s.outoff < c->s.outlen) {
+		k = write(c->fd, c->s.out + c->s.outoff, c->s.outlen - c->s.outoff);
 		if (k < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		c->outoff += (size_t)k;
+		stream_sent(&c->s, (size_t)k);
 	}
-	c->outlen = c->outoff = 0;
 	return 1;
 }
 
-/* Answer each whole message in turn; stop while a reply is pending. */
-static int
-serve(struct tconn *c)
+static void
+tcp_qlog(void *arg, const uint8_t *q, const struct qinfo *info)
 {
-	struct qinfo info;
+	struct tconn *c = arg;
 	struct sockaddr_in6 peer;
 	socklen_t plen = sizeof peer;
-	size_t need, len;
 
-	while (c->outlen == 0 && c->inlen >= 2 &&
-	    c->inlen >= (need = 2 + (size_t)(c->in[0] << 8 | c->in[1]))) {
-		len = dns_answer(&N.zone, c->in + 2, need - 2, c->out + 2,
-		    DNS_TCP_MAX, 1, &info);
-		if (N.qlog && getpeername(c->fd, (struct sockaddr *)&peer, &plen) == 0)
-			qlog((struct sockaddr *)&peer, c->in + 2, &info);
-		memmove(c->in, c->in + need, c->inlen - need);
-		c->inlen -= need;
-		c->idle_at = N.now + TCP_IDLE;
-		if (len == 0)
-			continue;
-		c->out[0] = (uint8_t)(len >> 8);
-		c->out[1] = (uint8_t)len;
-		c->outlen = len + 2;
-		if (flush(c) < 0)
-			return -1;
+	if (getpeername(c->fd, (struct sockaddr *)&peer, &plen) == 0)
+		qlog((struct sockaddr *)&peer, q, info, "");
+}
+
+/* Read once, unless a whole message is waiting: 1 read, 0 nothing, -1 close. */
+static int
+fill(struct tconn *c)
+{
+	uint8_t *p;
+	size_t room;
+	ssize_t k;
+
+	if (stream_whole(&c->s))
+		return 1;
+	p = stream_room(&c->s, &room);
+	if ((k = read(c->fd, p, room)) > 0) {
+		stream_got(&c->s, (size_t)k);
+		return 1;
 	}
-	return 0;
+	return k < 0 && (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+}
+
+/*
+ * One turn of a connection: what is pending goes out first, then one
+ * read at most and TCP_TURN messages at most, so that a client sending
+ * back to back gets its share of the loop and no more.  A connection
+ * left with whole messages is busy: it gets its next turn in the next
+ * round even if its socket has nothing new to say.
+ */
+static void
+turn(struct tconn *c)
+{
+	int k;
+
+	c->round = rounds;
+	if ((k = flush(c)) < 0)
+		goto drop;
+	if (k > 0) {
+		if (fill(c) < 0)
+			goto drop;
+		if ((k = stream_serve(&c->s, &N.zone, TCP_TURN,
+		    N.qlog ? tcp_qlog : NULL, c)) < 0)
+			goto drop;
+		if (k > 0)	/* only an answer resets the idle timer */
+			c->idle_at = N.now + TCP_IDLE;
+		if (flush(c) < 0)
+			goto drop;
+	}
+	nbusy -= c->busy;
+	c->busy = c->s.outlen == 0 && stream_whole(&c->s);
+	nbusy += c->busy;
+	/* a reply the client does not read: wait for room, read no more */
+	if (c->events != (c->s.outlen > 0 ? EPOLLOUT : EPOLLIN)) {
+		c->events = c->s.outlen > 0 ? EPOLLOUT : EPOLLIN;
+		loop_mod(c->fd, &c->w, c->events);
+	}
+	return;
+drop:
+	conn_close(c);
 }
 
 void
 net_tcp(void *p, uint32_t events)
 {
 	struct tconn *c = p;
-	ssize_t k;
 
 	/* reset, or closed both ways: no answer can reach it any more */
-	if ((events & (EPOLLERR | EPOLLHUP)) || ((events & EPOLLOUT) &&
-	    flush(c) < 0))
-		goto drop;
-	while (c->outlen == 0 && c->inlen < sizeof c->in) {
-		k = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen);
-		if (k == 0 || (k < 0 && errno != EAGAIN && errno != EINTR))
-			goto drop;
-		if (k < 0)
-			break;
-		c->inlen += (size_t)k;
-		if (serve(c) < 0)
-			goto drop;
+	if (events & (EPOLLERR | EPOLLHUP))
+		conn_close(c);
+	else if (c->round != rounds)
+		turn(c);
+}
+
+/* A new round of the loop: every connection may have a turn again. */
+void
+net_round(void)
+{
+	rounds++;
+}
+
+/* The busy connections that had no turn in this round get one. */
+void
+net_busy(void)
+{
+	struct tconn *c, *next;
+
+	for (c = conns; nbusy > 0 && c != NULL; c = next) {
+		next = c->next;
+		if (c->busy && c->round != rounds)
+			turn(c);
 	}
-	if (serve(c) < 0)
-		goto drop;
-	/* a reply the client does not read: wait for room, read no more */
-	loop_mod(c->fd, &c->w, c->outlen > 0 ? EPOLLOUT : EPOLLIN);
-	return;
-drop:
-	conn_close(c);
 }
 
 int64_t
 net_timers(void)
 {
 	struct tconn *c, *next;
-	int64_t t = -1;
+	int64_t t = nbusy > 0 ? N.now : -1;
 
 	for (c = conns; c != NULL; c = next) {
 		next = c->next;

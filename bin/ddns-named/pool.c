@@ -52,6 +52,7 @@ members(struct pool *p, const struct conf_node *dp, const struct conf_node *dd)
 	if (conf_find(dp, "member") != NULL)
 		return;
 	/* by default the cluster's nodes given by address, each its own */
+	p->defaults = 1;
 	if ((node = conf_value(dd, "self")) != NULL)
 		member(p, node, node);
 	for (n = conf_first(conf_find(dd, "peer")); n != NULL; n = conf_next(n))
@@ -212,4 +213,40 @@ pool_view(struct zone *z, int live)
 	family(p, &p->v[0], AF_INET, st, gws);
 	family(p, &p->v[1], AF_INET6, st, gws);
 	return p->mode;
+}
+
+/*
+ * By default the members are the cluster's nodes given by address: those
+ * the feed lists, once it lists any, so that a node added to or removed
+ * from the cluster joins or leaves the pool without a reload.  Returns
+ * 1 if the members changed (pool_view then makes the view again).
+ */
+int
+pool_nodes(struct zone *z)
+{
+	struct pool *p = &z->pool;
+	static struct pmember old[POOL_MEMBERS_MAX];
+	int i, n = p->nmember, listed = 0;
+
+	if (!p->on || !p->defaults || z->t == NULL)
+		return 0;
+	for (i = 0; i < z->t->nnode; i++)
+		listed += z->t->node[i].listed;
+	if (listed == 0)
+		return 0;
+	memcpy(old, p->m, sizeof old);
+	p->nmember = 0;
+	for (i = 0; i < z->t->nnode; i++)
+		if (z->t->node[i].listed)
+			member(p, z->t->node[i].name, z->t->node[i].name);
+	if (p->nmember == 0) {	/* no address among them: keep the members */
+		memcpy(p->m, old, sizeof old);
+		p->nmember = n;
+		return 0;
+	}
+	for (i = 0; i < p->nmember && p->nmember == n; i++)
+		if (p->m[i].af != old[i].af || memcmp(p->m[i].a, old[i].a, 16) != 0 ||
+		    strcmp(p->m[i].node, old[i].node) != 0)
+			break;
+	return p->nmember != n || i < n;
 }

@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "num.h"
 #include "rc.h"
+#include "rrl.h"
 #include "zone.h"
 
 int
@@ -119,25 +120,37 @@ ns_given(struct zone *z, const struct conf_node *tags)
 	qsort(z->ns, (size_t)z->nns, sizeof z->ns[0], name_cmp);
 }
 
-/* A node given by address, or by a name outside the zone (the rules). */
-static void
-ns_host(struct zone *z, const struct conf_node *n)
+/*
+ * A cluster node as a name server: an address (named nsN once sorted)
+ * or a name outside the domain.  0, or NS_FULL, or NS_UNDER for a name
+ * under the domain (which needs name-server and an address).  The
+ * configuration's nodes cannot be either (lib/conf_rules.c); the feed's
+ * can.
+ */
+enum { NS_FULL = 1, NS_UNDER };
+
+static int
+ns_node(struct zone *z, const char *node)
 {
 	struct nshost *h;
 
 	if (z->nns == ZONE_NS_MAX)
-		return;
-	h = &z->ns[z->nns++];
-	if (parse_addr(conf_word(n), &h->addr[0].af, h->addr[0].a) == 0)
+		return NS_FULL;
+	h = &z->ns[z->nns];
+	memset(h, 0, sizeof *h);
+	if (parse_addr(node, &h->addr[0].af, h->addr[0].a) == 0)
 		h->naddr = 1;
-	else
-		zname_make(&h->name, z, conf_word(n));
+	else if (zname_make(&h->name, z, node) != 0 || h->name.inzone)
+		return NS_UNDER;
+	z->nns++;
+	return 0;
 }
 
 /*
  * Equal hosts are one server: an RRset has no duplicates (RFC 2181 5).
- * The file cannot list a node twice (lib/conf_rules.c); this keeps the
- * set an RRset whatever it holds.  The n hosts are sorted by cmp.
+ * The file cannot list a node twice (lib/conf_rules.c), the feed might;
+ * this keeps the set an RRset whatever it holds.  The n hosts are sorted
+ * by cmp.
  */
 static int
 unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
@@ -151,21 +164,16 @@ unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
 }
 
 /*
- * The default NS set: the cluster's nodes (self and every peer), the same
- * on every node.  Addresses, sorted, become ns1, ns2, ... under the apex
- * with glue; nodes given by name are served under that name.
+ * The NS set of the cluster's nodes, the same on every node whatever
+ * order they came in: addresses, sorted, become ns1, ns2, ... under the
+ * apex with glue; nodes given by name are served under that name, after.
  */
 static void
-ns_nodes(struct zone *z, const struct conf_node *dd)
+ns_sort(struct zone *z)
 {
-	const struct conf_node *n;
 	char name[16];
 	int i, naddr = 0, nnamed;
 
-	if ((n = conf_find(dd, "self")) != NULL)
-		ns_host(z, conf_first(n));
-	for (n = conf_first(conf_find(dd, "peer")); n; n = conf_next(n))
-		ns_host(z, n);
 	for (i = 0; i < z->nns; i++)
 		if (z->ns[i].naddr > 0) {
 			struct nshost t = z->ns[naddr];
@@ -187,6 +195,66 @@ ns_nodes(struct zone *z, const struct conf_node *dd)
 		z->ns[i].name.len = (uint8_t)(z->ns[i].name.len - 1);
 		z->ns[i].name.inzone = 1;
 	}
+}
+
+/* The default NS set: the cluster's nodes (self and every peer). */
+static void
+ns_nodes(struct zone *z, const struct conf_node *dd)
+{
+	const struct conf_node *n;
+
+	if ((n = conf_find(dd, "self")) != NULL)
+		ns_node(z, conf_word(conf_first(n)));
+	for (n = conf_first(conf_find(dd, "peer")); n; n = conf_next(n))
+		ns_node(z, conf_word(n));
+	ns_sort(z);
+}
+
+static int
+ns_same(const struct nshost *a, const struct nshost *b)
+{
+	int i;
+
+	if (a->name.len != b->name.len || a->name.inzone != b->name.inzone ||
+	    memcmp(a->name.wire, b->name.wire, a->name.len) != 0 ||
+	    a->naddr != b->naddr)
+		return 0;
+	for (i = 0; i < a->naddr; i++)
+		if (a->addr[i].af != b->addr[i].af ||
+		    memcmp(a->addr[i].a, b->addr[i].a, 16) != 0)
+			return 0;
+	return 1;
+}
+
+int
+zone_ns_feed(struct zone *z, const char **bad)
+{
+	static struct nshost old[ZONE_NS_MAX];
+	int i, nold = z->nns, listed = 0;
+
+	*bad = NULL;
+	if (z->ns_given || z->t == NULL)
+		return 0;
+	for (i = 0; i < z->t->nnode; i++)
+		listed += z->t->node[i].listed;
+	if (listed == 0)
+		return 0;
+	memcpy(old, z->ns, sizeof old);
+	z->nns = 0;
+	for (i = 0; i < z->t->nnode; i++)
+		if (z->t->node[i].listed && ns_node(z, z->t->node[i].name) != 0 &&
+		    *bad == NULL)
+			*bad = z->t->node[i].name;
+	if (z->nns == 0) {	/* none could be: keep what was served */
+		memcpy(z->ns, old, sizeof old);
+		z->nns = nold;
+		return 0;
+	}
+	ns_sort(z);
+	for (i = 0; i < z->nns && z->nns == nold; i++)
+		if (!ns_same(&z->ns[i], &old[i]))
+			break;
+	return z->nns != nold || i < z->nns;
 }
 
 int
@@ -212,12 +280,19 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	if ((s = conf_value(dd, "ttl")) != NULL)
 		num_u32(s, 0, 86400, &ttl);
 	z->ttl = ttl;
+	z->rrl_limit = RRL_LIMIT;
+	z->rrl_slip = RRL_SLIP;
+	if ((s = conf_value(dd, "rate-limit")) != NULL)
+		num_u32(s, 0, RRL_LIMIT_MAX, &z->rrl_limit);
+	if ((s = conf_value(dd, "rate-limit-slip")) != NULL)
+		num_u32(s, 0, RRL_SLIP_MAX, &z->rrl_slip);
 	zname_make(&z->contact, z, ZONE_CONTACT);
 	z->contact.len = (uint8_t)(z->contact.len - 1);
 	z->contact.inzone = 1;
-	if (conf_find(dd, "name-server") != NULL)
+	if (conf_find(dd, "name-server") != NULL) {
+		z->ns_given = 1;
 		ns_given(z, conf_find(dd, "name-server"));
-	else
+	} else
 		ns_nodes(z, dd);
 	if (z->nns == 0)
 		return zone_bad(err, size, "%s: no name servers: set service "
@@ -478,6 +553,7 @@ table_node(struct table *t, const char *name)
 		t->node[k].name[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ?
 		    name[i] + 32 : name[i]);
 	t->node[k].state = NODE_UNKNOWN;
+	t->node[k].listed = 0;
 	t->node[k].gws = 0;
 	return t->nnode++;
 }

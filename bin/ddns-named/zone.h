@@ -38,6 +38,7 @@ struct rec {
 enum { NODE_UNKNOWN, NODE_UP, NODE_DOWN, NODE_DRAINED };
 struct tnode {
 	uint8_t state;
+	uint8_t listed;			/* named in an @ line, not removed */
 	uint32_t gws;			/* records whose origin it is */
 	char name[NODE_NAME_MAX + 1];	/* lower case */
 };
@@ -47,6 +48,7 @@ struct table {
 	size_t mask;			/* slots - 1 */
 	size_t n;
 	int nnode;
+	int moved;			/* a node listed or removed: set by @ */
 	struct tnode node[TABLE_NODES_MAX];
 };
 
@@ -90,6 +92,7 @@ struct pool {
 	unsigned answers;
 	uint32_t ttl;
 	int policy;
+	int defaults;			/* no member: the cluster's nodes */
 	int mode;			/* POOL_LIVE, ... */
 	int nalive;			/* members seen alive, drained or not */
 	struct pview v[2];		/* IPv4, IPv6 */
@@ -101,8 +104,10 @@ struct zone {
 	size_t apexlen;
 	uint32_t ttl;
 	int nns;
+	int ns_given;			/* by name-server: the feed leaves it */
 	struct nshost ns[ZONE_NS_MAX];
 	struct zname contact;		/* SOA RNAME */
+	uint32_t rrl_limit, rrl_slip;	/* rate-limit, rate-limit-slip */
 	int64_t stamp;			/* the highest stamp seen, ms */
 	struct table *t;
 	struct pool pool;
@@ -111,6 +116,14 @@ struct zone {
 /* The zone's fixed part from the configuration; 0, or -1 with err set. */
 struct conf;
 int zone_config(struct zone *, const struct conf *, char *err, size_t size);
+/*
+ * The default NS set made again from the nodes z->t lists (the feed's
+ * `@` lines), as the configuration's self and peer make it; left as it
+ * is when name-server statements give it, or when the feed lists no
+ * node.  Returns 1 if it changed; *bad is a node that cannot be a name
+ * server (a name under the domain), left out, or NULL.
+ */
+int zone_ns_feed(struct zone *, const char **bad);
 /* err = the message, formatted; returns -1 (configuration errors) */
 int zone_bad(char *err, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -122,6 +135,8 @@ int zone_bad(char *err, size_t size, const char *fmt, ...)
 int pool_view(struct zone *, int live);
 /* service dns-pool into z->pool (off when absent); 0, or -1 with err. */
 int pool_config(struct zone *, const struct conf *, char *err, size_t size);
+/* Default members from the nodes z->t lists, as zone_ns_feed; 1 if moved. */
+int pool_nodes(struct zone *);
 /*
  * The serial is the highest stamp seen, in 10 ms units, modulo 2^32: the
  * same on every node that has seen the same table, and never back.

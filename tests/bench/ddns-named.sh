@@ -86,10 +86,13 @@ with open(d + "/updates100", "w") as f:
     for i in range(10000):
         f.write("%s\nadd m-%d 30 A 192.0.2.56\nsend\n" % (dom, i))
 PY
+# no rate limiting: dnsperf's queries all come from one address, as
+# NSD's rrl-ratelimit: 0 below
 cat >"$tmp/vpnha.conf" <<EOF
 set service ipsec-ddns self 198.51.100.1
 set service ipsec-ddns peer 198.51.100.2
 set service ipsec-ddns domain $DOMAIN
+set service ipsec-ddns rate-limit 0
 set service dns-pool name pool.$DOMAIN
 set service dns-pool member 203.0.113.1
 set service dns-pool member 203.0.113.2

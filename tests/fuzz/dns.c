@@ -5,9 +5,11 @@
  * it parses, answers the query's ID with QR set, echoes the question byte
  * for byte, and fits the size the query allows.  Also checks the table:
  * a record set from the input is found again, and the serial returns to
- * its value when it is removed.  A pool name outside the domain is
- * configured, and one inside it is tried on every other input, so that
- * both pool paths (answers, its own zone's SOA and NS) are fuzzed.
+ * its value when it is removed, and the slip of rate limiting, the
+ * response made empty with TC, reads as a message too.  A pool name
+ * outside the domain is configured, and one inside it is tried on every
+ * other input, so that both pool paths (answers, its own zone's SOA and
+ * NS) are fuzzed.
  */
 #include <sys/socket.h>
 
@@ -128,6 +130,30 @@ check(const uint8_t *q, size_t qn, const uint8_t *r, size_t rn, int tcp,
 		abort();
 }
 
+/*
+ * Rate limiting's slip: the response emptied, TC set, still a message
+ * ldns reads, with the same ID, question and OPT (ARCOUNT 1 with EDNS).
+ */
+static void
+slip_check(const uint8_t *r, size_t rn, const struct qinfo *in)
+{
+	static uint8_t s[2 + DNS_TCP_MAX];
+	ldns_pkt *p = NULL;
+	size_t sn;
+
+	memcpy(s, r, rn);
+	sn = dns_slip(s, rn, in);
+	if (sn > rn || sn < DNS_HEADER || !(s[2] & 0x02) || s[6] | s[7] |
+	    s[8] | s[9] | s[10] || s[11] != (in->edns ? 1 : 0) ||
+	    memcmp(s, r, 2) != 0 || (s[2] & ~0x02) != (r[2] & ~0x02) ||
+	    memcmp(s + 3, r + 3, 3) != 0 || memcmp(s + 12, r + 12, sn - 12 -
+	    (in->edns ? 11 : 0)) != 0)
+		abort();
+	if (ldns_wire2pkt(&p, s, sn) != LDNS_STATUS_OK)
+		abort();
+	ldns_pkt_free(p);
+}
+
 /* A label and address from the input: set, found, removed, serial back. */
 static void
 table_check(const uint8_t *d, size_t n)
@@ -179,8 +205,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(q, data + 1, size - 1);
 	rn = dns_answer(&Z, q, size - 1, r, tcp ? DNS_TCP_MAX : DNS_UDP_MAX,
 	    tcp, &in);
-	if (rn > 0)
+	if (rn > 0) {
 		check(q, size - 1, r, rn, tcp, &in);
+		slip_check(r, rn, &in);
+	}
 	else if (size - 1 >= DNS_HEADER && !(q[2] & 0x80))
 		abort();	/* only responses and runts go unanswered */
 	table_check(data + 1, size - 1);

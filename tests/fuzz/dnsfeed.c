@@ -11,7 +11,9 @@
  * feed's nodes (`@ NODE STATE`, the ORIGIN of `+`) must keep gateway
  * counts that add up to the records with an origin, and the pool's view
  * made from them must answer from members of the right family, never
- * none while a member of that family is configured.
+ * none while a member of that family is configured.  The nodes of `@`
+ * lines, until `@ NODE removed`, make the NS set: every address among
+ * them once, sorted.
  */
 #include <sys/socket.h>
 
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -42,7 +45,7 @@ static const char config[] =
     "set service dns-pool member 203.0.113.9\n"
     "set service dns-pool policy least-loaded\n";
 
-static struct zone Z;
+static struct zone Z, Z0;
 
 static void
 init(void)
@@ -118,6 +121,56 @@ counts(void)
 	}
 }
 
+/*
+ * After an @ line: the node is listed or not as it said, and the NS set
+ * made from the listed nodes holds each listed address once, as glue of
+ * a name under the apex, sorted, and no more servers than nodes.
+ */
+static void
+cluster(const char *node, int listed)
+{
+	const struct nshost *h;
+	const char *bad;
+	uint8_t a[16];
+	int i, k, af, seen, nlisted = 0, found = 0;
+
+	for (i = 0; i < Z.t->nnode; i++) {
+		nlisted += Z.t->node[i].listed;
+		if (strcasecmp(Z.t->node[i].name, node) == 0) {
+			found = 1;
+			if (Z.t->node[i].listed != listed)
+				abort();
+		}
+	}
+	if (listed && !found)
+		abort();
+	zone_ns_feed(&Z, &bad);
+	if (Z.nns < 1 || Z.nns > ZONE_NS_MAX || (nlisted > 0 && bad == NULL &&
+	    nlisted <= ZONE_NS_MAX && Z.nns > nlisted))
+		abort();
+	for (i = 0; nlisted > 0 && i < Z.t->nnode; i++) {
+		if (!Z.t->node[i].listed)
+			continue;
+		af = strchr(Z.t->node[i].name, ':') != NULL ? AF_INET6 : AF_INET;
+		if (inet_pton(af, Z.t->node[i].name, a) != 1 || nlisted > ZONE_NS_MAX)
+			continue;
+		for (seen = k = 0; k < Z.nns; k++) {
+			h = &Z.ns[k];
+			seen += h->naddr == 1 && h->addr[0].af == af &&
+			    memcmp(h->addr[0].a, a, af == AF_INET ? 4 : 16) == 0 &&
+			    h->name.inzone;
+		}
+		if (seen != 1)
+			abort();
+	}
+	for (k = 1; k < Z.nns; k++)	/* addresses first, sorted: ns1, ns2 */
+		if (Z.ns[k].naddr == 1 && Z.ns[k - 1].naddr == 1 &&
+		    (Z.ns[k].addr[0].af < Z.ns[k - 1].addr[0].af ||
+		    (Z.ns[k].addr[0].af == Z.ns[k - 1].addr[0].af &&
+		    memcmp(Z.ns[k].addr[0].a, Z.ns[k - 1].addr[0].a, 16) <= 0)))
+			abort();
+}
+
 /* The stamp word SECONDS.MMM.COUNTER, read again another way. */
 static void
 stamp_said(const char *word, int64_t ms)
@@ -145,6 +198,8 @@ said(char *copy, int kind, int64_t ms, const char *why)
 	if (kind == FEED_NODE) {
 		if (ms != -1)
 			abort();
+		if (why == NULL && n == 3)
+			cluster(w[1], strcmp(w[2], "removed") != 0);
 		return;
 	}
 	if (kind == FEED_BAD || kind == FEED_ERROR) {
@@ -206,8 +261,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n;
 	int kind;
 
-	if (Z.apexlen == 0)
+	if (Z.apexlen == 0) {
 		init();
+		Z0 = Z;
+	}
+	Z = Z0;		/* the NS set of the configuration again */
 	if ((Z.t = table_new(0)) == NULL)
 		return 0;
 	while (p < end) {
