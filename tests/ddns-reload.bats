@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # ddns-syncd(8) reloads in the lab (tests/lab/): the guide's "commit" is a
-# SIGHUP, which leaves the cluster and joins it again.  A reload changes
+# SIGHUP, which applies the difference of peers (or leaves the cluster and
+# joins it again when self, secret, domain or port changed).  A reload changes
 # the nodes, never the table: a node's own records stay (they leave only
 # by `down` or by the loss of the node), and the records of a node that
 # the new configuration no longer lists go as a dead node's do, at the end
