@@ -259,23 +259,25 @@ up_as() {
 
 @test "names: self and peer given as names with an IPv4 and an IPv6 address each; the cluster forms, a stranger is refused" {
 	lab_up 3
+	# names outside the domain: one under it would need a name-server
+	# statement with its address (vpnha.conf(5), Rules)
 	for i in 1 2; do
-		echo "192.0.2.1$i h$i.vpn.example.org"
-		echo "2001:db8::1$i h$i.vpn.example.org"
+		echo "192.0.2.1$i h$i.nodes.example.net"
+		echo "2001:db8::1$i h$i.nodes.example.net"
 	done >"$D/hosts"
-	confx 1 h1.vpn.example.org h2.vpn.example.org
-	confx 2 h2.vpn.example.org h1.vpn.example.org
+	confx 1 h1.nodes.example.net h2.nodes.example.net
+	confx 2 h2.nodes.example.net h1.nodes.example.net
 	HOSTS=$D/hosts start 1
 	HOSTS=$D/hosts start 2
-	lab_wait 5 up_as 1 h2.vpn.example.org
-	lab_wait 5 up_as 2 h1.vpn.example.org
+	lab_wait 5 up_as 1 h2.nodes.example.net
+	lab_wait 5 up_as 2 h1.nodes.example.net
 	ctl 2 up named 192.0.2.52 >/dev/null
 	lab_wait 2 has 1 named 192.0.2.52
 	run lab_exec h1 ss -Htn state established '( sport = :9100 or dport = :9100 )'
 	echo "# the session: $(echo "$output" | awk '{ print $3, $4 }')" >&3
 	# h2's name has both addresses: an opening from either, as h2, is
 	# admitted, and fails only for want of the secret
-	flood h2 f2 -n 2 -o h2.vpn.example.org -d "$DOMAIN" -t h1.vpn.example.org \
+	flood h2 f2 -n 2 -o h2.nodes.example.net -d "$DOMAIN" -t h1.nodes.example.net \
 	    '[2001:db8::11]:9100' 192.0.2.11
 	lab_wait 20 done_flood f2
 	grep -q 'warning: peer 2001:db8::12: authentication failed' "$D/h1.log"
@@ -284,9 +286,9 @@ up_as() {
 	lab_wait 20 done_flood f
 	grep -q 'warning: peer 2001:db8::13: not a configured peer' "$D/h1.log"
 	grep -q 'warning: peer 192\.0\.2\.13: not a configured peer' "$D/h1.log"
-	run grep -E 'mismatch|h2\.vpn\.example\.org: .*not a configured' "$D/h1.log"
+	run grep -E 'mismatch|h2\.nodes\.example\.net: .*not a configured' "$D/h1.log"
 	assert_output ''
-	up_as 1 h2.vpn.example.org
+	up_as 1 h2.nodes.example.net
 }
 
 @test "a node whose self is a second address of its host connects from that address, not the one its route prefers" {

@@ -36,7 +36,7 @@ start() {
 	mkfifo "$D/h$i.ready"
 	lab_spawn "h$i" "$D/h$i.log" env "$@" "${hosts[@]}" sh -c 'exec "$@" 3>"$0"' "$D/h$i.ready" \
 	    "$VPNHA_BIN/ddns-syncd" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 >"$D/h$i.pid"
-	timeout 20 head -c 1 "$D/h$i.ready" >/dev/null || fail "h$i not ready: $(cat "$D/h$i.log")"
+	notified "$D/h$i.ready" || fail "h$i not ready: $(cat "$D/h$i.log")"
 }
 
 # named I: ddns-named on hI, port 53 of its address, fed by its ddns-syncd;
@@ -48,7 +48,7 @@ named() {
 	lab_spawn "h$i" "$D/n$i.log" sh -c 'exec "$@" 3>"$0"' "$D/n$i.ready" \
 	    "$VPNHA_BIN/ddns-named" -f "$D/h$i.conf" -r "$D/h$i.run" -n 3 \
 	    -l "192.0.2.$((10 + i))" >"$D/n$i.pid"
-	timeout 20 head -c 1 "$D/n$i.ready" >/dev/null || fail "n$i not ready: $(cat "$D/n$i.log")"
+	notified "$D/n$i.ready" || fail "n$i not ready: $(cat "$D/n$i.log")"
 }
 
 # stop I [SIGNAL]: node I's ddns-syncd signalled (TERM), and gone

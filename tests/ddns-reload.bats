@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # ddns-syncd(8) reloads in the lab (tests/lab/): the guide's "commit" is a
-# SIGHUP, which leaves the cluster and joins it again.  A reload changes
+# SIGHUP, which applies the difference of peers (or leaves the cluster and
+# joins it again when self, secret, domain or port changed).  A reload changes
 # the nodes, never the table: a node's own records stay (they leave only
 # by `down` or by the loss of the node), and the records of a node that
 # the new configuration no longer lists go as a dead node's do, at the end
@@ -120,4 +121,51 @@ synced() {
 	lab_wait 5 member 1 2 up
 	synced 1 2 after-hup 192.0.2.74
 	lacks 1 gone
+}
+
+# links I: node I's established connections on the cluster port, one line
+# each (local and peer address with ports), sorted: the same text before
+# and after means the same TCP connections
+links() {
+	lab_exec "h$1" ss -Htn state established '( dport = :9100 or sport = :9100 )' |
+	    awk '{ print $3, $4 }' | sort
+}
+
+# downs I J: how many times node I has logged node J down
+downs() {
+	grep -c "^ddns-syncd: peer 192\.0\.2\.$((10 + $2)): down" "$D/h$1.log" || :
+}
+
+@test "reload applies only the difference: an unchanged file, a peer added and a peer removed keep the other sessions; the guide's line each time" {
+	cluster 3
+	lab_wait 5 member 1 2 up
+	lab_wait 5 member 1 3 up
+	lab_wait 5 eval '[ "$(links 1 | wc -l)" = 2 ]'
+	before=$(links 1)
+	joined=$(grep -cE '^ddns-syncd: (Creating new|Joined existing) ipsec-ddns cluster$' "$D/h1.log")
+	hup 1
+	# the guide's commit answers with the cluster line again
+	lab_wait 3 eval '[ "$(grep -c "^ddns-syncd: Joined existing ipsec-ddns cluster$" "$D/h1.log")" -gt 0 ]'
+	[ "$(grep -cE '^ddns-syncd: (Creating new|Joined existing) ipsec-ddns cluster$' "$D/h1.log")" -gt "$joined" ]
+	grep -qx 'Joined existing ipsec-ddns cluster' "$D/h1.run/ddns/cluster"
+	synced 2 1 after-hup 192.0.2.81
+	[ "$(links 1)" = "$before" ] || fail "connections changed: $before -> $(links 1)"
+	[ "$(downs 2 1)" = 0 ] && [ "$(downs 3 1)" = 0 ] || fail "h1 seen down: $(cat "$D/h2.log" "$D/h3.log")"
+	# h3 removed from h1's peers: that connection goes, h2's stays
+	h12=$(links 1 | grep -E '192\.0\.2\.12]?:')
+	echo 'delete service ipsec-ddns peer 192.0.2.13' >>"$D/h1.conf"
+	hup 1
+	lab_wait 5 eval '[ "$(links 1)" = "$h12" ]'
+	synced 2 1 after-removal 192.0.2.82
+	[ "$(downs 2 1)" = 0 ] || fail "h1 seen down by h2: $(cat "$D/h2.log")"
+	run ctl 1 members
+	refute_line --partial 192.0.2.13
+	# and added again: h1 and h3 meet again, h2's connection is the same
+	echo 'set service ipsec-ddns peer 192.0.2.13' >>"$D/h1.conf"
+	hup 1
+	lab_wait 5 member 1 3 up
+	lab_wait 5 eval '[ "$(links 1 | wc -l)" = 2 ]'
+	links 1 | grep -qxF "$h12" || fail "h1-h2 connection changed: $h12 -> $(links 1)"
+	synced 3 1 after-return 192.0.2.83
+	[ "$(downs 2 1)" = 0 ] || fail "h1 seen down by h2: $(cat "$D/h2.log")"
 }

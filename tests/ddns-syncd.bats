@@ -38,7 +38,7 @@ start() {
 	mkfifo "$D/ready"
 	lab_spawn h1 "$D/log" sh -c 'exec "$@" 3>"$0"' "$D/ready" \
 	    "$VPNHA_BIN/ddns-syncd" -f "$D/n.conf" -r "$R" -n 3 "$@" >"$D/pid"
-	timeout 10 head -c 1 "$D/ready" >/dev/null || fail "no readiness: $(cat "$D/log")"
+	notified "$D/ready" || fail "no readiness: $(cat "$D/log")"
 }
 
 ctl() {

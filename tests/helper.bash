@@ -29,3 +29,9 @@ plus() {
 within() {
 	awk -v l="$1" -v s="$2" 'BEGIN { exit !(s <= l) }'
 }
+
+# notified FIFO: a daemon started with -n 3 pointed at FIFO wrote its
+# readiness newline within 20 s; false if it exited first (end of file)
+notified() {
+	[ "$(timeout 20 head -c 1 "$1" | wc -c)" = 1 ]
+}

@@ -73,7 +73,7 @@ ddns() {
 	mkfifo "$D/h$i.ready"
 	lab_spawn "h$i" "$D/syncd$i.log" sh -c 'exec "$@" 3>"$0"' "$D/h$i.ready" \
 		"$VPNHA_BIN/ddns-syncd" -f "$D/h$i.conf" -r "$run" -n 3 >"$D/syncd$i.pid"
-	timeout 20 head -c 1 "$D/h$i.ready" >/dev/null ||
+	notified "$D/h$i.ready" ||
 		fail "ddns-syncd on h$i not ready: $(cat "$D/syncd$i.log")"
 }
 
@@ -85,7 +85,7 @@ named() {
 	lab_spawn "h$i" "$D/named$i.log" sh -c 'exec "$@" 3>"$0"' "$D/n$i.ready" \
 		"$VPNHA_BIN/ddns-named" -f "$D/h$i.conf" -r "$D/h$i/run/vpnha" \
 		-l "$2" -n 3 >/dev/null
-	timeout 20 head -c 1 "$D/n$i.ready" >/dev/null ||
+	notified "$D/n$i.ready" ||
 		fail "ddns-named on h$i not ready: $(cat "$D/named$i.log")"
 }
 

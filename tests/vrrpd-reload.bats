@@ -128,9 +128,14 @@ statements() {
 		lab_wait 8 is_state h1 master "eth0.$v"
 	done
 	# each step changes one statement of group 2 (g: its statements)
+	sent=$(field h1 adverts_sent eth0.2)
 	g=('priority 50')
 	step kept config_priority 50 "${g[@]}"
 	[ "$(field h1 priority eth0.2)" = 50 ]
+	# an advert of priority 50 goes out before a later step restarts the
+	# group: the status file's count lags up to a second, so three more
+	# than before the reload means one after it
+	lab_wait 8 eval '[ "$(field h1 adverts_sent eth0.2)" -ge $((sent + 3)) ]'
 	g+=('preempt false')
 	step kept preempt false "${g[@]}"
 	g+=('fast-preempt false')

@@ -155,17 +155,35 @@ cluster_drained(void)
 	status_members();
 }
 
+/* Leaving: a peer told so marks this node down at once. */
+static void
+bye(struct sess *s)
+{
+	static struct wr q = { .b = { 'q' }, .n = 1 };
+
+	peer_send(s, &q);
+}
+
+static int
+up_peers(void)
+{
+	int i, n = 0;
+
+	for (i = 1; i < nnodes; i++)
+		n += nodes[i].up;
+	return n;
+}
+
 void
 cluster_stop(void)
 {
-	static struct wr bye = { .b = { 'q' }, .n = 1 };
 	struct sess *s;
 
 	if (!S.enabled)
 		return;
 	for (s = sessions; s != NULL; s = s->next)
 		if (s->state == SS_UP)
-			peer_send(s, &bye);
+			bye(s);
 	peer_flush_all();
 	while (sessions != NULL)
 		peer_close(sessions, NULL);
@@ -176,11 +194,75 @@ cluster_stop(void)
 	err_log("left the cluster");
 }
 
+/*
+ * The nodes again after a reload that kept the cluster: the peers still
+ * listed keep their node (session, state, backoff), a new one is dialled,
+ * a removed one is told this node leaves, loses its session and becomes
+ * a stranger (strangers()).  Node I of the new list is self or peer I-1.
+ */
+static void
+nodes_update(void)
+{
+	static struct node old[NODES_MAX];
+	int map[NODES_MAX], kept[NODES_MAX] = { 0 }, nold = nnodes, i, j;
+	struct sess *s, *next;
+
+	map[0] = 0;
+	for (i = 1; i < nold; i++) {
+		for (j = 0; j < S.cfg.npeers; j++)
+			if (strcmp(nodes[i].id, S.cfg.peer[j]) == 0)
+				break;
+		map[i] = j < S.cfg.npeers ? j + 1 : -1;
+	}
+	for (s = sessions; s != NULL; s = s->next)
+		if (s->node > 0 && map[s->node] < 0 && s->state == SS_UP)
+			bye(s);
+	peer_flush_all();
+	for (s = sessions; s != NULL; s = next) {
+		next = s->next;
+		if (s->node >= 0 && (s->node = map[s->node]) < 0)
+			peer_close(s, NULL);
+	}
+	memcpy(old, nodes, sizeof old);
+	for (i = 0; i < norigins; i++)
+		origins[i].node = -1;
+	for (i = 0; i < nold; i++)
+		if (map[i] >= 0) {
+			nodes[map[i]] = old[i];
+			kept[map[i]] = 1;
+		}
+	nnodes = 1 + S.cfg.npeers;
+	for (i = 0; i < nnodes; i++) {
+		if (!kept[i])
+			node_init(&nodes[i], S.cfg.peer[i - 1], 0);
+		origins[nodes[i].origin].node = i;
+		resolve(i);
+	}
+}
+
+/*
+ * The guide's commit: a reload that keeps who this node is and how the
+ * cluster speaks (self, secret, domain, port) applies only the difference
+ * of peers and timers, and answers with the cluster line again at once if
+ * a peer is up, else after a new join time.  Any other change leaves the
+ * cluster and joins it again.
+ */
 void
 cluster_reload(const struct cfg *old)
 {
-	(void)old;
-	/* any change: leave and join again, as the guide's commit does */
+	if (S.enabled && S.cfg.enable && strcmp(old->self, S.cfg.self) == 0 &&
+	    strcmp(old->secret, S.cfg.secret) == 0 &&
+	    strcmp(old->domain, S.cfg.domain) == 0 && old->port == S.cfg.port) {
+		nodes_update();
+		status_members();
+		if (up_peers() > 0)
+			joined(1);
+		else {
+			S.joined = 0;
+			S.join_at = S.now + S.cfg.join;
+		}
+		return;
+	}
 	if (S.enabled)
 		cluster_stop();
 	if (S.cfg.enable)
