@@ -670,10 +670,15 @@ EOF
 	ctl 3 up late 192.0.2.21 >/dev/null
 	lab_wait 3 same 1 2 3
 	lab_wait 3 said sub1 3 up
-	# delete service ipsec-ddns peer 192.0.2.13; commit (on h1): told down
+	# the guide's removal: delete service ipsec-ddns enable; commit (on
+	# h3): told down; delete service ipsec-ddns peer 192.0.2.13; commit
+	# (on h1): told removed, although it was down already
+	echo 'delete service ipsec-ddns enable' >>"$D/h3.conf"
+	lab_kill "$(cat "$D/h3.pid")" HUP
+	lab_wait 3 said sub1 3 down
 	echo 'delete service ipsec-ddns peer 192.0.2.13' >>"$D/h1.conf"
 	lab_kill "$(cat "$D/h1.pid")" HUP
-	lab_wait 3 said sub1 3 down
+	lab_wait 3 said sub1 3 removed
 	lab_wait 5 said sub1 2 up
 	sub 1 sub1b
 	run grep -c '^@ 192\.0\.2\.13 ' "$D/sub1b"

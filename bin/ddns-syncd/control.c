@@ -115,13 +115,20 @@ tell_all(const char *line, uint64_t stamp)
 	}
 }
 
+/* @ NODE WORD: a pool state, or "removed" */
 static void
-say(const char *id, enum pool p)
+say_word(const char *id, const char *word)
 {
 	char line[ID_MAX + 20];
 
-	snprintf(line, sizeof line, "@ %.253s %s", id, pool_word[p]);
+	snprintf(line, sizeof line, "@ %.253s %s", id, word);
 	tell_all(line, 0);
+}
+
+static void
+say(const char *id, enum pool p)
+{
+	say_word(id, pool_word[p]);
 }
 
 /* What subscribers were last told of node id: -1 if nothing. */
@@ -163,8 +170,11 @@ configured(const char *id, int n)
 
 /*
  * An `@ NODE STATE` line for every node whose state changed.  A node that
- * a reload removed is told down; so is every peer when DDNS is disabled
- * (this node itself, the first told, stays as it was: it still answers).
+ * a reload removed is told removed, whatever it was (the guide's removal
+ * disables it first: it is down already), so that ddns-named drops it
+ * from the NS set and the pool.  When DDNS is disabled every peer is told
+ * down (this node itself, the first told, stays as it was: it still
+ * answers).
  */
 void
 control_members(void)
@@ -172,12 +182,17 @@ control_members(void)
 	int i, n = S.enabled ? nnodes : 0, changed = 0, same = same_nodes(n);
 	enum pool p;
 
-	for (i = 0; !same && i < nsaid; i++)
-		if (said[i].pool != POOL_DOWN && !(n == 0 && i == 0) &&
-		    !configured(said[i].id, n)) {
+	for (i = 0; !same && i < nsaid; i++) {
+		if (configured(said[i].id, n) || (n == 0 && i == 0))
+			continue;
+		if (n > 0)
+			say_word(said[i].id, "removed");
+		else if (said[i].pool != POOL_DOWN)
 			say(said[i].id, POOL_DOWN);
-			changed = 1;
-		}
+		else
+			continue;
+		changed = 1;
+	}
 	for (i = 0; i < n; i++) {
 		p = node_pool(i);
 		if (same ? said[i].pool == p : said_of(nodes[i].id) == (int)p)
