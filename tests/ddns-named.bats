@@ -709,7 +709,7 @@ ns_glue_is() {
 	assert_output 0
 }
 
-@test "the real feed: a peer added to ddns-syncd's configuration joins the NS set on its reload alone" {
+@test "the real feed: a peer added to ddns-syncd's configuration joins the NS set on its reload alone, and leaves it removed" {
 	start_syncd
 	start_named -r "$T/run"
 	run d +short $DOMAIN NS
@@ -723,4 +723,12 @@ ns_glue_is() {
 	run d +short $DOMAIN NS
 	assert_output "ns1.$DOMAIN.
 ns2.$DOMAIN."
+	# the guide's removal (the peer is down: it never came), on this
+	# node's reload alone
+	echo "delete service ipsec-ddns peer 198.51.100.44" >>"$T/syncd.conf"
+	kill -HUP "$SPID"
+	wait_for sh -c "[ \"\$(dig @127.0.0.1 -p $PORT +short $DOMAIN NS)\" = ns1.$DOMAIN. ]" ||
+	    fail "ns2 stays: $(d +short $DOMAIN NS) $(cat "$T/log")"
+	run d +short ns2.$DOMAIN A
+	assert_output ''
 }
