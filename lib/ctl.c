@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "ctl.h"
+#include "err.h"
 #include "rc.h"
 
 static int
@@ -304,5 +305,33 @@ ctl_call(const char *path, const char *request, int timeout_ms,
 		}
 	}
 	close(fd);
+	return rc;
+}
+
+int
+ctl_verb(const struct ctl_verb *t, int n, const char *word)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i].name, word) == 0)
+			return i;
+	return -1;
+}
+
+int
+ctl_command(const char *daemon, const char *path, const char *request,
+    int timeout_ms, void (*fn)(const char *, void *), void *arg)
+{
+	const char *why;
+	int rc = ctl_call(path, request, timeout_ms, fn, arg, &why);
+
+	if (fflush(stdout) != 0)
+		err_fatalsys(RC_TEMP, "unable to write to standard output");
+	if (rc == RC_TEMP)
+		err_fatal(RC_TEMP, "unable to reach %s at %s: %s", daemon, path,
+		    why);
+	if (rc == RC_NO)
+		dprintf(2, "%s: error: %s\n", err_prog, why);
 	return rc;
 }

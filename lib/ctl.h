@@ -47,6 +47,31 @@ void ctl_close(struct ctl_conn *);
 int ctl_words(char *line, char **w, int max);
 
 /*
+ * A control protocol's verbs, one table that its daemon parses requests
+ * with (the daemon's handlers indexed alike) and its client checks its
+ * arguments and writes its usage from.  args is the usage of the
+ * arguments ("ID [ADDRESS]", "" for none); min and max count the words.
+ */
+struct ctl_verb {
+	const char *name;
+	int min, max;
+	const char *args;
+};
+
+/* The index of word in the table t of n verbs, or -1. */
+int ctl_verb(const struct ctl_verb *t, int n, const char *word);
+
+/*
+ * Client, for a command: ctl_call, then the same for every client: an
+ * "error: REASON" reply is printed as "PROG: error: REASON" on standard
+ * error and gives RC_NO; a daemon that cannot be reached or does not
+ * answer is fatal (RC_TEMP), "unable to reach DAEMON at PATH: why".
+ * Returns RC_OK or RC_NO.
+ */
+int ctl_command(const char *daemon, const char *path, const char *request,
+    int timeout_ms, void (*fn)(const char *line, void *arg), void *arg);
+
+/*
  * Client: send one request, give each reply line but the last to fn, and
  * return RC_OK for "ok", RC_NO for "error: ..." (the reason in *why, static),
  * RC_TEMP when the daemon cannot be reached or does not answer in time.

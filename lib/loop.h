@@ -10,6 +10,15 @@
 #include <sys/epoll.h>
 #include <stdint.h>
 
+/*
+ * What an epoll event carries: the kind of thing that is ready (the
+ * program's own enum) and the thing itself.
+ */
+struct watch {
+	int kind;
+	void *p;
+};
+
 void loop_init(void);
 void loop_add(int fd, void *data, uint32_t events);
 void loop_mod(int fd, void *data, uint32_t events);

@@ -27,11 +27,6 @@
 
 enum wkind { W_SIG, W_UDP, W_TCPL, W_TCP, W_FEED };
 
-struct watch {
-	enum wkind kind;
-	void *p;
-};
-
 struct named {
 	const char *conf, *run, *user, *records;
 	char sock[4200];

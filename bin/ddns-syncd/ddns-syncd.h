@@ -153,11 +153,6 @@ void node_alive_changed(void);
 
 /* The event loop: every descriptor is watched with a struct watch. */
 enum wkind { W_SIG, W_TIMER, W_CTL, W_CLIENT, W_LISTEN, W_PEER };
-struct watch {
-	enum wkind kind;
-	void *p;
-};
-
 /* control.c */
 enum req { REQ_UP, REQ_DOWN, REQ_MEMBERS, REQ_RECORDS, REQ_STATUS,
     REQ_SUBSCRIBE, REQ_DRAIN, REQ_UNDRAIN };

@@ -40,11 +40,6 @@ struct vrrpd V;
 
 enum wkind { W_SIG, W_TIMER, W_NL, W_CTL, W_CLIENT, W_VRRP4, W_VRRP6 };
 
-struct watch {
-	enum wkind kind;
-	void *p;
-};
-
 struct client {
 	struct watch w;
 	struct ctl_conn *c;
