@@ -35,6 +35,7 @@
 #include "num.h"
 #include "rc.h"
 #include "rrl.h"
+#include "run.h"
 
 #define USAGE	"ddns-named [-qt] [-f CONF] [-r RUNDIR] [-n FD] [-u USER] " \
 	"[-l ADDRESS[:PORT]]... [-s SOCKET | -d RECORDS]"
@@ -327,7 +328,8 @@ main(int argc, char **argv)
 	if (sock != NULL)
 		snprintf(N.sock, sizeof N.sock, "%s", sock);
 	else
-		snprintf(N.sock, sizeof N.sock, "%s/%s", N.run, FEED_SOCKET);
+		snprintf(N.sock, sizeof N.sock, "%s/%s", N.run,
+		    RUN_DDNS_CONTROL);
 	if (N.records == NULL &&
 	    strlen(N.sock) >= sizeof ((struct sockaddr_un *)0)->sun_path)
 		err_fatal(RC_USAGE, "%s: a socket path longer than %zu bytes",

@@ -8,8 +8,6 @@
 
 #include "zone.h"
 
-#define RUN_DEFAULT	"/run/vpnha"
-#define FEED_SOCKET	"ddns/control"	/* under RUNDIR: ddns-syncd's */
 #define PORT_DEFAULT	53
 #define LISTEN_MAX	16
 #define UDP_BATCH	64		/* datagrams per recvmmsg/sendmmsg */
