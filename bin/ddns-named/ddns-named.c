@@ -69,28 +69,24 @@ untied(void)
 
 /*
  * The zone's fixed part, and with -d its records and the file's time in
- * ms; 0, or an exit code.
+ * ms; 0, or an exit code with err set.
  */
 static int
-load(struct zone *z, struct table **t, int64_t *mtime, char *err,
-    size_t size)
+load(struct zone *z, struct table **t, int64_t *mtime, struct conf_error *err)
 {
-	struct conf_error ce;
 	struct conf *c;
 	int rc;
 
-	if ((c = conf_read(N.conf, &ce)) == NULL) {
-		snprintf(err, size, "%s", ce.msg);
-		return ce.rc;
-	}
-	conf_warn(c, CONF_W_MODE);
-	rc = zone_config(z, c, err, size) < 0 ? RC_USAGE : 0;
-	conf_free(c);
 	*t = NULL;
 	*mtime = 0;
+	if ((c = conf_read(N.conf, err)) == NULL)
+		return err->rc;
+	conf_warn(c, CONF_W_MODE);
+	rc = zone_config(z, c, err) < 0 ? err->rc : 0;
+	conf_free(c);
 	if (rc == 0 && N.records != NULL &&
-	    (*t = zone_read_records(z, N.records, mtime, err, size, &rc)) == NULL)
-		return rc;
+	    (*t = zone_read_records(z, N.records, mtime, err)) == NULL)
+		return err->rc;
 	return rc;
 }
 
@@ -104,12 +100,12 @@ static void
 reload(void)
 {
 	static struct zone z;
+	struct conf_error err;
 	struct table *t;
-	char err[600];
 	int64_t mtime;
 
-	if (load(&z, &t, &mtime, err, sizeof err) != 0) {
-		err_warn("reload: %s; keeping the running configuration", err);
+	if (load(&z, &t, &mtime, &err) != 0) {
+		err_warn("reload: %s; keeping the running configuration", err.msg);
 		return;
 	}
 	z.stamp = N.zone.stamp;
@@ -218,13 +214,12 @@ loop(void)
 static int
 check(void)
 {
+	struct conf_error err;
 	struct table *t;
-	char err[600];
 	int64_t mtime;
-	int rc;
 
-	if ((rc = load(&N.zone, &t, &mtime, err, sizeof err)) != 0)
-		err_fatal(rc, "%s", err);
+	if (load(&N.zone, &t, &mtime, &err) != 0)
+		err_fatal(err.rc, "%s", err.msg);
 	table_free(t);
 	return RC_OK;
 }
@@ -234,15 +229,15 @@ setup(const char **listen, int nlisten)
 {
 	static const int none[] = { -1 };
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, 0 };
+	struct conf_error err;
 	struct table *t;
 	const char *why;
-	char err[600];
 	int64_t mtime;
 	uint64_t seed;
-	int i, rc;
+	int i;
 
-	if ((rc = load(&N.zone, &t, &mtime, err, sizeof err)) != 0)
-		err_fatal(rc, "%s", err);
+	if (load(&N.zone, &t, &mtime, &err) != 0)
+		err_fatal(err.rc, "%s", err.msg);
 	N.zone.t = t;
 	zone_stamp(&N.zone, mtime);
 	untied();

@@ -66,7 +66,7 @@ members(struct pool *p, const struct conf_node *dp, const struct conf_node *dd)
  */
 static int
 name(struct pool *p, const struct zone *z, const struct conf *c,
-    const struct conf_node *dp, char *err, size_t size)
+    const struct conf_node *dp, struct conf_error *err)
 {
 	const char *s = conf_value(dp, "name");
 	ldns_rdf *d, *apex;
@@ -75,8 +75,8 @@ name(struct pool *p, const struct zone *z, const struct conf *c,
 	if ((d = ldns_dname_new_frm_str(s)) == NULL ||
 	    (apex = ldns_dname_new_frm_data((uint16_t)z->apexlen, z->apex)) == NULL) {
 		ldns_rdf_deep_free(d);
-		return zone_bad(err, size, "%s:%u: name %s: not a domain name",
-		    conf_file(c), conf_line(conf_find(dp, "name")), s);
+		return conf_fail(err, conf_file(c), conf_line(conf_find(dp,
+		    "name")), "name %s: not a domain name", s);
 	}
 	ldns_dname2canonical(d);
 	snprintf(p->text, sizeof p->text, "%s", s);
@@ -93,7 +93,7 @@ name(struct pool *p, const struct zone *z, const struct conf *c,
 }
 
 int
-pool_config(struct zone *z, const struct conf *c, char *err, size_t size)
+pool_config(struct zone *z, const struct conf *c, struct conf_error *err)
 {
 	const struct conf_node *dp = conf_find(conf_root(c), "service dns-pool");
 	const struct conf_node *dd = conf_find(conf_root(c), "service ipsec-ddns");
@@ -105,7 +105,7 @@ pool_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	p->mode = POOL_NOFEED;
 	if (dp == NULL)
 		return 0;
-	if (name(p, z, c, dp, err, size) < 0)
+	if (name(p, z, c, dp, err) < 0)
 		return -1;
 	members(p, dp, dd);
 	p->ttl = POOL_TTL_DEFAULT;

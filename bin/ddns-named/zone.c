@@ -6,7 +6,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +18,6 @@
 #include "rc.h"
 #include "rrl.h"
 #include "zone.h"
-
-int
-zone_bad(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /*
  * A name in wire form, lower case; relative to the apex (the labels above
@@ -258,7 +246,7 @@ zone_ns_feed(struct zone *z, const char **bad)
 }
 
 int
-zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
+zone_config(struct zone *z, const struct conf *c, struct conf_error *err)
 {
 	const struct conf_node *dd = conf_find(conf_root(c), "service ipsec-ddns");
 	const char *s;
@@ -267,11 +255,11 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 
 	memset(z, 0, sizeof *z);
 	if ((s = conf_value(dd, "domain")) == NULL)
-		return zone_bad(err, size, "%s: no domain: set service ipsec-ddns "
-		    "domain NAME", conf_file(c));
+		return conf_fail(err, conf_file(c), 0, "no domain: set service "
+		    "ipsec-ddns domain NAME");
 	if ((d = ldns_dname_new_frm_str(s)) == NULL)
-		return zone_bad(err, size, "%s: domain %s is not a domain name",
-		    conf_file(c), s);
+		return conf_fail(err, conf_file(c), conf_line(conf_find(dd,
+		    "domain")), "domain %s is not a domain name", s);
 	ldns_dname2canonical(d);
 	z->apexlen = ldns_rdf_size(d);
 	memcpy(z->apex, ldns_rdf_data(d), z->apexlen);
@@ -295,9 +283,9 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	} else
 		ns_nodes(z, dd);
 	if (z->nns == 0)
-		return zone_bad(err, size, "%s: no name servers: set service "
-		    "ipsec-ddns self (and peer), or name-server", conf_file(c));
-	return pool_config(z, c, err, size);
+		return conf_fail(err, conf_file(c), 0, "no name servers: set "
+		    "service ipsec-ddns self (and peer), or name-server");
+	return pool_config(z, c, err);
 }
 
 /* FNV-1a, then murmur3's finaliser so that the low bits are mixed. */
@@ -641,9 +629,19 @@ record_line(struct table *t, const struct zone *z, char *line,
 	return table_set(t, z, label, len, af, a, why) < 0 ? -1 : 0;
 }
 
+/* A records file that cannot be read: RC_USAGE if it is not there. */
+static struct table *
+records_unread(struct conf_error *err, const char *path, int e)
+{
+	snprintf(err->msg, sizeof err->msg, "unable to read %s: %s", path,
+	    strerror(e));
+	err->rc = e == ENOENT ? RC_USAGE : RC_TEMP;
+	return NULL;
+}
+
 struct table *
 zone_read_records(const struct zone *z, const char *path, int64_t *mtime,
-    char *err, size_t size, int *rc)
+    struct conf_error *err)
 {
 	struct table *t;
 	struct stat st;
@@ -652,36 +650,32 @@ zone_read_records(const struct zone *z, const char *path, int64_t *mtime,
 	size_t cap = 0;
 	unsigned lineno = 0;
 	FILE *f;
+	int e;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, size, "unable to read %s: %s", path, strerror(errno));
-		*rc = errno == ENOENT ? RC_USAGE : RC_TEMP;
-		return NULL;
-	}
+	if ((f = fopen(path, "r")) == NULL)
+		return records_unread(err, path, errno);
 	/* of the file read, not of whatever the name points at later */
 	*mtime = fstat(fileno(f), &st) == 0 ? (int64_t)st.st_mtim.tv_sec *
 	    1000 + st.st_mtim.tv_nsec / 1000000 : 0;
 	if ((t = table_new(0)) == NULL) {
-		snprintf(err, size, "out of memory");
-		*rc = RC_TEMP;
+		snprintf(err->msg, sizeof err->msg, "out of memory");
+		err->rc = RC_TEMP;
 		fclose(f);
 		return NULL;
 	}
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
 		if (record_line(t, z, line, &why) < 0) {
-			snprintf(err, size, "%s:%u: %s", path, lineno, why);
-			*rc = RC_USAGE;
+			conf_fail(err, path, lineno, "%s", why);
 			table_free(t);
 			t = NULL;
 			break;
 		}
 	}
 	if (t != NULL && ferror(f)) {
-		snprintf(err, size, "unable to read %s: %s", path, strerror(errno));
-		*rc = RC_TEMP;
+		e = errno;
 		table_free(t);
-		t = NULL;
+		t = records_unread(err, path, e);
 	}
 	free(line);
 	fclose(f);

@@ -52,10 +52,9 @@ init(void)
 {
 	struct conf_error ce;
 	struct conf *c;
-	char err[600];
 
 	if ((c = conf_parse("fuzz.conf", config, sizeof config - 1, &ce)) == NULL ||
-	    zone_config(&Z, c, err, sizeof err) < 0)
+	    zone_config(&Z, c, &ce) < 0)
 		abort();
 	conf_free(c);
 }
@@ -228,9 +227,10 @@ said(char *copy, int kind, int64_t ms, const char *why)
 static void
 records_file(const uint8_t *data, size_t size)
 {
+	struct conf_error err;
 	struct table *t;
-	char path[64], err[600], where[80];
-	int fd, rc = 0;
+	char path[64], where[80];
+	int fd;
 
 	int64_t mtime = -1;
 
@@ -239,13 +239,13 @@ records_file(const uint8_t *data, size_t size)
 	if (write(fd, data, size) == (ssize_t)size) {
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 		snprintf(where, sizeof where, "%s:", path);
-		if ((t = zone_read_records(&Z, path, &mtime, err, sizeof err,
-		    &rc)) != NULL) {
+		if ((t = zone_read_records(&Z, path, &mtime, &err)) != NULL) {
 			if (mtime <= 0)	/* a file written just now */
 				abort();
 			table_free(t);
 		}
-		else if (rc != 100 || strncmp(err, where, strlen(where)) != 0)
+		else if (err.rc != 100 || strncmp(err.msg, where,
+		    strlen(where)) != 0)
 			abort();
 	}
 	close(fd);
