@@ -14,6 +14,7 @@
 #include <ldns/ldns.h>
 
 #include "conf.h"
+#include "gwid.h"
 #include "num.h"
 #include "rc.h"
 #include "rrl.h"
@@ -410,23 +411,6 @@ grow(struct table *t)
 	return 0;
 }
 
-static int
-label_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len > LABEL_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return 0;
-	}
-	return 1;
-}
-
 /* Is it the name of one of our name servers (whose addresses are glue)? */
 static int
 is_ns(const struct zone *z, const uint8_t *lc, size_t len)
@@ -449,8 +433,8 @@ table_set(struct table *t, const struct zone *z, const char *label,
 	size_t i, alen = af == AF_INET ? 4 : 16;
 	uint32_t h;
 
-	if (!label_ok(label, len)) {
-		*why = "not a DNS label (1 to 63 letters, digits, - or _)";
+	if (!gwid_label_ok(label, len)) {
+		*why = "not a DNS label (" GWID_LABEL_RULE ")";
 		return -1;
 	}
 	if (1 + len + z->apexlen > NAME_WIRE_MAX) {

@@ -3,8 +3,9 @@
  * line of the input is applied to a fresh table, and after each the table
  * must hold what the line said (a record set is found with its address, a
  * removed one is gone) and stay whole: every record reachable by its own
- * probe, the count right.  Deletions shift records back in the probe
- * chains, which is where a hash table goes wrong.  A stamp taken from a
+ * probe, its label one by lib/gwid's rule, the count right.  Deletions
+ * shift records back in the probe chains, which is where a hash table
+ * goes wrong.  A stamp taken from a
  * line must be the one its last word spells, and the zone's stamp (the
  * SOA serial's source) never goes back.  The same bytes are then read as
  * a records file (-d), which loads or names the line at fault.  The
@@ -29,6 +30,7 @@
 
 #include "conf.h"
 #include "ddns-named.h"
+#include "gwid.h"
 #include "zone.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -83,7 +85,8 @@ whole(void)
 		if ((r = Z.t->slot[i]) == NULL)
 			continue;
 		n++;
-		if (table_get(Z.t, (const uint8_t *)r->label, r->len, r->hash) != r)
+		if (table_get(Z.t, (const uint8_t *)r->label, r->len, r->hash) != r ||
+		    !gwid_label_ok(r->label, r->len))	/* the one rule */
 			abort();
 	}
 	if (n != Z.t->n || 2 * n > Z.t->mask + 1)
