@@ -52,7 +52,7 @@ zname_make(struct zname *zn, const struct zone *z, const char *text)
 }
 
 static int
-addr_cmp(const void *a, const void *b)
+ns_addr_cmp(const void *a, const void *b)
 {
 	const struct nshost *x = a, *y = b;
 
@@ -62,7 +62,7 @@ addr_cmp(const void *a, const void *b)
 }
 
 static int
-name_cmp(const void *a, const void *b)
+ns_name_cmp(const void *a, const void *b)
 {
 	const struct nshost *x = a, *y = b;
 
@@ -74,7 +74,7 @@ name_cmp(const void *a, const void *b)
 }
 
 static int
-parse_addr(const char *s, uint8_t *af, uint8_t *a)
+zone_addr(const char *s, uint8_t *af, uint8_t *a)
 {
 	memset(a, 0, 16);
 	*af = strchr(s, ':') != NULL ? AF_INET6 : AF_INET;
@@ -101,12 +101,12 @@ ns_given(struct zone *z, const struct conf_node *tags)
 		zname_make(&h->name, z, conf_word(t));
 		a = conf_first(conf_find(t, "address"));
 		for (; a != NULL && h->naddr < ZONE_NS_ADDR_MAX; a = conf_next(a)) {
-			parse_addr(conf_word(a), &h->addr[h->naddr].af,
+			zone_addr(conf_word(a), &h->addr[h->naddr].af,
 			    h->addr[h->naddr].a);
 			h->naddr++;
 		}
 	}
-	qsort(z->ns, (size_t)z->nns, sizeof z->ns[0], name_cmp);
+	qsort(z->ns, (size_t)z->nns, sizeof z->ns[0], ns_name_cmp);
 }
 
 /*
@@ -127,7 +127,7 @@ ns_node(struct zone *z, const char *node)
 		return NS_FULL;
 	h = &z->ns[z->nns];
 	memset(h, 0, sizeof *h);
-	if (parse_addr(node, &h->addr[0].af, h->addr[0].a) == 0)
+	if (zone_addr(node, &h->addr[0].af, h->addr[0].a) == 0)
 		h->naddr = 1;
 	else if (zname_make(&h->name, z, node) != 0 || h->name.inzone)
 		return NS_UNDER;
@@ -142,7 +142,7 @@ ns_node(struct zone *z, const char *node)
  * by cmp.
  */
 static int
-unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
+ns_unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
 {
 	int i, k = 0;
 
@@ -170,11 +170,12 @@ ns_sort(struct zone *z)
 			z->ns[naddr++] = z->ns[i];
 			z->ns[i] = t;
 		}
-	qsort(z->ns, (size_t)naddr, sizeof z->ns[0], addr_cmp);
-	qsort(z->ns + naddr, (size_t)(z->nns - naddr), sizeof z->ns[0], name_cmp);
-	nnamed = unique(z->ns + naddr, z->nns - naddr, name_cmp);
+	qsort(z->ns, (size_t)naddr, sizeof z->ns[0], ns_addr_cmp);
+	qsort(z->ns + naddr, (size_t)(z->nns - naddr), sizeof z->ns[0],
+	    ns_name_cmp);
+	nnamed = ns_unique(z->ns + naddr, z->nns - naddr, ns_name_cmp);
 	i = naddr;
-	naddr = unique(z->ns, naddr, addr_cmp);
+	naddr = ns_unique(z->ns, naddr, ns_addr_cmp);
 	memmove(z->ns + naddr, z->ns + i, (size_t)nnamed * sizeof z->ns[0]);
 	z->nns = naddr + nnamed;
 	for (i = 0; i < naddr; i++) {
@@ -291,7 +292,7 @@ zone_config(struct zone *z, const struct conf *c, struct conf_error *err)
 
 /* FNV-1a, then murmur3's finaliser so that the low bits are mixed. */
 static uint32_t
-mix(uint32_t h)
+table_mix(uint32_t h)
 {
 	h ^= h >> 16;
 	h *= 0x85ebca6bU;
@@ -302,7 +303,7 @@ mix(uint32_t h)
 }
 
 static uint32_t
-fnv(uint32_t h, const uint8_t *p, size_t n)
+table_fnv(uint32_t h, const uint8_t *p, size_t n)
 {
 	while (n-- > 0)
 		h = (h ^ *p++) * 16777619U;
@@ -312,7 +313,7 @@ fnv(uint32_t h, const uint8_t *p, size_t n)
 uint32_t
 table_hash(const uint8_t *label, size_t len)
 {
-	return mix(fnv(2166136261U, label, len));
+	return table_mix(table_fnv(2166136261U, label, len));
 }
 
 /*
@@ -367,7 +368,8 @@ table_free(struct table *t)
 }
 
 static size_t
-probe(const struct table *t, const uint8_t *label, size_t len, uint32_t hash)
+table_probe(const struct table *t, const uint8_t *label, size_t len,
+    uint32_t hash)
 {
 	size_t i = hash & t->mask;
 	const struct rec *r;
@@ -385,12 +387,12 @@ const struct rec *
 table_get(const struct table *t, const uint8_t *label, size_t len,
     uint32_t hash)
 {
-	return t->slot[probe(t, label, len, hash)];
+	return t->slot[table_probe(t, label, len, hash)];
 }
 
 /* Double the slots at half full: probes stay short. */
 static int
-grow(struct table *t)
+table_grow(struct table *t)
 {
 	struct rec **old = t->slot;
 	size_t i, j, n = (t->mask + 1) * 2;
@@ -413,7 +415,7 @@ grow(struct table *t)
 
 /* Is it the name of one of our name servers (whose addresses are glue)? */
 static int
-is_ns(const struct zone *z, const uint8_t *lc, size_t len)
+zone_is_ns(const struct zone *z, const uint8_t *lc, size_t len)
 {
 	int i;
 
@@ -444,12 +446,12 @@ table_set(struct table *t, const struct zone *z, const char *label,
 	for (i = 0; i < len; i++)
 		lc[i] = (uint8_t)(label[i] >= 'A' && label[i] <= 'Z' ?
 		    label[i] + 32 : label[i]);
-	if (is_ns(z, lc, len)) {
+	if (zone_is_ns(z, lc, len)) {
 		*why = "the name of a name server of the zone";
 		return -1;
 	}
 	h = table_hash(lc, len);
-	i = probe(t, lc, len, h);
+	i = table_probe(t, lc, len, h);
 	if ((r = t->slot[i]) != NULL) {
 		if (r->af == af && memcmp(r->addr, addr, alen) == 0)
 			return 0;
@@ -468,7 +470,7 @@ table_set(struct table *t, const struct zone *z, const char *label,
 	r->af = (uint8_t)af;
 	memset(r->addr, 0, sizeof r->addr);
 	memcpy(r->addr, addr, alen);
-	if (2 * t->n > t->mask + 1 && grow(t) < 0) {
+	if (2 * t->n > t->mask + 1 && table_grow(t) < 0) {
 		*why = "out of memory";
 		return -1;
 	}
@@ -486,7 +488,7 @@ table_del(struct table *t, const char *label, size_t len)
 	for (i = 0; i < len; i++)
 		lc[i] = (uint8_t)(label[i] >= 'A' && label[i] <= 'Z' ?
 		    label[i] + 32 : label[i]);
-	i = probe(t, lc, len, table_hash(lc, len));
+	i = table_probe(t, lc, len, table_hash(lc, len));
 	if (t->slot[i] == NULL)
 		return 0;
 	if (t->slot[i]->origin != 0)
@@ -542,7 +544,7 @@ table_origin(struct table *t, const char *label, size_t len, int i)
 	for (j = 0; j < len; j++)
 		lc[j] = (uint8_t)(label[j] >= 'A' && label[j] <= 'Z' ?
 		    label[j] + 32 : label[j]);
-	if ((r = t->slot[probe(t, lc, len, table_hash(lc, len))]) == NULL)
+	if ((r = t->slot[table_probe(t, lc, len, table_hash(lc, len))]) == NULL)
 		return;
 	if (r->origin != 0)
 		t->node[r->origin - 1].gws--;
@@ -570,7 +572,7 @@ zone_label(const struct zone *z, const char *name, const char **label,
 }
 
 static int
-record_line(struct table *t, const struct zone *z, char *line,
+records_line(struct table *t, const struct zone *z, char *line,
     const char **why)
 {
 	char *w[3], *p;
@@ -594,7 +596,7 @@ record_line(struct table *t, const struct zone *z, char *line,
 	}
 	if (zone_label(z, w[0], &label, &len, why) < 0)
 		return -1;
-	if (parse_addr(w[1], &af, a) < 0) {
+	if (zone_addr(w[1], &af, a) < 0) {
 		*why = "not an IPv4 or IPv6 address";
 		return -1;
 	}
@@ -649,7 +651,7 @@ zone_read_records(const struct zone *z, const char *path, int64_t *mtime,
 	}
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
-		if (record_line(t, z, line, &why) < 0) {
+		if (records_line(t, z, line, &why) < 0) {
 			conf_fail(err, path, lineno, "%s", why);
 			table_free(t);
 			t = NULL;
