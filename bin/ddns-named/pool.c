@@ -20,7 +20,6 @@ static int
 pool_member(struct pool *p, const char *addr, const char *node)
 {
 	struct pmember *m;
-	size_t i;
 
 	if (p->nmember == POOL_MEMBERS_MAX)
 		return -1;
@@ -29,9 +28,7 @@ pool_member(struct pool *p, const char *addr, const char *node)
 	m->af = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
 	if (inet_pton(m->af, addr, m->a) != 1)
 		return 1;
-	for (i = 0; node[i] != '\0' && i < NODE_NAME_MAX; i++)
-		m->node[i] = (char)(node[i] >= 'A' && node[i] <= 'Z' ?
-		    node[i] + 32 : node[i]);
+	zone_lower(m->node, node, strnlen(node, NODE_NAME_MAX));
 	p->nmember++;
 	return 0;
 }
