@@ -47,7 +47,8 @@ struct stmt {
 };
 
 /* An error of the statement being read. */
-#define fail(st, ...)	conf_fail((st)->err, (st)->file, (st)->line, __VA_ARGS__)
+#define fail(st, ...) \
+	conf_fail((st)->err, (st)->file, (st)->line, __VA_ARGS__)
 
 /*
  * Split one line into words, in place.  Quotes make one word of text with

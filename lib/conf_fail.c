@@ -20,7 +20,8 @@ conf_fail(struct conf_error *err, const char *file, unsigned line,
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	if (line > 0)
-		snprintf(err->msg, sizeof err->msg, "%s:%u: %s", file, line, what);
+		snprintf(err->msg, sizeof err->msg, "%s:%u: %s", file, line,
+		    what);
 	else
 		snprintf(err->msg, sizeof err->msg, "%s: %s", file, what);
 	err->rc = RC_USAGE;

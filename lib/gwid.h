@@ -46,7 +46,8 @@ long gwid_label(char *out, const char *id, size_t len, int flags,
  * one.  The words of the rule, for messages: GWID_LABEL_RULE.
  */
 int gwid_label_ok(const char *s, size_t len);
-#define GWID_LABEL_RULE	"1 to 63 letters, digits and single inner hyphens"
+#define GWID_LABEL_RULE \
+	"1 to 63 letters, digits and single inner hyphens"
 
 /*
  * 1 if name is a valid domain (letters, digits, '-', '_'; labels 1..63):

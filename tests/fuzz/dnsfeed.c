@@ -85,8 +85,8 @@ whole(void)
 		if ((r = Z.t->slot[i]) == NULL)
 			continue;
 		n++;
-		if (table_get(Z.t, (const uint8_t *)r->label, r->len, r->hash) != r ||
-		    !gwid_label_ok(r->label, r->len))	/* the one rule */
+		if (table_get(Z.t, (const uint8_t *)r->label, r->len,
+		    r->hash) != r || !gwid_label_ok(r->label, r->len))
 			abort();
 	}
 	if (n != Z.t->n || 2 * n > Z.t->mask + 1)
