@@ -777,3 +777,47 @@ batch() {
 	[ "$(cat "$D"/h*.log | grep -c 'same marks, different tables')" -eq "$n" ]
 	same 1 2 3
 }
+
+# fmt STAMP: a 64-bit stamp (decimal) as records and subscribe write it
+fmt() {
+	local ms=$(($1 >> 16))
+	printf '%d.%03d.%d\n' $((ms / 1000)) $((ms % 1000)) $(($1 & 0xffff))
+}
+
+@test "subscribe: a record that ties the one it replaces (the same stamp, a higher origin) is told with its own stamp" {
+	lab_up 2
+	conf 1 2
+	conf 2 2
+	mkdir -p "$D/h1.run/ddns" "$D/h2.run/ddns"
+	# one stamp on both nodes (their journals say so): h2's record wins
+	# by its origin; h1 holds a later stamp too, so its high-water is above
+	s=$((($(date +%s%3N) - 10000) << 16))
+	printf '+ %s gw 192.0.2.41\n+ %s other 192.0.2.43\n' "$s" $((s + 5)) >"$D/h1.run/ddns/journal"
+	printf '+ %s gw 192.0.2.42\n' "$s" >"$D/h2.run/ddns/journal"
+	start 1
+	sub 1
+	start 2
+	lab_wait 5 has 1 gw 192.0.2.42
+	run grep '^[-+] gw ' "$D/sub1"
+	assert_output "+ gw 192.0.2.41 $(fmt "$s") 192.0.2.11
++ gw 192.0.2.42 $(fmt "$s") 192.0.2.12"
+}
+
+@test "subscribe: a node withdrawing a stale record of its own (its journal lost) is told with that record's stamp, not a later one" {
+	cluster 2
+	ctl 1 up gw 192.0.2.41 >/dev/null
+	lab_wait 2 has 2 gw 192.0.2.41
+	st=$(ctl 2 records | awk '$1 == "gw" { print $4 }')
+	# h2's high-water above that stamp
+	ctl 2 up later 192.0.2.42 >/dev/null
+	lab_wait 2 has 1 later 192.0.2.42
+	sub 2
+	stop 1
+	rm "$D/h1.run/ddns/journal"
+	start 1
+	lab_wait 5 lacks 2 gw
+	grep -q 'gw: a record of ours we no longer hold; withdrawn' "$D/h1.log"
+	run grep '^[-+] gw ' "$D/sub2"
+	assert_output "+ gw 192.0.2.41 $st 192.0.2.11
+- gw $st"
+}

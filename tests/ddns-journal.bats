@@ -260,3 +260,38 @@ pad() {
 	assert_line --regexp '^kept 192\.0\.2\.5 '
 	assert_line --regexp '^added 192\.0\.2\.6 '
 }
+
+@test "a journal that is a symbolic link is refused with one clear line, not followed: nothing read from it, nothing written through it" {
+	lab_up 1
+	conf 1 1
+	mkdir -p "$D/h1.run/ddns"
+	echo "+ $(stamp -10) elsewhere 192.0.2.71" >"$D/target"
+	cp "$D/target" "$D/target.orig"
+	ln -s "$D/target" "$D/h1.run/ddns/journal"
+	start 1
+	j=$D/h1.run/ddns/journal
+	run grep -c "journal" "$D/h1.log"
+	assert_output 1
+	grep -q "warning: $j: a symbolic link; refused, not followed (the journal is written anew in its place)" "$D/h1.log"
+	run ctl 1 records
+	assert_success
+	assert_output ''
+	ctl 1 up here 192.0.2.72 >/dev/null
+	# the link is gone, a file of this node's own records in its place
+	[ ! -L "$j" ] && [ -f "$j" ] || fail "$(ls -l "$j")"
+	grep -q '^+ [0-9]* here 192\.0\.2\.72$' "$j" || fail "$(journal 1)"
+	cmp "$D/target" "$D/target.orig"
+}
+
+@test "a journal that is a FIFO is refused, not read: the daemon does not hang on it" {
+	lab_up 1
+	conf 1 1
+	mkdir -p "$D/h1.run/ddns"
+	mkfifo "$D/h1.run/ddns/journal"
+	start 1
+	j=$D/h1.run/ddns/journal
+	grep -q "warning: $j: not a regular file; refused (the journal is written anew in its place)" "$D/h1.log"
+	ctl 1 up here 192.0.2.73 >/dev/null
+	[ -f "$j" ] && [ ! -p "$j" ] || fail "$(ls -l "$j")"
+	grep -q '^+ [0-9]* here 192\.0\.2\.73$' "$j" || fail "$(journal 1)"
+}

@@ -486,12 +486,23 @@ tell(struct client *cl, const char *line, uint64_t stamp)
 	rearm(cl, EPOLLIN | EPOLLOUT);
 }
 
+/* The same record: only whether readers see it changed. */
+static int
+same_rec(const struct rec *a, const struct rec *b)
+{
+	return a->stamp == b->stamp && a->origin == b->origin &&
+	    a->flags == b->flags && memcmp(&a->addr, &b->addr,
+	    sizeof a->addr) == 0;
+}
+
 /*
  * A change readers see goes to every subscriber, with its stamp: the
- * record's own, or for a change without a new record (a node's records
- * withdrawn at the end of the hold time, or back with the node; one
- * forgotten after a resynchronisation) the table's high-water, which
- * table_hide() and the merge have just raised.
+ * record's (or tombstone's) own, even when it ties the one it replaces
+ * (another origin's of the same stamp; the withdrawal of a stale record
+ * under that record's stamp); or for a change without a new record (a
+ * node's records withdrawn at the end of the hold time, or back with the
+ * node; one forgotten after a resynchronisation) the table's high-water,
+ * which table_hide() and the merge have just raised.
  */
 void
 control_change(const struct rec *old, int oldvis, const struct rec *now,
@@ -506,7 +517,7 @@ control_change(const struct rec *old, int oldvis, const struct rec *now,
 	    sizeof old->addr) == 0 && strcmp(old->label, now->label) == 0 &&
 	    old->origin == now->origin)
 		return;	/* the same name, address and node: only the stamp moved */
-	if (now == NULL || (old != NULL && old->stamp == now->stamp))
+	if (now == NULL || (old != NULL && same_rec(old, now)))
 		stamp = table_hwm();
 	else
 		stamp = now->stamp;

@@ -28,6 +28,8 @@
  * until that succeeds.  Also rewritten whole when read, and when it has
  * grown to twice what it says.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -211,7 +213,8 @@ rewrite(void)
 	jfd = -1;
 	if (file_replace(path, buf, len, 0600) < 0)
 		fail("unable to write %s: %s", path, strerror(errno));
-	else if ((jfd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0)
+	else if ((jfd = open(path, O_WRONLY | O_APPEND |
+	    O_NOFOLLOW | O_CLOEXEC)) < 0)
 		fail("unable to open %s: %s", path, strerror(errno));
 	free(buf);
 	if (jfd < 0)
@@ -241,14 +244,40 @@ journal_read(FILE *f, const char *name)
 	free(line);
 }
 
+/*
+ * Only a file of our own in RUN/ddns is read: a link is not followed (it
+ * would read, and a journal kept elsewhere would bring back the tunnels
+ * of before a reboot), nor is anything that is not a file (a FIFO would
+ * block the daemon for ever).  Refused, it is replaced by the journal
+ * written whole from the table, and the link's target is left alone.
+ */
 static void
 load(void)
 {
+	struct stat st;
 	FILE *f;
+	int fd;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP) {
+		err_warn("%s: a symbolic link; refused, not followed (the "
+		    "journal is written anew in its place)", path);
+		return;
+	}
+	if (fd < 0) {
 		if (errno != ENOENT)
 			err_warnsys("unable to read the journal %s", path);
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		err_warn("%s: not a regular file; refused (the journal is "
+		    "written anew in its place)", path);
+		close(fd);
+		return;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		err_warnsys("unable to read the journal %s", path);
+		close(fd);
 		return;
 	}
 	journal_read(f, path);
