@@ -14,12 +14,12 @@
 #include "err.h"
 #include "num.h"
 #include "rc.h"
+#include "run.h"
 
 #define USAGE	"vrrp-failover [-r RUNDIR] [-w SECONDS] take IF VRID\n" \
 	"       vrrp-failover [-r RUNDIR] [-w SECONDS] [-p N] release IF VRID\n" \
 	"       vrrp-failover [-r RUNDIR] priority IF VRID N\n" \
 	"       vrrp-failover [-r RUNDIR] restore IF VRID"
-#define RUN_DEFAULT	"/run/vpnha"
 #define GROUPS_MAX	64
 #define POLL_NS		(5 * CLOCK_MS)
 
@@ -176,7 +176,7 @@ main(int argc, char **argv)
 	if (strlen(argv[1]) > 15 || num_u32(argv[2], 1, 255, &v) != NUM_OK)
 		err_fatal(RC_USAGE, "%s %s: not an interface and a VRID",
 		    argv[1], argv[2]);
-	snprintf(ctlpath, sizeof ctlpath, "%s/vrrpd/control", run);
+	snprintf(ctlpath, sizeof ctlpath, "%s/%s", run, RUN_VRRPD_CONTROL);
 	if (strcmp(verb, "take") == 0 && argc == 3 && !pset) {
 		snprintf(req, sizeof req, "take %s %s", argv[1], argv[2]);
 		call(req, changed, NULL);

@@ -28,11 +28,11 @@
 #include "loop.h"
 #include "num.h"
 #include "rc.h"
+#include "run.h"
 #include "vrrpd.h"
 
 #define USAGE	"vrrpd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER] " \
 	"[-g GROUP]"
-#define RUN_DEFAULT	"/run/vpnha"
 #define FLUSH_EVERY	CLOCK_SEC	/* counters reach the status files */
 #define CLIENTS_MAX	16
 
@@ -763,7 +763,7 @@ setup(int *notify)
 	loop_init();
 	tfd = loop_timer();
 	sigfd = loop_signals(sigs);
-	snprintf(ctlpath, sizeof ctlpath, "%s/%s", V.dir, VRRPD_CONTROL);
+	snprintf(ctlpath, sizeof ctlpath, "%s/%s", V.run, RUN_VRRPD_CONTROL);
 	if ((ctlfd = ctl_listen(ctlpath, V.gid)) < 0)
 		err_fatalsys(RC_TEMP, "unable to listen on %s", ctlpath);
 	loop_add(sigfd, &wsig, EPOLLIN);
@@ -830,7 +830,7 @@ main(int argc, char **argv)
 		err_fatal(rc, "%s", err);
 	if (V.groups == NULL)
 		err_fatal(RC_USAGE, "%s: no vrrp-group configured", V.conf);
-	if ((size_t)snprintf(V.dir, sizeof V.dir, "%s/%s", V.run, VRRPD_DIR) >=
+	if ((size_t)snprintf(V.dir, sizeof V.dir, "%s/%s", V.run, RUN_VRRPD) >=
 	    sizeof V.dir)
 		err_fatal(RC_USAGE, "-r %s: path too long", V.run);
 	if (test)

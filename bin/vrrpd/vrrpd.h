@@ -11,8 +11,6 @@
 
 #include "advert.h"
 
-#define VRRPD_DIR	"vrrpd"		/* RUN/vrrpd/ */
-#define VRRPD_CONTROL	"control"	/* RUN/vrrpd/control */
 #define VRRPD_VIPS_MAX	32		/* virtual addresses of one group */
 #define VMAC_SYSCTLS	2		/* arp_ignore, arp_announce */
 
