@@ -9,7 +9,6 @@
 #include <linux/capability.h>
 
 #include <errno.h>
-#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
@@ -38,8 +37,6 @@
 
 struct vrrpd V;
 
-enum wkind { W_SIG, W_TIMER, W_NL, W_CTL, W_CLIENT, W_VRRP4, W_VRRP6 };
-
 struct client {
 	struct watch w;
 	struct ctl_conn *c;
@@ -47,8 +44,8 @@ struct client {
 };
 
 static int sigfd, tfd, ctlfd = -1;
-static struct watch wsig = { W_SIG, NULL }, wtimer = { W_TIMER, NULL },
-    wnl = { W_NL, NULL }, wctl = { W_CTL, NULL };
+static struct watch wsig = { WATCH_SIGNAL, NULL }, wtimer = { WATCH_TIMER, NULL },
+    wnl = { WATCH_NETLINK, NULL }, wctl = { WATCH_CONTROL, NULL };
 static struct client *clients;
 static int nclients;
 static int64_t flush_at = -1;
@@ -67,165 +64,6 @@ transition(struct group *g, enum vstate to)
 	status_write(g);
 	if (from != to)
 		hook_run(g, from, to);
-}
-
-static struct iface *
-iface_get(const char *name)
-{
-	struct iface *ifp;
-
-	for (ifp = V.ifaces; ifp != NULL; ifp = ifp->next)
-		if (strcmp(ifp->name, name) == 0)
-			return ifp;
-	if ((ifp = calloc(1, sizeof *ifp + 2 * sizeof(struct watch))) == NULL)
-		err_fatal(RC_TEMP, "out of memory");
-	snprintf(ifp->name, sizeof ifp->name, "%s", name);
-	ifp->sock4 = ifp->sock6 = ifp->arp = ifp->icmp6 = -1;
-	ifp->sysctl_old[0] = ifp->sysctl_old[1] = -1;
-	ifp->next = V.ifaces;
-	V.ifaces = ifp;
-	return ifp;
-}
-
-static struct watch *
-iface_watch(struct iface *ifp, int af)
-{
-	struct watch *w = (struct watch *)(ifp + 1) + (af == AF_INET6);
-
-	w->kind = af == AF_INET ? W_VRRP4 : W_VRRP6;
-	w->p = ifp;
-	return w;
-}
-
-/* Sockets for every family a group uses on ifp, once the interface exists. */
-static void
-iface_open(struct iface *ifp)
-{
-	const struct group *g;
-	int af;
-
-	if (ifp->index == 0)
-		return;
-	for (g = V.groups; g != NULL; g = g->next) {
-		if (g->ifp != ifp)
-			continue;
-		af = g->cf.af;
-		if ((af == AF_INET ? ifp->sock4 : ifp->sock6) >= 0)
-			continue;
-		if (net_iface_open(ifp, af) < 0) {
-			err_warnsys("%s: unable to open a VRRP socket", ifp->name);
-			continue;
-		}
-		loop_add(af == AF_INET ? ifp->sock4 : ifp->sock6,
-		    iface_watch(ifp, af), EPOLLIN);
-	}
-	/* send-only: protocol 0 and a filter that blocks every type */
-	if (ifp->arp < 0)
-		ifp->arp = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (ifp->icmp6 < 0 && (ifp->icmp6 = socket(AF_INET6,
-	    SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6)) >= 0) {
-		int hops = 255, idx = ifp->index;
-		struct icmp6_filter f;
-
-		ICMP6_FILTER_SETBLOCKALL(&f);
-		setsockopt(ifp->icmp6, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
-		setsockopt(ifp->icmp6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS,
-		    &hops, sizeof hops);
-		setsockopt(ifp->icmp6, IPPROTO_IPV6, IPV6_MULTICAST_IF,
-		    &idx, sizeof idx);
-	}
-}
-
-/* Link state follows the kernel: down means Fault, up means start again. */
-static void
-iface_refresh(struct iface *ifp)
-{
-	int wasup = ifp->up, had = ifp->index;
-	struct group *g;
-
-	if (nl_iface(ifp) < 0) {
-		if (had)
-			err_warn("%s: interface is gone", ifp->name);
-		ifp->index = 0;
-		ifp->up = 0;
-		net_iface_close(ifp);
-		for (g = V.groups; g != NULL; g = g->next)
-			if (g->ifp == ifp)
-				g->vmac.index = 0;	/* gone with it */
-	} else if (!had)
-		iface_open(ifp);
-	if (ifp->up == wasup && (ifp->index != 0) == (had != 0))
-		return;
-	for (g = V.groups; g != NULL; g = g->next) {
-		if (g->ifp != ifp)
-			continue;
-		if (!ifp->up && g->state != VS_FAULT)
-			election_fault(g);
-		else if (ifp->up && g->state == VS_FAULT) {
-			vip_clean_stale(g);
-			vmac_up(g);
-			election_start(g);
-		}
-	}
-}
-
-/*
- * Any link event: every interface looked at again; a virtual-MAC interface
- * that went away (ip link del) made again, with its addresses on a master.
- * A link the event itself says is down faults its groups first, before
- * any netlink request: a sync group's priority 0 adverts wait for nothing.
- */
-static void
-link_changed(int index, int down)
-{
-	struct iface *ifp;
-	struct group *g;
-
-	for (ifp = V.ifaces; ifp != NULL && down; ifp = ifp->next)
-		if (ifp->index == index && ifp->up) {
-			ifp->up = 0;
-			for (g = V.groups; g != NULL; g = g->next)
-				if (g->ifp == ifp && g->state != VS_FAULT)
-					election_fault(g);
-		}
-	for (ifp = V.ifaces; ifp != NULL; ifp = ifp->next)
-		iface_refresh(ifp);
-	for (g = V.groups; g != NULL; g = g->next)
-		if (g->vmac.index > 0 && (index == 0 || index == g->vmac.index) &&
-		    g->ifp->up && vmac_up(g) == 1 && g->state == VS_MASTER) {
-			vip_add(g);
-			vip_announce(g);
-		}
-}
-
-static void
-group_begin(struct group *g)
-{
-	g->ifp = iface_get(g->ifname);
-	g->adver_at = g->down_at = g->garp_at = g->joined_at = -1;
-	g->state = VS_INIT;
-	if (g->cf.auth_type == VRRP_AUTH_PASS)
-		err_warn("%s: vrid %u: a plaintext password is sent in the "
-		    "clear and protects against nothing; it is there only to "
-		    "interoperate", g->ifname, g->vrid);
-}
-
-static void
-group_go(struct group *g)
-{
-	if (g->ifp->index == 0)
-		iface_refresh(g->ifp);
-	iface_open(g->ifp);
-	if (g->ifp->index == 0 || !g->ifp->up) {
-		if (g->ifp->index == 0)
-			err_warn("%s: no such interface; waiting for it",
-			    g->ifname);
-		transition(g, VS_FAULT);
-		return;
-	}
-	vip_clean_stale(g);
-	vmac_up(g);
-	election_start(g);
 }
 
 /* The group of list that is g's (the same interface and VRID), or NULL. */
@@ -348,8 +186,8 @@ reload(void)
 	groups_free(spent);
 	for (g = V.groups; g != NULL; g = g->next)
 		if (g->ifp == NULL) {
-			group_begin(g);
-			group_go(g);
+			iface_attach(g);
+			iface_start(g);
 			started++;
 		}
 	err_log("reloaded %s: %d group%s, %d added, %d restarted, %d removed",
@@ -594,7 +432,7 @@ accept_clients(void)
 			ctl_close(c);
 			continue;
 		}
-		cl->w.kind = W_CLIENT;
+		cl->w.kind = WATCH_CLIENT;
 		cl->w.p = cl;
 		cl->c = c;
 		cl->next = clients;
@@ -705,24 +543,24 @@ loop(void)
 		for (i = 0; i < n; i++) {
 			w = ev[i].data.ptr;
 			switch (w->kind) {
-			case W_SIG:
+			case WATCH_SIGNAL:
 				signals();
 				break;
-			case W_TIMER:
+			case WATCH_TIMER:
 				break;	/* every wakeup runs the timers */
-			case W_NL:
-				nl_drain(V.nlev, link_changed);
+			case WATCH_NETLINK:
+				nl_drain(V.nlev, iface_changed);
 				break;
-			case W_CTL:
+			case WATCH_CONTROL:
 				accept_clients();
 				break;
-			case W_CLIENT:
+			case WATCH_CLIENT:
 				client_event(w->p, ev[i].events);
 				break;
-			case W_VRRP4:
+			case WATCH_VRRP4:
 				net_receive(w->p, AF_INET);
 				break;
-			case W_VRRP6:
+			case WATCH_VRRP6:
 				net_receive(w->p, AF_INET6);
 				break;
 			}
@@ -772,7 +610,7 @@ setup(int *notify)
 	loop_add(ctlfd, &wctl, EPOLLIN);
 	V.now = clock_mono();
 	for (g = V.groups; g != NULL; g = g->next)
-		group_begin(g);
+		iface_attach(g);
 	for (g = V.groups; g != NULL; g = g->next)
 		if (g->ifp->index == 0)
 			iface_refresh(g->ifp);
@@ -780,7 +618,7 @@ setup(int *notify)
 	if (caps_keep(keep, V.user, &why) < 0)
 		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
 	for (g = V.groups; g != NULL; g = g->next)
-		group_go(g);
+		iface_start(g);
 	err_log("started with %d group%s", count_groups(), count_groups() == 1 ? "" : "s");
 	notify_ready(notify);
 }

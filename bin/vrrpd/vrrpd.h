@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "advert.h"
+#include "loop.h"
 
 #define VRRPD_VIPS_MAX	32		/* virtual addresses of one group */
 #define VMAC_SYSCTLS	2		/* arp_ignore, arp_announce */
@@ -35,6 +36,7 @@ struct iface {
 	int arp, icmp6;			/* for gratuitous ARP, unsolicited NA */
 	int sysctl_old[VMAC_SYSCTLS];	/* to restore (vmac.c), -1 untouched */
 	uint64_t drops[ADVERT_DROP_MAX];
+	struct watch watch4, watch6;	/* sock4 and sock6 in the loop */
 	struct iface *next;
 };
 
@@ -174,7 +176,17 @@ void reload_apply(struct group *, const struct gconf *);
 void hook_run(const struct group *, enum vstate from, enum vstate to);
 void hook_reap(void);
 
+/* iface.c */
+void iface_attach(struct group *);
+void iface_start(struct group *);
+void iface_refresh(struct iface *);
+void iface_changed(int index, int down);
+
 /* vrrpd.c */
+enum vrrpd_watch {		/* what a struct watch of the loop holds */
+	WATCH_SIGNAL, WATCH_TIMER, WATCH_NETLINK, WATCH_CONTROL, WATCH_CLIENT,
+	WATCH_VRRP4, WATCH_VRRP6	/* p: the struct iface */
+};
 void transition(struct group *, enum vstate to);
 
 #endif
