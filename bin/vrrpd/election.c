@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "err.h"
 #include "vrrpd.h"
 
 static int64_t
@@ -30,6 +31,22 @@ static int64_t
 down_interval(const struct group *g)
 {
 	return 3 * cs(g->master_interval) + skew(g);
+}
+
+/* Every change of state is logged, written and told to the hook (-x). */
+static void
+transition(struct group *g, enum vstate to)
+{
+	enum vstate from = g->state;
+
+	g->state = to;
+	g->changed = clock_wall();
+	if (from != to)
+		err_log("%s: vrid %u: %s -> %s", g->ifp->name, g->vrid,
+		    vstate_name[from], vstate_name[to]);
+	status_write(g);
+	if (from != to)
+		hook_run(g, from, to);
 }
 
 /* Is the sender's primary address greater than ours (RFC 5798 6.4.3)? */

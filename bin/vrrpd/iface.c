@@ -166,7 +166,7 @@ iface_start(struct group *g)
 		if (g->ifp->index == 0)
 			err_warn("%s: no such interface; waiting for it",
 			    g->ifname);
-		transition(g, VS_FAULT);
+		election_fault(g);
 		return;
 	}
 	vip_clean_stale(g);

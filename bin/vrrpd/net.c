@@ -277,7 +277,8 @@ accept_for(struct group *g, const struct advert *a)
 }
 
 static void
-dispatch(struct iface *ifp, struct advert *a, enum advert_drop d)
+dispatch(struct iface *ifp, struct advert *a, enum advert_drop d,
+    void (*heard)(struct group *, const struct advert *))
 {
 	struct group *g = NULL;
 
@@ -295,12 +296,13 @@ dispatch(struct iface *ifp, struct advert *a, enum advert_drop d)
 	g->received++;
 	/* the address owner ignores the others (RFC 5798 7.1) */
 	if (group_priority(g) != 255)
-		election_advert(g, a);
+		heard(g, a);
 	g->dirty = 1;
 }
 
 void
-net_receive(struct iface *ifp, int af)
+net_receive(struct iface *ifp, int af,
+    void (*heard)(struct group *, const struct advert *))
 {
 	uint8_t buf[65536];
 	union {
@@ -344,6 +346,6 @@ net_receive(struct iface *ifp, int af)
 			}
 			d = advert_parse(&a, buf, (size_t)n);
 		}
-		dispatch(ifp, &a, d);
+		dispatch(ifp, &a, d, heard);
 	}
 }

@@ -51,21 +51,6 @@ static int nclients;
 static int64_t flush_at = -1;
 static char ctlpath[4200];
 
-void
-transition(struct group *g, enum vstate to)
-{
-	enum vstate from = g->state;
-
-	g->state = to;
-	g->changed = clock_wall();
-	if (from != to)
-		err_log("%s: vrid %u: %s -> %s", g->ifp->name, g->vrid,
-		    vstate_name[from], vstate_name[to]);
-	status_write(g);
-	if (from != to)
-		hook_run(g, from, to);
-}
-
 /* The group of list that is g's (the same interface and VRID), or NULL. */
 static struct group **
 group_slot(struct group **list, const struct group *g)
@@ -558,10 +543,10 @@ loop(void)
 				client_event(w->p, ev[i].events);
 				break;
 			case WATCH_VRRP4:
-				net_receive(w->p, AF_INET);
+				net_receive(w->p, AF_INET, election_advert);
 				break;
 			case WATCH_VRRP6:
-				net_receive(w->p, AF_INET6);
+				net_receive(w->p, AF_INET6, election_advert);
 				break;
 			}
 		}

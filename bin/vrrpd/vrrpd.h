@@ -134,7 +134,9 @@ int64_t election_next(const struct group *);
 /* net.c */
 int net_iface_open(struct iface *, int af);
 void net_iface_close(struct iface *);
-void net_receive(struct iface *, int af);
+/* Adverts for a group, checked for it, go to heard (election_advert). */
+void net_receive(struct iface *, int af,
+    void (*heard)(struct group *, const struct advert *));
 int net_send(struct group *, int priority);
 
 /* vip.c */
@@ -187,6 +189,5 @@ enum vrrpd_watch {		/* what a struct watch of the loop holds */
 	WATCH_SIGNAL, WATCH_TIMER, WATCH_NETLINK, WATCH_CONTROL, WATCH_CLIENT,
 	WATCH_VRRP4, WATCH_VRRP6	/* p: the struct iface */
 };
-void transition(struct group *, enum vstate to);
 
 #endif
