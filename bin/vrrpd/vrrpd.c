@@ -33,23 +33,13 @@
 #define USAGE	"vrrpd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER] " \
 	"[-g GROUP]"
 #define FLUSH_EVERY	CLOCK_SEC	/* counters reach the status files */
-#define CLIENTS_MAX	16
 
 struct vrrpd V;
 
-struct client {
-	struct watch w;
-	struct ctl_conn *c;
-	struct client *next;
-};
-
-static int sigfd, tfd, ctlfd = -1;
+static int sigfd, tfd;
 static struct watch wsig = { WATCH_SIGNAL, NULL }, wtimer = { WATCH_TIMER, NULL },
-    wnl = { WATCH_NETLINK, NULL }, wctl = { WATCH_CONTROL, NULL };
-static struct client *clients;
-static int nclients;
+    wnl = { WATCH_NETLINK, NULL };
 static int64_t flush_at = -1;
-static char ctlpath[4200];
 
 /* The group of list that is g's (the same interface and VRID), or NULL. */
 static struct group **
@@ -180,253 +170,6 @@ reload(void)
 	    removed);
 }
 
-static struct group *
-group_find(const char *ifname, const char *vrid)
-{
-	struct group *g;
-	uint32_t v;
-
-	if (num_u32(vrid, 1, 255, &v) != NUM_OK)
-		return NULL;
-	for (g = V.groups; g != NULL; g = g->next)
-		if (g->vrid == v && strcmp(g->ifname, ifname) == 0)
-			return g;
-	return NULL;
-}
-
-static void
-client_line(void *arg, const char *fmt, ...)
-{
-	struct ctl_conn *c = arg;
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	ctl_printf(c, "%s\n", buf);
-}
-
-static int
-companion(const struct group *g, const struct group *m)
-{
-	return m == g || election_sync_member(g, m);
-}
-
-/*
- * take: the group and its sync companions get a run-time priority just
- * above the master each last heard (at most 254), all at once, so that no
- * companion is left below its master to pull the others back.  One that
- * is master already is left as it is, and said so: the state is checked
- * and changed in the one request, with nothing in between.
- */
-static void
-take(struct ctl_conn *c, struct group *g)
-{
-	struct group *m;
-	int p;
-
-	if (g->state == VS_FAULT || g->state == VS_INIT) {
-		ctl_printf(c, "error: %s %u is in %s\n", g->ifname, g->vrid,
-		    vstate_name[g->state]);
-		return;
-	}
-	for (m = V.groups; m != NULL; m = m->next) {
-		if (!companion(g, m) || m->state == VS_MASTER)
-			continue;
-		if (!m->master_known) {
-			ctl_printf(c, "error: %s %u has heard no master yet\n",
-			    m->ifname, m->vrid);
-			return;
-		}
-		if (m->master_priority == 255) {
-			ctl_printf(c, "error: the master of %s %u owns its "
-			    "addresses (priority 255)\n", m->ifname, m->vrid);
-			return;
-		}
-	}
-	for (m = V.groups; m != NULL; m = m->next) {
-		if (!companion(g, m))
-			continue;
-		if (m->state == VS_MASTER) {
-			ctl_printf(c, "%s %u: already master\n", m->ifname,
-			    m->vrid);
-			continue;
-		}
-		p = group_priority(m);
-		if (m->master_priority >= p)
-			p = m->master_priority + 1 > 254 ? 254 :
-			    m->master_priority + 1;
-		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
-		    m->vrid, vstate_name[m->state], group_priority(m), p);
-		if (p != group_priority(m)) {
-			err_log("%s: vrid %u: run-time priority %d (take)",
-			    m->ifname, m->vrid, p);
-			election_priority(m, p);
-			status_write(m);
-		}
-	}
-	ctl_printf(c, "ok\n");
-}
-
-/*
- * release: the group and its sync companions that are master go to
- * priority p and resign; one that is not is left as it is, and said so.
- */
-static void
-release(struct ctl_conn *c, struct group *g, int p)
-{
-	struct group *m;
-
-	for (m = V.groups; m != NULL; m = m->next) {
-		if (!companion(g, m))
-			continue;
-		m->mark = m->state == VS_MASTER;
-		if (!m->mark) {
-			ctl_printf(c, "%s %u: %s, not master: nothing to "
-			    "release\n", m->ifname, m->vrid,
-			    vstate_name[m->state]);
-			continue;
-		}
-		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
-		    m->vrid, vstate_name[m->state], group_priority(m), p);
-		election_priority(m, p);
-	}
-	/* the priority 0 adverts first; logs and status files after */
-	for (m = V.groups; m != NULL; m = m->next)
-		if (companion(g, m) && m->mark)
-			election_release(m);
-	for (m = V.groups; m != NULL; m = m->next)
-		if (companion(g, m) && m->mark) {
-			err_log("%s: vrid %u: run-time priority %d (release)",
-			    m->ifname, m->vrid, p);
-			status_write(m);
-		}
-	ctl_printf(c, "ok\n");
-}
-
-/*
- * The control protocol, documented in vrrpd(8) CONTROL:
- *   show [IF VRID]            status lines, a blank line between groups
- *   priority IF VRID N        run-time priority 1..254
- *   restore IF VRID           back to the configured priority
- *   take IF VRID              priority above the master's, with companions
- *   release IF VRID [N]       priority N (1), resign, with companions
- */
-static void
-request(struct ctl_conn *c)
-{
-	char *w[8];
-	struct group *g;
-	uint32_t p;
-	int n = ctl_words(c->in, w, 8);
-
-	if (n >= 1 && strcmp(w[0], "show") == 0 && (n == 1 || n == 3)) {
-		if (n == 3 && (g = group_find(w[1], w[2])) == NULL) {
-			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
-			return;
-		}
-		for (g = n == 3 ? group_find(w[1], w[2]) : V.groups; g;
-		    g = n == 3 ? NULL : g->next) {
-			status_show(g, client_line, c);
-			if (n == 1 && g->next != NULL)
-				ctl_printf(c, "\n");
-		}
-		ctl_printf(c, "ok\n");
-	} else if (n == 4 && strcmp(w[0], "priority") == 0) {
-		if ((g = group_find(w[1], w[2])) == NULL)
-			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
-		else if (num_u32(w[3], 1, 254, &p) != NUM_OK)
-			ctl_printf(c, "error: priority %s: not 1 to 254\n", w[3]);
-		else {
-			err_log("%s: vrid %u: run-time priority %u", g->ifname,
-			    g->vrid, p);
-			election_priority(g, (int)p);
-			status_write(g);
-			ctl_printf(c, "ok\n");
-		}
-	} else if (n == 3 && strcmp(w[0], "restore") == 0) {
-		if ((g = group_find(w[1], w[2])) == NULL)
-			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
-		else {
-			election_priority(g, 0);
-			status_write(g);
-			ctl_printf(c, "ok\n");
-		}
-	} else if (n == 3 && strcmp(w[0], "take") == 0) {
-		if ((g = group_find(w[1], w[2])) == NULL)
-			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
-		else
-			take(c, g);
-	} else if ((n == 3 || n == 4) && strcmp(w[0], "release") == 0) {
-		if ((g = group_find(w[1], w[2])) == NULL)
-			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
-		else if (n == 4 && num_u32(w[3], 1, 254, &p) != NUM_OK)
-			ctl_printf(c, "error: priority %s: not 1 to 254\n", w[3]);
-		else
-			release(c, g, n == 4 ? (int)p : 1);
-	} else
-		ctl_printf(c, "error: unknown request (show, priority, restore, "
-		    "take, release)\n");
-}
-
-static void
-client_drop(struct client *cl)
-{
-	struct client **pp;
-
-	for (pp = &clients; *pp != cl; pp = &(*pp)->next)
-		;
-	*pp = cl->next;
-	ctl_close(cl->c);
-	free(cl);
-	nclients--;
-}
-
-static void
-client_event(struct client *cl, uint32_t events)
-{
-	struct ctl_conn *c = cl->c;
-	int r;
-
-	if (!c->closing && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
-		if ((r = ctl_read(c)) < 0) {
-			client_drop(cl);
-			return;
-		}
-		if (r == 0)
-			return;
-		request(c);
-		c->closing = 1;
-	}
-	if ((r = ctl_flush(c)) != 0) {
-		client_drop(cl);
-		return;
-	}
-	loop_mod(c->fd, &cl->w, EPOLLOUT);
-}
-
-static void
-accept_clients(void)
-{
-	struct ctl_conn *c;
-	struct client *cl;
-
-	while ((c = ctl_accept(ctlfd, V.now)) != NULL) {
-		if (nclients == CLIENTS_MAX || (cl = calloc(1, sizeof *cl)) == NULL) {
-			ctl_close(c);
-			continue;
-		}
-		cl->w.kind = WATCH_CLIENT;
-		cl->w.p = cl;
-		cl->c = c;
-		cl->next = clients;
-		clients = cl;
-		nclients++;
-		loop_add(c->fd, &cl->w, EPOLLIN);
-	}
-}
-
 static void
 shutdown_all(int rc)
 {
@@ -440,8 +183,7 @@ shutdown_all(int rc)
 			election_stop(g);
 	for (g = V.groups; g != NULL; g = g->next)
 		vmac_down(g);
-	if (ctlfd >= 0)
-		unlink(ctlpath);
+	control_close();
 	err_log("stopped");
 	exit(rc);
 }
@@ -472,7 +214,6 @@ static void
 arm(void)
 {
 	struct group *g;
-	struct client *cl;
 	int64_t t = -1, d;
 
 	for (g = V.groups; g != NULL; g = g->next) {
@@ -484,9 +225,9 @@ arm(void)
 	}
 	if (flush_at >= 0 && (t < 0 || flush_at < t))
 		t = flush_at;
-	for (cl = clients; cl != NULL; cl = cl->next)
-		if (t < 0 || cl->c->deadline < t)
-			t = cl->c->deadline;
+	d = control_next();
+	if (d >= 0 && (t < 0 || d < t))
+		t = d;
 	loop_timer_set(tfd, t);
 }
 
@@ -494,7 +235,6 @@ static void
 timers(void)
 {
 	struct group *g;
-	struct client *cl, *next;
 	uint64_t n;
 
 	while (read(tfd, &n, sizeof n) > 0)
@@ -507,11 +247,7 @@ timers(void)
 				status_write(g);
 		flush_at = -1;
 	}
-	for (cl = clients; cl != NULL; cl = next) {
-		next = cl->next;
-		if (cl->c->deadline <= V.now)
-			client_drop(cl);
-	}
+	control_expire();
 }
 
 static void
@@ -537,10 +273,10 @@ loop(void)
 				nl_drain(V.nlev, iface_changed);
 				break;
 			case WATCH_CONTROL:
-				accept_clients();
+				control_accept();
 				break;
 			case WATCH_CLIENT:
-				client_event(w->p, ev[i].events);
+				control_event(w->p, ev[i].events);
 				break;
 			case WATCH_VRRP4:
 				net_receive(w->p, AF_INET, election_advert);
@@ -573,7 +309,7 @@ setup(int *notify)
 	struct passwd *pw = NULL;
 	struct group *g;
 	const char *why;
-	char err[600];
+	char err[600], path[4200];
 	int rc;
 
 	if (V.user != NULL && (pw = getpwnam(V.user)) == NULL)
@@ -586,13 +322,12 @@ setup(int *notify)
 	loop_init();
 	tfd = loop_timer();
 	sigfd = loop_signals(sigs);
-	snprintf(ctlpath, sizeof ctlpath, "%s/%s", V.run, RUN_VRRPD_CONTROL);
-	if ((ctlfd = ctl_listen(ctlpath, V.gid)) < 0)
-		err_fatalsys(RC_TEMP, "unable to listen on %s", ctlpath);
+	snprintf(path, sizeof path, "%s/%s", V.run, RUN_VRRPD_CONTROL);
+	if (control_open(path, V.gid) < 0)
+		err_fatalsys(RC_TEMP, "unable to listen on %s", path);
 	loop_add(sigfd, &wsig, EPOLLIN);
 	loop_add(tfd, &wtimer, EPOLLIN);
 	loop_add(V.nlev, &wnl, EPOLLIN);
-	loop_add(ctlfd, &wctl, EPOLLIN);
 	V.now = clock_mono();
 	for (g = V.groups; g != NULL; g = g->next)
 		iface_attach(g);

@@ -178,6 +178,15 @@ void reload_apply(struct group *, const struct gconf *);
 void hook_run(const struct group *, enum vstate from, enum vstate to);
 void hook_reap(void);
 
+/* control.c: RUNDIR/vrrpd/control */
+struct client;
+int control_open(const char *path, gid_t gid);
+void control_close(void);
+void control_accept(void);
+void control_event(struct client *, uint32_t events);
+int64_t control_next(void);
+void control_expire(void);
+
 /* iface.c */
 void iface_attach(struct group *);
 void iface_start(struct group *);
