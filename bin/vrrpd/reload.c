@@ -1,11 +1,12 @@
 /*
- * What a reload (SIGHUP) does to a group that stays configured.  A few
- * statements change the running router in place: they are the rows of
- * `live` below, each with what its change must do beyond being copied.
- * Any other difference in the group's configuration (struct gconf,
- * compared whole) makes it another router, which vrrpd.c stops and starts
- * again: so a statement added to config.c and forgotten here restarts its
- * group, it is never silently not applied.
+ * A reload (SIGHUP): vpnha.conf read again, and the difference applied.
+ * A group that stays configured keeps running if only a few statements
+ * changed, those that change the running router in place: they are the
+ * rows of `live` below, each with what its change must do beyond being
+ * copied.  Any other difference in the group's configuration (struct
+ * gconf, compared whole) makes it another router, which reload_sighup
+ * stops and starts again: so a statement added to config.c and forgotten
+ * here restarts its group, it is never silently not applied.
  *
  * In place:
  *   priority      RFC 5798 6.4 compares priorities as adverts come and
@@ -21,9 +22,11 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "rc.h"
 #include "vrrpd.h"
 
 enum ltype { L_INT, L_BOOL, L_WORD };
@@ -61,7 +64,7 @@ at(const struct gconf *cf, const struct live *l)
 }
 
 /* 1 if g can run with cf where it is, 0 if it must restart. */
-int
+static int
 reload_in_place(const struct group *g, const struct gconf *cf)
 {
 	struct gconf t;
@@ -96,7 +99,7 @@ value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
  * g takes cf, which reload_in_place accepted: each statement that changed
  * is logged and applied; the state, timers and counters stay.
  */
-void
+static void
 reload_apply(struct group *g, const struct gconf *cf)
 {
 	char a[80], b[80];
@@ -116,4 +119,133 @@ reload_apply(struct group *g, const struct gconf *cf)
 		if (changed[i] && live[i].then != NULL)
 			live[i].then(g);
 	status_write(g);
+}
+
+/* The group of list that is g's (the same interface and VRID), or NULL. */
+static struct group **
+group_slot(struct group **list, const struct group *g)
+{
+	for (; *list != NULL; list = &(*list)->next)
+		if ((*list)->vrid == g->vrid &&
+		    strcmp((*list)->ifname, g->ifname) == 0)
+			return list;
+	return NULL;
+}
+
+static struct group *
+group_match(struct group *list, const struct group *g)
+{
+	struct group **pp = group_slot(&list, g);
+
+	return pp != NULL ? *pp : NULL;
+}
+
+/*
+ * Every group of V.groups not marked: masters resign first (all their
+ * priority 0 adverts before any netlink request, as at shutdown), then
+ * each is stopped and its virtual MAC removed; the status file of one
+ * that is not in fresh goes too.  *restarted counts those that are.
+ */
+static int
+reload_stop(struct group *fresh, int *restarted)
+{
+	struct group *g;
+	int removed = 0, stays;
+
+	for (g = V.groups; g != NULL; g = g->next)
+		if (!g->mark)
+			election_resign(g);
+	for (g = V.groups; g != NULL; g = g->next) {
+		if (g->mark)
+			continue;
+		stays = group_match(fresh, g) != NULL;
+		err_log("%s: vrid %u: %s", g->ifname, g->vrid, stays ?
+		    "configuration changed; restarting" :
+		    "no longer configured; stopping");
+		if (g->state != VS_INIT)
+			election_stop(g);
+		vmac_down(g);
+		if (stays)
+			++*restarted;
+		else {
+			status_remove(g);
+			removed++;
+		}
+	}
+	return removed;
+}
+
+/*
+ * V.groups becomes the groups of fresh in the file's order, each kept
+ * group in the place of its new copy, which goes to *spent; the others,
+ * stopped, are freed.  Returns how many groups there are.
+ */
+static int
+reload_list(struct group *fresh, struct group **spent)
+{
+	struct group *old = V.groups, *list = NULL, **tail = &list, *g, *next;
+	struct group **pp;
+	int n = 0;
+
+	for (pp = &old; (g = *pp) != NULL;)
+		if (g->mark)
+			pp = &g->next;
+		else {
+			*pp = g->next;
+			free(g);
+		}
+	for (g = fresh; g != NULL; g = next, n++) {
+		next = g->next;
+		if ((pp = group_slot(&old, g)) != NULL) {
+			g->next = *spent;
+			*spent = g;
+			g = *pp;
+			*pp = g->next;	/* out of old: none is left there */
+		}
+		*tail = g;
+		tail = &g->next;
+	}
+	*tail = NULL;
+	V.groups = list;
+	return n;
+}
+
+/*
+ * SIGHUP: the file is read again and applied whole, in steps that each
+ * walk a list nothing changes under them.  A group whose configuration
+ * differs only in what reload_in_place allows keeps running with its
+ * state, timers and counters; any other changed group is stopped and
+ * started again, a group gone is stopped, a new one started.  Every stop
+ * comes before any start, so that an address moved from one group to
+ * another is removed before it is added.
+ */
+void
+reload_sighup(void)
+{
+	struct group *fresh, *spent = NULL, *g, *ng;
+	char err[600];
+	int n, started = 0, restarted = 0, removed;
+
+	if (config_load(V.conf, &fresh, err, sizeof err) != RC_OK) {
+		err_warn("reload: %s; keeping the running configuration", err);
+		return;
+	}
+	for (g = V.groups; g != NULL; g = g->next)
+		g->mark = (ng = group_match(fresh, g)) != NULL &&
+		    reload_in_place(g, &ng->cf);
+	removed = reload_stop(fresh, &restarted);
+	n = reload_list(fresh, &spent);
+	for (g = V.groups; g != NULL; g = g->next)
+		if (g->ifp != NULL)	/* kept */
+			reload_apply(g, &group_match(spent, g)->cf);
+	groups_free(spent);
+	for (g = V.groups; g != NULL; g = g->next)
+		if (g->ifp == NULL) {
+			iface_attach(g);
+			iface_start(g);
+			started++;
+		}
+	err_log("reloaded %s: %d group%s, %d added, %d restarted, %d removed",
+	    V.conf, n, n == 1 ? "" : "s", started - restarted, restarted,
+	    removed);
 }

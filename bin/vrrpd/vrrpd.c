@@ -41,135 +41,6 @@ static struct watch wsig = { WATCH_SIGNAL, NULL }, wtimer = { WATCH_TIMER, NULL 
     wnl = { WATCH_NETLINK, NULL };
 static int64_t flush_at = -1;
 
-/* The group of list that is g's (the same interface and VRID), or NULL. */
-static struct group **
-group_slot(struct group **list, const struct group *g)
-{
-	for (; *list != NULL; list = &(*list)->next)
-		if ((*list)->vrid == g->vrid &&
-		    strcmp((*list)->ifname, g->ifname) == 0)
-			return list;
-	return NULL;
-}
-
-static struct group *
-group_match(struct group *list, const struct group *g)
-{
-	struct group **pp = group_slot(&list, g);
-
-	return pp != NULL ? *pp : NULL;
-}
-
-/*
- * Every group of V.groups not marked: masters resign first (all their
- * priority 0 adverts before any netlink request, as at shutdown), then
- * each is stopped and its virtual MAC removed; the status file of one
- * that is not in fresh goes too.  *restarted counts those that are.
- */
-static int
-reload_stop(struct group *fresh, int *restarted)
-{
-	struct group *g;
-	int removed = 0, stays;
-
-	for (g = V.groups; g != NULL; g = g->next)
-		if (!g->mark)
-			election_resign(g);
-	for (g = V.groups; g != NULL; g = g->next) {
-		if (g->mark)
-			continue;
-		stays = group_match(fresh, g) != NULL;
-		err_log("%s: vrid %u: %s", g->ifname, g->vrid, stays ?
-		    "configuration changed; restarting" :
-		    "no longer configured; stopping");
-		if (g->state != VS_INIT)
-			election_stop(g);
-		vmac_down(g);
-		if (stays)
-			++*restarted;
-		else {
-			status_remove(g);
-			removed++;
-		}
-	}
-	return removed;
-}
-
-/*
- * V.groups becomes the groups of fresh in the file's order, each kept
- * group in the place of its new copy, which goes to *spent; the others,
- * stopped, are freed.  Returns how many groups there are.
- */
-static int
-reload_list(struct group *fresh, struct group **spent)
-{
-	struct group *old = V.groups, *list = NULL, **tail = &list, *g, *next;
-	struct group **pp;
-	int n = 0;
-
-	for (pp = &old; (g = *pp) != NULL;)
-		if (g->mark)
-			pp = &g->next;
-		else {
-			*pp = g->next;
-			free(g);
-		}
-	for (g = fresh; g != NULL; g = next, n++) {
-		next = g->next;
-		if ((pp = group_slot(&old, g)) != NULL) {
-			g->next = *spent;
-			*spent = g;
-			g = *pp;
-			*pp = g->next;	/* out of old: none is left there */
-		}
-		*tail = g;
-		tail = &g->next;
-	}
-	*tail = NULL;
-	V.groups = list;
-	return n;
-}
-
-/*
- * SIGHUP: the file is read again and applied whole, in steps that each
- * walk a list nothing changes under them.  A group whose configuration
- * differs only in what reload.c applies in place keeps running with its
- * state, timers and counters; any other changed group is stopped and
- * started again, a group gone is stopped, a new one started.  Every stop
- * comes before any start, so that an address moved from one group to
- * another is removed before it is added.
- */
-static void
-reload(void)
-{
-	struct group *fresh, *spent = NULL, *g, *ng;
-	char err[600];
-	int n, started = 0, restarted = 0, removed;
-
-	if (config_load(V.conf, &fresh, err, sizeof err) != RC_OK) {
-		err_warn("reload: %s; keeping the running configuration", err);
-		return;
-	}
-	for (g = V.groups; g != NULL; g = g->next)
-		g->mark = (ng = group_match(fresh, g)) != NULL &&
-		    reload_in_place(g, &ng->cf);
-	removed = reload_stop(fresh, &restarted);
-	n = reload_list(fresh, &spent);
-	for (g = V.groups; g != NULL; g = g->next)
-		if (g->ifp != NULL)	/* kept */
-			reload_apply(g, &group_match(spent, g)->cf);
-	groups_free(spent);
-	for (g = V.groups; g != NULL; g = g->next)
-		if (g->ifp == NULL) {
-			iface_attach(g);
-			iface_start(g);
-			started++;
-		}
-	err_log("reloaded %s: %d group%s, %d added, %d restarted, %d removed",
-	    V.conf, n, n == 1 ? "" : "s", started - restarted, restarted,
-	    removed);
-}
-
 static void
 shutdown_all(int rc)
 {
@@ -200,7 +71,7 @@ signals(void)
 			shutdown_all(RC_OK);
 			break;
 		case SIGHUP:
-			reload();
+			reload_sighup();
 			break;
 		case SIGCHLD:
 			hook_reap();

@@ -170,9 +170,8 @@ void status_write(struct group *);
 void status_remove(struct group *);
 void status_show(struct group *, void (*line)(void *, const char *, ...), void *);
 
-/* reload.c: a reload's changes to a group that stays */
-int reload_in_place(const struct group *, const struct gconf *);
-void reload_apply(struct group *, const struct gconf *);
+/* reload.c: SIGHUP */
+void reload_sighup(void);
 
 /* hook.c */
 void hook_run(const struct group *, enum vstate from, enum vstate to);
