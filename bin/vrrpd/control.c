@@ -43,7 +43,7 @@ control_group(struct ctl_conn *c, const struct ctl_vrrp_req *rq)
 {
 	struct group *g;
 
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->vrid == rq->vrid_num && strcmp(g->ifname, rq->ifname) == 0)
 			return g;
 	ctl_printf(c, "error: no group %s %s\n", rq->ifname, rq->vrid);
@@ -64,7 +64,7 @@ control_line(void *arg, const char *fmt, ...)
 }
 
 static int
-companion(const struct group *g, const struct group *m)
+control_companion(const struct group *g, const struct group *m)
 {
 	return m == g || election_sync_member(g, m);
 }
@@ -79,7 +79,7 @@ control_show(struct ctl_conn *c, const struct ctl_vrrp_req *rq)
 			return;
 		status_show(g, control_line, c);
 	} else
-		for (g = V.groups; g != NULL; g = g->next) {
+		for (g = vrrpd_groups; g != NULL; g = g->next) {
 			status_show(g, control_line, c);
 			if (g->next != NULL)
 				ctl_printf(c, "\n");
@@ -131,8 +131,8 @@ control_take_refused(struct ctl_conn *c, const struct group *g)
 		    vstate_name[g->state]);
 		return 1;
 	}
-	for (m = V.groups; m != NULL; m = m->next) {
-		if (!companion(g, m) || m->state == VS_MASTER)
+	for (m = vrrpd_groups; m != NULL; m = m->next) {
+		if (!control_companion(g, m) || m->state == VS_MASTER)
 			continue;
 		if (!m->master_known) {
 			ctl_printf(c, "error: %s %u has heard no master yet\n",
@@ -163,8 +163,8 @@ control_take(struct ctl_conn *c, const struct ctl_vrrp_req *rq)
 
 	if ((g = control_group(c, rq)) == NULL || control_take_refused(c, g))
 		return;
-	for (m = V.groups; m != NULL; m = m->next) {
-		if (!companion(g, m))
+	for (m = vrrpd_groups; m != NULL; m = m->next) {
+		if (!control_companion(g, m))
 			continue;
 		if (m->state == VS_MASTER) {
 			ctl_printf(c, "%s %u: already master\n", m->ifname,
@@ -203,8 +203,8 @@ control_release(struct ctl_conn *c, const struct ctl_vrrp_req *rq)
 		ctl_printf(c, "error: priority %s: not 1 to 254\n", rq->prio);
 		return;
 	}
-	for (m = V.groups; m != NULL; m = m->next) {
-		if (!companion(g, m))
+	for (m = vrrpd_groups; m != NULL; m = m->next) {
+		if (!control_companion(g, m))
 			continue;
 		m->mark = m->state == VS_MASTER;
 		if (!m->mark) {
@@ -218,11 +218,11 @@ control_release(struct ctl_conn *c, const struct ctl_vrrp_req *rq)
 		election_priority(m, p);
 	}
 	/* the priority 0 adverts first; logs and status files after */
-	for (m = V.groups; m != NULL; m = m->next)
-		if (companion(g, m) && m->mark)
+	for (m = vrrpd_groups; m != NULL; m = m->next)
+		if (control_companion(g, m) && m->mark)
 			election_release(m);
-	for (m = V.groups; m != NULL; m = m->next)
-		if (companion(g, m) && m->mark) {
+	for (m = vrrpd_groups; m != NULL; m = m->next)
+		if (control_companion(g, m) && m->mark) {
 			err_log("%s: vrid %u: run-time priority %d (release)",
 			    m->ifname, m->vrid, p);
 			status_write(m);
@@ -300,7 +300,7 @@ control_accept(void)
 	struct ctl_conn *c;
 	struct client *cl;
 
-	while ((c = ctl_accept(control_fd, V.now)) != NULL) {
+	while ((c = ctl_accept(control_fd, vrrpd.now)) != NULL) {
 		if (nclients == CLIENTS_MAX || (cl = calloc(1, sizeof *cl)) == NULL) {
 			ctl_close(c);
 			continue;
@@ -353,7 +353,7 @@ control_expire(void)
 
 	for (cl = clients; cl != NULL; cl = next) {
 		next = cl->next;
-		if (cl->c->deadline <= V.now)
+		if (cl->c->deadline <= vrrpd.now)
 			control_drop(cl);
 	}
 }

@@ -10,7 +10,7 @@
 #include "vrrpd.h"
 
 static int64_t
-cs(unsigned centiseconds)
+cs_ns(unsigned centiseconds)
 {
 	return (int64_t)centiseconds * 10 * CLOCK_MS;
 }
@@ -20,17 +20,17 @@ cs(unsigned centiseconds)
  * 6.1); v2 (256 - Priority) / 256 seconds (RFC 3768 6.1).
  */
 static int64_t
-skew(const struct group *g)
+skew_time(const struct group *g)
 {
 	unsigned mai = g->cf.version == 3 ? g->master_interval : 100;
 
-	return (int64_t)(256 - group_priority(g)) * cs(mai) / 256;
+	return (int64_t)(256 - group_priority(g)) * cs_ns(mai) / 256;
 }
 
 static int64_t
-down_interval(const struct group *g)
+master_down_interval(const struct group *g)
 {
-	return 3 * cs(g->master_interval) + skew(g);
+	return 3 * cs_ns(g->master_interval) + skew_time(g);
 }
 
 /* Every change of state is logged, written and told to the hook (-x). */
@@ -82,7 +82,7 @@ become_master(struct group *g)
 	vip_add(g);
 	net_send(g, group_priority(g));
 	vip_announce(g);
-	g->adver_at = V.now + cs(g->cf.interval);
+	g->adver_at = vrrpd.now + cs_ns(g->cf.interval);
 	g->master_known = 1;
 	if (g->cf.af == AF_INET)
 		g->master_addr.v4 = g->ifp->primary4;
@@ -99,7 +99,7 @@ become_backup(struct group *g)
 	g->adver_at = -1;
 	g->garp_at = -1;
 	vip_del(g);
-	g->down_at = V.now + down_interval(g);
+	g->down_at = vrrpd.now + master_down_interval(g);
 	transition(g, VS_BACKUP);
 }
 
@@ -131,7 +131,7 @@ sync_may_master(const struct group *g)
 {
 	const struct group *m;
 
-	for (m = V.groups; m != NULL; m = m->next) {
+	for (m = vrrpd_groups; m != NULL; m = m->next) {
 		if (!same_sync(g, m))
 			continue;
 		if (m->state == VS_FAULT || m->state == VS_INIT)
@@ -147,11 +147,11 @@ sync_join(const struct group *g)
 {
 	struct group *m;
 
-	for (m = V.groups; m != NULL; m = m->next)
+	for (m = vrrpd_groups; m != NULL; m = m->next)
 		if (same_sync(g, m) && m->state == VS_BACKUP) {
 			m->demoted = 0;
 			become_master(m);
-			m->joined_at = V.now;
+			m->joined_at = vrrpd.now;
 		}
 }
 
@@ -164,7 +164,7 @@ sync_join(const struct group *g)
 static int
 just_joined(const struct group *g)
 {
-	return g->joined_at >= 0 && V.now - g->joined_at < cs(g->cf.interval);
+	return g->joined_at >= 0 && vrrpd.now - g->joined_at < cs_ns(g->cf.interval);
 }
 
 /*
@@ -177,10 +177,10 @@ sync_leave(const struct group *g)
 {
 	struct group *m;
 
-	for (m = V.groups; m != NULL; m = m->next)
+	for (m = vrrpd_groups; m != NULL; m = m->next)
 		if (same_sync(g, m) && m->state == VS_MASTER && !m->resigned)
 			net_send(m, 0);
-	for (m = V.groups; m != NULL; m = m->next)
+	for (m = vrrpd_groups; m != NULL; m = m->next)
 		if (same_sync(g, m) && m->state == VS_MASTER && !m->resigned)
 			become_backup(m);
 }
@@ -199,7 +199,7 @@ election_start(struct group *g)
 	}
 	g->adver_at = -1;
 	g->garp_at = -1;
-	g->down_at = V.now + down_interval(g);
+	g->down_at = vrrpd.now + master_down_interval(g);
 	transition(g, VS_BACKUP);
 }
 
@@ -246,24 +246,24 @@ election_fault(struct group *g)
 void
 election_timers(struct group *g)
 {
-	if (g->state == VS_BACKUP && g->down_at >= 0 && g->down_at <= V.now) {
+	if (g->state == VS_BACKUP && g->down_at >= 0 && g->down_at <= vrrpd.now) {
 		/* Master_Down_Timer fired: the master is gone, or preempted */
 		g->demoted = 0;
 		if (!sync_may_master(g)) {
-			g->down_at = V.now + down_interval(g);
+			g->down_at = vrrpd.now + master_down_interval(g);
 			return;
 		}
 		become_master(g);
 		sync_join(g);
 		return;
 	}
-	if (g->state == VS_MASTER && g->adver_at >= 0 && g->adver_at <= V.now) {
+	if (g->state == VS_MASTER && g->adver_at >= 0 && g->adver_at <= vrrpd.now) {
 		net_send(g, group_priority(g));
-		g->adver_at += cs(g->cf.interval);
-		if (g->adver_at <= V.now)	/* asleep for long: don't burst */
-			g->adver_at = V.now + cs(g->cf.interval);
+		g->adver_at += cs_ns(g->cf.interval);
+		if (g->adver_at <= vrrpd.now)	/* asleep for long: don't burst */
+			g->adver_at = vrrpd.now + cs_ns(g->cf.interval);
 	}
-	if (g->garp_at >= 0 && g->garp_at <= V.now)
+	if (g->garp_at >= 0 && g->garp_at <= vrrpd.now)
 		vip_announce(g);
 }
 
@@ -278,12 +278,12 @@ election_advert(struct group *g, const struct advert *a)
 	case VS_BACKUP:
 		seen_master(g, a);
 		if (a->priority == 0) {
-			g->down_at = V.now + skew(g);
+			g->down_at = vrrpd.now + skew_time(g);
 			g->by_resign = 1;
 		} else if (!g->cf.preempt || a->priority >= prio) {
 			if (g->cf.version == 3)
 				g->master_interval = a->interval;
-			g->down_at = V.now + down_interval(g);
+			g->down_at = vrrpd.now + master_down_interval(g);
 			g->by_resign = 0;
 			if (g->demoted && g->joined_at >= 0 && !just_joined(g)) {
 				g->joined_at = -1;
@@ -306,7 +306,7 @@ election_advert(struct group *g, const struct advert *a)
 	case VS_MASTER:
 		if (a->priority == 0) {
 			net_send(g, prio);
-			g->adver_at = V.now + cs(g->cf.interval);
+			g->adver_at = vrrpd.now + cs_ns(g->cf.interval);
 		} else if (a->priority > prio ||
 		    (a->priority == prio && sender_wins_tie(g, a))) {
 			seen_master(g, a);

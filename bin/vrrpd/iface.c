@@ -50,7 +50,7 @@ iface_open(struct iface *ifp)
 
 	if (ifp->index == 0)
 		return;
-	for (g = V.groups; g != NULL; g = g->next) {
+	for (g = vrrpd_groups; g != NULL; g = g->next) {
 		if (g->ifp != ifp)
 			continue;
 		af = g->cf.af;
@@ -95,14 +95,14 @@ iface_refresh(struct iface *ifp)
 		ifp->index = 0;
 		ifp->up = 0;
 		net_iface_close(ifp);
-		for (g = V.groups; g != NULL; g = g->next)
+		for (g = vrrpd_groups; g != NULL; g = g->next)
 			if (g->ifp == ifp)
 				g->vmac.index = 0;	/* gone with it */
 	} else if (!had)
 		iface_open(ifp);
 	if (ifp->up == wasup && (ifp->index != 0) == (had != 0))
 		return;
-	for (g = V.groups; g != NULL; g = g->next) {
+	for (g = vrrpd_groups; g != NULL; g = g->next) {
 		if (g->ifp != ifp)
 			continue;
 		if (!ifp->up && g->state != VS_FAULT)
@@ -130,13 +130,13 @@ iface_changed(int index, int down)
 	for (ifp = ifaces; ifp != NULL && down; ifp = ifp->next)
 		if (ifp->index == index && ifp->up) {
 			ifp->up = 0;
-			for (g = V.groups; g != NULL; g = g->next)
+			for (g = vrrpd_groups; g != NULL; g = g->next)
 				if (g->ifp == ifp && g->state != VS_FAULT)
 					election_fault(g);
 		}
 	for (ifp = ifaces; ifp != NULL; ifp = ifp->next)
 		iface_refresh(ifp);
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->vmac.index > 0 && (index == 0 || index == g->vmac.index) &&
 		    g->ifp->up && vmac_up(g) == 1 && g->state == VS_MASTER) {
 			vip_add(g);

@@ -58,7 +58,7 @@ static const struct live live[] = {
 #define NLIVE	(sizeof live / sizeof live[0])
 
 static const void *
-at(const struct gconf *cf, const struct live *l)
+live_at(const struct gconf *cf, const struct live *l)
 {
 	return (const char *)cf + l->off;
 }
@@ -72,22 +72,22 @@ reload_in_place(const struct group *g, const struct gconf *cf)
 
 	memcpy(&t, cf, sizeof t);
 	for (i = 0; i < NLIVE; i++)
-		memcpy((char *)&t + live[i].off, at(&g->cf, &live[i]),
+		memcpy((char *)&t + live[i].off, live_at(&g->cf, &live[i]),
 		    live[i].size);
 	return memcmp(&t, &g->cf, sizeof t) == 0;
 }
 
 static const char *
-value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
+live_value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
 {
 	int v = 0;
 
 	if (l->type == L_WORD) {
-		snprintf(buf, size, "%s", *(const char *)at(cf, l) != '\0' ?
-		    (const char *)at(cf, l) : "(none)");
+		snprintf(buf, size, "%s", *(const char *)live_at(cf, l) != '\0' ?
+		    (const char *)live_at(cf, l) : "(none)");
 		return buf;
 	}
-	memcpy(&v, at(cf, l), sizeof v);
+	memcpy(&v, live_at(cf, l), sizeof v);
 	if (l->type == L_BOOL)
 		snprintf(buf, size, "%s", v ? "true" : "false");
 	else
@@ -107,12 +107,12 @@ reload_apply(struct group *g, const struct gconf *cf)
 	size_t i;
 
 	for (i = 0; i < NLIVE; i++) {
-		changed[i] = memcmp(at(&g->cf, &live[i]), at(cf, &live[i]),
+		changed[i] = memcmp(live_at(&g->cf, &live[i]), live_at(cf, &live[i]),
 		    live[i].size) != 0;
 		if (changed[i])
 			err_log("%s: vrid %u: %s %s -> %s", g->ifname, g->vrid,
-			    live[i].name, value(a, sizeof a, &g->cf, &live[i]),
-			    value(b, sizeof b, cf, &live[i]));
+			    live[i].name, live_value(a, sizeof a, &g->cf, &live[i]),
+			    live_value(b, sizeof b, cf, &live[i]));
 	}
 	memcpy(&g->cf, cf, sizeof g->cf);
 	for (i = 0; i < NLIVE; i++)
@@ -121,9 +121,26 @@ reload_apply(struct group *g, const struct gconf *cf)
 	status_write(g);
 }
 
+struct group *vrrpd_groups;
+
+/* At start: the groups of the file, at least one; RC_OK or why not in err. */
+int
+reload_first(char *err, size_t size)
+{
+	int rc;
+
+	if ((rc = config_load(vrrpd.conf, &vrrpd_groups, err, size)) != RC_OK)
+		return rc;
+	if (vrrpd_groups == NULL) {
+		snprintf(err, size, "%s: no vrrp-group configured", vrrpd.conf);
+		return RC_USAGE;
+	}
+	return RC_OK;
+}
+
 /* The group of list that is g's (the same interface and VRID), or NULL. */
 static struct group **
-group_slot(struct group **list, const struct group *g)
+reload_slot(struct group **list, const struct group *g)
 {
 	for (; *list != NULL; list = &(*list)->next)
 		if ((*list)->vrid == g->vrid &&
@@ -133,15 +150,15 @@ group_slot(struct group **list, const struct group *g)
 }
 
 static struct group *
-group_match(struct group *list, const struct group *g)
+reload_match(struct group *list, const struct group *g)
 {
-	struct group **pp = group_slot(&list, g);
+	struct group **pp = reload_slot(&list, g);
 
 	return pp != NULL ? *pp : NULL;
 }
 
 /*
- * Every group of V.groups not marked: masters resign first (all their
+ * Every group of vrrpd_groups not marked: masters resign first (all their
  * priority 0 adverts before any netlink request, as at shutdown), then
  * each is stopped and its virtual MAC removed; the status file of one
  * that is not in fresh goes too.  *restarted counts those that are.
@@ -152,13 +169,13 @@ reload_stop(struct group *fresh, int *restarted)
 	struct group *g;
 	int removed = 0, stays;
 
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (!g->mark)
 			election_resign(g);
-	for (g = V.groups; g != NULL; g = g->next) {
+	for (g = vrrpd_groups; g != NULL; g = g->next) {
 		if (g->mark)
 			continue;
-		stays = group_match(fresh, g) != NULL;
+		stays = reload_match(fresh, g) != NULL;
 		err_log("%s: vrid %u: %s", g->ifname, g->vrid, stays ?
 		    "configuration changed; restarting" :
 		    "no longer configured; stopping");
@@ -176,14 +193,14 @@ reload_stop(struct group *fresh, int *restarted)
 }
 
 /*
- * V.groups becomes the groups of fresh in the file's order, each kept
+ * vrrpd_groups becomes the groups of fresh in the file's order, each kept
  * group in the place of its new copy, which goes to *spent; the others,
  * stopped, are freed.  Returns how many groups there are.
  */
 static int
 reload_list(struct group *fresh, struct group **spent)
 {
-	struct group *old = V.groups, *list = NULL, **tail = &list, *g, *next;
+	struct group *old = vrrpd_groups, *list = NULL, **tail = &list, *g, *next;
 	struct group **pp;
 	int n = 0;
 
@@ -196,7 +213,7 @@ reload_list(struct group *fresh, struct group **spent)
 		}
 	for (g = fresh; g != NULL; g = next, n++) {
 		next = g->next;
-		if ((pp = group_slot(&old, g)) != NULL) {
+		if ((pp = reload_slot(&old, g)) != NULL) {
 			g->next = *spent;
 			*spent = g;
 			g = *pp;
@@ -206,7 +223,7 @@ reload_list(struct group *fresh, struct group **spent)
 		tail = &g->next;
 	}
 	*tail = NULL;
-	V.groups = list;
+	vrrpd_groups = list;
 	return n;
 }
 
@@ -226,26 +243,26 @@ reload_sighup(void)
 	char err[600];
 	int n, started = 0, restarted = 0, removed;
 
-	if (config_load(V.conf, &fresh, err, sizeof err) != RC_OK) {
+	if (config_load(vrrpd.conf, &fresh, err, sizeof err) != RC_OK) {
 		err_warn("reload: %s; keeping the running configuration", err);
 		return;
 	}
-	for (g = V.groups; g != NULL; g = g->next)
-		g->mark = (ng = group_match(fresh, g)) != NULL &&
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		g->mark = (ng = reload_match(fresh, g)) != NULL &&
 		    reload_in_place(g, &ng->cf);
 	removed = reload_stop(fresh, &restarted);
 	n = reload_list(fresh, &spent);
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->ifp != NULL)	/* kept */
-			reload_apply(g, &group_match(spent, g)->cf);
+			reload_apply(g, &reload_match(spent, g)->cf);
 	groups_free(spent);
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->ifp == NULL) {
 			iface_attach(g);
 			iface_start(g);
 			started++;
 		}
 	err_log("reloaded %s: %d group%s, %d added, %d restarted, %d removed",
-	    V.conf, n, n == 1 ? "" : "s", started - restarted, restarted,
+	    vrrpd.conf, n, n == 1 ? "" : "s", started - restarted, restarted,
 	    removed);
 }

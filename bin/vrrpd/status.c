@@ -123,9 +123,9 @@ sbuf_line(void *arg, const char *fmt, ...)
 }
 
 static void
-path(char *buf, size_t size, const struct group *g)
+status_path(char *buf, size_t size, const struct group *g)
 {
-	snprintf(buf, size, "%s/%s.%u", V.dir, g->ifp->name, g->vrid);
+	snprintf(buf, size, "%s/%s.%u", vrrpd.dir, g->ifp->name, g->vrid);
 }
 
 void
@@ -136,7 +136,7 @@ status_write(struct group *g)
 
 	s.len = 0;
 	status_show(g, sbuf_line, &s);
-	path(p, sizeof p, g);
+	status_path(p, sizeof p, g);
 	if (file_replace(p, s.buf, s.len, 0644) < 0)
 		err_warnsys("unable to write %s", p);
 	g->dirty = 0;
@@ -147,7 +147,7 @@ status_remove(struct group *g)
 {
 	char p[4200];
 
-	path(p, sizeof p, g);
+	status_path(p, sizeof p, g);
 	if (unlink(p) < 0 && errno != ENOENT)
 		err_warnsys("unable to remove %s", p);
 }

@@ -97,7 +97,7 @@ static const struct {
 } parent_sysctl[VMAC_SYSCTLS] = { { "arp_ignore", 1 }, { "arp_announce", 2 } };
 
 static void
-sysctls(struct group *g)
+vmac_sysctls(struct group *g)
 {
 	struct iface *ifp = g->ifp;
 	int i, v;
@@ -130,19 +130,19 @@ sysctls(struct group *g)
 
 /* Remove macvlans with this group's MAC or name, left by an earlier run. */
 static void
-clean_stale(struct group *g, const char *name)
+vmac_clean_stale(struct group *g, const char *name)
 {
 	char found[IF_NAMESIZE];
 	int index, tries;
 
 	for (tries = 0; tries < 8; tries++) {
-		index = nl_macvlan_find(V.nl, g->ifp->index, g->vmac.mac, name,
+		index = nl_macvlan_find(vrrpd.nl, g->ifp->index, g->vmac.mac, name,
 		    found);
 		if (index <= 0)
 			return;
 		err_log("%s: vrid %u: removing interface %s, left by an "
 		    "earlier run", g->ifp->name, g->vrid, found);
-		if (nl_link_del(V.nl, index) < 0)
+		if (nl_link_del(vrrpd.nl, index) < 0)
 			return;
 	}
 }
@@ -168,16 +168,16 @@ vmac_up(struct group *g)
 	g->vmac.mac[4] = g->cf.af == AF_INET6 ? 0x02 : 0x01;
 	g->vmac.mac[5] = g->vrid;
 	vmac_name(g, name);
-	if (g->vmac.index > 0 && nl_macvlan_find(V.nl, g->ifp->index,
+	if (g->vmac.index > 0 && nl_macvlan_find(vrrpd.nl, g->ifp->index,
 	    g->vmac.mac, NULL, found) == g->vmac.index)
 		return 0;	/* still there */
 	g->vmac.index = 0;
-	clean_stale(g, name);
-	if ((index = nl_macvlan_add(V.nl, name, g->ifp->index, g->vmac.mac)) < 0 ||
-	    (rc = nl_link_quiet_up(V.nl, index)) < 0) {
+	vmac_clean_stale(g, name);
+	if ((index = nl_macvlan_add(vrrpd.nl, name, g->ifp->index, g->vmac.mac)) < 0 ||
+	    (rc = nl_link_quiet_up(vrrpd.nl, index)) < 0) {
 		rc = index < 0 ? index : rc;
 		if (index > 0)
-			nl_link_del(V.nl, index);
+			nl_link_del(vrrpd.nl, index);
 		err_warn("%s: vrid %u: unable to create virtual-MAC interface "
 		    "%s: %s; using %s's own MAC", g->ifp->name, g->vrid, name,
 		    strerror(-rc), g->ifp->name);
@@ -185,7 +185,7 @@ vmac_up(struct group *g)
 	}
 	memcpy(g->vmac.name, name, IF_NAMESIZE);
 	g->vmac.index = index;
-	sysctls(g);
+	vmac_sysctls(g);
 	err_log("%s: vrid %u: virtual MAC %02x:%02x:%02x:%02x:%02x:%02x on %s",
 	    g->ifp->name, g->vrid, g->vmac.mac[0], g->vmac.mac[1],
 	    g->vmac.mac[2], g->vmac.mac[3], g->vmac.mac[4], g->vmac.mac[5], name);
@@ -202,12 +202,12 @@ vmac_down(struct group *g)
 
 	if (g->vmac.index == 0)
 		return;
-	if (nl_link_del(V.nl, g->vmac.index) < 0)
+	if (nl_link_del(vrrpd.nl, g->vmac.index) < 0)
 		err_warn("%s: vrid %u: unable to remove interface %s",
 		    g->ifp->name, g->vrid, g->vmac.name);
 	g->vmac.index = 0;
 	g->dirty = 1;
-	for (o = V.groups; o != NULL; o = o->next)
+	for (o = vrrpd_groups; o != NULL; o = o->next)
 		if (o->ifp == g->ifp && o->vmac.index > 0 && o->cf.af == AF_INET)
 			return;
 	for (i = 0; i < VMAC_SYSCTLS && g->ifp->index > 0; i++)

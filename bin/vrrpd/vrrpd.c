@@ -34,25 +34,25 @@
 	"[-g GROUP]"
 #define FLUSH_EVERY	CLOCK_SEC	/* counters reach the status files */
 
-struct vrrpd V;
+struct vrrpd vrrpd;
 
-static int sigfd, tfd;
-static struct watch wsig = { WATCH_SIGNAL, NULL }, wtimer = { WATCH_TIMER, NULL },
-    wnl = { WATCH_NETLINK, NULL };
+static int signal_fd, timer_fd;
+static struct watch watch_signal = { WATCH_SIGNAL, NULL },
+    watch_timer = { WATCH_TIMER, NULL }, watch_netlink = { WATCH_NETLINK, NULL };
 static int64_t flush_at = -1;
 
 static void
-shutdown_all(int rc)
+vrrpd_shutdown(int rc)
 {
 	struct group *g;
 
-	V.now = clock_mono();
-	for (g = V.groups; g != NULL; g = g->next)
+	vrrpd.now = clock_mono();
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		election_resign(g);
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->state != VS_INIT)
 			election_stop(g);
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		vmac_down(g);
 	control_close();
 	err_log("stopped");
@@ -60,15 +60,15 @@ shutdown_all(int rc)
 }
 
 static void
-signals(void)
+vrrpd_signals(void)
 {
 	struct signalfd_siginfo si;
 
-	while (read(sigfd, &si, sizeof si) == sizeof si) {
+	while (read(signal_fd, &si, sizeof si) == sizeof si) {
 		switch (si.ssi_signo) {
 		case SIGTERM:
 		case SIGINT:
-			shutdown_all(RC_OK);
+			vrrpd_shutdown(RC_OK);
 			break;
 		case SIGHUP:
 			reload_sighup();
@@ -82,38 +82,38 @@ signals(void)
 
 /* The one timer: the earliest deadline of any group, client or flush. */
 static void
-arm(void)
+vrrpd_arm(void)
 {
 	struct group *g;
 	int64_t t = -1, d;
 
-	for (g = V.groups; g != NULL; g = g->next) {
+	for (g = vrrpd_groups; g != NULL; g = g->next) {
 		d = election_next(g);
 		if (d >= 0 && (t < 0 || d < t))
 			t = d;
 		if (g->dirty && flush_at < 0)
-			flush_at = V.now + FLUSH_EVERY;
+			flush_at = vrrpd.now + FLUSH_EVERY;
 	}
 	if (flush_at >= 0 && (t < 0 || flush_at < t))
 		t = flush_at;
 	d = control_next();
 	if (d >= 0 && (t < 0 || d < t))
 		t = d;
-	loop_timer_set(tfd, t);
+	loop_timer_set(timer_fd, t);
 }
 
 static void
-timers(void)
+vrrpd_timers(void)
 {
 	struct group *g;
 	uint64_t n;
 
-	while (read(tfd, &n, sizeof n) > 0)
+	while (read(timer_fd, &n, sizeof n) > 0)
 		;
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		election_timers(g);
-	if (flush_at >= 0 && flush_at <= V.now) {
-		for (g = V.groups; g != NULL; g = g->next)
+	if (flush_at >= 0 && flush_at <= vrrpd.now) {
+		for (g = vrrpd_groups; g != NULL; g = g->next)
 			if (g->dirty)
 				status_write(g);
 		flush_at = -1;
@@ -122,26 +122,26 @@ timers(void)
 }
 
 static void
-loop(void)
+vrrpd_loop(void)
 {
 	struct epoll_event ev[32];
 	struct watch *w;
 	int i, n;
 
 	for (;;) {
-		arm();
+		vrrpd_arm();
 		n = loop_wait(ev, 32, -1);
-		V.now = clock_mono();
+		vrrpd.now = clock_mono();
 		for (i = 0; i < n; i++) {
 			w = ev[i].data.ptr;
 			switch (w->kind) {
 			case WATCH_SIGNAL:
-				signals();
+				vrrpd_signals();
 				break;
 			case WATCH_TIMER:
 				break;	/* every wakeup runs the timers */
 			case WATCH_NETLINK:
-				nl_drain(V.nlev, iface_changed);
+				nl_drain(vrrpd.nlev, iface_changed);
 				break;
 			case WATCH_CONTROL:
 				control_accept();
@@ -157,7 +157,7 @@ loop(void)
 				break;
 			}
 		}
-		timers();
+		vrrpd_timers();
 	}
 }
 
@@ -167,13 +167,13 @@ count_groups(void)
 	const struct group *g;
 	int n = 0;
 
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		n++;
 	return n;
 }
 
 static void
-setup(int *notify)
+vrrpd_setup(int *notify)
 {
 	static const int keep[] = { CAP_NET_RAW, CAP_NET_ADMIN, -1 };
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, 0 };
@@ -183,32 +183,32 @@ setup(int *notify)
 	char err[600], path[4200];
 	int rc;
 
-	if (V.user != NULL && (pw = getpwnam(V.user)) == NULL)
-		err_fatal(RC_USAGE, "-u %s: no such user", V.user);
-	if ((rc = file_rundir(V.run, V.dir, pw ? pw->pw_uid : (uid_t)-1,
+	if (vrrpd.user != NULL && (pw = getpwnam(vrrpd.user)) == NULL)
+		err_fatal(RC_USAGE, "-u %s: no such user", vrrpd.user);
+	if ((rc = file_rundir(vrrpd.run, vrrpd.dir, pw ? pw->pw_uid : (uid_t)-1,
 	    pw ? pw->pw_gid : (gid_t)-1, err, sizeof err)) != RC_OK)
 		err_fatal(rc, "%s", err);
-	if ((V.nl = nl_open()) < 0 || (V.nlev = nl_events()) < 0)
+	if ((vrrpd.nl = nl_open()) < 0 || (vrrpd.nlev = nl_events()) < 0)
 		err_fatalsys(RC_TEMP, "unable to open an rtnetlink socket");
 	loop_init();
-	tfd = loop_timer();
-	sigfd = loop_signals(sigs);
-	snprintf(path, sizeof path, "%s/%s", V.run, RUN_VRRPD_CONTROL);
-	if (control_open(path, V.gid) < 0)
+	timer_fd = loop_timer();
+	signal_fd = loop_signals(sigs);
+	snprintf(path, sizeof path, "%s/%s", vrrpd.run, RUN_VRRPD_CONTROL);
+	if (control_open(path, vrrpd.gid) < 0)
 		err_fatalsys(RC_TEMP, "unable to listen on %s", path);
-	loop_add(sigfd, &wsig, EPOLLIN);
-	loop_add(tfd, &wtimer, EPOLLIN);
-	loop_add(V.nlev, &wnl, EPOLLIN);
-	V.now = clock_mono();
-	for (g = V.groups; g != NULL; g = g->next)
+	loop_add(signal_fd, &watch_signal, EPOLLIN);
+	loop_add(timer_fd, &watch_timer, EPOLLIN);
+	loop_add(vrrpd.nlev, &watch_netlink, EPOLLIN);
+	vrrpd.now = clock_mono();
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		iface_attach(g);
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->ifp->index == 0)
 			iface_refresh(g->ifp);
 	/* every socket is open: keep only what raw sockets and rtnetlink need */
-	if (caps_keep(keep, V.user, &why) < 0)
+	if (caps_keep(keep, vrrpd.user, &why) < 0)
 		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		iface_start(g);
 	err_log("started with %d group%s", count_groups(), count_groups() == 1 ? "" : "s");
 	notify_ready(notify);
@@ -222,31 +222,31 @@ main(int argc, char **argv)
 	int c, notify = -1, rc, test = 0;
 
 	err_init(argv[0]);
-	V.conf = CONF_PATH_DEFAULT;
-	V.run = RUN_DEFAULT;
-	V.gid = (gid_t)-1;
+	vrrpd.conf = CONF_PATH_DEFAULT;
+	vrrpd.run = RUN_DEFAULT;
+	vrrpd.gid = (gid_t)-1;
 	while ((c = getopt(argc, argv, "tf:r:n:x:u:g:")) != -1) {
 		switch (c) {
 		case 't':
 			test = 1;
 			break;
 		case 'f':
-			V.conf = optarg;
+			vrrpd.conf = optarg;
 			break;
 		case 'r':
-			V.run = optarg;
+			vrrpd.run = optarg;
 			break;
 		case 'n':
 			notify = notify_fd(optarg);
 			break;
 		case 'x':
-			V.hook = optarg;
+			vrrpd.hook = optarg;
 			break;
 		case 'u':
-			V.user = optarg;
+			vrrpd.user = optarg;
 			break;
 		case 'g':
-			if (caps_group(optarg, &V.gid, &why) < 0)
+			if (caps_group(optarg, &vrrpd.gid, &why) < 0)
 				err_fatal(RC_USAGE, "-g %s: %s", optarg, why);
 			break;
 		default:
@@ -255,16 +255,14 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		err_usage(USAGE);
-	if ((rc = config_load(V.conf, &V.groups, err, sizeof err)) != RC_OK)
+	if ((rc = reload_first(err, sizeof err)) != RC_OK)
 		err_fatal(rc, "%s", err);
-	if (V.groups == NULL)
-		err_fatal(RC_USAGE, "%s: no vrrp-group configured", V.conf);
-	if ((size_t)snprintf(V.dir, sizeof V.dir, "%s/%s", V.run, RUN_VRRPD) >=
-	    sizeof V.dir)
-		err_fatal(RC_USAGE, "-r %s: path too long", V.run);
+	if ((size_t)snprintf(vrrpd.dir, sizeof vrrpd.dir, "%s/%s", vrrpd.run,
+	    RUN_VRRPD) >= sizeof vrrpd.dir)
+		err_fatal(RC_USAGE, "-r %s: path too long", vrrpd.run);
 	if (test)
 		return RC_OK;	/* -t: the configuration is good */
-	setup(&notify);
-	loop();
+	vrrpd_setup(&notify);
+	vrrpd_loop();
 	return RC_OK;
 }

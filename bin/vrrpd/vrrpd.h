@@ -96,19 +96,6 @@ struct group {
 	struct group *next;
 };
 
-struct vrrpd {
-	const char *conf, *run, *hook, *user;
-	gid_t gid;			/* of the control socket, or -1 */
-	char dir[4096];			/* RUN/vrrpd */
-	struct iface *ifaces;
-	struct group *groups;
-	int nl;				/* rtnetlink, requests */
-	int nlev;			/* rtnetlink, events */
-	int64_t now;			/* monotonic, at the last wakeup */
-};
-
-extern struct vrrpd V;
-
 static inline int
 group_priority(const struct group *g)
 {
@@ -170,7 +157,9 @@ void status_write(struct group *);
 void status_remove(struct group *);
 void status_show(struct group *, void (*line)(void *, const char *, ...), void *);
 
-/* reload.c: SIGHUP */
+/* reload.c: the groups of vpnha.conf, at start and on SIGHUP */
+extern struct group *vrrpd_groups;	/* in the file's order; reload.c writes it */
+int reload_first(char *err, size_t size);
 void reload_sighup(void);
 
 /* hook.c */
@@ -192,7 +181,16 @@ void iface_start(struct group *);
 void iface_refresh(struct iface *);
 void iface_changed(int index, int down);
 
-/* vrrpd.c */
+/* vrrpd.c: the options, and what the loop opened and last read */
+struct vrrpd {
+	const char *conf, *run, *hook, *user;
+	gid_t gid;			/* of the control socket, or -1 */
+	char dir[4096];			/* RUN/vrrpd */
+	int nl;				/* rtnetlink, requests */
+	int nlev;			/* rtnetlink, events */
+	int64_t now;			/* monotonic, at the last wakeup */
+};
+extern struct vrrpd vrrpd;		/* vrrpd.c writes it */
 enum vrrpd_watch {		/* what a struct watch of the loop holds */
 	WATCH_SIGNAL, WATCH_TIMER, WATCH_NETLINK, WATCH_CONTROL, WATCH_CLIENT,
 	WATCH_VRRP4, WATCH_VRRP6	/* p: the struct iface */
