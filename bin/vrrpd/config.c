@@ -48,7 +48,6 @@ config_group(const struct conf_node *gn, const char *ifname, struct group *g)
 	snprintf(g->ifname, sizeof g->ifname, "%s", ifname);
 	num_u32(conf_word(gn), 1, 255, &u);
 	g->vrid = (uint8_t)u;
-	g->cfgline = conf_line(gn);
 	g->cf.priority = DEFAULT_PRIORITY;
 	if ((s = conf_value(gn, "priority")) != NULL) {
 		num_u32(s, 1, 255, &u);

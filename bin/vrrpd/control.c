@@ -126,20 +126,20 @@ control_take_refused(struct ctl_conn *c, const struct group *g)
 {
 	const struct group *m;
 
-	if (g->state == VS_FAULT || g->state == VS_INIT) {
+	if (g->run.state == VS_FAULT || g->run.state == VS_INIT) {
 		ctl_printf(c, "error: %s %u is in %s\n", g->ifname, g->vrid,
-		    vstate_name[g->state]);
+		    vstate_name[g->run.state]);
 		return 1;
 	}
 	for (m = vrrpd_groups; m != NULL; m = m->next) {
-		if (!control_companion(g, m) || m->state == VS_MASTER)
+		if (!control_companion(g, m) || m->run.state == VS_MASTER)
 			continue;
-		if (!m->master_known) {
+		if (!m->run.master_known) {
 			ctl_printf(c, "error: %s %u has heard no master yet\n",
 			    m->ifname, m->vrid);
 			return 1;
 		}
-		if (m->master_priority == 255) {
+		if (m->run.master_priority == 255) {
 			ctl_printf(c, "error: the master of %s %u owns its "
 			    "addresses (priority 255)\n", m->ifname, m->vrid);
 			return 1;
@@ -166,17 +166,17 @@ control_take(struct ctl_conn *c, const struct ctl_vrrp_req *rq)
 	for (m = vrrpd_groups; m != NULL; m = m->next) {
 		if (!control_companion(g, m))
 			continue;
-		if (m->state == VS_MASTER) {
+		if (m->run.state == VS_MASTER) {
 			ctl_printf(c, "%s %u: already master\n", m->ifname,
 			    m->vrid);
 			continue;
 		}
 		p = group_priority(m);
-		if (m->master_priority >= p)
-			p = m->master_priority + 1 > CTL_VRRP_PRIO_MAX ?
-			    CTL_VRRP_PRIO_MAX : m->master_priority + 1;
+		if (m->run.master_priority >= p)
+			p = m->run.master_priority + 1 > CTL_VRRP_PRIO_MAX ?
+			    CTL_VRRP_PRIO_MAX : m->run.master_priority + 1;
 		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
-		    m->vrid, vstate_name[m->state], group_priority(m), p);
+		    m->vrid, vstate_name[m->run.state], group_priority(m), p);
 		if (p != group_priority(m)) {
 			err_log("%s: vrid %u: run-time priority %d (take)",
 			    m->ifname, m->vrid, p);
@@ -206,15 +206,15 @@ control_release(struct ctl_conn *c, const struct ctl_vrrp_req *rq)
 	for (m = vrrpd_groups; m != NULL; m = m->next) {
 		if (!control_companion(g, m))
 			continue;
-		m->mark = m->state == VS_MASTER;
+		m->mark = m->run.state == VS_MASTER;
 		if (!m->mark) {
 			ctl_printf(c, "%s %u: %s, not master: nothing to "
 			    "release\n", m->ifname, m->vrid,
-			    vstate_name[m->state]);
+			    vstate_name[m->run.state]);
 			continue;
 		}
 		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
-		    m->vrid, vstate_name[m->state], group_priority(m), p);
+		    m->vrid, vstate_name[m->run.state], group_priority(m), p);
 		election_priority(m, p);
 	}
 	/* the priority 0 adverts first; logs and status files after */

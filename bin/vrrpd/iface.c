@@ -97,7 +97,7 @@ iface_refresh(struct iface *ifp)
 		net_iface_close(ifp);
 		for (g = vrrpd_groups; g != NULL; g = g->next)
 			if (g->ifp == ifp)
-				g->vmac.index = 0;	/* gone with it */
+				g->run.vmac.index = 0;	/* gone with it */
 	} else if (!had)
 		iface_open(ifp);
 	if (ifp->up == wasup && (ifp->index != 0) == (had != 0))
@@ -105,9 +105,9 @@ iface_refresh(struct iface *ifp)
 	for (g = vrrpd_groups; g != NULL; g = g->next) {
 		if (g->ifp != ifp)
 			continue;
-		if (!ifp->up && g->state != VS_FAULT)
+		if (!ifp->up && g->run.state != VS_FAULT)
 			election_fault(g);
-		else if (ifp->up && g->state == VS_FAULT) {
+		else if (ifp->up && g->run.state == VS_FAULT) {
 			vip_clean_stale(g);
 			vmac_up(g);
 			election_start(g);
@@ -131,14 +131,14 @@ iface_changed(int index, int down)
 		if (ifp->index == index && ifp->up) {
 			ifp->up = 0;
 			for (g = vrrpd_groups; g != NULL; g = g->next)
-				if (g->ifp == ifp && g->state != VS_FAULT)
+				if (g->ifp == ifp && g->run.state != VS_FAULT)
 					election_fault(g);
 		}
 	for (ifp = ifaces; ifp != NULL; ifp = ifp->next)
 		iface_refresh(ifp);
 	for (g = vrrpd_groups; g != NULL; g = g->next)
-		if (g->vmac.index > 0 && (index == 0 || index == g->vmac.index) &&
-		    g->ifp->up && vmac_up(g) == 1 && g->state == VS_MASTER) {
+		if (g->run.vmac.index > 0 && (index == 0 || index == g->run.vmac.index) &&
+		    g->ifp->up && vmac_up(g) == 1 && g->run.state == VS_MASTER) {
 			vip_add(g);
 			vip_announce(g);
 		}
@@ -148,8 +148,9 @@ void
 iface_attach(struct group *g)
 {
 	g->ifp = iface_get(g->ifname);
-	g->adver_at = g->down_at = g->garp_at = g->joined_at = -1;
-	g->state = VS_INIT;
+	g->run.adver_at = g->run.down_at = g->run.garp_at = -1;
+	g->run.joined_at = -1;
+	g->run.state = VS_INIT;
 	if (g->cf.auth_type == VRRP_AUTH_PASS)
 		err_warn("%s: vrid %u: a plaintext password is sent in the "
 		    "clear and protects against nothing; it is there only to "

@@ -162,9 +162,9 @@ net_send(struct group *g, int priority)
 	size_t len;
 	int fd = g->cf.af == AF_INET ? ifp->sock4 : ifp->sock6, index = ifp->index;
 
-	if (g->vmac.index > 0) {
+	if (g->run.vmac.index > 0) {
 		fd = net_vmac_socket(g->cf.af);
-		index = g->vmac.index;
+		index = g->run.vmac.index;
 	}
 	if (fd < 0 || !ifp->up || (g->cf.af == AF_INET ? !ifp->have4 : !ifp->have6))
 		return -1;
@@ -212,10 +212,10 @@ net_send(struct group *g, int priority)
 		    ifp->name, g->vrid);
 		return -1;
 	}
-	g->sent++;
+	g->run.sent++;
 	if (priority == 0)
-		g->sent0++;
-	g->dirty = 1;
+		g->run.sent0++;
+	g->run.dirty = 1;
 	return 0;
 }
 
@@ -266,11 +266,11 @@ net_accept(struct group *g, const struct advert *a)
 	if (g->cf.version == 2 && a->interval != g->cf.interval)
 		return ADVERT_DROP_INTERVAL;
 	if (!same_addresses(g, a)) {
-		if (!g->mismatch_logged)
+		if (!g->run.mismatch_logged)
 			err_warn("%s: vrid %u: a router advertises other "
 			    "virtual addresses than ours; check both "
 			    "configurations", g->ifp->name, g->vrid);
-		g->mismatch_logged = 1;
+		g->run.mismatch_logged = 1;
 		return ADVERT_DROP_ADDRESSES;
 	}
 	return ADVERT_OK;
@@ -290,14 +290,14 @@ net_dispatch(struct iface *ifp, struct advert *a, enum advert_drop d,
 		ifp->drops[d]++;
 		for (g = vrrpd_groups; g != NULL; g = g->next)
 			if (g->ifp == ifp)
-				g->dirty = 1;
+				g->run.dirty = 1;
 		return;
 	}
-	g->received++;
+	g->run.received++;
 	/* the address owner ignores the others (RFC 5798 7.1) */
 	if (group_priority(g) != 255)
 		heard(g, a);
-	g->dirty = 1;
+	g->run.dirty = 1;
 }
 
 void

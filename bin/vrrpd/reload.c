@@ -179,7 +179,7 @@ reload_stop(struct group *fresh, int *restarted)
 		err_log("%s: vrid %u: %s", g->ifname, g->vrid, stays ?
 		    "configuration changed; restarting" :
 		    "no longer configured; stopping");
-		if (g->state != VS_INIT)
+		if (g->run.state != VS_INIT)
 			election_stop(g);
 		vmac_down(g);
 		if (stays)

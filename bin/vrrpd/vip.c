@@ -125,15 +125,15 @@ vip_na(const struct group *g, const struct in6_addr *ip)
 		    "advertisement", ifp->name);
 }
 
-/* One burst for every address; the next ones scheduled in g->garp_at. */
+/* One burst for every address; the next ones scheduled in g->run.garp_at. */
 void
 vip_announce(struct group *g)
 {
 	static const int64_t gap[ANNOUNCE_COUNT] = { 0, 100 * CLOCK_MS, 900 * CLOCK_MS };
 	int i;
 
-	if (g->garp_at < 0 || g->state != VS_MASTER)
-		g->garp_left = ANNOUNCE_COUNT;
+	if (g->run.garp_at < 0 || g->run.state != VS_MASTER)
+		g->run.garp_left = ANNOUNCE_COUNT;
 	for (i = 0; i < g->cf.nvip && g->ifp->up; i++) {
 		if (g->cf.vip[i].af == AF_INET && g->ifp->arp >= 0)
 			vip_garp(g, &g->cf.vip[i].a.v4);
@@ -141,8 +141,8 @@ vip_announce(struct group *g)
 		    !IN6_IS_ADDR_LINKLOCAL(&g->cf.vip[i].a.v6))
 			vip_na(g, &g->cf.vip[i].a.v6);
 	}
-	if (--g->garp_left > 0)
-		g->garp_at = vrrpd.now + gap[ANNOUNCE_COUNT - g->garp_left];
+	if (--g->run.garp_left > 0)
+		g->run.garp_at = vrrpd.now + gap[ANNOUNCE_COUNT - g->run.garp_left];
 	else
-		g->garp_at = -1;
+		g->run.garp_at = -1;
 }

@@ -50,7 +50,7 @@ vrrpd_shutdown(int rc)
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		election_resign(g);
 	for (g = vrrpd_groups; g != NULL; g = g->next)
-		if (g->state != VS_INIT)
+		if (g->run.state != VS_INIT)
 			election_stop(g);
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		vmac_down(g);
@@ -91,7 +91,7 @@ vrrpd_arm(void)
 		d = election_next(g);
 		if (d >= 0 && (t < 0 || d < t))
 			t = d;
-		if (g->dirty && flush_at < 0)
+		if (g->run.dirty && flush_at < 0)
 			flush_at = vrrpd.now + FLUSH_EVERY;
 	}
 	if (flush_at >= 0 && (t < 0 || flush_at < t))
@@ -114,7 +114,7 @@ vrrpd_timers(void)
 		election_timers(g);
 	if (flush_at >= 0 && flush_at <= vrrpd.now) {
 		for (g = vrrpd_groups; g != NULL; g = g->next)
-			if (g->dirty)
+			if (g->run.dirty)
 				status_write(g);
 		flush_at = -1;
 	}

@@ -68,15 +68,15 @@ struct gconf {
 	struct vip vip[VRRPD_VIPS_MAX];
 };
 
-struct group {
-	char ifname[IF_NAMESIZE];	/* with vrid, who the group is */
-	uint8_t vrid;
-	struct gconf cf;
-	unsigned cfgline;		/* where the group is configured */
-	struct iface *ifp;
-	int run_priority;		/* control socket; 0 if none */
+/*
+ * A group as it runs: what vrrpd learns and decides, nothing configured.
+ * A reload that keeps the group keeps all of it (reload.c); a group that
+ * starts, or starts again, is a new one from config.c, all of it zero
+ * but for what iface_attach sets.
+ */
+struct grun {
+	int priority;			/* run-time (control socket); 0 if none */
 	struct vmac vmac;
-
 	enum vstate state;
 	unsigned master_interval;	/* Master_Adver_Interval, centiseconds */
 	int master_known, master_priority;
@@ -92,14 +92,22 @@ struct group {
 	int by_resign;			/* Master_Down_Timer set by a priority 0 */
 	int64_t joined_at;		/* taken to Master by a companion, or -1 */
 	int dirty;			/* status file to rewrite */
-	int mark;			/* vrrpd.c, within one reload or request */
+};
+
+struct group {
+	char ifname[IF_NAMESIZE];	/* with vrid, who the group is */
+	uint8_t vrid;
+	struct iface *ifp;		/* ifname's, once started; else NULL */
+	struct gconf cf;		/* as configured */
+	struct grun run;		/* as it runs */
+	int mark;			/* within one reload or request */
 	struct group *next;
 };
 
 static inline int
 group_priority(const struct group *g)
 {
-	return g->run_priority ? g->run_priority : g->cf.priority;
+	return g->run.priority ? g->run.priority : g->cf.priority;
 }
 
 /* config.c */
