@@ -108,7 +108,7 @@ config_load(const char *file, struct group **out, char *err, size_t size)
 	}
 	conf_free(c);
 	if (rc != RC_OK) {
-		groups_free(list);
+		config_free(list);
 		return rc;
 	}
 	*out = list;
@@ -116,7 +116,7 @@ config_load(const char *file, struct group **out, char *err, size_t size)
 }
 
 void
-groups_free(struct group *g)
+config_free(struct group *g)
 {
 	struct group *next;
 

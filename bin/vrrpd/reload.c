@@ -255,7 +255,7 @@ reload_sighup(void)
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->ifp != NULL)	/* kept */
 			reload_apply(g, &reload_match(spent, g)->cf);
-	groups_free(spent);
+	config_free(spent);
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->ifp == NULL) {
 			iface_attach(g);

@@ -1,6 +1,28 @@
 /*
  * vrrpd: every VRRP group of vpnha.conf in one process, one epoll loop,
  * one timer set to the earliest deadline of all groups.
+ *
+ * The files, from the top down.  Each calls by name only files below it;
+ * a lower one reports up only through a callback it is handed (net.c's
+ * adverts to election_advert, nl.c's link events to iface_changed).
+ * tests/callgraph bin/vrrpd draws the graph and finds any cycle.
+ *
+ *   vrrpd.c     main, options, setup; the loop: signals, timers, events
+ *   reload.c    the groups of vpnha.conf: read at start, applied on SIGHUP
+ *   control.c   RUNDIR/vrrpd/control: the verbs of lib/ctl_vrrp.h
+ *   iface.c     the interfaces: found, their sockets, their link state
+ *   election.c  the state machine of RFC 5798 6.4, and every transition
+ *   status.c    RUNDIR/vrrpd/IF.VRID, the status files
+ *   hook.c      -x PROG, run on a transition
+ *   net.c       adverts sent and received, on raw sockets
+ *   vip.c       the virtual addresses, gratuitous ARP, unsolicited NA
+ *   vmac.c      the virtual MAC of rfc3768-compatibility (a macvlan)
+ *   nl.c        rtnetlink: requests, and link events
+ *   advert.c    the VRRP message: parsed and built (advert.h)
+ *   config.c    vpnha.conf's vrrp-groups, read
+ *
+ * Each global has one writer: vrrpd (this file), vrrpd_groups (reload.c),
+ * the interfaces (iface.c), the clients (control.c).
  */
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -8,24 +30,19 @@
 
 #include <linux/capability.h>
 
-#include <errno.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "caps.h"
 #include "clock.h"
 #include "conf.h"
-#include "ctl.h"
 #include "err.h"
 #include "file.h"
 #include "loop.h"
-#include "num.h"
 #include "rc.h"
 #include "run.h"
 #include "vrrpd.h"

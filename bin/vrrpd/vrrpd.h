@@ -1,6 +1,7 @@
 /*
- * vrrpd: the state of every virtual router this node runs, and the calls
- * between the files of the daemon.
+ * vrrpd: the state of every virtual router this node runs; then what each
+ * file of the daemon exports, one section a file, from the top of the
+ * call graph down (the map at the head of vrrpd.c says who calls whom).
  */
 #ifndef VRRPD_H
 #define VRRPD_H
@@ -16,7 +17,6 @@
 #define VMAC_SYSCTLS	2		/* arp_ignore, arp_announce */
 
 enum vstate { VS_INIT, VS_BACKUP, VS_MASTER, VS_FAULT };
-extern const char *const vstate_name[];	/* "init", "backup", ... */
 
 struct vip {
 	int af;
@@ -110,86 +110,7 @@ group_priority(const struct group *g)
 	return g->run.priority ? g->run.priority : g->cf.priority;
 }
 
-/* config.c */
-int config_load(const char *file, struct group **out, char *err, size_t size);
-void groups_free(struct group *);
-
-/* election.c: the state machine of RFC 5798 6.4 (and RFC 3768 6.4) */
-void election_start(struct group *);
-void election_timers(struct group *);
-void election_advert(struct group *, const struct advert *);
-void election_resign(struct group *);
-void election_fault(struct group *);
-void election_stop(struct group *);
-void election_priority(struct group *, int priority);
-void election_release(struct group *);
-int election_sync_member(const struct group *, const struct group *);
-int64_t election_next(const struct group *);
-
-/* net.c */
-int net_iface_open(struct iface *, int af);
-void net_iface_close(struct iface *);
-/* Adverts for a group, checked for it, go to heard (election_advert). */
-void net_receive(struct iface *, int af,
-    void (*heard)(struct group *, const struct advert *));
-int net_send(struct group *, int priority);
-
-/* vip.c */
-int vip_add(struct group *);
-int vip_del(struct group *);
-void vip_clean_stale(struct group *);
-void vip_announce(struct group *);
-const char *vip_str(const struct vip *, char *buf, size_t size);
-
-/* vmac.c */
-int vmac_up(struct group *);
-void vmac_down(struct group *);
-int vmac_index(const struct group *);
-const uint8_t *vmac_mac(const struct group *);
-
-/* nl.c: rtnetlink */
-int nl_open(void);
-int nl_events(void);
-int nl_iface(struct iface *);
-int nl_addr(int fd, int add, int index, const struct vip *);
-int nl_has_addr(int fd, int index, const struct vip *);
-void nl_drain(int fd, void (*changed)(int index, int down));
-int nl_macvlan_add(int fd, const char *name, int parent, const uint8_t mac[6]);
-int nl_link_quiet_up(int fd, int index);
-int nl_link_del(int fd, int index);
-int nl_macvlan_find(int fd, int parent, const uint8_t mac[6], const char *name,
-    char *found);
-
-/* status.c */
-void status_write(struct group *);
-void status_remove(struct group *);
-void status_show(struct group *, void (*line)(void *, const char *, ...), void *);
-
-/* reload.c: the groups of vpnha.conf, at start and on SIGHUP */
-extern struct group *vrrpd_groups;	/* in the file's order; reload.c writes it */
-int reload_first(char *err, size_t size);
-void reload_sighup(void);
-
-/* hook.c */
-void hook_run(const struct group *, enum vstate from, enum vstate to);
-void hook_reap(void);
-
-/* control.c: RUNDIR/vrrpd/control */
-struct client;
-int control_open(const char *path, gid_t gid);
-void control_close(void);
-void control_accept(void);
-void control_event(struct client *, uint32_t events);
-int64_t control_next(void);
-void control_expire(void);
-
-/* iface.c */
-void iface_attach(struct group *);
-void iface_start(struct group *);
-void iface_refresh(struct iface *);
-void iface_changed(int index, int down);
-
-/* vrrpd.c: the options, and what the loop opened and last read */
+/* vrrpd.c: main, the options, the loop */
 struct vrrpd {
 	const char *conf, *run, *hook, *user;
 	gid_t gid;			/* of the control socket, or -1 */
@@ -203,5 +124,88 @@ enum vrrpd_watch {		/* what a struct watch of the loop holds */
 	WATCH_SIGNAL, WATCH_TIMER, WATCH_NETLINK, WATCH_CONTROL, WATCH_CLIENT,
 	WATCH_VRRP4, WATCH_VRRP6	/* p: the struct iface */
 };
+
+/* reload.c: the groups of vpnha.conf, at start and on SIGHUP */
+extern struct group *vrrpd_groups;	/* in the file's order; reload.c writes it */
+int reload_first(char *err, size_t size);
+void reload_sighup(void);
+
+/* control.c: RUNDIR/vrrpd/control */
+struct client;
+int control_open(const char *path, gid_t gid);
+void control_close(void);
+void control_accept(void);
+void control_event(struct client *, uint32_t events);
+int64_t control_next(void);
+void control_expire(void);
+
+/* iface.c: the interfaces, their sockets and link state */
+void iface_attach(struct group *);
+void iface_start(struct group *);
+void iface_refresh(struct iface *);
+void iface_changed(int index, int down);
+
+/* election.c: the state machine of RFC 5798 6.4 (and RFC 3768 6.4) */
+void election_start(struct group *);
+void election_timers(struct group *);
+void election_advert(struct group *, const struct advert *);
+void election_resign(struct group *);
+void election_fault(struct group *);
+void election_stop(struct group *);
+void election_priority(struct group *, int priority);
+void election_release(struct group *);
+int election_sync_member(const struct group *, const struct group *);
+int64_t election_next(const struct group *);
+
+/* status.c: RUNDIR/vrrpd/IF.VRID */
+extern const char *const vstate_name[];	/* "init", "backup", ... */
+void status_write(struct group *);
+void status_remove(struct group *);
+void status_show(struct group *, void (*line)(void *, const char *, ...), void *);
+
+/* hook.c: -x PROG */
+void hook_run(const struct group *, enum vstate from, enum vstate to);
+void hook_reap(void);
+
+/* net.c: adverts on the wire */
+int net_iface_open(struct iface *, int af);
+void net_iface_close(struct iface *);
+/* Adverts for a group, checked for it, go to heard (election_advert). */
+void net_receive(struct iface *, int af,
+    void (*heard)(struct group *, const struct advert *));
+int net_send(struct group *, int priority);
+
+/* vip.c: the virtual addresses */
+int vip_add(struct group *);
+int vip_del(struct group *);
+void vip_clean_stale(struct group *);
+void vip_announce(struct group *);
+const char *vip_str(const struct vip *, char *buf, size_t size);
+
+/* vmac.c: the virtual MAC of rfc3768-compatibility */
+int vmac_up(struct group *);
+void vmac_down(struct group *);
+int vmac_index(const struct group *);
+const uint8_t *vmac_mac(const struct group *);
+
+/* nl.c: rtnetlink */
+int nl_open(void);
+int nl_events(void);
+int nl_iface(struct iface *);
+int nl_addr(int fd, int add, int index, const struct vip *);
+int nl_has_addr(int fd, int index, const struct vip *);
+/* Link events, each to changed (iface_changed). */
+void nl_drain(int fd, void (*changed)(int index, int down));
+int nl_macvlan_add(int fd, const char *name, int parent, const uint8_t mac[6]);
+int nl_link_quiet_up(int fd, int index);
+int nl_link_del(int fd, int index);
+int nl_macvlan_find(int fd, int parent, const uint8_t mac[6], const char *name,
+    char *found);
+
+/* advert.c: in advert.h */
+
+/* config.c: the groups of vpnha.conf, read */
+int config_load(const char *file, struct group **out, char *err, size_t size);
+void config_free(struct group *);
 
 #endif
