@@ -5,7 +5,7 @@
  * The files, from the top down.  Each calls by name only files below it;
  * a lower one reports up only through a callback it is handed (net.c's
  * adverts to election_advert, nl.c's link events to iface_changed).
- * tests/callgraph bin/vrrpd draws the graph and finds any cycle.
+ * tests/callgraph bin/vrrpd draws the graph; with -c it finds any cycle.
  *
  *   vrrpd.c     main, options, setup; the loop: signals, timers, events
  *   reload.c    the groups of vpnha.conf: read at start, applied on SIGHUP
