@@ -29,6 +29,8 @@
 #include "rc.h"
 #include "vrrpd.h"
 
+struct group *vrrpd_groups;
+
 enum ltype { L_INT, L_BOOL, L_WORD };
 
 struct live {
@@ -120,8 +122,6 @@ reload_apply(struct group *g, const struct gconf *cf)
 			live[i].then(g);
 	status_write(g);
 }
-
-struct group *vrrpd_groups;
 
 /* At start: the groups of the file, at least one; RC_OK or why not in err. */
 int
