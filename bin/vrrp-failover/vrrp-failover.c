@@ -79,7 +79,7 @@ usage(void)
 }
 
 static void
-call(const char *req, void (*fn)(const char *, void *), void *arg)
+ask_vrrpd(const char *req, void (*fn)(const char *, void *), void *arg)
 {
 	if (ctl_command("vrrpd", ctlpath, req, 5000, fn, arg) != RC_OK)
 		exit(RC_NO);
@@ -91,7 +91,7 @@ call(const char *req, void (*fn)(const char *, void *), void *arg)
  * it leaves as they are ("eth0 99: already master"), nothing to wait for.
  */
 static void
-changed(const char *line, void *arg)
+reply_line(const char *line, void *arg)
 {
 	struct grp *g = &grp[ngrp];
 	int a, b;
@@ -104,7 +104,7 @@ changed(const char *line, void *arg)
 }
 
 static void
-field(const char *line, void *arg)
+state_line(const char *line, void *arg)
 {
 	struct grp *g = arg;
 
@@ -115,13 +115,13 @@ field(const char *line, void *arg)
 }
 
 static void
-show(struct grp *g)
+ask_state(struct grp *g)
 {
 	char req[sizeof g->ifname + sizeof g->vrid + 16];
 
 	snprintf(req, sizeof req, "%s %.63s %.7s",
 	    ctl_vrrp_verbs[CTL_VRRP_SHOW].name, g->ifname, g->vrid);
-	call(req, field, g);
+	ask_vrrpd(req, state_line, g);
 }
 
 static const char *
@@ -147,7 +147,7 @@ wait_for(const char *want, int64_t limit)
 	int i, left;
 
 	for (i = 0; i < ngrp; i++)
-		show(&grp[i]);
+		ask_state(&grp[i]);
 	for (;;) {
 		now = clock_mono();
 		for (i = 0, left = 0; i < ngrp; i++) {
@@ -169,7 +169,7 @@ wait_for(const char *want, int64_t limit)
 		nanosleep(&ts, NULL);
 		for (i = 0; i < ngrp; i++)
 			if (!grp[i].done)
-				show(&grp[i]);
+				ask_state(&grp[i]);
 	}
 	for (i = 0; i < ngrp; i++)
 		if (!grp[i].done)
@@ -230,10 +230,10 @@ main(int argc, char **argv)
 		snprintf(req + n, sizeof req - n, " %d", prio);
 	snprintf(ctlpath, sizeof ctlpath, "%s/%s", run, RUN_VRRPD_CONTROL);
 	if (form[verb].wait == NULL) {
-		call(req, NULL, NULL);
+		ask_vrrpd(req, NULL, NULL);
 		return RC_OK;
 	}
-	call(req, changed, NULL);
+	ask_vrrpd(req, reply_line, NULL);
 	return wait_for(form[verb].wait, (int64_t)wait * CLOCK_MS) ? RC_NO :
 	    RC_OK;
 }
