@@ -87,32 +87,23 @@ control_show(struct ctl_conn *c, const struct ctl_vrrp_req *rq)
 	ctl_printf(c, "ok\n");
 }
 
+/* priority N, and restore: the group's run-time priority N, or none. */
 static void
 control_priority(struct ctl_conn *c, const struct ctl_vrrp_req *rq)
 {
 	struct group *g;
+	int restore = rq->verb == CTL_VRRP_RESTORE;
 
 	if ((g = control_group(c, rq)) == NULL)
 		return;
-	if (rq->prio_num == 0) {
+	if (!restore && rq->prio_num == 0) {
 		ctl_printf(c, "error: priority %s: not 1 to 254\n", rq->prio);
 		return;
 	}
-	err_log("%s: vrid %u: run-time priority %d", g->ifname, g->vrid,
-	    rq->prio_num);
-	election_priority(g, rq->prio_num);
-	status_write(g);
-	ctl_printf(c, "ok\n");
-}
-
-static void
-control_restore(struct ctl_conn *c, const struct ctl_vrrp_req *rq)
-{
-	struct group *g;
-
-	if ((g = control_group(c, rq)) == NULL)
-		return;
-	election_priority(g, 0);
+	if (!restore)
+		err_log("%s: vrid %u: run-time priority %d", g->ifname,
+		    g->vrid, rq->prio_num);
+	election_priority(g, restore ? 0 : rq->prio_num);
 	status_write(g);
 	ctl_printf(c, "ok\n");
 }
@@ -235,7 +226,7 @@ typedef void control_fn(struct ctl_conn *, const struct ctl_vrrp_req *);
 static control_fn *const control_handler[] = {
 	[CTL_VRRP_SHOW] = control_show,
 	[CTL_VRRP_PRIORITY] = control_priority,
-	[CTL_VRRP_RESTORE] = control_restore,
+	[CTL_VRRP_RESTORE] = control_priority,
 	[CTL_VRRP_TAKE] = control_take,
 	[CTL_VRRP_RELEASE] = control_release,
 };
@@ -332,28 +323,22 @@ control_close(void)
 		unlink(control_path);
 }
 
-/* The earliest deadline of a client, or -1 if there is none. */
+/*
+ * Clients that took too long are dropped; the earliest deadline of the
+ * others, or -1 if there is none.
+ */
 int64_t
-control_next(void)
-{
-	const struct client *cl;
-	int64_t t = -1;
-
-	for (cl = clients; cl != NULL; cl = cl->next)
-		if (t < 0 || cl->c->deadline < t)
-			t = cl->c->deadline;
-	return t;
-}
-
-/* Clients that took too long are dropped. */
-void
-control_expire(void)
+control_timers(void)
 {
 	struct client *cl, *next;
+	int64_t t = -1;
 
 	for (cl = clients; cl != NULL; cl = next) {
 		next = cl->next;
 		if (cl->c->deadline <= vrrpd.now)
 			control_drop(cl);
+		else if (t < 0 || cl->c->deadline < t)
+			t = cl->c->deadline;
 	}
+	return t;
 }

@@ -113,7 +113,7 @@ vrrpd_arm(void)
 	}
 	if (flush_at >= 0 && (t < 0 || flush_at < t))
 		t = flush_at;
-	d = control_next();
+	d = control_timers();
 	if (d >= 0 && (t < 0 || d < t))
 		t = d;
 	loop_timer_set(timer_fd, t);
@@ -135,7 +135,6 @@ vrrpd_timers(void)
 				status_write(g);
 		flush_at = -1;
 	}
-	control_expire();
 }
 
 static void

@@ -136,8 +136,7 @@ int control_open(const char *path, gid_t gid);
 void control_close(void);
 void control_accept(void);
 void control_event(struct client *, uint32_t events);
-int64_t control_next(void);
-void control_expire(void);
+int64_t control_timers(void);
 
 /* iface.c: the interfaces, their sockets and link state */
 void iface_attach(struct group *);
