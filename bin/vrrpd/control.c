@@ -292,7 +292,8 @@ control_accept(void)
 	struct client *cl;
 
 	while ((c = ctl_accept(control_fd, vrrpd.now)) != NULL) {
-		if (nclients == CLIENTS_MAX || (cl = calloc(1, sizeof *cl)) == NULL) {
+		if (nclients == CLIENTS_MAX ||
+		    (cl = calloc(1, sizeof *cl)) == NULL) {
 			ctl_close(c);
 			continue;
 		}

@@ -64,8 +64,8 @@ sender_wins_tie(const struct group *g, const struct advert *a)
 static void
 seen_master(struct group *g, const struct advert *a)
 {
-	int changed = !g->run.master_known || g->run.master_priority != a->priority ||
-	    memcmp(&g->run.master_addr, &a->src, sizeof a->src) != 0;
+	int changed = !g->run.master_known ||
+	    g->run.master_priority != a->priority || memcmp(&g->run.master_addr, &a->src, sizeof a->src) != 0;
 
 	g->run.master_known = 1;
 	g->run.master_addr = a->src;
@@ -164,7 +164,8 @@ sync_join(const struct group *g)
 static int
 just_joined(const struct group *g)
 {
-	return g->run.joined_at >= 0 && vrrpd.now - g->run.joined_at < cs_ns(g->cf.interval);
+	return g->run.joined_at >= 0 &&
+	    vrrpd.now - g->run.joined_at < cs_ns(g->cf.interval);
 }
 
 /*
@@ -178,10 +179,12 @@ sync_leave(const struct group *g)
 	struct group *m;
 
 	for (m = vrrpd_groups; m != NULL; m = m->next)
-		if (same_sync(g, m) && m->run.state == VS_MASTER && !m->run.resigned)
+		if (same_sync(g, m) && m->run.state == VS_MASTER &&
+		    !m->run.resigned)
 			net_send(m, 0);
 	for (m = vrrpd_groups; m != NULL; m = m->next)
-		if (same_sync(g, m) && m->run.state == VS_MASTER && !m->run.resigned)
+		if (same_sync(g, m) && m->run.state == VS_MASTER &&
+		    !m->run.resigned)
 			become_backup(m);
 }
 
@@ -246,7 +249,8 @@ election_fault(struct group *g)
 void
 election_timers(struct group *g)
 {
-	if (g->run.state == VS_BACKUP && g->run.down_at >= 0 && g->run.down_at <= vrrpd.now) {
+	if (g->run.state == VS_BACKUP && g->run.down_at >= 0 &&
+	    g->run.down_at <= vrrpd.now) {
 		/* Master_Down_Timer fired: the master is gone, or preempted */
 		g->run.demoted = 0;
 		if (!sync_may_master(g)) {
@@ -257,7 +261,8 @@ election_timers(struct group *g)
 		sync_join(g);
 		return;
 	}
-	if (g->run.state == VS_MASTER && g->run.adver_at >= 0 && g->run.adver_at <= vrrpd.now) {
+	if (g->run.state == VS_MASTER && g->run.adver_at >= 0 &&
+	    g->run.adver_at <= vrrpd.now) {
 		net_send(g, group_priority(g));
 		g->run.adver_at += cs_ns(g->cf.interval);
 		if (g->run.adver_at <= vrrpd.now)	/* asleep for long: don't burst */
@@ -285,7 +290,8 @@ election_advert(struct group *g, const struct advert *a)
 				g->run.master_interval = a->interval;
 			g->run.down_at = vrrpd.now + master_down_interval(g);
 			g->run.by_resign = 0;
-			if (g->run.demoted && g->run.joined_at >= 0 && !just_joined(g)) {
+			if (g->run.demoted && g->run.joined_at >= 0 &&
+			    !just_joined(g)) {
 				g->run.joined_at = -1;
 				sync_leave(g);
 			}

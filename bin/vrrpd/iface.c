@@ -137,8 +137,9 @@ iface_changed(int index, int down)
 	for (ifp = ifaces; ifp != NULL; ifp = ifp->next)
 		iface_refresh(ifp);
 	for (g = vrrpd_groups; g != NULL; g = g->next)
-		if (g->run.vmac.index > 0 && (index == 0 || index == g->run.vmac.index) &&
-		    g->ifp->up && vmac_up(g) == 1 && g->run.state == VS_MASTER) {
+		if (g->run.vmac.index > 0 &&
+		    (index == 0 || index == g->run.vmac.index) && g->ifp->up &&
+		    vmac_up(g) == 1 && g->run.state == VS_MASTER) {
 			vip_add(g);
 			vip_announce(g);
 		}

@@ -109,8 +109,8 @@ reload_apply(struct group *g, const struct gconf *cf)
 	size_t i;
 
 	for (i = 0; i < NLIVE; i++) {
-		changed[i] = memcmp(live_at(&g->cf, &live[i]), live_at(cf, &live[i]),
-		    live[i].size) != 0;
+		changed[i] = memcmp(live_at(&g->cf, &live[i]),
+		    live_at(cf, &live[i]), live[i].size) != 0;
 		if (changed[i])
 			err_log("%s: vrid %u: %s %s -> %s", g->ifname, g->vrid,
 			    live[i].name, live_value(a, sizeof a, &g->cf, &live[i]),

@@ -60,7 +60,8 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 	line(arg, "auth_type=%s", g->cf.auth_type == VRRP_AUTH_PASS ?
 	    "plaintext-password" : "none");
 	line(arg, "rfc3768_compatibility=%s", g->cf.rfc3768 ? "true" : "false");
-	line(arg, "vmac_interface=%s", g->run.vmac.index > 0 ? g->run.vmac.name : "");
+	line(arg, "vmac_interface=%s", g->run.vmac.index > 0 ?
+	    g->run.vmac.name : "");
 	if (g->run.vmac.index > 0)
 		line(arg, "vmac_address=%02x:%02x:%02x:%02x:%02x:%02x",
 		    g->run.vmac.mac[0], g->run.vmac.mac[1], g->run.vmac.mac[2],
@@ -87,7 +88,8 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 		line(arg, "master_priority=");
 	line(arg, "master_advert_interval=%s",
 	    interval_str(iv, sizeof iv, g->run.master_interval));
-	line(arg, "last_transition=%lld.%06lld", (long long)(g->run.changed / CLOCK_SEC),
+	line(arg, "last_transition=%lld.%06lld",
+	    (long long)(g->run.changed / CLOCK_SEC),
 	    (long long)(g->run.changed % CLOCK_SEC / 1000));
 	line(arg, "adverts_sent=%llu", (unsigned long long)g->run.sent);
 	line(arg, "adverts_received=%llu", (unsigned long long)g->run.received);

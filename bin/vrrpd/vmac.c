@@ -136,8 +136,8 @@ vmac_clean_stale(struct group *g, const char *name)
 	int index, tries;
 
 	for (tries = 0; tries < 8; tries++) {
-		index = nl_macvlan_find(vrrpd.nl, g->ifp->index, g->run.vmac.mac, name,
-		    found);
+		index = nl_macvlan_find(vrrpd.nl, g->ifp->index,
+		    g->run.vmac.mac, name, found);
 		if (index <= 0)
 			return;
 		err_log("%s: vrid %u: removing interface %s, left by an "
@@ -173,7 +173,8 @@ vmac_up(struct group *g)
 		return 0;	/* still there */
 	g->run.vmac.index = 0;
 	vmac_clean_stale(g, name);
-	if ((index = nl_macvlan_add(vrrpd.nl, name, g->ifp->index, g->run.vmac.mac)) < 0 ||
+	if ((index = nl_macvlan_add(vrrpd.nl, name, g->ifp->index,
+	    g->run.vmac.mac)) < 0 ||
 	    (rc = nl_link_quiet_up(vrrpd.nl, index)) < 0) {
 		rc = index < 0 ? index : rc;
 		if (index > 0)
@@ -188,7 +189,8 @@ vmac_up(struct group *g)
 	vmac_sysctls(g);
 	err_log("%s: vrid %u: virtual MAC %02x:%02x:%02x:%02x:%02x:%02x on %s",
 	    g->ifp->name, g->vrid, g->run.vmac.mac[0], g->run.vmac.mac[1],
-	    g->run.vmac.mac[2], g->run.vmac.mac[3], g->run.vmac.mac[4], g->run.vmac.mac[5], name);
+	    g->run.vmac.mac[2], g->run.vmac.mac[3], g->run.vmac.mac[4],
+	    g->run.vmac.mac[5], name);
 	g->run.dirty = 1;
 	return 1;
 }
@@ -208,7 +210,8 @@ vmac_down(struct group *g)
 	g->run.vmac.index = 0;
 	g->run.dirty = 1;
 	for (o = vrrpd_groups; o != NULL; o = o->next)
-		if (o->ifp == g->ifp && o->run.vmac.index > 0 && o->cf.af == AF_INET)
+		if (o->ifp == g->ifp && o->run.vmac.index > 0 &&
+		    o->cf.af == AF_INET)
 			return;
 	for (i = 0; i < VMAC_SYSCTLS && g->ifp->index > 0; i++)
 		if (g->ifp->sysctl_old[i] >= 0 && sysctl_set(g->ifp->name,

@@ -197,7 +197,7 @@ vrrpd_setup(int *notify)
 	struct group *g;
 	const char *why;
 	char err[600], path[4200];
-	int rc;
+	int n, rc;
 
 	if (vrrpd.user != NULL && (pw = getpwnam(vrrpd.user)) == NULL)
 		err_fatal(RC_USAGE, "-u %s: no such user", vrrpd.user);
@@ -226,7 +226,8 @@ vrrpd_setup(int *notify)
 		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		iface_start(g);
-	err_log("started with %d group%s", count_groups(), count_groups() == 1 ? "" : "s");
+	n = count_groups();
+	err_log("started with %d group%s", n, n == 1 ? "" : "s");
 	notify_ready(notify);
 }
 

@@ -126,7 +126,7 @@ enum vrrpd_watch {		/* what a struct watch of the loop holds */
 };
 
 /* reload.c: the groups of vpnha.conf, at start and on SIGHUP */
-extern struct group *vrrpd_groups;	/* in the file's order; reload.c writes it */
+extern struct group *vrrpd_groups;	/* in the file's order */
 int reload_first(char *err, size_t size);
 void reload_sighup(void);
 

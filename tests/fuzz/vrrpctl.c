@@ -30,7 +30,8 @@ check(const struct ctl_vrrp_req *rq)
 		abort();
 	v = &ctl_vrrp_verbs[rq->verb];
 	n = (rq->ifname != NULL) + (rq->vrid != NULL) + (rq->prio != NULL);
-	if (n < v->min || n > v->max || (rq->ifname == NULL) != (rq->vrid == NULL) ||
+	if (n < v->min || n > v->max ||
+	    (rq->ifname == NULL) != (rq->vrid == NULL) ||
 	    (rq->prio != NULL && rq->vrid == NULL))
 		abort();
 	if (rq->vrid_num > 255 || rq->vrid_num !=
