@@ -129,26 +129,28 @@ $(B)/unit/%: tests/unit/%.c $$(call testsrc,$$*) $(B)/libvpnha.a
 		$(filter %.c,$^) $(B)/libvpnha.a $(TESTLIBS_$*) -lm
 
 # libFuzzer targets: tests/fuzz/NAME.c, built with clang, ASan and UBSan,
-# against a library built the same way (instrumented, not linked with
-# libFuzzer's main).
+# in $(FUZZ_DIR), against a library built the same way (instrumented, not
+# linked with libFuzzer's main).  tests/fuzz/run and tests/fuzz.bats find
+# them through VPNHA_FUZZ.
 FUZZERS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c))
 FUZZ_CC ?= clang
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ilib $(FUZZ_SAN)
-FUZZ_LIB_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(wildcard lib/*.c))
-fuzz-build: $(FUZZERS:%=build/fuzz/%)
-build/fuzz/obj/%.o: %.c $(wildcard lib/*.h)
+FUZZ_DIR = $(B)/fuzz
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(wildcard lib/*.c))
+fuzz-build: $(FUZZERS:%=$(FUZZ_DIR)/%)
+$(FUZZ_DIR)/obj/%.o: %.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
-build/fuzz/libvpnha.a: $(FUZZ_LIB_OBJ)
+$(FUZZ_DIR)/libvpnha.a: $(FUZZ_LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
-build/fuzz/%: tests/fuzz/%.c $$(call testsrc,$$*) build/fuzz/libvpnha.a
+$(FUZZ_DIR)/%: tests/fuzz/%.c $$(call testsrc,$$*) $(FUZZ_DIR)/libvpnha.a
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $(call testinc,$*) -o $@ \
-		$< $(call testsrc,$*) build/fuzz/libvpnha.a $(TESTLIBS_$*) -lm
+		$< $(call testsrc,$*) $(FUZZ_DIR)/libvpnha.a $(TESTLIBS_$*) -lm
 fuzz: fuzz-build
-	tests/fuzz/run $(FUZZ_TIME) $(FUZZERS)
+	VPNHA_FUZZ=$(abspath $(FUZZ_DIR)) tests/fuzz/run $(FUZZ_TIME) $(FUZZERS)
 
 san:
 	$(MAKE) VARIANT=san B=build/san all unit
@@ -168,7 +170,7 @@ check:
 	$(MAKE) WERROR=1 all
 	$(MAKE) WERROR=1 san
 	$(MAKE) fuzz-build
-	tests/run
+	VPNHA_FUZZ=$(abspath $(FUZZ_DIR)) tests/run
 
 bench: all
 	tests/bench/run
@@ -203,5 +205,7 @@ clean:
 
 .PHONY: all unit fuzz fuzz-build san static check bench chaos demo install clean
 .SECONDARY:
+# a command that fails leaves no half-made target to pass for a made one
+.DELETE_ON_ERROR:
 
 -include $(shell find $(B)/obj $(B)/unit -name '*.d' 2>/dev/null)

@@ -46,20 +46,9 @@ struct stmt {
 	int isval[CONF_WORDS_MAX];
 };
 
-static int
-fail(struct stmt *st, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	snprintf(st->err->msg, sizeof st->err->msg, "%s:%u: %s", st->file,
-	    st->line, msg);
-	st->err->rc = RC_USAGE;
-	return -1;
-}
+/* An error of the statement being read. */
+#define fail(st, ...) \
+	conf_fail((st)->err, (st)->file, (st)->line, __VA_ARGS__)
 
 /*
  * Split one line into words, in place.  Quotes make one word of text with

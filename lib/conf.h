@@ -75,6 +75,14 @@ struct conf_error {
 	int rc;			/* RC_USAGE, or RC_TEMP for a system failure */
 };
 
+/*
+ * err = "FILE:LINE: what" ("FILE: what" for line 0, a fact of the whole
+ * file), rc RC_USAGE; returns -1.  Every configuration error has this
+ * form, whatever file it is in (conf_fail.c).
+ */
+int conf_fail(struct conf_error *, const char *file, unsigned line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 struct conf *conf_read(const char *path, struct conf_error *);
 struct conf *conf_parse(const char *name, const char *buf, size_t len,
     struct conf_error *);

@@ -7,7 +7,6 @@
  * them, domain names in lower case without the final dot.
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +19,9 @@
 #define DDNS	"service ipsec-ddns"
 #define POOL	"service dns-pool"
 
-static int
-bad(const struct conf *c, struct conf_error *err, const struct conf_node *n,
-    const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	snprintf(err->msg, sizeof err->msg, "%s:%u: %s", conf_file(c),
-	    conf_line(n), msg);
-	err->rc = RC_USAGE;
-	return -1;
-}
+/* An error at the statement that set node n. */
+#define bad(c, err, n, ...) \
+	conf_fail(err, conf_file(c), conf_line(n), __VA_ARGS__)
 
 /* 4 or 6 for an address (with or without /length), 0 for a name. */
 static int

@@ -238,6 +238,21 @@ gwid_cn(char *out, const char *subject, size_t len, const char **why)
 	return value(out, cn, e, sep, &v, why);
 }
 
+int
+gwid_label_ok(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	if (len == 0 || len > GWID_LABEL_MAX || !alnum[p[0]] ||
+	    !alnum[p[len - 1]])
+		return 0;
+	for (i = 1; i < len; i++)
+		if (!alnum[p[i]] && (p[i] != '-' || p[i - 1] == '-'))
+			return 0;
+	return 1;
+}
+
 long
 gwid_label(char *out, const char *id, size_t len, int flags, const char **why)
 {
@@ -260,15 +275,12 @@ gwid_label(char *out, const char *id, size_t len, int flags, const char **why)
 			n--;
 	}
 	out[n] = '\0';
-	if (n == 0) {
-		*why = "nothing left after sanitizing";
-		return -1;
-	}
-	if (n > GWID_LABEL_MAX) {
-		*why = "label longer than 63 bytes";
-		return -2;
-	}
-	return n;
+	/* what the sanitizer leaves can break the rule by its length alone */
+	if (gwid_label_ok(out, (size_t)n))
+		return n;
+	*why = n == 0 ? "nothing left after sanitizing" :
+	    "label longer than 63 bytes";
+	return n == 0 ? -1 : -2;
 }
 
 int

@@ -4,6 +4,9 @@
  * hyphen becomes a hyphen; runs of hyphens become one; leading and trailing
  * hyphens go.  Case is kept.  Bytes of a multi-byte UTF-8 character are
  * each "other".
+ *
+ * And the one rule of what a gateway's label may be, wherever one enters
+ * vpnha (gwid_label_ok): exactly what those rules leave as it is.
  */
 #ifndef VPNHA_GWID_H
 #define VPNHA_GWID_H
@@ -35,7 +38,22 @@ long gwid_cn(char *out, const char *subject, size_t len, const char **why);
 long gwid_label(char *out, const char *id, size_t len, int flags,
     const char **why);
 
-/* 1 if name is a valid domain (letters, digits, '-', '_'; labels 1..63). */
+/*
+ * 1 if s is a gateway's label: 1 to 63 letters and digits, with single
+ * hyphens between them (the host names of RFC 1123 2.1, without the runs
+ * of hyphens the guide collapses).  ddns-named's records file and feed,
+ * ddns-syncd's wire and journal refuse any other; gwid_label() never makes
+ * one.  The words of the rule, for messages: GWID_LABEL_RULE.
+ */
+int gwid_label_ok(const char *s, size_t len);
+#define GWID_LABEL_RULE \
+	"1 to 63 letters, digits and single inner hyphens"
+
+/*
+ * 1 if name is a valid domain (letters, digits, '-', '_'; labels 1..63):
+ * the configuration's names (the domain, a node), which are not
+ * gateways' labels.
+ */
 int gwid_domain_ok(const char *name, size_t len);
 
 #endif

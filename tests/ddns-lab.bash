@@ -1,6 +1,6 @@
 # Shared by the DDNS cluster suites (tests/ddns-cluster.bats,
 # tests/ddns-reload.bats, tests/ddns-journal.bats, tests/ddns-serial.bats,
-# tests/ddns-named-pool.bats, tests/ddns-admit.bats; a suite may define its
+# tests/ddns-cluster-pool.bats, tests/ddns-admit.bats; a suite may define its
 # own): node I of a cluster
 # is lab host hI at 192.0.2.(10 + I), with its vpnha.conf in $D/hI.conf,
 # its run directory $D/hI.run, ddns-syncd's log $D/hI.log and PID

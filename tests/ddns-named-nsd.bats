@@ -73,7 +73,7 @@ records() {
 	{
 		echo "a 203.0.113.1"
 		echo "$(printf 'x%.0s' $(seq 63)) 203.0.113.63"
-		echo "under_score 203.0.113.2"
+		echo "9-lives 203.0.113.2"
 		echo "MG90-SN-2A3B4C 203.0.113.3"
 		echo "z9 2001:db8:ffff::1"
 	} >>"$T/records"

@@ -1,11 +1,16 @@
 #!/usr/bin/env bats
 # Every libFuzzer target (ASan + UBSan) runs for FUZZ_CHECK_TIME seconds,
 # at least 10, from its seed corpus; a crash or a broken invariant fails.
+# The targets are in $VPNHA_FUZZ (`make check` sets it), by default
+# build/fuzz.
 
 load helper
 
+: "${VPNHA_FUZZ:=$VPNHA_TOP/build/fuzz}"
+export VPNHA_FUZZ
+
 fuzz() {
-	[ -x "$VPNHA_TOP/build/fuzz/$1" ] || fail "build/fuzz/$1 not built (make fuzz-build)"
+	[ -x "$VPNHA_FUZZ/$1" ] || fail "$VPNHA_FUZZ/$1 not built (make fuzz-build)"
 	run "$VPNHA_TOP/tests/fuzz/run" "${FUZZ_CHECK_TIME:-10}" "$1"
 	assert_success
 	assert_output --partial 'stat::number_of_executed_units'

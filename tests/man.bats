@@ -74,3 +74,33 @@ usage() {
 		    fail "vpnha.conf.5 does not document \"$w\""
 	done
 }
+
+# dangling_sx PAGE: each .Sx of PAGE that names no .Sh or .Ss of it.  An
+# .Sx points into its own page (mdoc(7)); another page's section is
+# named in quotes beside its .Xr.
+dangling_sx() {
+	mandoc -T tree "$1" | awk '
+		/^ *(Sh|Ss) \(head\)/ { want = "title"; next }
+		/^ *Sx \(elem\)/ { want = "ref"; next }
+		want != "" {
+			t = $0
+			sub(/^ */, "", t)
+			sub(/ \(text\).*$/, "", t)
+			if (want == "title") title[t] = 1; else ref[t] = 1
+			want = ""
+		}
+		END { for (r in ref) if (!(r in title)) print r }'
+}
+
+@test "every .Sx points at a section of its own page" {
+	local p bad all=
+	for p in "$VPNHA_TOP"/man/*.[1-8]; do
+		bad=$(dangling_sx "$p" | tr '\n' ',')
+		[ -z "$bad" ] || all="$all $(basename "$p"): $bad"
+	done
+	[ -z "$all" ] || fail ".Sx to no section of its page:$all"
+	# the check sees a dangling one
+	printf '.Dd x\n.Dt X 1\n.Os\n.Sh NAME\n.Nm x\n.Nd y\n.Sh DESCRIPTION\nsee\n.Sx NOWHERE .\n' >"$BATS_TEST_TMPDIR/x.1"
+	run dangling_sx "$BATS_TEST_TMPDIR/x.1"
+	assert_output NOWHERE
+}

@@ -310,7 +310,7 @@ t_restart() {
 	hup vrrpd
 	lab_wait 10 eval '[ "$(field h1 priority)" = 180 ]'
 	[ "$(spid vrrpd)" = "$new" ]
-	logged 1 vrrpd "vrrpd: reloaded $D/h1.conf"
+	logged 1 vrrpd "vrrpd: reloaded $D/h1.conf: 1 group, 0 added, 0 restarted, 0 removed"
 	hup ddns-syncd
 	logged 1 ddns-syncd "ddns-syncd: reloaded $D/h1.conf"
 	hup ddns-named

@@ -49,19 +49,19 @@ struct out {
 };
 
 static inline uint16_t
-get16(const uint8_t *p)
+get_u16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 static inline uint8_t
-lower(uint8_t c)
+lower_ascii(uint8_t c)
 {
 	return (uint8_t)(c + ((unsigned)(c - 'A') < 26 ? 32 : 0));
 }
 
 static void
-put(struct out *o, const void *p, size_t n)
+out_put(struct out *o, const void *p, size_t n)
 {
 	if (o->len + n > o->cap) {
 		o->over = 1;
@@ -72,20 +72,20 @@ put(struct out *o, const void *p, size_t n)
 }
 
 static void
-put16(struct out *o, unsigned v)
+out_put16(struct out *o, unsigned v)
 {
 	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
 
-	put(o, b, 2);
+	out_put(o, b, 2);
 }
 
 static void
-put32(struct out *o, uint32_t v)
+out_put32(struct out *o, uint32_t v)
 {
 	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
 	    (uint8_t)(v >> 8), (uint8_t)v };
 
-	put(o, b, 4);
+	out_put(o, b, 4);
 }
 
 /* Owner (a pointer into the question), type, class IN, TTL, RDLENGTH. */
@@ -98,7 +98,7 @@ rr_head(struct out *o, size_t owner, unsigned type, uint32_t ttl,
 	    (uint8_t)(ttl >> 16), (uint8_t)(ttl >> 8), (uint8_t)ttl,
 	    (uint8_t)(rdlen >> 8), (uint8_t)rdlen };
 
-	put(o, b, sizeof b);
+	out_put(o, b, sizeof b);
 }
 
 /* The same after an owner name written out. */
@@ -109,7 +109,7 @@ rr_tail(struct out *o, unsigned type, uint32_t ttl, size_t rdlen)
 	    (uint8_t)(ttl >> 16), (uint8_t)(ttl >> 8), (uint8_t)ttl,
 	    (uint8_t)(rdlen >> 8), (uint8_t)rdlen };
 
-	put(o, b, sizeof b);
+	out_put(o, b, sizeof b);
 }
 
 static size_t
@@ -121,14 +121,14 @@ zname_size(const struct zname *n)
 static void
 zname_put(struct out *o, const struct zname *n, size_t apex)
 {
-	put(o, n->wire, n->len);
+	out_put(o, n->wire, n->len);
 	if (n->inzone)
-		put16(o, PTR | (unsigned)apex);
+		out_put16(o, PTR | (unsigned)apex);
 }
 
 /* QNAME: plain labels only (a pointer in a question is FORMERR). */
 static int
-question(struct query *q)
+read_question(struct query *q)
 {
 	size_t p = DNS_HEADER, n = 0;
 	unsigned c, i;
@@ -145,15 +145,15 @@ question(struct query *q)
 		q->lab[q->nlab++] = (uint8_t)n;
 		q->lc[n++] = (uint8_t)c;
 		for (i = 1; i <= c; i++)
-			q->lc[n++] = lower(q->b[p + i]);
+			q->lc[n++] = lower_ascii(q->b[p + i]);
 		p += 1 + c;
 	}
 	q->lc[n++] = 0;
 	q->namelen = n;
 	if (p + 5 > q->len)
 		return -1;
-	q->qtype = get16(q->b + p + 1);
-	q->qclass = get16(q->b + p + 3);
+	q->qtype = get_u16(q->b + p + 1);
+	q->qclass = get_u16(q->b + p + 3);
 	q->qend = p + 5;
 	return 0;
 }
@@ -178,7 +178,7 @@ rr_skip(const struct query *q, size_t *pp, int *root, uint16_t *type,
 			break;
 		}
 		if ((c & 0xc0) == 0xc0) {
-			if (p + 2 > q->len || (get16(q->b + p) & 0x3fff) >= p)
+			if (p + 2 > q->len || (get_u16(q->b + p) & 0x3fff) >= p)
 				return -1;
 			p += 2;
 			break;
@@ -189,12 +189,12 @@ rr_skip(const struct query *q, size_t *pp, int *root, uint16_t *type,
 	}
 	if (p + 10 > q->len)
 		return -1;
-	*type = get16(q->b + p);
-	*cls = get16(q->b + p + 2);
-	*ttl = (uint32_t)get16(q->b + p + 4) << 16 | get16(q->b + p + 6);
-	if (p + 10 + get16(q->b + p + 8) > q->len)
+	*type = get_u16(q->b + p);
+	*cls = get_u16(q->b + p + 2);
+	*ttl = (uint32_t)get_u16(q->b + p + 4) << 16 | get_u16(q->b + p + 6);
+	if (p + 10 + get_u16(q->b + p + 8) > q->len)
 		return -1;
-	*pp = p + 10 + get16(q->b + p + 8);
+	*pp = p + 10 + get_u16(q->b + p + 8);
 	return 0;
 }
 
@@ -204,10 +204,10 @@ rr_skip(const struct query *q, size_t *pp, int *root, uint16_t *type,
  * in authority (RFC 1995 3).  Anything else there is FORMERR.
  */
 static int
-sections(struct query *q)
+read_sections(struct query *q)
 {
-	unsigned an = get16(q->b + 6), ns = get16(q->b + 8), ar = get16(q->b + 10);
-	unsigned i;
+	unsigned an = get_u16(q->b + 6), ns = get_u16(q->b + 8);
+	unsigned ar = get_u16(q->b + 10), i;
 	size_t p = q->qend;
 	uint16_t type, cls;
 	uint32_t ttl;
@@ -232,7 +232,7 @@ sections(struct query *q)
 }
 
 static void
-soa(struct out *o, const struct zone *z, size_t apex)
+put_soa(struct out *o, const struct zone *z, size_t apex)
 {
 	const struct zname *mname = &z->ns[0].name;
 
@@ -240,18 +240,18 @@ soa(struct out *o, const struct zone *z, size_t apex)
 	    zname_size(&z->contact) + 20);
 	zname_put(o, mname, apex);
 	zname_put(o, &z->contact, apex);
-	put32(o, zone_serial(z));
-	put32(o, ZONE_REFRESH);
-	put32(o, ZONE_RETRY);
-	put32(o, ZONE_EXPIRE);
-	put32(o, z->ttl);	/* negative TTL, RFC 2308 4 */
+	out_put32(o, zone_serial(z));
+	out_put32(o, ZONE_REFRESH);
+	out_put32(o, ZONE_RETRY);
+	out_put32(o, ZONE_EXPIRE);
+	out_put32(o, z->ttl);	/* negative TTL, RFC 2308 4 */
 }
 
 /* NXDOMAIN or NODATA: the SOA in authority (RFC 2308 2.1, 2.2). */
 static int
-negative(struct out *o, const struct zone *z, size_t apex, int rcode)
+put_negative(struct out *o, const struct zone *z, size_t apex, int rcode)
 {
-	soa(o, z, apex);
+	put_soa(o, z, apex);
 	o->b[9] = 1;
 	return rcode;
 }
@@ -262,7 +262,7 @@ negative(struct out *o, const struct zone *z, size_t apex, int rcode)
  * without TC (RFC 2181 9).
  */
 static void
-glue(struct out *o, const struct zone *z, size_t apex)
+put_glue(struct out *o, const struct zone *z, size_t apex)
 {
 	const struct nshost *h;
 	size_t mark;
@@ -275,7 +275,8 @@ glue(struct out *o, const struct zone *z, size_t apex)
 			zname_put(o, &h->name, apex);
 			rr_tail(o, h->addr[j].af == AF_INET ? T_A : T_AAAA,
 			    z->ttl, h->addr[j].af == AF_INET ? 4 : 16);
-			put(o, h->addr[j].a, h->addr[j].af == AF_INET ? 4 : 16);
+			out_put(o, h->addr[j].a,
+			    h->addr[j].af == AF_INET ? 4 : 16);
 			if (o->over) {
 				o->len = mark;
 				o->over = 0;
@@ -295,7 +296,7 @@ at_apex(struct out *o, const struct zone *z, const struct query *q,
 	switch (q->qtype) {
 	case T_SOA:
 	case T_ANY:	/* RFC 8482 4.2: one RRset will do */
-		soa(o, z, apex);
+		put_soa(o, z, apex);
 		o->b[7] = 1;
 		return RCODE_NOERROR;
 	case T_NS:
@@ -305,10 +306,10 @@ at_apex(struct out *o, const struct zone *z, const struct query *q,
 		}
 		o->b[7] = (uint8_t)z->nns;
 		if (!o->over)
-			glue(o, z, apex);
+			put_glue(o, z, apex);
 		return RCODE_NOERROR;
 	}
-	return negative(o, z, apex, RCODE_NOERROR);
+	return put_negative(o, z, apex, RCODE_NOERROR);
 }
 
 static void
@@ -316,7 +317,7 @@ addr_rr(struct out *o, const struct zone *z, int af, const uint8_t *a)
 {
 	rr_head(o, DNS_HEADER, af == AF_INET ? T_A : T_AAAA, z->ttl,
 	    af == AF_INET ? 4 : 16);
-	put(o, a, af == AF_INET ? 4 : 16);
+	out_put(o, a, af == AF_INET ? 4 : 16);
 	o->b[7]++;
 }
 
@@ -331,7 +332,8 @@ at_ns(struct out *o, const struct zone *z, const struct query *q,
 	for (i = 0; i < h->naddr; i++)
 		if (h->addr[i].af == af)
 			addr_rr(o, z, af, h->addr[i].a);
-	return o->b[7] > 0 ? RCODE_NOERROR : negative(o, z, apex, RCODE_NOERROR);
+	return o->b[7] > 0 ? RCODE_NOERROR :
+	    put_negative(o, z, apex, RCODE_NOERROR);
 }
 
 /*
@@ -386,7 +388,7 @@ pool_addrs(struct out *o, const struct pool *p, int f)
 			pick[r] = pick[j];
 			pick[j] = x;
 			rr_head(o, DNS_HEADER, f == 0 ? T_A : T_AAAA, p->ttl, len);
-			put(o, p->m[x].a, len);
+			out_put(o, p->m[x].a, len);
 		}
 	o->b[7] = (uint8_t)n;
 }
@@ -401,9 +403,9 @@ full_size(const struct zone *z, const struct zname *n)
 static void
 full_put(struct out *o, const struct zone *z, const struct zname *n)
 {
-	put(o, n->wire, n->len);
+	out_put(o, n->wire, n->len);
 	if (n->inzone)
-		put(o, z->apex, z->apexlen);
+		out_put(o, z->apex, z->apexlen);
 }
 
 /* The pool's own zone (a name outside the domain): its SOA at apex. */
@@ -416,13 +418,13 @@ pool_soa(struct out *o, const struct zone *z, size_t apex)
 	rr_head(o, apex, T_SOA, z->pool.ttl, full_size(z, mname) +
 	    sizeof contact - 1 + 2 + 20);
 	full_put(o, z, mname);
-	put(o, contact, sizeof contact - 1);
-	put16(o, PTR | (unsigned)apex);
-	put32(o, zone_serial(z));
-	put32(o, ZONE_REFRESH);
-	put32(o, ZONE_RETRY);
-	put32(o, ZONE_EXPIRE);
-	put32(o, z->pool.ttl);	/* negative TTL, RFC 2308 4 */
+	out_put(o, contact, sizeof contact - 1);
+	out_put16(o, PTR | (unsigned)apex);
+	out_put32(o, zone_serial(z));
+	out_put32(o, ZONE_REFRESH);
+	out_put32(o, ZONE_RETRY);
+	out_put32(o, ZONE_EXPIRE);
+	out_put32(o, z->pool.ttl);	/* negative TTL, RFC 2308 4 */
 }
 
 static int
@@ -430,7 +432,7 @@ pool_negative(struct out *o, const struct zone *z, size_t apex, int rcode,
     int own)
 {
 	if (!own)
-		return negative(o, z, apex, rcode);
+		return put_negative(o, z, apex, rcode);
 	pool_soa(o, z, apex);
 	o->b[9] = 1;
 	return rcode;
@@ -542,13 +544,13 @@ in_zone(const struct zone *z, struct out *o, const struct query *q)
 	    table_hash(q->lc + 1, q->lc[0]))) != NULL) {
 		t = r->af == AF_INET ? T_A : T_AAAA;
 		if (q->qtype != t && q->qtype != T_ANY)
-			return negative(o, z, apex, RCODE_NOERROR);
+			return put_negative(o, z, apex, RCODE_NOERROR);
 		addr_rr(o, z, r->af, r->addr);
 		return RCODE_NOERROR;
 	}
 	if (below == 1 && (h = ns_named(z, q->lc)) != NULL)
 		return at_ns(o, z, q, h, apex);
-	return negative(o, z, apex, RCODE_NXDOMAIN);
+	return put_negative(o, z, apex, RCODE_NXDOMAIN);
 }
 
 /* FORMERR and NOTIMP: the header alone, as nothing else can be trusted. */
@@ -568,7 +570,7 @@ header_only(uint8_t *r, int rcode, struct qinfo *info)
  * source.  zone: 1 the domain, 2 the pool's own zone.
  */
 static void
-classify(struct qinfo *info, const struct query *q, const uint8_t *r,
+rate_kind(struct qinfo *info, const struct query *q, const uint8_t *r,
     int rcode, int zone)
 {
 	uint32_t h = table_hash(q->lc, q->namelen);
@@ -601,7 +603,7 @@ dns_slip(uint8_t *r, size_t len, const struct qinfo *info)
 }
 
 static size_t
-limit(const struct query *q, size_t rmax, int tcp)
+response_room(const struct query *q, size_t rmax, int tcp)
 {
 	size_t n = tcp ? DNS_TCP_MAX : !q->edns ? DNS_UDP_PLAIN :
 	    q->udp < DNS_UDP_PLAIN ? DNS_UDP_PLAIN :	/* RFC 6891 6.2.5 */
@@ -635,16 +637,17 @@ dns_answer(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
 		return header_only(r, RCODE_NOTIMP, info);
 	q.b = b;
 	q.len = len;
-	if (get16(b + 4) != 1 || question(&q) < 0 || sections(&q) < 0)
+	if (get_u16(b + 4) != 1 || read_question(&q) < 0 ||
+	    read_sections(&q) < 0)
 		return header_only(r, RCODE_FORMERR, info);
 	info->qnamelen = q.namelen;
 	info->qtype = q.qtype;
 	info->qclass = q.qclass;
 	o.b = r;
-	o.cap = limit(&q, rmax, tcp) - (q.edns ? OPT_LEN : 0);
+	o.cap = response_room(&q, rmax, tcp) - (q.edns ? OPT_LEN : 0);
 	o.len = DNS_HEADER;
 	o.over = 0;
-	put(&o, b + DNS_HEADER, q.qend - DNS_HEADER);	/* as asked */
+	out_put(&o, b + DNS_HEADER, q.qend - DNS_HEADER);	/* as asked */
 	r[5] = 1;
 	if (q.edns && q.version != 0)
 		rcode = RCODE_BADVERS;	/* RFC 6891 6.1.3 */
@@ -656,7 +659,7 @@ dns_answer(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
 		zone = 2;
 	else
 		rcode = RCODE_REFUSED;	/* never an open resolver */
-	classify(info, &q, r, rcode, zone);
+	rate_kind(info, &q, r, rcode, zone);
 	if (o.over) {	/* RFC 2181 9: what is needed did not fit */
 		o.len = q.qend;
 		memset(r + 6, 0, 6);
@@ -670,7 +673,7 @@ dns_answer(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
 		    q.dobit ? 0x80 : 0, 0, 0, 0 };
 
 		o.cap += OPT_LEN;
-		put(&o, opt, sizeof opt);
+		out_put(&o, opt, sizeof opt);
 		r[11]++;
 		info->edns = 1;
 	}

@@ -3,8 +3,9 @@
  * live by ddns-syncd or from a static records file.  One process, one
  * epoll loop; queries never wait for anything but the CPU.
  *
- * Who owns what, calls going down the list:
- *   ddns-named.c	main, options, the loop, reload
+ * Who owns what; calls go down the list, never up (a lower file answers
+ * through what it returns):
+ *   ddns-named.c	main, options, the loop, reload, signals
  *   net.c		the sockets: UDP batches, TCP connections in turns
  *   feed.c		the subscription to ddns-syncd; the cluster it names
  *   stream.c		a TCP stream's framing, answered in batches
@@ -12,6 +13,12 @@
  *   feedline.c		one feed line applied to a table
  *   answer.c		one query to its response
  *   zone.c, pool.c	the zone, its records, its NS set, the pool name
+ *
+ * What they share is `named` (ddns-named.h): this file sets the options,
+ * the clock of each round and the zone, at start and at reload; feed.c
+ * alone puts the feed's table, stamps and nodes into named.zone; the
+ * others read it.  Readiness (-n) is told by whichever serves first: this
+ * file for a records file, feed.c for the first snapshot.
  */
 #include <sys/epoll.h>
 #include <sys/random.h>
@@ -35,27 +42,21 @@
 #include "num.h"
 #include "rc.h"
 #include "rrl.h"
+#include "run.h"
 
 #define USAGE	"ddns-named [-qt] [-f CONF] [-r RUNDIR] [-n FD] [-u USER] " \
 	"[-l ADDRESS[:PORT]]... [-s SOCKET | -d RECORDS]"
 
-struct named N;
+struct named named;
 
 static int sigfd;
 static struct watch wsig = { W_SIG, NULL };
 
-/* Readiness (-n): once, when the first data is served. */
-void
-ready(void)
-{
-	notify_ready(&N.notify);
-}
-
 /* Once per load: the members whose liveness nobody tells. */
 static void
-untied(void)
+warn_untied(void)
 {
-	const struct pool *p = &N.zone.pool;
+	const struct pool *p = &named.zone.pool;
 	char a[INET6_ADDRSTRLEN];
 	int i;
 
@@ -68,28 +69,25 @@ untied(void)
 
 /*
  * The zone's fixed part, and with -d its records and the file's time in
- * ms; 0, or an exit code.
+ * ms; 0, or an exit code with err set.
  */
 static int
-load(struct zone *z, struct table **t, int64_t *mtime, char *err,
-    size_t size)
+named_load(struct zone *z, struct table **t, int64_t *mtime,
+    struct conf_error *err)
 {
-	struct conf_error ce;
 	struct conf *c;
 	int rc;
 
-	if ((c = conf_read(N.conf, &ce)) == NULL) {
-		snprintf(err, size, "%s", ce.msg);
-		return ce.rc;
-	}
-	conf_warn(c, CONF_W_MODE);
-	rc = zone_config(z, c, err, size) < 0 ? RC_USAGE : 0;
-	conf_free(c);
 	*t = NULL;
 	*mtime = 0;
-	if (rc == 0 && N.records != NULL &&
-	    (*t = zone_read_records(z, N.records, mtime, err, size, &rc)) == NULL)
-		return rc;
+	if ((c = conf_read(named.conf, err)) == NULL)
+		return err->rc;
+	conf_warn(c, CONF_W_MODE);
+	rc = zone_config(z, c, err) < 0 ? err->rc : 0;
+	conf_free(c);
+	if (rc == 0 && named.records != NULL &&
+	    (*t = zone_read_records(z, named.records, mtime, err)) == NULL)
+		return err->rc;
 	return rc;
 }
 
@@ -100,43 +98,44 @@ load(struct zone *z, struct table **t, int64_t *mtime, char *err,
  * back with an older time does not move it back.
  */
 static void
-reload(void)
+named_reload(void)
 {
 	static struct zone z;
+	struct conf_error err;
 	struct table *t;
-	char err[600];
 	int64_t mtime;
 
-	if (load(&z, &t, &mtime, err, sizeof err) != 0) {
-		err_warn("reload: %s; keeping the running configuration", err);
+	if (named_load(&z, &t, &mtime, &err) != 0) {
+		err_warn("reload: %s; keeping the running configuration", err.msg);
 		return;
 	}
-	z.stamp = N.zone.stamp;
-	z.pool.mode = N.zone.pool.mode;
+	z.stamp = named.zone.stamp;
+	z.pool.mode = named.zone.pool.mode;
 	zone_stamp(&z, mtime);
-	if (N.records != NULL) {
-		table_free(N.zone.t);
+	if (named.records != NULL) {
+		table_free(named.zone.t);
 		z.t = t;
 	} else
-		z.t = N.zone.t;
-	N.zone = z;
+		z.t = named.zone.t;
+	named.zone = z;
 	feed_nodes(0);	/* the cluster the feed lists still makes the NS set */
-	rrl_set(N.zone.rrl_limit, N.zone.rrl_slip);
-	err_log("reloaded: %s, %zu records, serial %u", N.zone.domain,
-	    N.zone.t != NULL ? N.zone.t->n : 0, zone_serial(&N.zone));
-	untied();
-	pool_refresh();
+	rrl_set(named.zone.rrl_limit, named.zone.rrl_slip);
+	err_log("reloaded: %s, %zu records, serial %u", named.zone.domain,
+	    named.zone.t != NULL ? named.zone.t->n : 0,
+	    zone_serial(&named.zone));
+	warn_untied();
+	feed_pool_refresh();
 }
 
 static void
-signals(void)
+named_signals(void)
 {
 	struct signalfd_siginfo si;
 
 	while (read(sigfd, &si, sizeof si) == sizeof si) {
 		switch (si.ssi_signo) {
 		case SIGHUP:
-			reload();
+			named_reload();
 			break;
 		case SIGTERM:
 		case SIGINT:
@@ -148,7 +147,7 @@ signals(void)
 
 /* The earlier of two deadlines, -1 meaning none. */
 static int64_t
-earlier(int64_t a, int64_t b)
+deadline_min(int64_t a, int64_t b)
 {
 	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
 }
@@ -156,9 +155,9 @@ earlier(int64_t a, int64_t b)
 static int
 timeout_ms(void)
 {
-	int64_t t = earlier(net_timers(), rrl_timers(N.now));
+	int64_t t = deadline_min(net_timers(), rrl_timers(named.now));
 
-	t = earlier(t, N.records == NULL ? feed_timers() : -1);
+	t = deadline_min(t, named.records == NULL ? feed_timers() : -1);
 
 	if (t < 0)
 		return -1;
@@ -169,22 +168,22 @@ timeout_ms(void)
 }
 
 static void
-loop(void)
+named_loop(void)
 {
 	struct epoll_event ev[64];
 	struct watch *w, *accepts[LISTEN_MAX];
 	int i, n, na;
 
 	for (;;) {
-		N.now = clock_mono();
+		named.now = clock_mono();
 		net_round();
 		n = loop_wait(ev, 64, timeout_ms());
-		N.now = clock_mono();
+		named.now = clock_mono();
 		for (i = na = 0; i < n; i++) {
 			w = ev[i].data.ptr;
 			switch (w->kind) {
 			case W_SIG:
-				signals();
+				named_signals();
 				break;
 			case W_UDP:
 				net_udp(w->p);
@@ -213,43 +212,42 @@ loop(void)
 	}
 }
 
-/* -t: what setup() would read, and nothing else. */
+/* -t: what named_setup() would read, and nothing else. */
 static int
-check(void)
+named_check(void)
 {
+	struct conf_error err;
 	struct table *t;
-	char err[600];
 	int64_t mtime;
-	int rc;
 
-	if ((rc = load(&N.zone, &t, &mtime, err, sizeof err)) != 0)
-		err_fatal(rc, "%s", err);
+	if (named_load(&named.zone, &t, &mtime, &err) != 0)
+		err_fatal(err.rc, "%s", err.msg);
 	table_free(t);
 	return RC_OK;
 }
 
 static void
-setup(const char **listen, int nlisten)
+named_setup(const char **listen, int nlisten)
 {
 	static const int none[] = { -1 };
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, 0 };
+	struct conf_error err;
 	struct table *t;
 	const char *why;
-	char err[600];
 	int64_t mtime;
 	uint64_t seed;
-	int i, rc;
+	int i;
 
-	if ((rc = load(&N.zone, &t, &mtime, err, sizeof err)) != 0)
-		err_fatal(rc, "%s", err);
-	N.zone.t = t;
-	zone_stamp(&N.zone, mtime);
-	untied();
+	if (named_load(&named.zone, &t, &mtime, &err) != 0)
+		err_fatal(err.rc, "%s", err.msg);
+	named.zone.t = t;
+	zone_stamp(&named.zone, mtime);
+	warn_untied();
 	dns_seed((uint64_t)clock_wall() ^ (uint64_t)getpid() << 32);
 	if (getrandom(&seed, sizeof seed, GRND_NONBLOCK) != sizeof seed)
 		seed = (uint64_t)clock_mono() * 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
 	rrl_seed(seed);
-	rrl_set(N.zone.rrl_limit, N.zone.rrl_slip);
+	rrl_set(named.zone.rrl_limit, named.zone.rrl_slip);
 	loop_init();
 	sigfd = loop_signals(sigs);
 	signal(SIGPIPE, SIG_IGN);
@@ -261,18 +259,18 @@ setup(const char **listen, int nlisten)
 		net_listen("::", 0);	/* a host without IPv6 still serves */
 	}
 	/* every socket is bound: no capability is needed any more */
-	if (caps_keep(none, N.user, &why) < 0)
+	if (caps_keep(none, named.user, &why) < 0)
 		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
-	N.now = clock_mono();
-	err_log("serving %s from %s", N.zone.domain,
-	    N.records != NULL ? N.records : N.sock);
-	if (N.records != NULL) {
-		err_log("%s: %zu records, serial %u", N.records, N.zone.t->n,
-		    zone_serial(&N.zone));
-		if (N.zone.pool.on)
+	named.now = clock_mono();
+	err_log("serving %s from %s", named.zone.domain,
+	    named.records != NULL ? named.records : named.sock);
+	if (named.records != NULL) {
+		err_log("%s: %zu records, serial %u", named.records,
+		    named.zone.t->n, zone_serial(&named.zone));
+		if (named.zone.pool.on)
 			err_log("pool %s: no feed (-d); answering all %d members",
-			    N.zone.pool.text, N.zone.pool.nmember);
-		ready();
+			    named.zone.pool.text, named.zone.pool.nmember);
+		notify_ready(&named.notify);
 	} else
 		feed_start();
 }
@@ -284,28 +282,28 @@ main(int argc, char **argv)
 	int c, nlisten = 0, test = 0;
 
 	err_init(argv[0]);
-	N.conf = CONF_PATH_DEFAULT;
-	N.run = RUN_DEFAULT;
-	N.notify = -1;
+	named.conf = CONF_PATH_DEFAULT;
+	named.run = RUN_DEFAULT;
+	named.notify = -1;
 	while ((c = getopt(argc, argv, "qtf:r:n:u:l:s:d:")) != -1) {
 		switch (c) {
 		case 'q':
-			N.qlog = 1;
+			named.qlog = 1;
 			break;
 		case 't':
 			test = 1;
 			break;
 		case 'f':
-			N.conf = optarg;
+			named.conf = optarg;
 			break;
 		case 'r':
-			N.run = optarg;
+			named.run = optarg;
 			break;
 		case 'n':
-			N.notify = notify_fd(optarg);
+			named.notify = notify_fd(optarg);
 			break;
 		case 'u':
-			N.user = optarg;
+			named.user = optarg;
 			break;
 		case 'l':
 			if (nlisten == LISTEN_MAX)
@@ -316,24 +314,25 @@ main(int argc, char **argv)
 			sock = optarg;
 			break;
 		case 'd':
-			N.records = optarg;
+			named.records = optarg;
 			break;
 		default:
 			err_usage(USAGE);
 		}
 	}
-	if (optind != argc || (sock != NULL && N.records != NULL))
+	if (optind != argc || (sock != NULL && named.records != NULL))
 		err_usage(USAGE);
 	if (sock != NULL)
-		snprintf(N.sock, sizeof N.sock, "%s", sock);
+		snprintf(named.sock, sizeof named.sock, "%s", sock);
 	else
-		snprintf(N.sock, sizeof N.sock, "%s/%s", N.run, FEED_SOCKET);
-	if (N.records == NULL &&
-	    strlen(N.sock) >= sizeof ((struct sockaddr_un *)0)->sun_path)
+		snprintf(named.sock, sizeof named.sock, "%s/%s", named.run,
+		    RUN_DDNS_CONTROL);
+	if (named.records == NULL &&
+	    strlen(named.sock) >= sizeof ((struct sockaddr_un *)0)->sun_path)
 		err_fatal(RC_USAGE, "%s: a socket path longer than %zu bytes",
-		    N.sock, sizeof ((struct sockaddr_un *)0)->sun_path - 1);
+		    named.sock, sizeof ((struct sockaddr_un *)0)->sun_path - 1);
 	if (test)
-		return check();
-	setup(listen, nlisten);
-	loop();
+		return named_check();
+	named_setup(listen, nlisten);
+	named_loop();
 }

@@ -8,8 +8,6 @@
 
 #include "zone.h"
 
-#define RUN_DEFAULT	"/run/vpnha"
-#define FEED_SOCKET	"ddns/control"	/* under RUNDIR: ddns-syncd's */
 #define PORT_DEFAULT	53
 #define LISTEN_MAX	16
 #define UDP_BATCH	64		/* datagrams per recvmmsg/sendmmsg */
@@ -36,9 +34,7 @@ struct named {
 	struct zone zone;
 };
 
-extern struct named N;
-
-void ready(void);
+extern struct named named;
 
 /* net.c */
 void net_listen(const char *spec, int must);
@@ -53,8 +49,10 @@ int64_t net_timers(void);	/* next deadline (now if busy), or -1 */
 void feed_start(void);
 void feed_event(void);
 int64_t feed_timers(void);	/* next deadline, or -1 */
-void pool_refresh(void);	/* the pool's view, logged when it moves */
+void feed_pool_refresh(void);	/* the pool's view, logged when it moves */
 void feed_nodes(int bump);	/* NS set and pool members from the feed */
+
+/* feedline.c */
 /*
  * Apply one line of the feed (no newline) to t: FEED_SET and FEED_DEL
  * change it (or not, with *why, for a record that cannot be served),

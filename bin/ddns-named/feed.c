@@ -40,7 +40,7 @@ static struct {
 	size_t len;
 	char buf[FEED_BUF];
 	char last[200];			/* the last failure logged */
-} F = { .fd = -1 };
+} feed = { .fd = -1 };
 
 static struct watch wfeed = { W_FEED, NULL };
 
@@ -50,14 +50,15 @@ static struct watch wfeed = { W_FEED, NULL };
  * answer (every member), the guide's behaviour, and why.
  */
 void
-pool_refresh(void)
+feed_pool_refresh(void)
 {
-	struct pool *p = &N.zone.pool;
+	struct pool *p = &named.zone.pool;
 	int old = p->mode;
 
 	if (!p->on)
 		return;
-	pool_view(&N.zone, N.records == NULL && F.fd >= 0 && F.live);
+	pool_view(&named.zone, named.records == NULL && feed.fd >= 0 &&
+	    feed.live);
 	if (p->mode == old)
 		return;
 	if (p->mode == POOL_LIVE)
@@ -81,7 +82,7 @@ pool_refresh(void)
 void
 feed_nodes(int bump)
 {
-	const struct table *t = N.zone.t;
+	const struct table *t = named.zone.t;
 	const char *bad;
 	char list[400];
 	size_t n = 0;
@@ -89,149 +90,159 @@ feed_nodes(int bump)
 
 	if (t == NULL)
 		return;
-	N.zone.t->moved = 0;
-	ns = zone_ns_feed(&N.zone, &bad);
+	named.zone.t->moved = 0;
+	ns = zone_ns_feed(&named.zone, &bad);
 	if (bad != NULL)
 		err_warn("feed: node %s is under %s: left out of the NS set (name "
-		    "the name servers with name-server)", bad, N.zone.domain);
-	pool_nodes(&N.zone);
+		    "the name servers with name-server)", bad,
+		    named.zone.domain);
+	pool_nodes(&named.zone);
 	if (!ns)
 		return;
 	if (bump)
-		zone_stamp(&N.zone, (N.zone.stamp / ZONE_SERIAL_UNIT + 1) *
-		    ZONE_SERIAL_UNIT);
+		zone_stamp(&named.zone, (named.zone.stamp / ZONE_SERIAL_UNIT +
+		    1) * ZONE_SERIAL_UNIT);
 	list[0] = '\0';
 	for (i = 0; i < t->nnode && n < sizeof list; i++)
 		if (t->node[i].listed)
 			n += (size_t)snprintf(list + n, sizeof list - n, " %s",
 			    t->node[i].name);
 	err_log("feed: the cluster is%s; %d name servers, serial %u", list,
-	    N.zone.nns, zone_serial(&N.zone));
+	    named.zone.nns, zone_serial(&named.zone));
 }
 
 /* Log a failure once, not at every retry while it lasts. */
 static void
-failed(const char *msg)
+feed_failed(const char *msg)
 {
-	if (strcmp(msg, F.last) != 0)
-		err_warn("feed: %s: %s; serving %zu records; retrying", N.sock,
-		    msg, N.zone.t != NULL ? N.zone.t->n : 0);
-	snprintf(F.last, sizeof F.last, "%s", msg);
-	F.retry_at = N.now + F.backoff;
-	F.backoff = F.backoff * 2 > FEED_RETRY_MAX ? FEED_RETRY_MAX : F.backoff * 2;
+	if (strcmp(msg, feed.last) != 0)
+		err_warn("feed: %s: %s; serving %zu records; retrying",
+		    named.sock, msg,
+		    named.zone.t != NULL ? named.zone.t->n : 0);
+	snprintf(feed.last, sizeof feed.last, "%s", msg);
+	feed.retry_at = named.now + feed.backoff;
+	feed.backoff = feed.backoff * 2 > FEED_RETRY_MAX ? FEED_RETRY_MAX :
+	    feed.backoff * 2;
 }
 
 static void
-lost(const char *msg)
+feed_lost(const char *msg)
 {
-	if (F.fd >= 0)
-		close(F.fd);	/* also leaves the epoll set */
-	F.fd = -1;
-	table_free(F.next);
-	F.next = NULL;
-	failed(msg);
-	pool_refresh();
+	if (feed.fd >= 0)
+		close(feed.fd);	/* also leaves the epoll set */
+	feed.fd = -1;
+	table_free(feed.next);
+	feed.next = NULL;
+	feed_failed(msg);
+	feed_pool_refresh();
 }
 
 static void
-subscribe(void)
+feed_subscribe(void)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	static const char req[] = "subscribe\n";
-	char msg[sizeof F.last];
+	char msg[sizeof feed.last];
 
-	memcpy(sun.sun_path, N.sock, strlen(N.sock));	/* length checked in main */
-	if ((F.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) < 0 || connect(F.fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
-	    write(F.fd, req, sizeof req - 1) != sizeof req - 1) {
+	/* the length was checked in main */
+	memcpy(sun.sun_path, named.sock, strlen(named.sock));
+	if ((feed.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) < 0 ||
+	    connect(feed.fd, (struct sockaddr *)&sun, sizeof sun) < 0 ||
+	    write(feed.fd, req, sizeof req - 1) != sizeof req - 1) {
 		snprintf(msg, sizeof msg, "unable to subscribe: %s", strerror(errno));
-		lost(msg);
+		feed_lost(msg);
 		return;
 	}
-	if ((F.next = table_new(N.zone.t != NULL ? N.zone.t->n : 0)) == NULL)
+	feed.next = table_new(named.zone.t != NULL ? named.zone.t->n : 0);
+	if (feed.next == NULL)
 		err_fatal(RC_TEMP, "out of memory");
-	F.live = 0;
-	F.stamp = 0;
-	F.len = 0;
-	F.lineno = 0;
-	F.retry_at = -1;
-	loop_add(F.fd, &wfeed, EPOLLIN);
+	feed.live = 0;
+	feed.stamp = 0;
+	feed.len = 0;
+	feed.lineno = 0;
+	feed.retry_at = -1;
+	loop_add(feed.fd, &wfeed, EPOLLIN);
 }
 
 void
 feed_start(void)
 {
-	F.backoff = FEED_RETRY_MIN;
-	subscribe();
+	feed.backoff = FEED_RETRY_MIN;
+	feed_subscribe();
 }
 
 /* The snapshot is whole: serve it, and say so once. */
 static void
-snapshot(void)
+feed_snapshot(void)
 {
-	table_free(N.zone.t);
-	N.zone.t = F.next;
-	zone_stamp(&N.zone, F.stamp);
-	feed_nodes(F.served);
-	F.served = 1;
-	F.next = NULL;
-	F.live = 1;
-	F.backoff = FEED_RETRY_MIN;
-	F.last[0] = '\0';
-	err_log("feed: %s: %zu records, serial %u", N.sock, N.zone.t->n,
-	    zone_serial(&N.zone));
-	pool_refresh();
-	ready();
+	table_free(named.zone.t);
+	named.zone.t = feed.next;
+	zone_stamp(&named.zone, feed.stamp);
+	feed_nodes(feed.served);
+	feed.served = 1;
+	feed.next = NULL;
+	feed.live = 1;
+	feed.backoff = FEED_RETRY_MIN;
+	feed.last[0] = '\0';
+	err_log("feed: %s: %zu records, serial %u", named.sock, named.zone.t->n,
+	    zone_serial(&named.zone));
+	feed_pool_refresh();
+	notify_ready(&named.notify);	/* -n: the first data is served */
 }
 
 /* A change or a high-water stamped ms (-1: none given, so now). */
 static void
-stamp(int64_t ms)
+feed_raise(int64_t ms)
 {
 	if (ms < 0)
 		ms = clock_wall() / CLOCK_MS;
-	if (!F.live)
-		F.stamp = ms > F.stamp ? ms : F.stamp;
+	if (!feed.live)
+		feed.stamp = ms > feed.stamp ? ms : feed.stamp;
 	else
-		zone_stamp(&N.zone, ms);
+		zone_stamp(&named.zone, ms);
 }
 
 static int
-line(char *s)
+feed_line(char *s)
 {
 	const char *why;
-	char gw[80], msg[sizeof F.last];
+	char gw[80], msg[sizeof feed.last];
 	int64_t ms;
 	int k;
 
-	F.lineno++;
+	feed.lineno++;
 	snprintf(gw, sizeof gw, "%.60s", s);
-	k = feed_apply(F.live ? N.zone.t : F.next, &N.zone, s, &ms, &why);
+	k = feed_apply(feed.live ? named.zone.t : feed.next, &named.zone, s,
+	    &ms, &why);
 	switch (k) {
 	case FEED_END:
-		if (F.live && ms < 0) {
-			err_warn("feed: line %lu: a second \".\"", F.lineno);
+		if (feed.live && ms < 0) {
+			err_warn("feed: line %lu: a second \".\"", feed.lineno);
 			break;
 		}
-		stamp(ms);	/* live: the table's high-water rose */
-		if (!F.live)
-			snapshot();
+		feed_raise(ms);	/* live: the table's high-water rose */
+		if (!feed.live)
+			feed_snapshot();
 		break;
 	case FEED_ERROR:
 		snprintf(msg, sizeof msg, "ddns-syncd said \"%s\"", gw);
-		lost(msg);
+		feed_lost(msg);
 		return -1;
 	case FEED_BAD:
-		err_warn("feed: line %lu: not a feed line: \"%s\"", F.lineno, gw);
+		err_warn("feed: line %lu: not a feed line: \"%s\"", feed.lineno,
+		    gw);
 		break;
 	case FEED_NODE:
 		if (why != NULL)
-			err_warn("feed: line %lu: \"%s\": %s", F.lineno, gw, why);
+			err_warn("feed: line %lu: \"%s\": %s", feed.lineno,
+			    gw, why);
 		break;
 	default:
-		stamp(ms);
+		feed_raise(ms);
 		if (why != NULL)
-			err_warn("feed: line %lu: \"%s\": %s", F.lineno, gw, why);
+			err_warn("feed: line %lu: \"%s\": %s", feed.lineno,
+			    gw, why);
 	}
 	return 0;
 }
@@ -244,29 +255,31 @@ feed_event(void)
 	int n;
 
 	for (n = 0; n < FEED_READS; n++) {
-		k = read(F.fd, F.buf + F.len, sizeof F.buf - F.len);
+		k = read(feed.fd, feed.buf + feed.len,
+		    sizeof feed.buf - feed.len);
 		if (k < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (k <= 0) {
-			lost(k == 0 ? "closed" : strerror(errno));
+			feed_lost(k == 0 ? "closed" : strerror(errno));
 			return;
 		}
-		F.len += (size_t)k;
-		for (p = F.buf; (nl = memchr(p, '\n', F.len - (size_t)(p - F.buf))) &&
+		feed.len += (size_t)k;
+		for (p = feed.buf; (nl = memchr(p, '\n',
+		    feed.len - (size_t)(p - feed.buf))) &&
 		    nl - p < FEED_LINE_MAX; p = nl + 1) {
 			*nl = '\0';
-			if (line(p) < 0)
+			if (feed_line(p) < 0)
 				return;
 		}
-		F.len -= (size_t)(p - F.buf);
-		memmove(F.buf, p, F.len);
-		if (F.live && N.zone.t->moved)
+		feed.len -= (size_t)(p - feed.buf);
+		memmove(feed.buf, p, feed.len);
+		if (feed.live && named.zone.t->moved)
 			feed_nodes(1);
-		if (F.live)
-			pool_refresh();
+		if (feed.live)
+			feed_pool_refresh();
 		/* what is left has no newline in its first 1024 bytes */
-		if (F.len >= FEED_LINE_MAX) {
-			lost("a line longer than 1024 bytes");
+		if (feed.len >= FEED_LINE_MAX) {
+			feed_lost("a line longer than 1024 bytes");
 			return;
 		}
 	}
@@ -275,7 +288,7 @@ feed_event(void)
 int64_t
 feed_timers(void)
 {
-	if (F.fd < 0 && F.retry_at >= 0 && F.retry_at <= N.now)
-		subscribe();
-	return F.fd < 0 ? F.retry_at : -1;
+	if (feed.fd < 0 && feed.retry_at >= 0 && feed.retry_at <= named.now)
+		feed_subscribe();
+	return feed.fd < 0 ? feed.retry_at : -1;
 }

@@ -59,11 +59,11 @@ static struct {
 	char cin[UDP_BATCH][CMSG_ROOM], cout[UDP_BATCH][CMSG_ROOM];
 	uint8_t q[UDP_BATCH][UDP_QUERY_MAX];
 	uint8_t r[UDP_BATCH][DNS_UDP_MAX];
-} U;
+} mmsg;
 
 /* ADDRESS[:PORT], [IPV6]:PORT or a bare IPv6 address. */
 static int
-parse_spec(const char *spec, struct sockaddr_in6 *sa, socklen_t *len)
+listen_spec(const char *spec, struct sockaddr_in6 *sa, socklen_t *len)
 {
 	char host[INET6_ADDRSTRLEN + 2];
 	const char *port = NULL, *p;
@@ -98,7 +98,7 @@ parse_spec(const char *spec, struct sockaddr_in6 *sa, socklen_t *len)
 }
 
 static int
-open_socket(int af, int type, const struct sockaddr_in6 *sa, socklen_t len,
+listen_socket(int af, int type, const struct sockaddr_in6 *sa, socklen_t len,
     int wildcard)
 {
 	int fd, on = 1, size = UDP_RCVBUF;
@@ -139,7 +139,7 @@ net_listen(const char *spec, int must)
 	socklen_t len;
 	static const uint8_t any6[16];
 
-	if (parse_spec(spec, &sa, &len) < 0)
+	if (listen_spec(spec, &sa, &len) < 0)
 		err_fatal(RC_USAGE, "-l %s: expected ADDRESS[:PORT] or "
 		    "[IPV6]:PORT", spec);
 	if (nlisteners == LISTEN_MAX)
@@ -150,8 +150,9 @@ net_listen(const char *spec, int must)
 	    ((struct sockaddr_in *)&sa)->sin_addr.s_addr == INADDR_ANY :
 	    memcmp(&sa.sin6_addr, any6, 16) == 0;
 	snprintf(l->name, sizeof l->name, "%s", spec);
-	if ((l->udp = open_socket(l->af, SOCK_DGRAM, &sa, len, l->wildcard)) < 0 ||
-	    (l->tcp = open_socket(l->af, SOCK_STREAM, &sa, len, 0)) < 0) {
+	if ((l->udp = listen_socket(l->af, SOCK_DGRAM, &sa, len,
+	    l->wildcard)) < 0 ||
+	    (l->tcp = listen_socket(l->af, SOCK_STREAM, &sa, len, 0)) < 0) {
 		if (l->udp >= 0)
 			close(l->udp);
 		if (must)
@@ -171,7 +172,7 @@ net_listen(const char *spec, int must)
  * what rate limiting did with the response, if anything.
  */
 static void
-qlog(const struct sockaddr *from, const uint8_t *q, const struct qinfo *in,
+query_log(const struct sockaddr *from, const uint8_t *q, const struct qinfo *in,
     const char *note)
 {
 	char addr[INET6_ADDRSTRLEN] = "?", *name = NULL, *type = NULL;
@@ -240,13 +241,44 @@ send_all(int fd, int n)
 	int off = 0, k;
 
 	while (off < n) {
-		if ((k = sendmmsg(fd, U.out + off, (unsigned)(n - off), 0)) < 0) {
+		k = sendmmsg(fd, mmsg.out + off, (unsigned)(n - off), 0);
+		if (k < 0) {
 			if (errno == EINTR)
 				continue;
 			return;		/* a full send buffer loses what is left */
 		}
 		off += k;
 	}
+}
+
+/* The batch's headers, with room for the query's own address if needed. */
+static void
+mmsg_arm(const struct listener *l)
+{
+	int i;
+
+	for (i = 0; i < UDP_BATCH; i++) {
+		mmsg.iin[i] = (struct iovec){ mmsg.q[i], UDP_QUERY_MAX };
+		mmsg.in[i].msg_hdr = (struct msghdr){
+		    .msg_name = &mmsg.from[i],
+		    .msg_namelen = sizeof mmsg.from[i],
+		    .msg_iov = &mmsg.iin[i], .msg_iovlen = 1,
+		    .msg_control = l->wildcard ? mmsg.cin[i] : NULL,
+		    .msg_controllen = l->wildcard ? CMSG_ROOM : 0 };
+	}
+}
+
+/* Response m, len bytes, to the sender of query i, from where it went. */
+static void
+mmsg_reply(const struct listener *l, int i, int m, size_t len)
+{
+	mmsg.iout[m] = (struct iovec){ mmsg.r[m], len };
+	mmsg.out[m].msg_hdr = (struct msghdr){ .msg_name = &mmsg.from[i],
+	    .msg_namelen = mmsg.in[i].msg_hdr.msg_namelen,
+	    .msg_iov = &mmsg.iout[m], .msg_iovlen = 1 };
+	if (l->wildcard)
+		reply_from(&mmsg.out[m].msg_hdr, &mmsg.in[i].msg_hdr,
+		    mmsg.cout[m]);
 }
 
 /*
@@ -263,37 +295,28 @@ net_udp(void *p)
 	size_t len;
 
 	for (round = 0; round < 8; round++) {
-		for (i = 0; i < UDP_BATCH; i++) {
-			U.iin[i] = (struct iovec){ U.q[i], UDP_QUERY_MAX };
-			U.in[i].msg_hdr = (struct msghdr){ .msg_name = &U.from[i],
-			    .msg_namelen = sizeof U.from[i], .msg_iov = &U.iin[i],
-			    .msg_iovlen = 1, .msg_control = l->wildcard ? U.cin[i] : NULL,
-			    .msg_controllen = l->wildcard ? CMSG_ROOM : 0 };
-		}
-		if ((n = recvmmsg(l->udp, U.in, UDP_BATCH, MSG_DONTWAIT, NULL)) <= 0)
+		mmsg_arm(l);
+		n = recvmmsg(l->udp, mmsg.in, UDP_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
 			return;
 		for (i = m = 0; i < n; i++) {
-			from = (struct sockaddr *)&U.from[i];
-			len = dns_answer(&N.zone, U.q[i], U.in[i].msg_len, U.r[m],
-			    DNS_UDP_MAX, 0, &info);
-			v = len > 0 ? rrl_verdict(from, &info, N.now) : RRL_SEND;
+			from = (struct sockaddr *)&mmsg.from[i];
+			len = dns_answer(&named.zone, mmsg.q[i],
+			    mmsg.in[i].msg_len, mmsg.r[m], DNS_UDP_MAX, 0,
+			    &info);
+			v = len > 0 ? rrl_verdict(from, &info, named.now) :
+			    RRL_SEND;
 			if (v == RRL_SLIP_TC) {
-				len = dns_slip(U.r[m], len, &info);
+				len = dns_slip(mmsg.r[m], len, &info);
 				info.tc = 1;
 			}
-			if (N.qlog)
-				qlog(from, U.q[i], &info, v == RRL_SEND ? "" :
-				    v == RRL_DROP ? " rate-limit dropped" :
-				    " rate-limit");
+			if (named.qlog)
+				query_log(from, mmsg.q[i], &info,
+				    v == RRL_SEND ? "" : v == RRL_DROP ?
+				    " rate-limit dropped" : " rate-limit");
 			if (len == 0 || v == RRL_DROP)
 				continue;
-			U.iout[m] = (struct iovec){ U.r[m], len };
-			U.out[m].msg_hdr = (struct msghdr){ .msg_name = &U.from[i],
-			    .msg_namelen = U.in[i].msg_hdr.msg_namelen,
-			    .msg_iov = &U.iout[m], .msg_iovlen = 1 };
-			if (l->wildcard)
-				reply_from(&U.out[m].msg_hdr, &U.in[i].msg_hdr, U.cout[m]);
-			m++;
+			mmsg_reply(l, i, m++, len);
 		}
 		send_all(l->udp, m);
 		if (n < UDP_BATCH)
@@ -318,7 +341,7 @@ conn_close(struct tconn *c)
 
 /* At the limit, the connection idle the longest makes room (RFC 7766 6.2.2). */
 static void
-evict(void)
+conn_evict(void)
 {
 	struct tconn *c, *old = conns;
 
@@ -338,13 +361,13 @@ net_accept(void *p)
 
 	while ((fd = accept4(l->tcp, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
 		if (nconns == TCP_CLIENTS_MAX)
-			evict();
+			conn_evict();
 		if ((c = malloc(sizeof *c)) == NULL) {
 			close(fd);
 			continue;
 		}
 		c->fd = fd;
-		c->idle_at = N.now + TCP_IDLE;
+		c->idle_at = named.now + TCP_IDLE;
 		c->busy = 0;
 		c->round = rounds - 1;
 		c->events = EPOLLIN;
@@ -361,7 +384,7 @@ net_accept(void *p)
 
 /* Write what is pending: 1 all out, 0 not yet, -1 close. */
 static int
-flush(struct tconn *c)
+conn_flush(struct tconn *c)
 {
 	ssize_t k;
 
@@ -382,12 +405,12 @@ tcp_qlog(void *arg, const uint8_t *q, const struct qinfo *info)
 	socklen_t plen = sizeof peer;
 
 	if (getpeername(c->fd, (struct sockaddr *)&peer, &plen) == 0)
-		qlog((struct sockaddr *)&peer, q, info, "");
+		query_log((struct sockaddr *)&peer, q, info, "");
 }
 
 /* Read once, unless a whole message is waiting: 1 read, 0 nothing, -1 close. */
 static int
-fill(struct tconn *c)
+conn_fill(struct tconn *c)
 {
 	uint8_t *p;
 	size_t room;
@@ -411,22 +434,22 @@ fill(struct tconn *c)
  * round even if its socket has nothing new to say.
  */
 static void
-turn(struct tconn *c)
+conn_turn(struct tconn *c)
 {
 	int k;
 
 	c->round = rounds;
-	if ((k = flush(c)) < 0)
+	if ((k = conn_flush(c)) < 0)
 		goto drop;
 	if (k > 0) {
-		if (fill(c) < 0)
+		if (conn_fill(c) < 0)
 			goto drop;
-		if ((k = stream_serve(&c->s, &N.zone, TCP_TURN,
-		    N.qlog ? tcp_qlog : NULL, c)) < 0)
+		if ((k = stream_serve(&c->s, &named.zone, TCP_TURN,
+		    named.qlog ? tcp_qlog : NULL, c)) < 0)
 			goto drop;
 		if (k > 0)	/* only an answer resets the idle timer */
-			c->idle_at = N.now + TCP_IDLE;
-		if (flush(c) < 0)
+			c->idle_at = named.now + TCP_IDLE;
+		if (conn_flush(c) < 0)
 			goto drop;
 	}
 	nbusy -= c->busy;
@@ -451,7 +474,7 @@ net_tcp(void *p, uint32_t events)
 	if (events & (EPOLLERR | EPOLLHUP))
 		conn_close(c);
 	else if (c->round != rounds)
-		turn(c);
+		conn_turn(c);
 }
 
 /* A new round of the loop: every connection may have a turn again. */
@@ -470,7 +493,7 @@ net_busy(void)
 	for (c = conns; nbusy > 0 && c != NULL; c = next) {
 		next = c->next;
 		if (c->busy && c->round != rounds)
-			turn(c);
+			conn_turn(c);
 	}
 }
 
@@ -478,11 +501,11 @@ int64_t
 net_timers(void)
 {
 	struct tconn *c, *next;
-	int64_t t = nbusy > 0 ? N.now : -1;
+	int64_t t = nbusy > 0 ? named.now : -1;
 
 	for (c = conns; c != NULL; c = next) {
 		next = c->next;
-		if (c->idle_at <= N.now)
+		if (c->idle_at <= named.now)
 			conn_close(c);
 		else if (t < 0 || c->idle_at < t)
 			t = c->idle_at;

@@ -17,10 +17,9 @@
 
 /* A member; 0 if added, 1 if addr is not an address, -1 if full. */
 static int
-member(struct pool *p, const char *addr, const char *node)
+pool_member(struct pool *p, const char *addr, const char *node)
 {
 	struct pmember *m;
-	size_t i;
 
 	if (p->nmember == POOL_MEMBERS_MAX)
 		return -1;
@@ -29,9 +28,7 @@ member(struct pool *p, const char *addr, const char *node)
 	m->af = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
 	if (inet_pton(m->af, addr, m->a) != 1)
 		return 1;
-	for (i = 0; node[i] != '\0' && i < NODE_NAME_MAX; i++)
-		m->node[i] = (char)(node[i] >= 'A' && node[i] <= 'Z' ?
-		    node[i] + 32 : node[i]);
+	zone_lower(m->node, node, strnlen(node, NODE_NAME_MAX));
 	p->nmember++;
 	return 0;
 }
@@ -41,22 +38,23 @@ _Static_assert(POOL_MEMBERS_MAX >= CONF_MEMBERS_MAX &&
 
 /* lib/conf_rules.c has checked that each node is a cluster node. */
 static void
-members(struct pool *p, const struct conf_node *dp, const struct conf_node *dd)
+pool_members(struct pool *p, const struct conf_node *dp,
+    const struct conf_node *dd)
 {
 	const struct conf_node *t, *n;
 	const char *node;
 
 	for (t = conf_first(conf_find(dp, "member")); t != NULL; t = conf_next(t))
-		member(p, conf_word(t), (node = conf_value(t, "node")) != NULL ?
-		    node : "");
+		pool_member(p, conf_word(t),
+		    (node = conf_value(t, "node")) != NULL ? node : "");
 	if (conf_find(dp, "member") != NULL)
 		return;
 	/* by default the cluster's nodes given by address, each its own */
 	p->defaults = 1;
 	if ((node = conf_value(dd, "self")) != NULL)
-		member(p, node, node);
+		pool_member(p, node, node);
 	for (n = conf_first(conf_find(dd, "peer")); n != NULL; n = conf_next(n))
-		member(p, conf_word(n), conf_word(n));
+		pool_member(p, conf_word(n), conf_word(n));
 }
 
 /*
@@ -65,8 +63,8 @@ members(struct pool *p, const struct conf_node *dp, const struct conf_node *dd)
  * server's.
  */
 static int
-name(struct pool *p, const struct zone *z, const struct conf *c,
-    const struct conf_node *dp, char *err, size_t size)
+pool_name_read(struct pool *p, const struct zone *z, const struct conf *c,
+    const struct conf_node *dp, struct conf_error *err)
 {
 	const char *s = conf_value(dp, "name");
 	ldns_rdf *d, *apex;
@@ -75,8 +73,8 @@ name(struct pool *p, const struct zone *z, const struct conf *c,
 	if ((d = ldns_dname_new_frm_str(s)) == NULL ||
 	    (apex = ldns_dname_new_frm_data((uint16_t)z->apexlen, z->apex)) == NULL) {
 		ldns_rdf_deep_free(d);
-		return zone_bad(err, size, "%s:%u: name %s: not a domain name",
-		    conf_file(c), conf_line(conf_find(dp, "name")), s);
+		return conf_fail(err, conf_file(c), conf_line(conf_find(dp,
+		    "name")), "name %s: not a domain name", s);
 	}
 	ldns_dname2canonical(d);
 	snprintf(p->text, sizeof p->text, "%s", s);
@@ -93,7 +91,7 @@ name(struct pool *p, const struct zone *z, const struct conf *c,
 }
 
 int
-pool_config(struct zone *z, const struct conf *c, char *err, size_t size)
+pool_config(struct zone *z, const struct conf *c, struct conf_error *err)
 {
 	const struct conf_node *dp = conf_find(conf_root(c), "service dns-pool");
 	const struct conf_node *dd = conf_find(conf_root(c), "service ipsec-ddns");
@@ -105,9 +103,9 @@ pool_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	p->mode = POOL_NOFEED;
 	if (dp == NULL)
 		return 0;
-	if (name(p, z, c, dp, err, size) < 0)
+	if (pool_name_read(p, z, c, dp, err) < 0)
 		return -1;
-	members(p, dp, dd);
+	pool_members(p, dp, dd);
 	p->ttl = POOL_TTL_DEFAULT;
 	if ((s = conf_value(dp, "ttl")) != NULL)
 		p->ttl = (uint32_t)strtoul(s, NULL, 10);
@@ -124,7 +122,7 @@ pool_config(struct zone *z, const struct conf *c, char *err, size_t size)
 }
 
 static const struct tnode *
-node_find(const struct table *t, const char *name)
+pool_node(const struct table *t, const char *name)
 {
 	int i;
 
@@ -136,7 +134,7 @@ node_find(const struct table *t, const char *name)
 
 /* Insertion sort by gateways: a few members, stable. */
 static void
-by_load(struct pview *v, const uint32_t *gws)
+pool_by_load(struct pview *v, const uint32_t *gws)
 {
 	uint8_t x;
 	int i, j;
@@ -151,7 +149,7 @@ by_load(struct pview *v, const uint32_t *gws)
 
 /* The members of family af in state want (st NULL: all of them). */
 static void
-pick(const struct pool *p, struct pview *v, int af, const uint8_t *st,
+pool_pick(const struct pool *p, struct pview *v, int af, const uint8_t *st,
     int want)
 {
 	int i;
@@ -167,21 +165,21 @@ pick(const struct pool *p, struct pview *v, int af, const uint8_t *st,
  * the query path shuffles: ties of least-loaded, or everything.
  */
 static void
-family(struct pool *p, struct pview *v, int af, const uint8_t *st,
+pool_family(struct pool *p, struct pview *v, int af, const uint8_t *st,
     const uint32_t *gws)
 {
 	int i, j, least = p->policy == POOL_LEAST && p->mode == POOL_LIVE;
 
 	v->n = 0;
 	if (p->mode == POOL_LIVE) {
-		pick(p, v, af, st, NODE_UP);
+		pool_pick(p, v, af, st, NODE_UP);
 		if (v->n == 0)
-			pick(p, v, af, st, NODE_DRAINED);
+			pool_pick(p, v, af, st, NODE_DRAINED);
 	}
 	if (v->n == 0)
-		pick(p, v, af, NULL, 0);
+		pool_pick(p, v, af, NULL, 0);
 	if (least)
-		by_load(v, gws);
+		pool_by_load(v, gws);
 	for (i = 0; i < v->n; i = j) {
 		for (j = i + 1; j < v->n && (!least ||
 		    gws[v->idx[j]] == gws[v->idx[i]]); j++)
@@ -201,7 +199,8 @@ pool_view(struct zone *z, int live)
 
 	p->nalive = 0;
 	for (i = 0; i < p->nmember; i++) {
-		n = p->m[i].node[0] != '\0' ? node_find(z->t, p->m[i].node) : NULL;
+		n = p->m[i].node[0] != '\0' ? pool_node(z->t, p->m[i].node) :
+		    NULL;
 		st[i] = p->m[i].node[0] == '\0' ? NODE_UP :
 		    n != NULL ? n->state : NODE_UNKNOWN;
 		gws[i] = n != NULL ? n->gws : 0;
@@ -210,8 +209,8 @@ pool_view(struct zone *z, int live)
 	}
 	p->mode = !live ? POOL_NOFEED : p->nalive == 0 ? POOL_NONEALIVE :
 	    POOL_LIVE;
-	family(p, &p->v[0], AF_INET, st, gws);
-	family(p, &p->v[1], AF_INET6, st, gws);
+	pool_family(p, &p->v[0], AF_INET, st, gws);
+	pool_family(p, &p->v[1], AF_INET6, st, gws);
 	return p->mode;
 }
 
@@ -238,7 +237,7 @@ pool_nodes(struct zone *z)
 	p->nmember = 0;
 	for (i = 0; i < z->t->nnode; i++)
 		if (z->t->node[i].listed)
-			member(p, z->t->node[i].name, z->t->node[i].name);
+			pool_member(p, z->t->node[i].name, z->t->node[i].name);
 	if (p->nmember == 0) {	/* no address among them: keep the members */
 		memcpy(p->m, old, sizeof old);
 		p->nmember = n;

@@ -36,17 +36,17 @@ struct bucket {
 	uint32_t limited;		/* over the limit: every slip-th is TC */
 };
 
-static struct bucket table[RRL_BUCKETS];
-static uint32_t limit = RRL_LIMIT, slip = RRL_SLIP;
-static uint64_t seed = 0x9e3779b97f4a7c15ULL;
-static struct rrl_counts total;
+static struct bucket buckets[RRL_BUCKETS];
+static uint32_t rate_limit = RRL_LIMIT, rate_slip = RRL_SLIP;
+static uint64_t hash_seed = 0x9e3779b97f4a7c15ULL;
+static struct rrl_counts counts_total;
 
 /* An episode: from the first limited response to RRL_QUIET without one. */
 static struct {
 	int on;
 	int64_t last, said;		/* ms */
 	uint64_t dropped, slipped;	/* since the last line */
-} E;
+} episode;
 
 static const char *const kinds[RESP_KINDS] = {
 	[RESP_ANSWER] = "answer", [RESP_NODATA] = "nodata",
@@ -56,20 +56,20 @@ static const char *const kinds[RESP_KINDS] = {
 void
 rrl_set(uint32_t l, uint32_t s)
 {
-	limit = l;
-	slip = s;
+	rate_limit = l;
+	rate_slip = s;
 }
 
 void
 rrl_seed(uint64_t s)
 {
-	seed = s | 1;
+	hash_seed = s | 1;
 }
 
 const struct rrl_counts *
 rrl_counts(void)
 {
-	return &total;
+	return &counts_total;
 }
 
 /* The source's prefix as a number, and as an address (a, af) for the log. */
@@ -98,15 +98,16 @@ prefix_of(const struct sockaddr *sa, uint8_t *a, int *af)
 
 /* The bucket of (prefix, key): found in its set, or the set's oldest. */
 static struct bucket *
-bucket(uint64_t prefix, uint32_t key, int64_t ms)
+bucket_of(uint64_t prefix, uint32_t key, int64_t ms)
 {
 	struct bucket *set, *b;
-	uint64_t h = (prefix ^ seed) * 0x9e3779b97f4a7c15ULL;
-	uint64_t full = (uint64_t)limit * 1000;
+	uint64_t h = (prefix ^ hash_seed) * 0x9e3779b97f4a7c15ULL;
+	uint64_t full = (uint64_t)rate_limit * 1000;
 	int i;
 
 	h = (h ^ key ^ h >> 29) * 0xbf58476d1ce4e5b9ULL;
-	set = &table[((size_t)(h >> 40) & (RRL_BUCKETS / RRL_WAYS - 1)) * RRL_WAYS];
+	set = &buckets[((size_t)(h >> 40) & (RRL_BUCKETS / RRL_WAYS - 1)) *
+	    RRL_WAYS];
 	for (b = set, i = 0; i < RRL_WAYS; i++)
 		if (set[i].prefix == prefix && set[i].key == key)
 			return &set[i];
@@ -122,32 +123,32 @@ bucket(uint64_t prefix, uint32_t key, int64_t ms)
 
 /* A response held back: counted, and said once when an episode starts. */
 static void
-held(int verdict, const uint8_t *a, int af, int kind, int64_t ms)
+held_back(int verdict, const uint8_t *a, int af, int kind, int64_t ms)
 {
 	char text[INET6_ADDRSTRLEN];
 
 	if (verdict == RRL_DROP) {
-		total.dropped++;
-		E.dropped++;
+		counts_total.dropped++;
+		episode.dropped++;
 	} else {
-		total.slipped++;
-		E.slipped++;
+		counts_total.slipped++;
+		episode.slipped++;
 	}
-	E.last = ms;
-	if (E.on)
+	episode.last = ms;
+	if (episode.on)
 		return;
-	E.on = 1;
-	E.said = ms;
+	episode.on = 1;
+	episode.said = ms;
 	inet_ntop(af, a, text, sizeof text);
-	if (slip == 0)
+	if (rate_slip == 0)
 		err_log("rate-limit: %s/%d over %" PRIu32 " responses a second "
 		    "(%s); dropping the rest", text, af == AF_INET ? 24 : 56,
-		    limit, kinds[kind]);
+		    rate_limit, kinds[kind]);
 	else
 		err_log("rate-limit: %s/%d over %" PRIu32 " responses a second "
 		    "(%s); sending 1 in %" PRIu32 " of the rest truncated, "
-		    "dropping the others", text, af == AF_INET ? 24 : 56, limit,
-		    kinds[kind], slip);
+		    "dropping the others", text, af == AF_INET ? 24 : 56,
+		    rate_limit, kinds[kind], rate_slip);
 }
 
 int
@@ -155,19 +156,20 @@ rrl_verdict(const struct sockaddr *from, const struct qinfo *in, int64_t now)
 {
 	struct bucket *b;
 	uint8_t a[16];
-	uint64_t prefix, t, full = (uint64_t)limit * 1000;
+	uint64_t prefix, t, full = (uint64_t)rate_limit * 1000;
 	uint32_t key;
 	int64_t ms = now / CLOCK_MS, gone;
 	int af, v;
 
-	if (limit == 0)
+	if (rate_limit == 0)
 		return RRL_SEND;
 	prefix = prefix_of(from, a, &af);
 	key = in->kind == RESP_ERROR ? RESP_ERROR :
 	    in->key ^ (uint32_t)in->kind * 0x85ebca6bU;
-	b = bucket(prefix, key, ms);
+	b = bucket_of(prefix, key, ms);
 	if ((gone = ms - b->at) > 0) {	/* one second fills it: no more */
-		t = b->tokens + (uint64_t)(gone > 1000 ? 1000 : gone) * limit;
+		t = b->tokens +
+		    (uint64_t)(gone > 1000 ? 1000 : gone) * rate_limit;
 		b->tokens = (uint32_t)(t > full ? full : t);
 		b->at = ms;
 	}
@@ -176,8 +178,9 @@ rrl_verdict(const struct sockaddr *from, const struct qinfo *in, int64_t now)
 		return RRL_SEND;
 	}
 	b->limited++;
-	v = slip > 0 && b->limited % slip == 0 ? RRL_SLIP_TC : RRL_DROP;
-	held(v, a, af, in->kind, ms);
+	v = rate_slip > 0 && b->limited % rate_slip == 0 ? RRL_SLIP_TC :
+	    RRL_DROP;
+	held_back(v, a, af, in->kind, ms);
 	return v;
 }
 
@@ -187,23 +190,23 @@ rrl_timers(int64_t now)
 {
 	int64_t ms = now / CLOCK_MS, next;
 
-	if (!E.on)
+	if (!episode.on)
 		return -1;
-	if (ms - E.last >= RRL_QUIET) {
+	if (ms - episode.last >= RRL_QUIET) {
 		err_log("rate-limit: %" PRIu64 " responses dropped, %" PRIu64
 		    " sent truncated; none over the limit for a second",
-		    E.dropped, E.slipped);
-		memset(&E, 0, sizeof E);
+		    episode.dropped, episode.slipped);
+		memset(&episode, 0, sizeof episode);
 		return -1;
 	}
-	if (ms - E.said >= RRL_REPORT) {
+	if (ms - episode.said >= RRL_REPORT) {
 		err_log("rate-limit: %" PRIu64 " responses dropped, %" PRIu64
 		    " sent truncated in the last minute; still limiting",
-		    E.dropped, E.slipped);
-		E.said = ms;
-		E.dropped = E.slipped = 0;
+		    episode.dropped, episode.slipped);
+		episode.said = ms;
+		episode.dropped = episode.slipped = 0;
 	}
-	next = E.last + RRL_QUIET < E.said + RRL_REPORT ?
-	    E.last + RRL_QUIET : E.said + RRL_REPORT;
+	next = episode.last + RRL_QUIET < episode.said + RRL_REPORT ?
+	    episode.last + RRL_QUIET : episode.said + RRL_REPORT;
 	return next * CLOCK_MS;
 }

@@ -32,7 +32,7 @@ stream_got(struct stream *s, size_t n)
 }
 
 static size_t
-head(const struct stream *s)
+stream_head(const struct stream *s)
 {
 	return (size_t)(s->in[s->off] << 8 | s->in[s->off + 1]);
 }
@@ -40,7 +40,7 @@ head(const struct stream *s)
 int
 stream_whole(const struct stream *s)
 {
-	return s->len - s->off >= 2 && s->len - s->off >= 2 + head(s);
+	return s->len - s->off >= 2 && s->len - s->off >= 2 + stream_head(s);
 }
 
 int
@@ -56,7 +56,7 @@ stream_serve(struct stream *s, const struct zone *z, int max,
 	s->outoff = s->outlen = 0;
 	for (n = 0; n < max && s->len - s->off >= 2 &&
 	    sizeof s->out - s->outlen >= STREAM_MSG; n++) {
-		if ((need = head(s)) < DNS_HEADER)
+		if ((need = stream_head(s)) < DNS_HEADER)
 			return -1;
 		if (s->len - s->off < 2 + need)
 			break;

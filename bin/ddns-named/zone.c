@@ -6,7 +6,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +14,11 @@
 #include <ldns/ldns.h>
 
 #include "conf.h"
+#include "gwid.h"
 #include "num.h"
 #include "rc.h"
 #include "rrl.h"
 #include "zone.h"
-
-int
-zone_bad(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /*
  * A name in wire form, lower case; relative to the apex (the labels above
@@ -63,7 +52,7 @@ zname_make(struct zname *zn, const struct zone *z, const char *text)
 }
 
 static int
-addr_cmp(const void *a, const void *b)
+ns_addr_cmp(const void *a, const void *b)
 {
 	const struct nshost *x = a, *y = b;
 
@@ -73,7 +62,7 @@ addr_cmp(const void *a, const void *b)
 }
 
 static int
-name_cmp(const void *a, const void *b)
+ns_name_cmp(const void *a, const void *b)
 {
 	const struct nshost *x = a, *y = b;
 
@@ -85,7 +74,7 @@ name_cmp(const void *a, const void *b)
 }
 
 static int
-parse_addr(const char *s, uint8_t *af, uint8_t *a)
+zone_addr(const char *s, uint8_t *af, uint8_t *a)
 {
 	memset(a, 0, 16);
 	*af = strchr(s, ':') != NULL ? AF_INET6 : AF_INET;
@@ -112,12 +101,12 @@ ns_given(struct zone *z, const struct conf_node *tags)
 		zname_make(&h->name, z, conf_word(t));
 		a = conf_first(conf_find(t, "address"));
 		for (; a != NULL && h->naddr < ZONE_NS_ADDR_MAX; a = conf_next(a)) {
-			parse_addr(conf_word(a), &h->addr[h->naddr].af,
+			zone_addr(conf_word(a), &h->addr[h->naddr].af,
 			    h->addr[h->naddr].a);
 			h->naddr++;
 		}
 	}
-	qsort(z->ns, (size_t)z->nns, sizeof z->ns[0], name_cmp);
+	qsort(z->ns, (size_t)z->nns, sizeof z->ns[0], ns_name_cmp);
 }
 
 /*
@@ -138,7 +127,7 @@ ns_node(struct zone *z, const char *node)
 		return NS_FULL;
 	h = &z->ns[z->nns];
 	memset(h, 0, sizeof *h);
-	if (parse_addr(node, &h->addr[0].af, h->addr[0].a) == 0)
+	if (zone_addr(node, &h->addr[0].af, h->addr[0].a) == 0)
 		h->naddr = 1;
 	else if (zname_make(&h->name, z, node) != 0 || h->name.inzone)
 		return NS_UNDER;
@@ -153,7 +142,7 @@ ns_node(struct zone *z, const char *node)
  * by cmp.
  */
 static int
-unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
+ns_unique(struct nshost *h, int n, int (*cmp)(const void *, const void *))
 {
 	int i, k = 0;
 
@@ -181,11 +170,12 @@ ns_sort(struct zone *z)
 			z->ns[naddr++] = z->ns[i];
 			z->ns[i] = t;
 		}
-	qsort(z->ns, (size_t)naddr, sizeof z->ns[0], addr_cmp);
-	qsort(z->ns + naddr, (size_t)(z->nns - naddr), sizeof z->ns[0], name_cmp);
-	nnamed = unique(z->ns + naddr, z->nns - naddr, name_cmp);
+	qsort(z->ns, (size_t)naddr, sizeof z->ns[0], ns_addr_cmp);
+	qsort(z->ns + naddr, (size_t)(z->nns - naddr), sizeof z->ns[0],
+	    ns_name_cmp);
+	nnamed = ns_unique(z->ns + naddr, z->nns - naddr, ns_name_cmp);
 	i = naddr;
-	naddr = unique(z->ns, naddr, addr_cmp);
+	naddr = ns_unique(z->ns, naddr, ns_addr_cmp);
 	memmove(z->ns + naddr, z->ns + i, (size_t)nnamed * sizeof z->ns[0]);
 	z->nns = naddr + nnamed;
 	for (i = 0; i < naddr; i++) {
@@ -258,7 +248,7 @@ zone_ns_feed(struct zone *z, const char **bad)
 }
 
 int
-zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
+zone_config(struct zone *z, const struct conf *c, struct conf_error *err)
 {
 	const struct conf_node *dd = conf_find(conf_root(c), "service ipsec-ddns");
 	const char *s;
@@ -267,11 +257,11 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 
 	memset(z, 0, sizeof *z);
 	if ((s = conf_value(dd, "domain")) == NULL)
-		return zone_bad(err, size, "%s: no domain: set service ipsec-ddns "
-		    "domain NAME", conf_file(c));
+		return conf_fail(err, conf_file(c), 0, "no domain: set service "
+		    "ipsec-ddns domain NAME");
 	if ((d = ldns_dname_new_frm_str(s)) == NULL)
-		return zone_bad(err, size, "%s: domain %s is not a domain name",
-		    conf_file(c), s);
+		return conf_fail(err, conf_file(c), conf_line(conf_find(dd,
+		    "domain")), "domain %s is not a domain name", s);
 	ldns_dname2canonical(d);
 	z->apexlen = ldns_rdf_size(d);
 	memcpy(z->apex, ldns_rdf_data(d), z->apexlen);
@@ -295,14 +285,14 @@ zone_config(struct zone *z, const struct conf *c, char *err, size_t size)
 	} else
 		ns_nodes(z, dd);
 	if (z->nns == 0)
-		return zone_bad(err, size, "%s: no name servers: set service "
-		    "ipsec-ddns self (and peer), or name-server", conf_file(c));
-	return pool_config(z, c, err, size);
+		return conf_fail(err, conf_file(c), 0, "no name servers: set "
+		    "service ipsec-ddns self (and peer), or name-server");
+	return pool_config(z, c, err);
 }
 
 /* FNV-1a, then murmur3's finaliser so that the low bits are mixed. */
 static uint32_t
-mix(uint32_t h)
+table_mix(uint32_t h)
 {
 	h ^= h >> 16;
 	h *= 0x85ebca6bU;
@@ -313,7 +303,7 @@ mix(uint32_t h)
 }
 
 static uint32_t
-fnv(uint32_t h, const uint8_t *p, size_t n)
+table_fnv(uint32_t h, const uint8_t *p, size_t n)
 {
 	while (n-- > 0)
 		h = (h ^ *p++) * 16777619U;
@@ -323,7 +313,7 @@ fnv(uint32_t h, const uint8_t *p, size_t n)
 uint32_t
 table_hash(const uint8_t *label, size_t len)
 {
-	return mix(fnv(2166136261U, label, len));
+	return table_mix(table_fnv(2166136261U, label, len));
 }
 
 /*
@@ -378,7 +368,8 @@ table_free(struct table *t)
 }
 
 static size_t
-probe(const struct table *t, const uint8_t *label, size_t len, uint32_t hash)
+table_probe(const struct table *t, const uint8_t *label, size_t len,
+    uint32_t hash)
 {
 	size_t i = hash & t->mask;
 	const struct rec *r;
@@ -396,12 +387,12 @@ const struct rec *
 table_get(const struct table *t, const uint8_t *label, size_t len,
     uint32_t hash)
 {
-	return t->slot[probe(t, label, len, hash)];
+	return t->slot[table_probe(t, label, len, hash)];
 }
 
 /* Double the slots at half full: probes stay short. */
 static int
-grow(struct table *t)
+table_grow(struct table *t)
 {
 	struct rec **old = t->slot;
 	size_t i, j, n = (t->mask + 1) * 2;
@@ -422,26 +413,19 @@ grow(struct table *t)
 	return 0;
 }
 
-static int
-label_ok(const char *s, size_t len)
+void
+zone_lower(void *lc, const char *s, size_t len)
 {
+	uint8_t *d = lc;
 	size_t i;
 
-	if (len == 0 || len > LABEL_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return 0;
-	}
-	return 1;
+	for (i = 0; i < len; i++)
+		d[i] = (uint8_t)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
 }
 
 /* Is it the name of one of our name servers (whose addresses are glue)? */
 static int
-is_ns(const struct zone *z, const uint8_t *lc, size_t len)
+zone_is_ns(const struct zone *z, const uint8_t *lc, size_t len)
 {
 	int i;
 
@@ -461,23 +445,21 @@ table_set(struct table *t, const struct zone *z, const char *label,
 	size_t i, alen = af == AF_INET ? 4 : 16;
 	uint32_t h;
 
-	if (!label_ok(label, len)) {
-		*why = "not a DNS label (1 to 63 letters, digits, - or _)";
+	if (!gwid_label_ok(label, len)) {
+		*why = "not a DNS label (" GWID_LABEL_RULE ")";
 		return -1;
 	}
 	if (1 + len + z->apexlen > NAME_WIRE_MAX) {
 		*why = "name longer than 253 characters with the domain";
 		return -1;
 	}
-	for (i = 0; i < len; i++)
-		lc[i] = (uint8_t)(label[i] >= 'A' && label[i] <= 'Z' ?
-		    label[i] + 32 : label[i]);
-	if (is_ns(z, lc, len)) {
+	zone_lower(lc, label, len);
+	if (zone_is_ns(z, lc, len)) {
 		*why = "the name of a name server of the zone";
 		return -1;
 	}
 	h = table_hash(lc, len);
-	i = probe(t, lc, len, h);
+	i = table_probe(t, lc, len, h);
 	if ((r = t->slot[i]) != NULL) {
 		if (r->af == af && memcmp(r->addr, addr, alen) == 0)
 			return 0;
@@ -496,7 +478,7 @@ table_set(struct table *t, const struct zone *z, const char *label,
 	r->af = (uint8_t)af;
 	memset(r->addr, 0, sizeof r->addr);
 	memcpy(r->addr, addr, alen);
-	if (2 * t->n > t->mask + 1 && grow(t) < 0) {
+	if (2 * t->n > t->mask + 1 && table_grow(t) < 0) {
 		*why = "out of memory";
 		return -1;
 	}
@@ -511,10 +493,8 @@ table_del(struct table *t, const char *label, size_t len)
 
 	if (len == 0 || len > LABEL_MAX)
 		return 0;
-	for (i = 0; i < len; i++)
-		lc[i] = (uint8_t)(label[i] >= 'A' && label[i] <= 'Z' ?
-		    label[i] + 32 : label[i]);
-	i = probe(t, lc, len, table_hash(lc, len));
+	zone_lower(lc, label, len);
+	i = table_probe(t, lc, len, table_hash(lc, len));
 	if (t->slot[i] == NULL)
 		return 0;
 	if (t->slot[i]->origin != 0)
@@ -539,7 +519,7 @@ table_del(struct table *t, const char *label, size_t len)
 int
 table_node(struct table *t, const char *name)
 {
-	size_t n = strlen(name), i;
+	size_t n = strlen(name);
 	int k;
 
 	if (n == 0 || n > NODE_NAME_MAX)
@@ -549,9 +529,7 @@ table_node(struct table *t, const char *name)
 			return k;
 	if (t->nnode == TABLE_NODES_MAX)
 		return -1;
-	for (i = 0; i <= n; i++)
-		t->node[k].name[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ?
-		    name[i] + 32 : name[i]);
+	zone_lower(t->node[k].name, name, n + 1);
 	t->node[k].state = NODE_UNKNOWN;
 	t->node[k].listed = 0;
 	t->node[k].gws = 0;
@@ -563,14 +541,11 @@ table_origin(struct table *t, const char *label, size_t len, int i)
 {
 	uint8_t lc[LABEL_MAX];
 	struct rec *r;
-	size_t j;
 
 	if (len == 0 || len > LABEL_MAX)
 		return;
-	for (j = 0; j < len; j++)
-		lc[j] = (uint8_t)(label[j] >= 'A' && label[j] <= 'Z' ?
-		    label[j] + 32 : label[j]);
-	if ((r = t->slot[probe(t, lc, len, table_hash(lc, len))]) == NULL)
+	zone_lower(lc, label, len);
+	if ((r = t->slot[table_probe(t, lc, len, table_hash(lc, len))]) == NULL)
 		return;
 	if (r->origin != 0)
 		t->node[r->origin - 1].gws--;
@@ -598,7 +573,7 @@ zone_label(const struct zone *z, const char *name, const char **label,
 }
 
 static int
-record_line(struct table *t, const struct zone *z, char *line,
+records_line(struct table *t, const struct zone *z, char *line,
     const char **why)
 {
 	char *w[3], *p;
@@ -622,17 +597,14 @@ record_line(struct table *t, const struct zone *z, char *line,
 	}
 	if (zone_label(z, w[0], &label, &len, why) < 0)
 		return -1;
-	if (parse_addr(w[1], &af, a) < 0) {
+	if (zone_addr(w[1], &af, a) < 0) {
 		*why = "not an IPv4 or IPv6 address";
 		return -1;
 	}
 	if (len > 0 && len <= LABEL_MAX && t->n > 0) {
 		uint8_t lc[LABEL_MAX];
-		size_t i;
 
-		for (i = 0; i < len; i++)
-			lc[i] = (uint8_t)(label[i] >= 'A' && label[i] <= 'Z' ?
-			    label[i] + 32 : label[i]);
+		zone_lower(lc, label, len);
 		if (table_get(t, lc, len, table_hash(lc, len)) != NULL) {
 			*why = "name given twice";
 			return -1;
@@ -641,9 +613,19 @@ record_line(struct table *t, const struct zone *z, char *line,
 	return table_set(t, z, label, len, af, a, why) < 0 ? -1 : 0;
 }
 
+/* A records file that cannot be read: RC_USAGE if it is not there. */
+static struct table *
+records_unread(struct conf_error *err, const char *path, int e)
+{
+	snprintf(err->msg, sizeof err->msg, "unable to read %s: %s", path,
+	    strerror(e));
+	err->rc = e == ENOENT ? RC_USAGE : RC_TEMP;
+	return NULL;
+}
+
 struct table *
 zone_read_records(const struct zone *z, const char *path, int64_t *mtime,
-    char *err, size_t size, int *rc)
+    struct conf_error *err)
 {
 	struct table *t;
 	struct stat st;
@@ -652,36 +634,32 @@ zone_read_records(const struct zone *z, const char *path, int64_t *mtime,
 	size_t cap = 0;
 	unsigned lineno = 0;
 	FILE *f;
+	int e;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, size, "unable to read %s: %s", path, strerror(errno));
-		*rc = errno == ENOENT ? RC_USAGE : RC_TEMP;
-		return NULL;
-	}
+	if ((f = fopen(path, "r")) == NULL)
+		return records_unread(err, path, errno);
 	/* of the file read, not of whatever the name points at later */
 	*mtime = fstat(fileno(f), &st) == 0 ? (int64_t)st.st_mtim.tv_sec *
 	    1000 + st.st_mtim.tv_nsec / 1000000 : 0;
 	if ((t = table_new(0)) == NULL) {
-		snprintf(err, size, "out of memory");
-		*rc = RC_TEMP;
+		snprintf(err->msg, sizeof err->msg, "out of memory");
+		err->rc = RC_TEMP;
 		fclose(f);
 		return NULL;
 	}
 	while (getline(&line, &cap, f) >= 0) {
 		lineno++;
-		if (record_line(t, z, line, &why) < 0) {
-			snprintf(err, size, "%s:%u: %s", path, lineno, why);
-			*rc = RC_USAGE;
+		if (records_line(t, z, line, &why) < 0) {
+			conf_fail(err, path, lineno, "%s", why);
 			table_free(t);
 			t = NULL;
 			break;
 		}
 	}
 	if (t != NULL && ferror(f)) {
-		snprintf(err, size, "unable to read %s: %s", path, strerror(errno));
-		*rc = RC_TEMP;
+		e = errno;
 		table_free(t);
-		t = NULL;
+		t = records_unread(err, path, e);
 	}
 	free(line);
 	fclose(f);

@@ -115,7 +115,8 @@ struct zone {
 
 /* The zone's fixed part from the configuration; 0, or -1 with err set. */
 struct conf;
-int zone_config(struct zone *, const struct conf *, char *err, size_t size);
+struct conf_error;
+int zone_config(struct zone *, const struct conf *, struct conf_error *);
 /*
  * The default NS set made again from the nodes z->t lists (the feed's
  * `@` lines), as the configuration's self and peer make it; left as it
@@ -124,9 +125,6 @@ int zone_config(struct zone *, const struct conf *, char *err, size_t size);
  * server (a name under the domain), left out, or NULL.
  */
 int zone_ns_feed(struct zone *, const char **bad);
-/* err = the message, formatted; returns -1 (configuration errors) */
-int zone_bad(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 /*
  * The view of the pool from z->t's nodes: live says that the feed is
  * connected and its snapshot served.  Returns the mode (POOL_LIVE,
@@ -134,7 +132,7 @@ int zone_bad(char *err, size_t size, const char *fmt, ...)
  */
 int pool_view(struct zone *, int live);
 /* service dns-pool into z->pool (off when absent); 0, or -1 with err. */
-int pool_config(struct zone *, const struct conf *, char *err, size_t size);
+int pool_config(struct zone *, const struct conf *, struct conf_error *);
 /* Default members from the nodes z->t lists, as zone_ns_feed; 1 if moved. */
 int pool_nodes(struct zone *);
 /*
@@ -148,6 +146,8 @@ uint32_t zone_serial(const struct zone *);
 struct table *table_new(size_t hint);
 void table_free(struct table *);
 uint32_t table_hash(const uint8_t *label, size_t len);
+/* len bytes of s into lc, ASCII letters in lower case (RFC 4343). */
+void zone_lower(void *lc, const char *s, size_t len);
 /* The record of a lower-case label, or NULL. */
 const struct rec *table_get(const struct table *, const uint8_t *label,
     size_t len, uint32_t hash);
@@ -179,9 +179,9 @@ int zone_label(const struct zone *, const char *name, const char **label,
 /*
  * The records file: NAME ADDRESS lines, # comments.  Returns a new table
  * and the file's modification time in ms in *mtime, or NULL with err
- * ("FILE:LINE: what").
+ * ("FILE:LINE: what") and its exit code.
  */
 struct table *zone_read_records(const struct zone *, const char *path,
-    int64_t *mtime, char *err, size_t size, int *rc);
+    int64_t *mtime, struct conf_error *);
 
 #endif

@@ -96,23 +96,15 @@ rd_flags(struct rd *r)
 }
 
 /*
- * A gateway label as every node accepts it: letters, digits and inner
- * hyphens, 1 to 63 (what lib/gwid makes of an ID).  The journal's loader
+ * A gateway label as every node accepts it: lib/gwid's one rule, what
+ * gwid_label() makes of an ID.  The journal's loader
  * checks its records with it too, so that nothing reaches a peer that the
  * peer refuses.
  */
 int
 wire_label_ok(const char *s, size_t n)
 {
-	size_t i;
-
-	if (n == 0 || n > GWID_LABEL_MAX || s[0] == '-' || s[n - 1] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
-		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
+	return gwid_label_ok(s, n);
 }
 
 /* A node identity is one word of printable ASCII: it goes into lines. */

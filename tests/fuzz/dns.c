@@ -64,15 +64,14 @@ init(void)
 {
 	struct conf_error ce;
 	struct conf *c;
-	char err[600];
 
 	if ((c = conf_parse("fuzz.conf", config_in, sizeof config_in - 1,
-	    &ce)) == NULL || zone_config(&Z, c, err, sizeof err) < 0)
+	    &ce)) == NULL || zone_config(&Z, c, &ce) < 0)
 		abort();
 	conf_free(c);
 	P[1] = Z.pool;
 	if ((c = conf_parse("fuzz.conf", config, sizeof config - 1, &ce)) == NULL ||
-	    zone_config(&Z, c, err, sizeof err) < 0 ||
+	    zone_config(&Z, c, &ce) < 0 ||
 	    (Z.t = table_new(4)) == NULL)
 		abort();
 	conf_free(c);

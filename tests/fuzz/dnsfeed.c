@@ -3,8 +3,9 @@
  * line of the input is applied to a fresh table, and after each the table
  * must hold what the line said (a record set is found with its address, a
  * removed one is gone) and stay whole: every record reachable by its own
- * probe, the count right.  Deletions shift records back in the probe
- * chains, which is where a hash table goes wrong.  A stamp taken from a
+ * probe, its label one by lib/gwid's rule, the count right.  Deletions
+ * shift records back in the probe chains, which is where a hash table
+ * goes wrong.  A stamp taken from a
  * line must be the one its last word spells, and the zone's stamp (the
  * SOA serial's source) never goes back.  The same bytes are then read as
  * a records file (-d), which loads or names the line at fault.  The
@@ -29,6 +30,7 @@
 
 #include "conf.h"
 #include "ddns-named.h"
+#include "gwid.h"
 #include "zone.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -52,10 +54,9 @@ init(void)
 {
 	struct conf_error ce;
 	struct conf *c;
-	char err[600];
 
 	if ((c = conf_parse("fuzz.conf", config, sizeof config - 1, &ce)) == NULL ||
-	    zone_config(&Z, c, err, sizeof err) < 0)
+	    zone_config(&Z, c, &ce) < 0)
 		abort();
 	conf_free(c);
 }
@@ -84,7 +85,8 @@ whole(void)
 		if ((r = Z.t->slot[i]) == NULL)
 			continue;
 		n++;
-		if (table_get(Z.t, (const uint8_t *)r->label, r->len, r->hash) != r)
+		if (table_get(Z.t, (const uint8_t *)r->label, r->len,
+		    r->hash) != r || !gwid_label_ok(r->label, r->len))
 			abort();
 	}
 	if (n != Z.t->n || 2 * n > Z.t->mask + 1)
@@ -228,9 +230,10 @@ said(char *copy, int kind, int64_t ms, const char *why)
 static void
 records_file(const uint8_t *data, size_t size)
 {
+	struct conf_error err;
 	struct table *t;
-	char path[64], err[600], where[80];
-	int fd, rc = 0;
+	char path[64], where[80];
+	int fd;
 
 	int64_t mtime = -1;
 
@@ -239,13 +242,13 @@ records_file(const uint8_t *data, size_t size)
 	if (write(fd, data, size) == (ssize_t)size) {
 		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 		snprintf(where, sizeof where, "%s:", path);
-		if ((t = zone_read_records(&Z, path, &mtime, err, sizeof err,
-		    &rc)) != NULL) {
+		if ((t = zone_read_records(&Z, path, &mtime, &err)) != NULL) {
 			if (mtime <= 0)	/* a file written just now */
 				abort();
 			table_free(t);
 		}
-		else if (rc != 100 || strncmp(err, where, strlen(where)) != 0)
+		else if (err.rc != 100 || strncmp(err.msg, where,
+		    strlen(where)) != 0)
 			abort();
 	}
 	close(fd);

@@ -52,12 +52,11 @@ init(void)
 {
 	struct conf_error ce;
 	struct conf *c;
-	char err[600];
 	const char *why;
 	uint8_t a[4] = { 192, 0, 2, 10 };
 
 	if ((c = conf_parse("fuzz.conf", config, sizeof config - 1, &ce)) == NULL ||
-	    zone_config(&Z, c, err, sizeof err) < 0 ||
+	    zone_config(&Z, c, &ce) < 0 ||
 	    (Z.t = table_new(4)) == NULL ||
 	    table_set(Z.t, &Z, "gw1", 3, AF_INET, a, &why) != 1)
 		abort();

@@ -1,7 +1,8 @@
 /*
  * Fuzz the gateway-ID sanitizer and the certificate-subject reader, and
  * check what the guide promises of every label: letters, digits and
- * single inner hyphens, 1..63 bytes, unchanged by a second pass.
+ * single inner hyphens, 1..63 bytes, unchanged by a second pass.  And
+ * that the one rule of a label, gwid_label_ok(), holds exactly those.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,7 +32,20 @@ check_label(const char *l, long n)
 			abort();
 	}
 	if (gwid_sanitize(again, l, (size_t)n) != (size_t)n ||
-	    memcmp(again, l, (size_t)n) != 0)
+	    memcmp(again, l, (size_t)n) != 0 || !gwid_label_ok(l, (size_t)n))
+		abort();
+}
+
+/* The rule passes the bytes s exactly when the sanitizer keeps them. */
+static void
+check_rule(const char *s, size_t n)
+{
+	char out[GWID_LABEL_MAX];
+	int kept;
+
+	kept = n > 0 && n <= GWID_LABEL_MAX &&
+	    gwid_sanitize(out, s, n) == n && memcmp(out, s, n) == 0;
+	if (gwid_label_ok(s, n) != kept)
 		abort();
 }
 
@@ -55,6 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_label(out, n);
 	else if (why == NULL || (n != -1 && n != -2))
 		abort();
+	check_rule((const char *)data, size);
 	gwid_domain_ok((const char *)data, size);
 	free(out);
 	return 0;

@@ -1,9 +1,11 @@
 #!/usr/bin/env bats
-# The pool name across a real cluster (ddns-named(8) Pool name): three lab
+# The pool name across a real cluster (ddns-named(8) POOL NAME): three lab
 # hosts (tests/lab/), each running ddns-syncd and a ddns-named fed by it,
 # with service dns-pool whose members are the nodes themselves
 # (192.0.2.11 to .13, the default).  Queries cross the lab's bridge from
-# h1.  Heartbeats are 0.5 s, so a silent node is down within 1.5 s.
+# h1.  Heartbeats are 0.5 s, so a silent node is down within 1.5 s.  Each
+# state of the feed, told by a test publisher instead:
+# tests/ddns-named-pool-feed.bats.
 
 load helper
 load lab/lab

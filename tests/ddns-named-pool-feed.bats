@@ -3,6 +3,7 @@
 # dig on loopback, fed by the test publisher (tests/ddns-feed) standing in
 # for ddns-syncd: `@ NODE STATE` lines say which cluster nodes are up,
 # down or drained, the ORIGIN of `+` lines how many gateways each carries.
+# The same pool across a lab of real nodes: tests/ddns-cluster-pool.bats.
 # The nodes are 198.51.100.1 to .3 and 2001:db8::53; the members are
 # 203.0.113.1 to .3, each tied to the node with the same last number.
 
