@@ -97,7 +97,10 @@ vrrpd_signals(void)
 	}
 }
 
-/* The one timer: the earliest deadline of any group, client or flush. */
+/*
+ * The one timer: the earliest deadline of any group, client or flush
+ * (control_timers drops the clients past theirs first).
+ */
 static void
 vrrpd_arm(void)
 {
