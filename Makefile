@@ -83,10 +83,14 @@ $(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(wildcard bin/$(1)/*.c)) $(B)/libvpn
 endef
 $(foreach p,$(CPROGS),$(eval $(call cprog,$(p))))
 
+# A script takes the run-time paths from lib/run.h, their one home: each
+# @NAME@ in it becomes the string that run.h defines NAME as.
+runh = $(shell sed -n 's/^\#define $(1)[[:space:]]*"\([^"]*\)".*/\1/p' lib/run.h)
+RUNH_SED := $(foreach n,RUN_DEFAULT RUN_VRRPD,-e 's|@$(n)@|$(call runh,$(n))|g')
 define script
-$(B)/bin/$(1): bin/$(1)/$(1).sh
+$(B)/bin/$(1): bin/$(1)/$(1).sh lib/run.h
 	@mkdir -p $$(@D)
-	cp $$< $$@ && chmod 755 $$@
+	sed $(RUNH_SED) $$< >$$@.new && chmod 755 $$@.new && mv $$@.new $$@
 endef
 $(foreach p,$(SCRIPTS),$(eval $(call script,$(p))))
 

@@ -36,6 +36,10 @@ fuzz() {
 	fuzz dnstcp
 }
 
+@test "fuzz: vrrpd control request lines, parsed and written again (vrrpctl)" {
+	fuzz vrrpctl
+}
+
 @test "fuzz: ddns-syncd control request lines (ctlline)" {
 	fuzz ctlline
 }

@@ -1,8 +1,11 @@
 /*
  * vrrp-failover: the guide's "Forcing an Artificial Failover" as one
  * command.  It asks vrrpd (RUNDIR/vrrpd/control) for the change and waits
- * until the state files say it happened.
+ * until the state files say it happened.  Its commands are verbs of
+ * vrrpd's table (lib/ctl_vrrp.h), their arguments and usage written from
+ * it; what the client does with each is the table `form` below.
  */
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +14,12 @@
 
 #include "clock.h"
 #include "ctl.h"
+#include "ctl_vrrp.h"
 #include "err.h"
 #include "num.h"
 #include "rc.h"
+#include "run.h"
 
-#define USAGE	"vrrp-failover [-r RUNDIR] [-w SECONDS] take IF VRID\n" \
-	"       vrrp-failover [-r RUNDIR] [-w SECONDS] [-p N] release IF VRID\n" \
-	"       vrrp-failover [-r RUNDIR] priority IF VRID N\n" \
-	"       vrrp-failover [-r RUNDIR] restore IF VRID"
-#define RUN_DEFAULT	"/run/vpnha"
 #define GROUPS_MAX	64
 #define POLL_NS		(5 * CLOCK_MS)
 
@@ -29,20 +29,60 @@ struct grp {
 	int done;
 };
 
+/*
+ * The verbs of vrrpd's table that are commands here, each with the state
+ * it waits for (or none).  A form's options follow from it: -w SECONDS
+ * where it waits, -p N where the verb has an optional last argument,
+ * which -p gives; its arguments are the verb's others, IF and VRID first.
+ * show is not a command: vrrp-failover asks it while it waits.
+ */
+static const struct form {
+	int command;
+	const char *wait;	/* the state to wait for, or NULL */
+} form[CTL_VRRP_VERBS] = {
+	[CTL_VRRP_PRIORITY] = { 1, NULL },
+	[CTL_VRRP_RESTORE] = { 1, NULL },
+	[CTL_VRRP_TAKE] = { 1, "master" },
+	[CTL_VRRP_RELEASE] = { 1, "backup" },
+};
+
 static char ctlpath[4200];
 static struct grp grp[GROUPS_MAX];
 static int ngrp;
 
-static void
-call(const char *req, void (*fn)(const char *, void *), void *arg)
+/* The usage, one form a command, as vrrp-failover(8)'s SYNOPSIS. */
+static const char *
+usage(void)
 {
-	const char *why;
-	int rc = ctl_call(ctlpath, req, 5000, fn, arg, &why);
+	static char buf[1024];
+	const struct ctl_verb *v;
+	const char *a;
+	size_t n = 0, len;
+	int i, k;
 
-	if (rc == RC_TEMP)
-		err_fatal(RC_TEMP, "unable to reach vrrpd at %s: %s", ctlpath, why);
-	if (rc == RC_NO)
-		err_fatal(RC_NO, "%s", why);
+	for (i = 0; i < CTL_VRRP_VERBS; i++) {
+		if (!form[i].command)
+			continue;
+		v = &ctl_vrrp_verbs[i];
+		n += (size_t)snprintf(buf + n, sizeof buf - n,
+		    "%svrrp-failover [-r RUNDIR] %s%s%s", n ? "\n       " : "",
+		    form[i].wait ? "[-w SECONDS] " : "",
+		    v->max > v->min ? "[-p N] " : "", v->name);
+		for (a = v->args, k = 0; k < v->min; k++, a += strspn(a, " ")) {
+			len = strcspn(a, " ");
+			n += (size_t)snprintf(buf + n, sizeof buf - n, " %.*s",
+			    (int)len, a);
+			a += len;
+		}
+	}
+	return buf;
+}
+
+static void
+ask_vrrpd(const char *req, void (*fn)(const char *, void *), void *arg)
+{
+	if (ctl_command("vrrpd", ctlpath, req, 5000, fn, arg) != RC_OK)
+		exit(RC_NO);
 }
 
 /*
@@ -51,7 +91,7 @@ call(const char *req, void (*fn)(const char *, void *), void *arg)
  * it leaves as they are ("eth0 99: already master"), nothing to wait for.
  */
 static void
-changed(const char *line, void *arg)
+reply_line(const char *line, void *arg)
 {
 	struct grp *g = &grp[ngrp];
 	int a, b;
@@ -64,7 +104,7 @@ changed(const char *line, void *arg)
 }
 
 static void
-field(const char *line, void *arg)
+state_line(const char *line, void *arg)
 {
 	struct grp *g = arg;
 
@@ -75,12 +115,13 @@ field(const char *line, void *arg)
 }
 
 static void
-show(struct grp *g)
+ask_state(struct grp *g)
 {
-	char req[sizeof g->ifname + sizeof g->vrid + 8];
+	char req[sizeof g->ifname + sizeof g->vrid + 16];
 
-	snprintf(req, sizeof req, "show %.63s %.7s", g->ifname, g->vrid);
-	call(req, field, g);
+	snprintf(req, sizeof req, "%s %.63s %.7s",
+	    ctl_vrrp_verbs[CTL_VRRP_SHOW].name, g->ifname, g->vrid);
+	ask_vrrpd(req, state_line, g);
 }
 
 static const char *
@@ -106,7 +147,7 @@ wait_for(const char *want, int64_t limit)
 	int i, left;
 
 	for (i = 0; i < ngrp; i++)
-		show(&grp[i]);
+		ask_state(&grp[i]);
 	for (;;) {
 		now = clock_mono();
 		for (i = 0, left = 0; i < ngrp; i++) {
@@ -128,7 +169,7 @@ wait_for(const char *want, int64_t limit)
 		nanosleep(&ts, NULL);
 		for (i = 0; i < ngrp; i++)
 			if (!grp[i].done)
-				show(&grp[i]);
+				ask_state(&grp[i]);
 	}
 	for (i = 0; i < ngrp; i++)
 		if (!grp[i].done)
@@ -141,11 +182,12 @@ wait_for(const char *want, int64_t limit)
 int
 main(int argc, char **argv)
 {
-	const char *run = RUN_DEFAULT, *verb;
+	const char *run = RUN_DEFAULT;
+	const struct ctl_verb *v;
 	char req[256];
 	uint64_t wait = 10 * 1000;	/* ms */
-	uint32_t prio = 1, v;
-	int c, pset = 0;
+	int c, i, prio = 1, pset = 0, verb;
+	size_t n;
 
 	err_init(argv[0]);
 	while ((c = getopt(argc, argv, "r:w:p:")) != -1) {
@@ -159,46 +201,39 @@ main(int argc, char **argv)
 				    "seconds", optarg);
 			break;
 		case 'p':
-			if (num_u32(optarg, 1, 254, &prio) != NUM_OK)
+			if ((prio = ctl_vrrp_priority(optarg)) == 0)
 				err_fatal(RC_USAGE, "-p %s: not a priority from "
 				    "1 to 254", optarg);
 			pset = 1;
 			break;
 		default:
-			err_usage(USAGE);
+			err_usage(usage());
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 3)
-		err_usage(USAGE);
-	verb = argv[0];
-	if (strlen(argv[1]) > 15 || num_u32(argv[2], 1, 255, &v) != NUM_OK)
+	if (argc < 1 || (verb = ctl_verb(ctl_vrrp_verbs, CTL_VRRP_VERBS,
+	    argv[0])) < 0 || !form[verb].command)
+		err_usage(usage());
+	v = &ctl_vrrp_verbs[verb];
+	if (argc < 3 || argc - 1 != v->min || (pset && v->max == v->min))
+		err_usage(usage());
+	if (strlen(argv[1]) >= IF_NAMESIZE || ctl_vrrp_vrid(argv[2]) == 0)
 		err_fatal(RC_USAGE, "%s %s: not an interface and a VRID",
 		    argv[1], argv[2]);
-	snprintf(ctlpath, sizeof ctlpath, "%s/vrrpd/control", run);
-	if (strcmp(verb, "take") == 0 && argc == 3 && !pset) {
-		snprintf(req, sizeof req, "take %s %s", argv[1], argv[2]);
-		call(req, changed, NULL);
-		return wait_for("master", (int64_t)wait * CLOCK_MS) ? RC_NO : RC_OK;
-	}
-	if (strcmp(verb, "release") == 0 && argc == 3) {
-		snprintf(req, sizeof req, "release %s %s %u", argv[1], argv[2], prio);
-		call(req, changed, NULL);
-		return wait_for("backup", (int64_t)wait * CLOCK_MS) ? RC_NO : RC_OK;
-	}
-	if (strcmp(verb, "priority") == 0 && argc == 4 && !pset) {
-		if (num_u32(argv[3], 1, 254, &v) != NUM_OK)
-			err_fatal(RC_USAGE, "%s: not a priority from 1 to 254",
-			    argv[3]);
-		snprintf(req, sizeof req, "priority %s %s %u", argv[1], argv[2], v);
-		call(req, NULL, NULL);
+	if (verb == CTL_VRRP_PRIORITY && ctl_vrrp_priority(argv[3]) == 0)
+		err_fatal(RC_USAGE, "%s: not a priority from 1 to 254", argv[3]);
+	n = (size_t)snprintf(req, sizeof req, "%s", v->name);
+	for (i = 1; i < argc; i++)
+		n += (size_t)snprintf(req + n, sizeof req - n, " %s", argv[i]);
+	if (v->max > v->min)
+		snprintf(req + n, sizeof req - n, " %d", prio);
+	snprintf(ctlpath, sizeof ctlpath, "%s/%s", run, RUN_VRRPD_CONTROL);
+	if (form[verb].wait == NULL) {
+		ask_vrrpd(req, NULL, NULL);
 		return RC_OK;
 	}
-	if (strcmp(verb, "restore") == 0 && argc == 3 && !pset) {
-		snprintf(req, sizeof req, "restore %s %s", argv[1], argv[2]);
-		call(req, NULL, NULL);
-		return RC_OK;
-	}
-	err_usage(USAGE);
+	ask_vrrpd(req, reply_line, NULL);
+	return wait_for(form[verb].wait, (int64_t)wait * CLOCK_MS) ? RC_NO :
+	    RC_OK;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # vrrp-show: the guide's `show vrrp interface IF` and `show vrrp summary`,
 # rendered from vrrpd's status files (RUNDIR/vrrpd/IF.VRID, name=value lines).
+# The Makefile replaces each @RUN_...@ with the path of lib/run.h.
 set -u
 prog=vrrp-show
 usage() {
@@ -9,7 +10,7 @@ usage() {
 	exit 100
 }
 
-run=/run/vpnha
+run=@RUN_DEFAULT@
 while getopts r: opt; do
 	case $opt in
 	r) run=$OPTARG ;;
@@ -23,7 +24,7 @@ summary) [ $# -eq 1 ] || usage; iface= ;;
 *) usage ;;
 esac
 
-dir=$run/vrrpd
+dir=$run/@RUN_VRRPD@
 if [ ! -d "$dir" ]; then
 	echo "$prog: fatal: $dir: no such directory (is vrrpd running with -r $run?)" >&2
 	exit 111

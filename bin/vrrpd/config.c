@@ -21,7 +21,7 @@ _Static_assert(VRRPD_VIPS_MAX >= CONF_VIPS_MAX, "room for every address");
 
 /* "address/length", canonical. */
 static void
-add_vip(struct group *g, const char *text)
+config_vip(struct group *g, const char *text)
 {
 	char buf[INET6_ADDRSTRLEN + 8], *slash;
 	struct vip *v = &g->cf.vip[g->cf.nvip++];
@@ -38,7 +38,7 @@ add_vip(struct group *g, const char *text)
 }
 
 static void
-group(const struct conf_node *gn, const char *ifname, struct group *g)
+config_group(const struct conf_node *gn, const char *ifname, struct group *g)
 {
 	const struct conf_node *n;
 	const char *s;
@@ -48,7 +48,6 @@ group(const struct conf_node *gn, const char *ifname, struct group *g)
 	snprintf(g->ifname, sizeof g->ifname, "%s", ifname);
 	num_u32(conf_word(gn), 1, 255, &u);
 	g->vrid = (uint8_t)u;
-	g->cfgline = conf_line(gn);
 	g->cf.priority = DEFAULT_PRIORITY;
 	if ((s = conf_value(gn, "priority")) != NULL) {
 		num_u32(s, 1, 255, &u);
@@ -64,7 +63,7 @@ group(const struct conf_node *gn, const char *ifname, struct group *g)
 		snprintf(g->cf.sync, sizeof g->cf.sync, "%s", s);
 	n = conf_first(conf_find(gn, "virtual-address"));
 	for (; n != NULL && g->cf.nvip < VRRPD_VIPS_MAX; n = conf_next(n))
-		add_vip(g, conf_word(n));
+		config_vip(g, conf_word(n));
 	g->cf.af = g->cf.vip[0].af;
 	g->cf.version = g->cf.af == AF_INET6 ? 3 : 2;
 	if ((s = conf_value(gn, "version")) != NULL)
@@ -104,12 +103,12 @@ config_load(const char *file, struct group **out, char *err, size_t size)
 			}
 			*tail = g;
 			tail = &g->next;
-			group(gn, conf_word(ifn), g);
+			config_group(gn, conf_word(ifn), g);
 		}
 	}
 	conf_free(c);
 	if (rc != RC_OK) {
-		groups_free(list);
+		config_free(list);
 		return rc;
 	}
 	*out = list;
@@ -117,7 +116,7 @@ config_load(const char *file, struct group **out, char *err, size_t size)
 }
 
 void
-groups_free(struct group *g)
+config_free(struct group *g)
 {
 	struct group *next;
 

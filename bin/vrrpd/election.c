@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "clock.h"
+#include "err.h"
 #include "vrrpd.h"
 
 static int64_t
-cs(unsigned centiseconds)
+cs_ns(unsigned centiseconds)
 {
 	return (int64_t)centiseconds * 10 * CLOCK_MS;
 }
@@ -19,17 +20,33 @@ cs(unsigned centiseconds)
  * 6.1); v2 (256 - Priority) / 256 seconds (RFC 3768 6.1).
  */
 static int64_t
-skew(const struct group *g)
+skew_time(const struct group *g)
 {
-	unsigned mai = g->cf.version == 3 ? g->master_interval : 100;
+	unsigned mai = g->cf.version == 3 ? g->run.master_interval : 100;
 
-	return (int64_t)(256 - group_priority(g)) * cs(mai) / 256;
+	return (int64_t)(256 - group_priority(g)) * cs_ns(mai) / 256;
 }
 
 static int64_t
-down_interval(const struct group *g)
+master_down_interval(const struct group *g)
 {
-	return 3 * cs(g->master_interval) + skew(g);
+	return 3 * cs_ns(g->run.master_interval) + skew_time(g);
+}
+
+/* Every change of state is logged, written and told to the hook (-x). */
+static void
+transition(struct group *g, enum vstate to)
+{
+	enum vstate from = g->run.state;
+
+	g->run.state = to;
+	g->run.changed = clock_wall();
+	if (from != to)
+		err_log("%s: vrid %u: %s -> %s", g->ifp->name, g->vrid,
+		    vstate_name[from], vstate_name[to]);
+	status_write(g);
+	if (from != to)
+		hook_run(g, from, to);
 }
 
 /* Is the sender's primary address greater than ours (RFC 5798 6.4.3)? */
@@ -47,12 +64,12 @@ sender_wins_tie(const struct group *g, const struct advert *a)
 static void
 seen_master(struct group *g, const struct advert *a)
 {
-	int changed = !g->master_known || g->master_priority != a->priority ||
-	    memcmp(&g->master_addr, &a->src, sizeof a->src) != 0;
+	int changed = !g->run.master_known ||
+	    g->run.master_priority != a->priority || memcmp(&g->run.master_addr, &a->src, sizeof a->src) != 0;
 
-	g->master_known = 1;
-	g->master_addr = a->src;
-	g->master_priority = a->priority;
+	g->run.master_known = 1;
+	g->run.master_addr = a->src;
+	g->run.master_priority = a->priority;
 	if (changed)
 		status_write(g);
 }
@@ -60,29 +77,29 @@ seen_master(struct group *g, const struct advert *a)
 static void
 become_master(struct group *g)
 {
-	g->joined_at = -1;
-	g->down_at = -1;
+	g->run.joined_at = -1;
+	g->run.down_at = -1;
 	vip_add(g);
 	net_send(g, group_priority(g));
 	vip_announce(g);
-	g->adver_at = V.now + cs(g->cf.interval);
-	g->master_known = 1;
+	g->run.adver_at = vrrpd.now + cs_ns(g->cf.interval);
+	g->run.master_known = 1;
 	if (g->cf.af == AF_INET)
-		g->master_addr.v4 = g->ifp->primary4;
+		g->run.master_addr.v4 = g->ifp->primary4;
 	else
-		g->master_addr.v6 = g->ifp->ll6;
-	g->master_priority = group_priority(g);
-	g->master_interval = g->cf.interval;
+		g->run.master_addr.v6 = g->ifp->ll6;
+	g->run.master_priority = group_priority(g);
+	g->run.master_interval = g->cf.interval;
 	transition(g, VS_MASTER);
 }
 
 static void
 become_backup(struct group *g)
 {
-	g->adver_at = -1;
-	g->garp_at = -1;
+	g->run.adver_at = -1;
+	g->run.garp_at = -1;
 	vip_del(g);
-	g->down_at = V.now + down_interval(g);
+	g->run.down_at = vrrpd.now + master_down_interval(g);
 	transition(g, VS_BACKUP);
 }
 
@@ -114,12 +131,12 @@ sync_may_master(const struct group *g)
 {
 	const struct group *m;
 
-	for (m = V.groups; m != NULL; m = m->next) {
+	for (m = vrrpd_groups; m != NULL; m = m->next) {
 		if (!same_sync(g, m))
 			continue;
-		if (m->state == VS_FAULT || m->state == VS_INIT)
+		if (m->run.state == VS_FAULT || m->run.state == VS_INIT)
 			return 0;
-		if (m->demoted && !g->by_resign)
+		if (m->run.demoted && !g->run.by_resign)
 			return 0;
 	}
 	return 1;
@@ -130,11 +147,11 @@ sync_join(const struct group *g)
 {
 	struct group *m;
 
-	for (m = V.groups; m != NULL; m = m->next)
-		if (same_sync(g, m) && m->state == VS_BACKUP) {
-			m->demoted = 0;
+	for (m = vrrpd_groups; m != NULL; m = m->next)
+		if (same_sync(g, m) && m->run.state == VS_BACKUP) {
+			m->run.demoted = 0;
 			become_master(m);
-			m->joined_at = V.now;
+			m->run.joined_at = vrrpd.now;
 		}
 }
 
@@ -147,7 +164,8 @@ sync_join(const struct group *g)
 static int
 just_joined(const struct group *g)
 {
-	return g->joined_at >= 0 && V.now - g->joined_at < cs(g->cf.interval);
+	return g->run.joined_at >= 0 &&
+	    vrrpd.now - g->run.joined_at < cs_ns(g->cf.interval);
 }
 
 /*
@@ -160,11 +178,13 @@ sync_leave(const struct group *g)
 {
 	struct group *m;
 
-	for (m = V.groups; m != NULL; m = m->next)
-		if (same_sync(g, m) && m->state == VS_MASTER && !m->resigned)
+	for (m = vrrpd_groups; m != NULL; m = m->next)
+		if (same_sync(g, m) && m->run.state == VS_MASTER &&
+		    !m->run.resigned)
 			net_send(m, 0);
-	for (m = V.groups; m != NULL; m = m->next)
-		if (same_sync(g, m) && m->state == VS_MASTER && !m->resigned)
+	for (m = vrrpd_groups; m != NULL; m = m->next)
+		if (same_sync(g, m) && m->run.state == VS_MASTER &&
+		    !m->run.resigned)
 			become_backup(m);
 }
 
@@ -172,17 +192,17 @@ sync_leave(const struct group *g)
 void
 election_start(struct group *g)
 {
-	g->master_interval = g->cf.interval;
-	g->master_known = 0;
-	g->demoted = g->by_resign = 0;
+	g->run.master_interval = g->cf.interval;
+	g->run.master_known = 0;
+	g->run.demoted = g->run.by_resign = 0;
 	if (group_priority(g) == 255) {
 		become_master(g);
 		sync_join(g);
 		return;
 	}
-	g->adver_at = -1;
-	g->garp_at = -1;
-	g->down_at = V.now + down_interval(g);
+	g->run.adver_at = -1;
+	g->run.garp_at = -1;
+	g->run.down_at = vrrpd.now + master_down_interval(g);
 	transition(g, VS_BACKUP);
 }
 
@@ -194,9 +214,9 @@ election_start(struct group *g)
 void
 election_resign(struct group *g)
 {
-	if (g->state == VS_MASTER && !g->resigned) {
+	if (g->run.state == VS_MASTER && !g->run.resigned) {
 		net_send(g, 0);
-		g->resigned = 1;
+		g->run.resigned = 1;
 	}
 }
 
@@ -204,12 +224,12 @@ void
 election_stop(struct group *g)
 {
 	election_resign(g);
-	if (g->state == VS_MASTER) {
+	if (g->run.state == VS_MASTER) {
 		sync_leave(g);
 		vip_del(g);
 	}
-	g->resigned = 0;
-	g->adver_at = g->down_at = g->garp_at = -1;
+	g->run.resigned = 0;
+	g->run.adver_at = g->run.down_at = g->run.garp_at = -1;
 	transition(g, VS_INIT);
 }
 
@@ -217,36 +237,38 @@ election_stop(struct group *g)
 void
 election_fault(struct group *g)
 {
-	if (g->state == VS_MASTER) {
+	if (g->run.state == VS_MASTER) {
 		sync_leave(g);
 		vip_del(g);
 	}
-	g->adver_at = g->down_at = g->garp_at = -1;
-	g->demoted = g->by_resign = 0;
+	g->run.adver_at = g->run.down_at = g->run.garp_at = -1;
+	g->run.demoted = g->run.by_resign = 0;
 	transition(g, VS_FAULT);
 }
 
 void
 election_timers(struct group *g)
 {
-	if (g->state == VS_BACKUP && g->down_at >= 0 && g->down_at <= V.now) {
+	if (g->run.state == VS_BACKUP && g->run.down_at >= 0 &&
+	    g->run.down_at <= vrrpd.now) {
 		/* Master_Down_Timer fired: the master is gone, or preempted */
-		g->demoted = 0;
+		g->run.demoted = 0;
 		if (!sync_may_master(g)) {
-			g->down_at = V.now + down_interval(g);
+			g->run.down_at = vrrpd.now + master_down_interval(g);
 			return;
 		}
 		become_master(g);
 		sync_join(g);
 		return;
 	}
-	if (g->state == VS_MASTER && g->adver_at >= 0 && g->adver_at <= V.now) {
+	if (g->run.state == VS_MASTER && g->run.adver_at >= 0 &&
+	    g->run.adver_at <= vrrpd.now) {
 		net_send(g, group_priority(g));
-		g->adver_at += cs(g->cf.interval);
-		if (g->adver_at <= V.now)	/* asleep for long: don't burst */
-			g->adver_at = V.now + cs(g->cf.interval);
+		g->run.adver_at += cs_ns(g->cf.interval);
+		if (g->run.adver_at <= vrrpd.now)	/* asleep for long: don't burst */
+			g->run.adver_at = vrrpd.now + cs_ns(g->cf.interval);
 	}
-	if (g->garp_at >= 0 && g->garp_at <= V.now)
+	if (g->run.garp_at >= 0 && g->run.garp_at <= vrrpd.now)
 		vip_announce(g);
 }
 
@@ -256,20 +278,21 @@ election_advert(struct group *g, const struct advert *a)
 	int prio = group_priority(g);
 
 	if (a->priority == 0)
-		g->received0++;
-	switch (g->state) {
+		g->run.received0++;
+	switch (g->run.state) {
 	case VS_BACKUP:
 		seen_master(g, a);
 		if (a->priority == 0) {
-			g->down_at = V.now + skew(g);
-			g->by_resign = 1;
+			g->run.down_at = vrrpd.now + skew_time(g);
+			g->run.by_resign = 1;
 		} else if (!g->cf.preempt || a->priority >= prio) {
 			if (g->cf.version == 3)
-				g->master_interval = a->interval;
-			g->down_at = V.now + down_interval(g);
-			g->by_resign = 0;
-			if (g->demoted && g->joined_at >= 0 && !just_joined(g)) {
-				g->joined_at = -1;
+				g->run.master_interval = a->interval;
+			g->run.down_at = vrrpd.now + master_down_interval(g);
+			g->run.by_resign = 0;
+			if (g->run.demoted && g->run.joined_at >= 0 &&
+			    !just_joined(g)) {
+				g->run.joined_at = -1;
 				sync_leave(g);
 			}
 		} else if (g->cf.fast_preempt && sync_may_master(g)) {
@@ -279,7 +302,7 @@ election_advert(struct group *g, const struct advert *a)
 			 * Master_Down_Interval.  The master steps down on our
 			 * first advert, as 6.4.3 has it do.
 			 */
-			g->demoted = 0;
+			g->run.demoted = 0;
 			become_master(g);
 			sync_join(g);
 			return;
@@ -289,14 +312,14 @@ election_advert(struct group *g, const struct advert *a)
 	case VS_MASTER:
 		if (a->priority == 0) {
 			net_send(g, prio);
-			g->adver_at = V.now + cs(g->cf.interval);
+			g->run.adver_at = vrrpd.now + cs_ns(g->cf.interval);
 		} else if (a->priority > prio ||
 		    (a->priority == prio && sender_wins_tie(g, a))) {
 			seen_master(g, a);
 			if (g->cf.version == 3)
-				g->master_interval = a->interval;
-			g->demoted = 1;
-			g->by_resign = 0;
+				g->run.master_interval = a->interval;
+			g->run.demoted = 1;
+			g->run.by_resign = 0;
 			if (!just_joined(g))
 				sync_leave(g);
 			become_backup(g);
@@ -305,7 +328,7 @@ election_advert(struct group *g, const struct advert *a)
 	default:
 		break;
 	}
-	g->dirty = 1;
+	g->run.dirty = 1;
 }
 
 /*
@@ -315,10 +338,10 @@ election_advert(struct group *g, const struct advert *a)
 void
 election_priority(struct group *g, int priority)
 {
-	g->run_priority = priority == g->cf.priority ? 0 : priority;
-	if (g->state == VS_MASTER)
-		g->master_priority = group_priority(g);
-	g->dirty = 1;
+	g->run.priority = priority == g->cf.priority ? 0 : priority;
+	if (g->run.state == VS_MASTER)
+		g->run.master_priority = group_priority(g);
+	g->run.dirty = 1;
 }
 
 /*
@@ -329,7 +352,7 @@ election_priority(struct group *g, int priority)
 void
 election_release(struct group *g)
 {
-	if (g->state != VS_MASTER)
+	if (g->run.state != VS_MASTER)
 		return;
 	net_send(g, 0);
 	sync_leave(g);
@@ -341,11 +364,11 @@ election_next(const struct group *g)
 {
 	int64_t t = -1;
 
-	if (g->adver_at >= 0)
-		t = g->adver_at;
-	if (g->down_at >= 0 && (t < 0 || g->down_at < t))
-		t = g->down_at;
-	if (g->garp_at >= 0 && (t < 0 || g->garp_at < t))
-		t = g->garp_at;
+	if (g->run.adver_at >= 0)
+		t = g->run.adver_at;
+	if (g->run.down_at >= 0 && (t < 0 || g->run.down_at < t))
+		t = g->run.down_at;
+	if (g->run.garp_at >= 0 && (t < 0 || g->run.garp_at < t))
+		t = g->run.garp_at;
 	return t;
 }

@@ -23,7 +23,7 @@ hook_run(const struct group *g, enum vstate from, enum vstate to)
 	pid_t pid;
 	int i;
 
-	if (V.hook == NULL)
+	if (vrrpd.hook == NULL)
 		return;
 	vips[0] = '\0';
 	for (i = 0; i < g->cf.nvip; i++)
@@ -31,7 +31,7 @@ hook_run(const struct group *g, enum vstate from, enum vstate to)
 		    i ? " " : "", vip_str(&g->cf.vip[i], v, sizeof v));
 	snprintf(vrid, sizeof vrid, "%u", g->vrid);
 	if ((pid = fork()) < 0) {
-		err_warnsys("unable to run %s", V.hook);
+		err_warnsys("unable to run %s", vrrpd.hook);
 		return;
 	}
 	if (pid > 0)
@@ -41,9 +41,9 @@ hook_run(const struct group *g, enum vstate from, enum vstate to)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setenv("VRRP_SYNC_GROUP", g->cf.sync, 1);
 	setenv("VRRP_VIPS", vips, 1);
-	execl(V.hook, V.hook, g->ifp->name, vrid, vstate_name[from],
+	execl(vrrpd.hook, vrrpd.hook, g->ifp->name, vrid, vstate_name[from],
 	    vstate_name[to], (char *)NULL);
-	err_warnsys("unable to run %s", V.hook);
+	err_warnsys("unable to run %s", vrrpd.hook);
 	_exit(127);
 }
 
@@ -55,10 +55,10 @@ hook_reap(void)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-			err_warn("%s (pid %ld) exited %d", V.hook, (long)pid,
+			err_warn("%s (pid %ld) exited %d", vrrpd.hook, (long)pid,
 			    WEXITSTATUS(status));
 		else if (WIFSIGNALED(status))
-			err_warn("%s (pid %ld) killed by signal %d", V.hook,
+			err_warn("%s (pid %ld) killed by signal %d", vrrpd.hook,
 			    (long)pid, WTERMSIG(status));
 	}
 }

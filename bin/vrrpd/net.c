@@ -16,7 +16,7 @@
 #include "vrrpd.h"
 
 static int
-open4(struct iface *ifp)
+net_open4(struct iface *ifp)
 {
 	struct ip_mreqn mr = { .imr_ifindex = ifp->index };
 	int fd, one = 1, zero = 0, ttl = VRRP_TTL, tos = 0xc0;	/* CS6 */
@@ -40,7 +40,7 @@ open4(struct iface *ifp)
 }
 
 static int
-open6(struct iface *ifp)
+net_open6(struct iface *ifp)
 {
 	struct ipv6_mreq mr = { .ipv6mr_interface = (unsigned)ifp->index };
 	int fd, one = 1, zero = 0, hops = VRRP_TTL, idx = ifp->index;
@@ -71,7 +71,7 @@ open6(struct iface *ifp)
  * address is not on the macvlan, which IPV6_FREEBIND allows.
  */
 static int
-open_vmac(int af)
+net_open_vmac(int af)
 {
 	static struct sock_filter none[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
 	struct sock_fprog drop = { 1, none };
@@ -96,12 +96,12 @@ open_vmac(int af)
 }
 
 static int
-vmac_socket(int af)
+net_vmac_socket(int af)
 {
 	static int fd4 = -1, fd6 = -1;
 	int *fd = af == AF_INET ? &fd4 : &fd6;
 
-	if (*fd < 0 && (*fd = open_vmac(af)) < 0)
+	if (*fd < 0 && (*fd = net_open_vmac(af)) < 0)
 		err_warnsys("unable to open a VRRP socket for virtual MACs");
 	return *fd;
 }
@@ -113,7 +113,7 @@ net_iface_open(struct iface *ifp, int af)
 
 	if (*fd >= 0)
 		return 0;
-	*fd = af == AF_INET ? open4(ifp) : open6(ifp);
+	*fd = af == AF_INET ? net_open4(ifp) : net_open6(ifp);
 	return *fd < 0 ? -1 : 0;
 }
 
@@ -129,7 +129,7 @@ net_iface_close(struct iface *ifp)
 
 /* Addresses of a group in wire order (4 or 16 bytes each). */
 static size_t
-vip_bytes(const struct group *g, uint8_t *out)
+net_vip_bytes(const struct group *g, uint8_t *out)
 {
 	size_t n = 0, w = g->cf.af == AF_INET ? 4 : 16;
 	int i;
@@ -162,13 +162,13 @@ net_send(struct group *g, int priority)
 	size_t len;
 	int fd = g->cf.af == AF_INET ? ifp->sock4 : ifp->sock6, index = ifp->index;
 
-	if (g->vmac.index > 0) {
-		fd = vmac_socket(g->cf.af);
-		index = g->vmac.index;
+	if (g->run.vmac.index > 0) {
+		fd = net_vmac_socket(g->cf.af);
+		index = g->run.vmac.index;
 	}
 	if (fd < 0 || !ifp->up || (g->cf.af == AF_INET ? !ifp->have4 : !ifp->have6))
 		return -1;
-	vip_bytes(g, addrs);
+	net_vip_bytes(g, addrs);
 	memcpy(a.auth, g->cf.auth, sizeof a.auth);
 	memset(cm.buf, 0, sizeof cm.buf);
 	if (g->cf.af == AF_INET) {
@@ -212,19 +212,19 @@ net_send(struct group *g, int priority)
 		    ifp->name, g->vrid);
 		return -1;
 	}
-	g->sent++;
+	g->run.sent++;
 	if (priority == 0)
-		g->sent0++;
-	g->dirty = 1;
+		g->run.sent0++;
+	g->run.dirty = 1;
 	return 0;
 }
 
 static struct group *
-find(const struct iface *ifp, int af, uint8_t vrid)
+net_group(const struct iface *ifp, int af, uint8_t vrid)
 {
 	struct group *g;
 
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->ifp == ifp && g->cf.af == af && g->vrid == vrid)
 			return g;
 	return NULL;
@@ -254,7 +254,7 @@ same_addresses(const struct group *g, const struct advert *a)
 
 /* The checks of RFC 5798 7.1 that need the group. */
 static enum advert_drop
-accept_for(struct group *g, const struct advert *a)
+net_accept(struct group *g, const struct advert *a)
 {
 	if (a->version != g->cf.version)
 		return ADVERT_DROP_VERSION;
@@ -266,41 +266,43 @@ accept_for(struct group *g, const struct advert *a)
 	if (g->cf.version == 2 && a->interval != g->cf.interval)
 		return ADVERT_DROP_INTERVAL;
 	if (!same_addresses(g, a)) {
-		if (!g->mismatch_logged)
+		if (!g->run.mismatch_logged)
 			err_warn("%s: vrid %u: a router advertises other "
 			    "virtual addresses than ours; check both "
 			    "configurations", g->ifp->name, g->vrid);
-		g->mismatch_logged = 1;
+		g->run.mismatch_logged = 1;
 		return ADVERT_DROP_ADDRESSES;
 	}
 	return ADVERT_OK;
 }
 
 static void
-dispatch(struct iface *ifp, struct advert *a, enum advert_drop d)
+net_dispatch(struct iface *ifp, struct advert *a, enum advert_drop d,
+    void (*heard)(struct group *, const struct advert *))
 {
 	struct group *g = NULL;
 
-	if (d == ADVERT_OK && (g = find(ifp, a->af, a->vrid)) == NULL)
+	if (d == ADVERT_OK && (g = net_group(ifp, a->af, a->vrid)) == NULL)
 		d = ADVERT_DROP_VRID;
 	if (d == ADVERT_OK)
-		d = accept_for(g, a);
+		d = net_accept(g, a);
 	if (d != ADVERT_OK) {
 		ifp->drops[d]++;
-		for (g = V.groups; g != NULL; g = g->next)
+		for (g = vrrpd_groups; g != NULL; g = g->next)
 			if (g->ifp == ifp)
-				g->dirty = 1;
+				g->run.dirty = 1;
 		return;
 	}
-	g->received++;
+	g->run.received++;
 	/* the address owner ignores the others (RFC 5798 7.1) */
 	if (group_priority(g) != 255)
-		election_advert(g, a);
-	g->dirty = 1;
+		heard(g, a);
+	g->run.dirty = 1;
 }
 
 void
-net_receive(struct iface *ifp, int af)
+net_receive(struct iface *ifp, int af,
+    void (*heard)(struct group *, const struct advert *))
 {
 	uint8_t buf[65536];
 	union {
@@ -344,6 +346,6 @@ net_receive(struct iface *ifp, int af)
 			}
 			d = advert_parse(&a, buf, (size_t)n);
 		}
-		dispatch(ifp, &a, d);
+		net_dispatch(ifp, &a, d, heard);
 	}
 }

@@ -56,7 +56,7 @@ nl_events(void)
 
 /* Append an attribute to the request in buf (size bytes in all). */
 static void
-attr(void *buf, size_t size, unsigned short type, const void *data, size_t len)
+nl_attr(void *buf, size_t size, unsigned short type, const void *data, size_t len)
 {
 	struct nlmsghdr *n = buf;
 	struct rtattr *rta;
@@ -73,18 +73,18 @@ attr(void *buf, size_t size, unsigned short type, const void *data, size_t len)
 
 /* Open a nested attribute; nest_end closes it. */
 static struct rtattr *
-nest(void *buf, size_t size, unsigned short type)
+nl_nest(void *buf, size_t size, unsigned short type)
 {
 	struct nlmsghdr *n = buf;
 	struct rtattr *rta = (struct rtattr *)((char *)buf +
 	    NLMSG_ALIGN(n->nlmsg_len));
 
-	attr(buf, size, type, NULL, 0);
+	nl_attr(buf, size, type, NULL, 0);
 	return rta;
 }
 
 static void
-nest_end(void *buf, struct rtattr *rta)
+nl_nest_end(void *buf, struct rtattr *rta)
 {
 	struct nlmsghdr *n = buf;
 
@@ -96,7 +96,7 @@ nest_end(void *buf, struct rtattr *rta)
  * error code as the result.
  */
 static int
-talk(int fd, struct nlmsghdr *req, void (*fn)(struct nlmsghdr *, void *),
+nl_talk(int fd, struct nlmsghdr *req, void (*fn)(struct nlmsghdr *, void *),
     void *arg)
 {
 	static char buf[NLBUF];
@@ -134,7 +134,7 @@ talk(int fd, struct nlmsghdr *req, void (*fn)(struct nlmsghdr *, void *),
 }
 
 static void
-link_cb(struct nlmsghdr *n, void *arg)
+nl_link_cb(struct nlmsghdr *n, void *arg)
 {
 	struct iface *ifp = arg;
 	struct ifinfomsg *ifi = NLMSG_DATA(n);
@@ -151,13 +151,13 @@ link_cb(struct nlmsghdr *n, void *arg)
 }
 
 static int
-is_vip(int af, const void *a)
+nl_is_vip(int af, const void *a)
 {
 	const struct group *g;
 	int i;
 
 	/* an owner's addresses (priority 255) are the interface's own */
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		for (i = 0; i < g->cf.nvip && !g->cf.owner; i++)
 			if (g->cf.vip[i].af == af && memcmp(&g->cf.vip[i].a, a,
 			    af == AF_INET ? 4 : 16) == 0)
@@ -166,7 +166,7 @@ is_vip(int af, const void *a)
 }
 
 static void
-addr_cb(struct nlmsghdr *n, void *arg)
+nl_addr_cb(struct nlmsghdr *n, void *arg)
 {
 	struct iface *ifp = arg;
 	struct ifaddrmsg *ifa = NLMSG_DATA(n);
@@ -180,7 +180,7 @@ addr_cb(struct nlmsghdr *n, void *arg)
 		if ((rta->rta_type == IFA_LOCAL && ifa->ifa_family == AF_INET) ||
 		    (rta->rta_type == IFA_ADDRESS && a == NULL))
 			a = RTA_DATA(rta);
-	if (a == NULL || is_vip(ifa->ifa_family, a))
+	if (a == NULL || nl_is_vip(ifa->ifa_family, a))
 		return;
 	if (ifa->ifa_family == AF_INET && !ifp->have4 &&
 	    !(ifa->ifa_flags & IFA_F_SECONDARY)) {
@@ -211,10 +211,10 @@ nl_iface(struct iface *ifp)
 	req.n.nlmsg_len = NLMSG_LENGTH(sizeof req.u.i);
 	req.n.nlmsg_type = RTM_GETLINK;
 	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	attr(&req, sizeof req, IFLA_IFNAME, ifp->name, strlen(ifp->name) + 1);
+	nl_attr(&req, sizeof req, IFLA_IFNAME, ifp->name, strlen(ifp->name) + 1);
 	ifp->index = 0;
 	ifp->up = 0;
-	if (talk(V.nl, &req.n, link_cb, ifp) < 0 || ifp->index == 0)
+	if (nl_talk(vrrpd.nl, &req.n, nl_link_cb, ifp) < 0 || ifp->index == 0)
 		return -1;
 	memset(&req, 0, sizeof req);
 	req.n.nlmsg_len = NLMSG_LENGTH(sizeof req.u.a);
@@ -222,7 +222,7 @@ nl_iface(struct iface *ifp)
 	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.u.a.ifa_family = AF_UNSPEC;
 	ifp->have4 = ifp->have6 = 0;
-	return talk(V.nl, &req.n, addr_cb, ifp) < 0 ? -1 : 0;
+	return nl_talk(vrrpd.nl, &req.n, nl_addr_cb, ifp) < 0 ? -1 : 0;
 }
 
 /* Add or remove one address; 0, or a negative errno. */
@@ -247,11 +247,11 @@ nl_addr(int fd, int add, int index, const struct vip *v)
 	req.a.ifa_prefixlen = (unsigned char)v->plen;
 	req.a.ifa_index = (unsigned)index;
 	req.a.ifa_scope = RT_SCOPE_UNIVERSE;
-	attr(&req, sizeof req, IFA_LOCAL, &v->a, alen);
-	attr(&req, sizeof req, IFA_ADDRESS, &v->a, alen);
+	nl_attr(&req, sizeof req, IFA_LOCAL, &v->a, alen);
+	nl_attr(&req, sizeof req, IFA_ADDRESS, &v->a, alen);
 	if (v->af == AF_INET6)
-		attr(&req, sizeof req, IFA_FLAGS, &flags, sizeof flags);
-	rc = talk(fd, &req.n, NULL, NULL);
+		nl_attr(&req, sizeof req, IFA_FLAGS, &flags, sizeof flags);
+	rc = nl_talk(fd, &req.n, NULL, NULL);
 	if (add && rc == -EEXIST)
 		return 0;
 	if (!add && rc == -EADDRNOTAVAIL)
@@ -265,7 +265,7 @@ struct has {
 };
 
 static void
-has_cb(struct nlmsghdr *n, void *arg)
+nl_has_cb(struct nlmsghdr *n, void *arg)
 {
 	struct has *h = arg;
 	struct ifaddrmsg *ifa = NLMSG_DATA(n);
@@ -295,7 +295,7 @@ nl_has_addr(int fd, int index, const struct vip *v)
 	req.n.nlmsg_type = RTM_GETADDR;
 	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req.a.ifa_family = (unsigned char)v->af;
-	if (talk(fd, &req.n, has_cb, &h) < 0)
+	if (nl_talk(fd, &req.n, nl_has_cb, &h) < 0)
 		return -1;
 	return h.found;
 }
@@ -345,7 +345,7 @@ struct link_req {
 };
 
 static void
-link_req(struct link_req *r, int type, int flags, int index)
+nl_link_req(struct link_req *r, int type, int flags, int index)
 {
 	memset(r, 0, sizeof *r);
 	r->n.nlmsg_len = NLMSG_LENGTH(sizeof r->i);
@@ -365,23 +365,23 @@ nl_macvlan_add(int fd, const char *name, int parent, const uint8_t mac[6])
 	struct iface tmp;
 	int rc;
 
-	link_req(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
-	attr(&r, sizeof r, IFLA_IFNAME, name, strlen(name) + 1);
-	attr(&r, sizeof r, IFLA_LINK, &link, sizeof link);
-	attr(&r, sizeof r, IFLA_ADDRESS, mac, 6);
-	info = nest(&r, sizeof r, IFLA_LINKINFO);
-	attr(&r, sizeof r, IFLA_INFO_KIND, "macvlan", sizeof "macvlan");
-	data = nest(&r, sizeof r, IFLA_INFO_DATA);
-	attr(&r, sizeof r, IFLA_MACVLAN_MODE, &mode, sizeof mode);
-	nest_end(&r, data);
-	nest_end(&r, info);
-	if ((rc = talk(fd, &r.n, NULL, NULL)) < 0)
+	nl_link_req(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	nl_attr(&r, sizeof r, IFLA_IFNAME, name, strlen(name) + 1);
+	nl_attr(&r, sizeof r, IFLA_LINK, &link, sizeof link);
+	nl_attr(&r, sizeof r, IFLA_ADDRESS, mac, 6);
+	info = nl_nest(&r, sizeof r, IFLA_LINKINFO);
+	nl_attr(&r, sizeof r, IFLA_INFO_KIND, "macvlan", sizeof "macvlan");
+	data = nl_nest(&r, sizeof r, IFLA_INFO_DATA);
+	nl_attr(&r, sizeof r, IFLA_MACVLAN_MODE, &mode, sizeof mode);
+	nl_nest_end(&r, data);
+	nl_nest_end(&r, info);
+	if ((rc = nl_talk(fd, &r.n, NULL, NULL)) < 0)
 		return rc;
 	memset(&tmp, 0, sizeof tmp);
 	snprintf(tmp.name, sizeof tmp.name, "%s", name);
-	link_req(&r, RTM_GETLINK, 0, 0);
-	attr(&r, sizeof r, IFLA_IFNAME, name, strlen(name) + 1);
-	if ((rc = talk(fd, &r.n, link_cb, &tmp)) < 0)
+	nl_link_req(&r, RTM_GETLINK, 0, 0);
+	nl_attr(&r, sizeof r, IFLA_IFNAME, name, strlen(name) + 1);
+	if ((rc = nl_talk(fd, &r.n, nl_link_cb, &tmp)) < 0)
 		return rc;
 	return tmp.index > 0 ? tmp.index : -ENODEV;
 }
@@ -400,18 +400,18 @@ nl_link_quiet_up(int fd, int index)
 	uint8_t mode = IN6_ADDR_GEN_MODE_NONE;
 	int rc;
 
-	link_req(&r, RTM_NEWLINK, 0, index);
-	spec = nest(&r, sizeof r, IFLA_AF_SPEC);
-	in6 = nest(&r, sizeof r, AF_INET6);
-	attr(&r, sizeof r, IFLA_INET6_ADDR_GEN_MODE, &mode, sizeof mode);
-	nest_end(&r, in6);
-	nest_end(&r, spec);
-	if ((rc = talk(fd, &r.n, NULL, NULL)) < 0)
+	nl_link_req(&r, RTM_NEWLINK, 0, index);
+	spec = nl_nest(&r, sizeof r, IFLA_AF_SPEC);
+	in6 = nl_nest(&r, sizeof r, AF_INET6);
+	nl_attr(&r, sizeof r, IFLA_INET6_ADDR_GEN_MODE, &mode, sizeof mode);
+	nl_nest_end(&r, in6);
+	nl_nest_end(&r, spec);
+	if ((rc = nl_talk(fd, &r.n, NULL, NULL)) < 0)
 		return rc;
-	link_req(&r, RTM_NEWLINK, 0, index);
+	nl_link_req(&r, RTM_NEWLINK, 0, index);
 	r.i.ifi_flags = IFF_UP;
 	r.i.ifi_change = IFF_UP;
-	return talk(fd, &r.n, NULL, NULL);
+	return nl_talk(fd, &r.n, NULL, NULL);
 }
 
 int
@@ -420,8 +420,8 @@ nl_link_del(int fd, int index)
 	struct link_req r;
 	int rc;
 
-	link_req(&r, RTM_DELLINK, 0, index);
-	rc = talk(fd, &r.n, NULL, NULL);
+	nl_link_req(&r, RTM_DELLINK, 0, index);
+	rc = nl_talk(fd, &r.n, NULL, NULL);
 	return rc == -ENODEV ? 0 : rc;
 }
 
@@ -435,7 +435,7 @@ struct find {
 
 /* A macvlan on f->parent with f->mac, or any link named f->name. */
 static void
-find_cb(struct nlmsghdr *n, void *arg)
+nl_find_cb(struct nlmsghdr *n, void *arg)
 {
 	struct find *f = arg;
 	struct ifinfomsg *ifi = NLMSG_DATA(n);
@@ -481,9 +481,9 @@ nl_macvlan_find(int fd, int parent, const uint8_t mac[6], const char *name,
 	struct link_req r;
 	struct find f = { .parent = parent, .mac = mac, .name = name };
 
-	link_req(&r, RTM_GETLINK, NLM_F_DUMP, 0);
+	nl_link_req(&r, RTM_GETLINK, NLM_F_DUMP, 0);
 	r.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	if (talk(fd, &r.n, find_cb, &f) < 0)
+	if (nl_talk(fd, &r.n, nl_find_cb, &f) < 0)
 		return -1;
 	memcpy(found, f.found_name, IF_NAMESIZE);
 	return f.found;

@@ -1,11 +1,12 @@
 /*
- * What a reload (SIGHUP) does to a group that stays configured.  A few
- * statements change the running router in place: they are the rows of
- * `live` below, each with what its change must do beyond being copied.
- * Any other difference in the group's configuration (struct gconf,
- * compared whole) makes it another router, which vrrpd.c stops and starts
- * again: so a statement added to config.c and forgotten here restarts its
- * group, it is never silently not applied.
+ * A reload (SIGHUP): vpnha.conf read again, and the difference applied.
+ * A group that stays configured keeps running if only a few statements
+ * changed, those that change the running router in place: they are the
+ * rows of `live` below, each with what its change must do beyond being
+ * copied.  Any other difference in the group's configuration (struct
+ * gconf, compared whole) makes it another router, which reload_sighup
+ * stops and starts again: so a statement added to config.c and forgotten
+ * here restarts its group, it is never silently not applied.
  *
  * In place:
  *   priority      RFC 5798 6.4 compares priorities as adverts come and
@@ -21,10 +22,14 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
+#include "rc.h"
 #include "vrrpd.h"
+
+struct group *vrrpd_groups;
 
 enum ltype { L_INT, L_BOOL, L_WORD };
 
@@ -55,13 +60,13 @@ static const struct live live[] = {
 #define NLIVE	(sizeof live / sizeof live[0])
 
 static const void *
-at(const struct gconf *cf, const struct live *l)
+live_at(const struct gconf *cf, const struct live *l)
 {
 	return (const char *)cf + l->off;
 }
 
 /* 1 if g can run with cf where it is, 0 if it must restart. */
-int
+static int
 reload_in_place(const struct group *g, const struct gconf *cf)
 {
 	struct gconf t;
@@ -69,22 +74,22 @@ reload_in_place(const struct group *g, const struct gconf *cf)
 
 	memcpy(&t, cf, sizeof t);
 	for (i = 0; i < NLIVE; i++)
-		memcpy((char *)&t + live[i].off, at(&g->cf, &live[i]),
+		memcpy((char *)&t + live[i].off, live_at(&g->cf, &live[i]),
 		    live[i].size);
 	return memcmp(&t, &g->cf, sizeof t) == 0;
 }
 
 static const char *
-value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
+live_value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
 {
 	int v = 0;
 
 	if (l->type == L_WORD) {
-		snprintf(buf, size, "%s", *(const char *)at(cf, l) != '\0' ?
-		    (const char *)at(cf, l) : "(none)");
+		snprintf(buf, size, "%s", *(const char *)live_at(cf, l) != '\0' ?
+		    (const char *)live_at(cf, l) : "(none)");
 		return buf;
 	}
-	memcpy(&v, at(cf, l), sizeof v);
+	memcpy(&v, live_at(cf, l), sizeof v);
 	if (l->type == L_BOOL)
 		snprintf(buf, size, "%s", v ? "true" : "false");
 	else
@@ -96,7 +101,7 @@ value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
  * g takes cf, which reload_in_place accepted: each statement that changed
  * is logged and applied; the state, timers and counters stay.
  */
-void
+static void
 reload_apply(struct group *g, const struct gconf *cf)
 {
 	char a[80], b[80];
@@ -104,16 +109,160 @@ reload_apply(struct group *g, const struct gconf *cf)
 	size_t i;
 
 	for (i = 0; i < NLIVE; i++) {
-		changed[i] = memcmp(at(&g->cf, &live[i]), at(cf, &live[i]),
-		    live[i].size) != 0;
+		changed[i] = memcmp(live_at(&g->cf, &live[i]),
+		    live_at(cf, &live[i]), live[i].size) != 0;
 		if (changed[i])
 			err_log("%s: vrid %u: %s %s -> %s", g->ifname, g->vrid,
-			    live[i].name, value(a, sizeof a, &g->cf, &live[i]),
-			    value(b, sizeof b, cf, &live[i]));
+			    live[i].name, live_value(a, sizeof a, &g->cf, &live[i]),
+			    live_value(b, sizeof b, cf, &live[i]));
 	}
 	memcpy(&g->cf, cf, sizeof g->cf);
 	for (i = 0; i < NLIVE; i++)
 		if (changed[i] && live[i].then != NULL)
 			live[i].then(g);
 	status_write(g);
+}
+
+/* At start: the groups of the file, at least one; RC_OK or why not in err. */
+int
+reload_first(char *err, size_t size)
+{
+	int rc;
+
+	if ((rc = config_load(vrrpd.conf, &vrrpd_groups, err, size)) != RC_OK)
+		return rc;
+	if (vrrpd_groups == NULL) {
+		snprintf(err, size, "%s: no vrrp-group configured", vrrpd.conf);
+		return RC_USAGE;
+	}
+	return RC_OK;
+}
+
+/* The group of list that is g's (the same interface and VRID), or NULL. */
+static struct group **
+reload_slot(struct group **list, const struct group *g)
+{
+	for (; *list != NULL; list = &(*list)->next)
+		if ((*list)->vrid == g->vrid &&
+		    strcmp((*list)->ifname, g->ifname) == 0)
+			return list;
+	return NULL;
+}
+
+static struct group *
+reload_match(struct group *list, const struct group *g)
+{
+	struct group **pp = reload_slot(&list, g);
+
+	return pp != NULL ? *pp : NULL;
+}
+
+/*
+ * Every group of vrrpd_groups not marked: masters resign first (all their
+ * priority 0 adverts before any netlink request, as at shutdown), then
+ * each is stopped and its virtual MAC removed; the status file of one
+ * that is not in fresh goes too.  *restarted counts those that are.
+ */
+static int
+reload_stop(struct group *fresh, int *restarted)
+{
+	struct group *g;
+	int removed = 0, stays;
+
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		if (!g->mark)
+			election_resign(g);
+	for (g = vrrpd_groups; g != NULL; g = g->next) {
+		if (g->mark)
+			continue;
+		stays = reload_match(fresh, g) != NULL;
+		err_log("%s: vrid %u: %s", g->ifname, g->vrid, stays ?
+		    "configuration changed; restarting" :
+		    "no longer configured; stopping");
+		if (g->run.state != VS_INIT)
+			election_stop(g);
+		vmac_down(g);
+		if (stays)
+			++*restarted;
+		else {
+			status_remove(g);
+			removed++;
+		}
+	}
+	return removed;
+}
+
+/*
+ * vrrpd_groups becomes the groups of fresh in the file's order, each kept
+ * group in the place of its new copy, which goes to *spent; the others,
+ * stopped, are freed.  Returns how many groups there are.
+ */
+static int
+reload_list(struct group *fresh, struct group **spent)
+{
+	struct group *old = vrrpd_groups, *list = NULL, **tail = &list, *g, *next;
+	struct group **pp;
+	int n = 0;
+
+	for (pp = &old; (g = *pp) != NULL;)
+		if (g->mark)
+			pp = &g->next;
+		else {
+			*pp = g->next;
+			free(g);
+		}
+	for (g = fresh; g != NULL; g = next, n++) {
+		next = g->next;
+		if ((pp = reload_slot(&old, g)) != NULL) {
+			g->next = *spent;
+			*spent = g;
+			g = *pp;
+			*pp = g->next;	/* out of old: none is left there */
+		}
+		*tail = g;
+		tail = &g->next;
+	}
+	*tail = NULL;
+	vrrpd_groups = list;
+	return n;
+}
+
+/*
+ * SIGHUP: the file is read again and applied whole, in steps that each
+ * walk a list nothing changes under them.  A group whose configuration
+ * differs only in what reload_in_place allows keeps running with its
+ * state, timers and counters; any other changed group is stopped and
+ * started again, a group gone is stopped, a new one started.  Every stop
+ * comes before any start, so that an address moved from one group to
+ * another is removed before it is added.
+ */
+void
+reload_sighup(void)
+{
+	struct group *fresh, *spent = NULL, *g, *ng;
+	char err[600];
+	int n, started = 0, restarted = 0, removed;
+
+	if (config_load(vrrpd.conf, &fresh, err, sizeof err) != RC_OK) {
+		err_warn("reload: %s; keeping the running configuration", err);
+		return;
+	}
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		g->mark = (ng = reload_match(fresh, g)) != NULL &&
+		    reload_in_place(g, &ng->cf);
+	removed = reload_stop(fresh, &restarted);
+	n = reload_list(fresh, &spent);
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		if (g->ifp != NULL)	/* kept */
+			reload_apply(g, &reload_match(spent, g)->cf);
+	config_free(spent);
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		if (g->ifp == NULL) {
+			iface_attach(g);
+			iface_start(g);
+			started++;
+		}
+	err_log("reloaded %s: %d group%s, %d added, %d restarted, %d removed",
+	    vrrpd.conf, n, n == 1 ? "" : "s", started - restarted, restarted,
+	    removed);
 }

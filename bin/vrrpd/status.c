@@ -51,7 +51,7 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 	line(arg, "vrid=%u", g->vrid);
 	line(arg, "family=%s", g->cf.af == AF_INET ? "inet" : "inet6");
 	line(arg, "version=%d", g->cf.version);
-	line(arg, "state=%s", vstate_name[g->state]);
+	line(arg, "state=%s", vstate_name[g->run.state]);
 	line(arg, "priority=%d", group_priority(g));
 	line(arg, "config_priority=%d", g->cf.priority);
 	line(arg, "preempt=%s", g->cf.preempt ? "true" : "false");
@@ -60,11 +60,12 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 	line(arg, "auth_type=%s", g->cf.auth_type == VRRP_AUTH_PASS ?
 	    "plaintext-password" : "none");
 	line(arg, "rfc3768_compatibility=%s", g->cf.rfc3768 ? "true" : "false");
-	line(arg, "vmac_interface=%s", g->vmac.index > 0 ? g->vmac.name : "");
-	if (g->vmac.index > 0)
+	line(arg, "vmac_interface=%s", g->run.vmac.index > 0 ?
+	    g->run.vmac.name : "");
+	if (g->run.vmac.index > 0)
 		line(arg, "vmac_address=%02x:%02x:%02x:%02x:%02x:%02x",
-		    g->vmac.mac[0], g->vmac.mac[1], g->vmac.mac[2],
-		    g->vmac.mac[3], g->vmac.mac[4], g->vmac.mac[5]);
+		    g->run.vmac.mac[0], g->run.vmac.mac[1], g->run.vmac.mac[2],
+		    g->run.vmac.mac[3], g->run.vmac.mac[4], g->run.vmac.mac[5]);
 	else
 		line(arg, "vmac_address=");
 	line(arg, "vip_count=%d", g->cf.nvip);
@@ -79,20 +80,21 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 	    g->cf.af == AF_INET ? ifp->have4 : ifp->have6);
 	line(arg, "source_address=%s", a);
 	line(arg, "interface_state=%s", ifp->up ? "up" : "down");
-	addr_str(a, sizeof a, g->cf.af, &g->master_addr, g->master_known);
+	addr_str(a, sizeof a, g->cf.af, &g->run.master_addr, g->run.master_known);
 	line(arg, "master_address=%s", a);
-	if (g->master_known)
-		line(arg, "master_priority=%d", g->master_priority);
+	if (g->run.master_known)
+		line(arg, "master_priority=%d", g->run.master_priority);
 	else
 		line(arg, "master_priority=");
 	line(arg, "master_advert_interval=%s",
-	    interval_str(iv, sizeof iv, g->master_interval));
-	line(arg, "last_transition=%lld.%06lld", (long long)(g->changed / CLOCK_SEC),
-	    (long long)(g->changed % CLOCK_SEC / 1000));
-	line(arg, "adverts_sent=%llu", (unsigned long long)g->sent);
-	line(arg, "adverts_received=%llu", (unsigned long long)g->received);
-	line(arg, "priority0_sent=%llu", (unsigned long long)g->sent0);
-	line(arg, "priority0_received=%llu", (unsigned long long)g->received0);
+	    interval_str(iv, sizeof iv, g->run.master_interval));
+	line(arg, "last_transition=%lld.%06lld",
+	    (long long)(g->run.changed / CLOCK_SEC),
+	    (long long)(g->run.changed % CLOCK_SEC / 1000));
+	line(arg, "adverts_sent=%llu", (unsigned long long)g->run.sent);
+	line(arg, "adverts_received=%llu", (unsigned long long)g->run.received);
+	line(arg, "priority0_sent=%llu", (unsigned long long)g->run.sent0);
+	line(arg, "priority0_received=%llu", (unsigned long long)g->run.received0);
 	for (i = 1; i < ADVERT_DROP_MAX; i++)
 		line(arg, "drop_%s=%llu", advert_drop_name[i],
 		    (unsigned long long)ifp->drops[i]);
@@ -123,9 +125,9 @@ sbuf_line(void *arg, const char *fmt, ...)
 }
 
 static void
-path(char *buf, size_t size, const struct group *g)
+status_path(char *buf, size_t size, const struct group *g)
 {
-	snprintf(buf, size, "%s/%s.%u", V.dir, g->ifp->name, g->vrid);
+	snprintf(buf, size, "%s/%s.%u", vrrpd.dir, g->ifp->name, g->vrid);
 }
 
 void
@@ -136,10 +138,10 @@ status_write(struct group *g)
 
 	s.len = 0;
 	status_show(g, sbuf_line, &s);
-	path(p, sizeof p, g);
+	status_path(p, sizeof p, g);
 	if (file_replace(p, s.buf, s.len, 0644) < 0)
 		err_warnsys("unable to write %s", p);
-	g->dirty = 0;
+	g->run.dirty = 0;
 }
 
 void
@@ -147,7 +149,7 @@ status_remove(struct group *g)
 {
 	char p[4200];
 
-	path(p, sizeof p, g);
+	status_path(p, sizeof p, g);
 	if (unlink(p) < 0 && errno != ENOENT)
 		err_warnsys("unable to remove %s", p);
 }

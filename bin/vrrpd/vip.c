@@ -31,7 +31,7 @@ vip_str(const struct vip *v, char *buf, size_t size)
 }
 
 static void
-each(struct group *g, int add)
+vip_each(struct group *g, int add)
 {
 	char s[64];
 	int i, rc;
@@ -40,7 +40,7 @@ each(struct group *g, int add)
 	if (g->ifp->index == 0 || g->cf.owner)
 		return;
 	for (i = 0; i < g->cf.nvip; i++)
-		if ((rc = nl_addr(V.nl, add, vmac_index(g), &g->cf.vip[i])) < 0)
+		if ((rc = nl_addr(vrrpd.nl, add, vmac_index(g), &g->cf.vip[i])) < 0)
 			err_warn("%s: vrid %u: unable to %s %s: %s", g->ifp->name,
 			    g->vrid, add ? "add" : "remove",
 			    vip_str(&g->cf.vip[i], s, sizeof s), strerror(-rc));
@@ -49,14 +49,14 @@ each(struct group *g, int add)
 int
 vip_add(struct group *g)
 {
-	each(g, 1);
+	vip_each(g, 1);
 	return 0;
 }
 
 int
 vip_del(struct group *g)
 {
-	each(g, 0);
+	vip_each(g, 0);
 	return 0;
 }
 
@@ -74,17 +74,17 @@ vip_clean_stale(struct group *g)
 	if (g->cf.owner || g->ifp->index == 0)
 		return;
 	for (i = 0; i < g->cf.nvip; i++) {
-		if (nl_has_addr(V.nl, g->ifp->index, &g->cf.vip[i]) != 1)
+		if (nl_has_addr(vrrpd.nl, g->ifp->index, &g->cf.vip[i]) != 1)
 			continue;
 		err_log("%s: vrid %u: removing %s, left by an earlier run",
 		    g->ifp->name, g->vrid, vip_str(&g->cf.vip[i], s, sizeof s));
-		nl_addr(V.nl, 0, g->ifp->index, &g->cf.vip[i]);
+		nl_addr(vrrpd.nl, 0, g->ifp->index, &g->cf.vip[i]);
 	}
 }
 
 /* From the virtual MAC's interface if there is one (vmac.c), in its name. */
 static void
-garp(const struct group *g, const struct in_addr *ip)
+vip_garp(const struct group *g, const struct in_addr *ip)
 {
 	struct iface *ifp = g->ifp;
 	struct sockaddr_ll to = { .sll_family = AF_PACKET,
@@ -101,7 +101,7 @@ garp(const struct group *g, const struct in_addr *ip)
 }
 
 static void
-unsolicited_na(const struct group *g, const struct in6_addr *ip)
+vip_na(const struct group *g, const struct in6_addr *ip)
 {
 	struct iface *ifp = g->ifp;
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6,
@@ -125,24 +125,24 @@ unsolicited_na(const struct group *g, const struct in6_addr *ip)
 		    "advertisement", ifp->name);
 }
 
-/* One burst for every address; the next ones scheduled in g->garp_at. */
+/* One burst for every address; the next ones scheduled in g->run.garp_at. */
 void
 vip_announce(struct group *g)
 {
 	static const int64_t gap[ANNOUNCE_COUNT] = { 0, 100 * CLOCK_MS, 900 * CLOCK_MS };
 	int i;
 
-	if (g->garp_at < 0 || g->state != VS_MASTER)
-		g->garp_left = ANNOUNCE_COUNT;
+	if (g->run.garp_at < 0 || g->run.state != VS_MASTER)
+		g->run.garp_left = ANNOUNCE_COUNT;
 	for (i = 0; i < g->cf.nvip && g->ifp->up; i++) {
 		if (g->cf.vip[i].af == AF_INET && g->ifp->arp >= 0)
-			garp(g, &g->cf.vip[i].a.v4);
+			vip_garp(g, &g->cf.vip[i].a.v4);
 		else if (g->cf.vip[i].af == AF_INET6 && g->ifp->icmp6 >= 0 &&
 		    !IN6_IS_ADDR_LINKLOCAL(&g->cf.vip[i].a.v6))
-			unsolicited_na(g, &g->cf.vip[i].a.v6);
+			vip_na(g, &g->cf.vip[i].a.v6);
 	}
-	if (--g->garp_left > 0)
-		g->garp_at = V.now + gap[ANNOUNCE_COUNT - g->garp_left];
+	if (--g->run.garp_left > 0)
+		g->run.garp_at = vrrpd.now + gap[ANNOUNCE_COUNT - g->run.garp_left];
 	else
-		g->garp_at = -1;
+		g->run.garp_at = -1;
 }

@@ -97,7 +97,7 @@ static const struct {
 } parent_sysctl[VMAC_SYSCTLS] = { { "arp_ignore", 1 }, { "arp_announce", 2 } };
 
 static void
-sysctls(struct group *g)
+vmac_sysctls(struct group *g)
 {
 	struct iface *ifp = g->ifp;
 	int i, v;
@@ -121,28 +121,28 @@ sysctls(struct group *g)
 	 * replies leave by the parent, which strict reverse-path filtering
 	 * forbids.
 	 */
-	sysctl_set(g->vmac.name, "rp_filter", 0);
+	sysctl_set(g->run.vmac.name, "rp_filter", 0);
 	if (sysctl_get("all", "rp_filter") == 1)
 		err_warn("%s: vrid %u: net.ipv4.conf.all.rp_filter is 1 (strict): "
 		    "traffic to the virtual addresses on %s is dropped; set it to "
-		    "0 or 2", ifp->name, g->vrid, g->vmac.name);
+		    "0 or 2", ifp->name, g->vrid, g->run.vmac.name);
 }
 
 /* Remove macvlans with this group's MAC or name, left by an earlier run. */
 static void
-clean_stale(struct group *g, const char *name)
+vmac_clean_stale(struct group *g, const char *name)
 {
 	char found[IF_NAMESIZE];
 	int index, tries;
 
 	for (tries = 0; tries < 8; tries++) {
-		index = nl_macvlan_find(V.nl, g->ifp->index, g->vmac.mac, name,
-		    found);
+		index = nl_macvlan_find(vrrpd.nl, g->ifp->index,
+		    g->run.vmac.mac, name, found);
 		if (index <= 0)
 			return;
 		err_log("%s: vrid %u: removing interface %s, left by an "
 		    "earlier run", g->ifp->name, g->vrid, found);
-		if (nl_link_del(V.nl, index) < 0)
+		if (nl_link_del(vrrpd.nl, index) < 0)
 			return;
 	}
 }
@@ -161,35 +161,37 @@ vmac_up(struct group *g)
 	/* an address owner's addresses are the interface's own: they stay */
 	if (!g->cf.rfc3768 || g->ifp->index == 0 || g->cf.owner)
 		return 0;
-	g->vmac.mac[0] = 0x00;
-	g->vmac.mac[1] = 0x00;
-	g->vmac.mac[2] = 0x5e;
-	g->vmac.mac[3] = 0x00;
-	g->vmac.mac[4] = g->cf.af == AF_INET6 ? 0x02 : 0x01;
-	g->vmac.mac[5] = g->vrid;
+	g->run.vmac.mac[0] = 0x00;
+	g->run.vmac.mac[1] = 0x00;
+	g->run.vmac.mac[2] = 0x5e;
+	g->run.vmac.mac[3] = 0x00;
+	g->run.vmac.mac[4] = g->cf.af == AF_INET6 ? 0x02 : 0x01;
+	g->run.vmac.mac[5] = g->vrid;
 	vmac_name(g, name);
-	if (g->vmac.index > 0 && nl_macvlan_find(V.nl, g->ifp->index,
-	    g->vmac.mac, NULL, found) == g->vmac.index)
+	if (g->run.vmac.index > 0 && nl_macvlan_find(vrrpd.nl, g->ifp->index,
+	    g->run.vmac.mac, NULL, found) == g->run.vmac.index)
 		return 0;	/* still there */
-	g->vmac.index = 0;
-	clean_stale(g, name);
-	if ((index = nl_macvlan_add(V.nl, name, g->ifp->index, g->vmac.mac)) < 0 ||
-	    (rc = nl_link_quiet_up(V.nl, index)) < 0) {
+	g->run.vmac.index = 0;
+	vmac_clean_stale(g, name);
+	if ((index = nl_macvlan_add(vrrpd.nl, name, g->ifp->index,
+	    g->run.vmac.mac)) < 0 ||
+	    (rc = nl_link_quiet_up(vrrpd.nl, index)) < 0) {
 		rc = index < 0 ? index : rc;
 		if (index > 0)
-			nl_link_del(V.nl, index);
+			nl_link_del(vrrpd.nl, index);
 		err_warn("%s: vrid %u: unable to create virtual-MAC interface "
 		    "%s: %s; using %s's own MAC", g->ifp->name, g->vrid, name,
 		    strerror(-rc), g->ifp->name);
 		return 0;
 	}
-	memcpy(g->vmac.name, name, IF_NAMESIZE);
-	g->vmac.index = index;
-	sysctls(g);
+	memcpy(g->run.vmac.name, name, IF_NAMESIZE);
+	g->run.vmac.index = index;
+	vmac_sysctls(g);
 	err_log("%s: vrid %u: virtual MAC %02x:%02x:%02x:%02x:%02x:%02x on %s",
-	    g->ifp->name, g->vrid, g->vmac.mac[0], g->vmac.mac[1],
-	    g->vmac.mac[2], g->vmac.mac[3], g->vmac.mac[4], g->vmac.mac[5], name);
-	g->dirty = 1;
+	    g->ifp->name, g->vrid, g->run.vmac.mac[0], g->run.vmac.mac[1],
+	    g->run.vmac.mac[2], g->run.vmac.mac[3], g->run.vmac.mac[4],
+	    g->run.vmac.mac[5], name);
+	g->run.dirty = 1;
 	return 1;
 }
 
@@ -200,15 +202,16 @@ vmac_down(struct group *g)
 	const struct group *o;
 	int i;
 
-	if (g->vmac.index == 0)
+	if (g->run.vmac.index == 0)
 		return;
-	if (nl_link_del(V.nl, g->vmac.index) < 0)
+	if (nl_link_del(vrrpd.nl, g->run.vmac.index) < 0)
 		err_warn("%s: vrid %u: unable to remove interface %s",
-		    g->ifp->name, g->vrid, g->vmac.name);
-	g->vmac.index = 0;
-	g->dirty = 1;
-	for (o = V.groups; o != NULL; o = o->next)
-		if (o->ifp == g->ifp && o->vmac.index > 0 && o->cf.af == AF_INET)
+		    g->ifp->name, g->vrid, g->run.vmac.name);
+	g->run.vmac.index = 0;
+	g->run.dirty = 1;
+	for (o = vrrpd_groups; o != NULL; o = o->next)
+		if (o->ifp == g->ifp && o->run.vmac.index > 0 &&
+		    o->cf.af == AF_INET)
 			return;
 	for (i = 0; i < VMAC_SYSCTLS && g->ifp->index > 0; i++)
 		if (g->ifp->sysctl_old[i] >= 0 && sysctl_set(g->ifp->name,
@@ -220,11 +223,11 @@ vmac_down(struct group *g)
 int
 vmac_index(const struct group *g)
 {
-	return g->vmac.index > 0 ? g->vmac.index : g->ifp->index;
+	return g->run.vmac.index > 0 ? g->run.vmac.index : g->ifp->index;
 }
 
 const uint8_t *
 vmac_mac(const struct group *g)
 {
-	return g->vmac.index > 0 ? g->vmac.mac : g->ifp->mac;
+	return g->run.vmac.index > 0 ? g->run.vmac.mac : g->ifp->mac;
 }

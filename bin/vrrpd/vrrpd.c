@@ -1,6 +1,28 @@
 /*
  * vrrpd: every VRRP group of vpnha.conf in one process, one epoll loop,
  * one timer set to the earliest deadline of all groups.
+ *
+ * The files, from the top down.  Each calls by name only files below it;
+ * a lower one reports up only through a callback it is handed (net.c's
+ * adverts to election_advert, nl.c's link events to iface_changed).
+ * tests/callgraph bin/vrrpd draws the graph; with -c it finds any cycle.
+ *
+ *   vrrpd.c     main, options, setup; the loop: signals, timers, events
+ *   reload.c    the groups of vpnha.conf: read at start, applied on SIGHUP
+ *   control.c   RUNDIR/vrrpd/control: the verbs of lib/ctl_vrrp.h
+ *   iface.c     the interfaces: found, their sockets, their link state
+ *   election.c  the state machine of RFC 5798 6.4, and every transition
+ *   status.c    RUNDIR/vrrpd/IF.VRID, the status files
+ *   hook.c      -x PROG, run on a transition
+ *   net.c       adverts sent and received, on raw sockets
+ *   vip.c       the virtual addresses, gratuitous ARP, unsolicited NA
+ *   vmac.c      the virtual MAC of rfc3768-compatibility (a macvlan)
+ *   nl.c        rtnetlink: requests, and link events
+ *   advert.c    the VRRP message: parsed and built (advert.h)
+ *   config.c    vpnha.conf's vrrp-groups, read
+ *
+ * Each global has one writer: vrrpd (this file), vrrpd_groups (reload.c),
+ * the interfaces (iface.c), the clients (control.c).
  */
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -8,634 +30,65 @@
 
 #include <linux/capability.h>
 
-#include <errno.h>
-#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "caps.h"
 #include "clock.h"
 #include "conf.h"
-#include "ctl.h"
 #include "err.h"
 #include "file.h"
 #include "loop.h"
-#include "num.h"
 #include "rc.h"
+#include "run.h"
 #include "vrrpd.h"
 
 #define USAGE	"vrrpd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER] " \
 	"[-g GROUP]"
-#define RUN_DEFAULT	"/run/vpnha"
 #define FLUSH_EVERY	CLOCK_SEC	/* counters reach the status files */
-#define CLIENTS_MAX	16
 
-struct vrrpd V;
+struct vrrpd vrrpd;
 
-enum wkind { W_SIG, W_TIMER, W_NL, W_CTL, W_CLIENT, W_VRRP4, W_VRRP6 };
-
-struct client {
-	struct watch w;
-	struct ctl_conn *c;
-	struct client *next;
-};
-
-static int sigfd, tfd, ctlfd = -1;
-static struct watch wsig = { W_SIG, NULL }, wtimer = { W_TIMER, NULL },
-    wnl = { W_NL, NULL }, wctl = { W_CTL, NULL };
-static struct client *clients;
-static int nclients;
+static int signal_fd, timer_fd;
+static struct watch watch_signal = { WATCH_SIGNAL, NULL },
+    watch_timer = { WATCH_TIMER, NULL }, watch_netlink = { WATCH_NETLINK, NULL };
 static int64_t flush_at = -1;
-static char ctlpath[4200];
-
-void
-transition(struct group *g, enum vstate to)
-{
-	enum vstate from = g->state;
-
-	g->state = to;
-	g->changed = clock_wall();
-	if (from != to)
-		err_log("%s: vrid %u: %s -> %s", g->ifp->name, g->vrid,
-		    vstate_name[from], vstate_name[to]);
-	status_write(g);
-	if (from != to)
-		hook_run(g, from, to);
-}
-
-static struct iface *
-iface_get(const char *name)
-{
-	struct iface *ifp;
-
-	for (ifp = V.ifaces; ifp != NULL; ifp = ifp->next)
-		if (strcmp(ifp->name, name) == 0)
-			return ifp;
-	if ((ifp = calloc(1, sizeof *ifp + 2 * sizeof(struct watch))) == NULL)
-		err_fatal(RC_TEMP, "out of memory");
-	snprintf(ifp->name, sizeof ifp->name, "%s", name);
-	ifp->sock4 = ifp->sock6 = ifp->arp = ifp->icmp6 = -1;
-	ifp->sysctl_old[0] = ifp->sysctl_old[1] = -1;
-	ifp->next = V.ifaces;
-	V.ifaces = ifp;
-	return ifp;
-}
-
-static struct watch *
-iface_watch(struct iface *ifp, int af)
-{
-	struct watch *w = (struct watch *)(ifp + 1) + (af == AF_INET6);
-
-	w->kind = af == AF_INET ? W_VRRP4 : W_VRRP6;
-	w->p = ifp;
-	return w;
-}
-
-/* Sockets for every family a group uses on ifp, once the interface exists. */
-static void
-iface_open(struct iface *ifp)
-{
-	const struct group *g;
-	int af;
-
-	if (ifp->index == 0)
-		return;
-	for (g = V.groups; g != NULL; g = g->next) {
-		if (g->ifp != ifp)
-			continue;
-		af = g->cf.af;
-		if ((af == AF_INET ? ifp->sock4 : ifp->sock6) >= 0)
-			continue;
-		if (net_iface_open(ifp, af) < 0) {
-			err_warnsys("%s: unable to open a VRRP socket", ifp->name);
-			continue;
-		}
-		loop_add(af == AF_INET ? ifp->sock4 : ifp->sock6,
-		    iface_watch(ifp, af), EPOLLIN);
-	}
-	/* send-only: protocol 0 and a filter that blocks every type */
-	if (ifp->arp < 0)
-		ifp->arp = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (ifp->icmp6 < 0 && (ifp->icmp6 = socket(AF_INET6,
-	    SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6)) >= 0) {
-		int hops = 255, idx = ifp->index;
-		struct icmp6_filter f;
-
-		ICMP6_FILTER_SETBLOCKALL(&f);
-		setsockopt(ifp->icmp6, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
-		setsockopt(ifp->icmp6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS,
-		    &hops, sizeof hops);
-		setsockopt(ifp->icmp6, IPPROTO_IPV6, IPV6_MULTICAST_IF,
-		    &idx, sizeof idx);
-	}
-}
-
-/* Link state follows the kernel: down means Fault, up means start again. */
-static void
-iface_refresh(struct iface *ifp)
-{
-	int wasup = ifp->up, had = ifp->index;
-	struct group *g;
-
-	if (nl_iface(ifp) < 0) {
-		if (had)
-			err_warn("%s: interface is gone", ifp->name);
-		ifp->index = 0;
-		ifp->up = 0;
-		net_iface_close(ifp);
-		for (g = V.groups; g != NULL; g = g->next)
-			if (g->ifp == ifp)
-				g->vmac.index = 0;	/* gone with it */
-	} else if (!had)
-		iface_open(ifp);
-	if (ifp->up == wasup && (ifp->index != 0) == (had != 0))
-		return;
-	for (g = V.groups; g != NULL; g = g->next) {
-		if (g->ifp != ifp)
-			continue;
-		if (!ifp->up && g->state != VS_FAULT)
-			election_fault(g);
-		else if (ifp->up && g->state == VS_FAULT) {
-			vip_clean_stale(g);
-			vmac_up(g);
-			election_start(g);
-		}
-	}
-}
-
-/*
- * Any link event: every interface looked at again; a virtual-MAC interface
- * that went away (ip link del) made again, with its addresses on a master.
- * A link the event itself says is down faults its groups first, before
- * any netlink request: a sync group's priority 0 adverts wait for nothing.
- */
-static void
-link_changed(int index, int down)
-{
-	struct iface *ifp;
-	struct group *g;
-
-	for (ifp = V.ifaces; ifp != NULL && down; ifp = ifp->next)
-		if (ifp->index == index && ifp->up) {
-			ifp->up = 0;
-			for (g = V.groups; g != NULL; g = g->next)
-				if (g->ifp == ifp && g->state != VS_FAULT)
-					election_fault(g);
-		}
-	for (ifp = V.ifaces; ifp != NULL; ifp = ifp->next)
-		iface_refresh(ifp);
-	for (g = V.groups; g != NULL; g = g->next)
-		if (g->vmac.index > 0 && (index == 0 || index == g->vmac.index) &&
-		    g->ifp->up && vmac_up(g) == 1 && g->state == VS_MASTER) {
-			vip_add(g);
-			vip_announce(g);
-		}
-}
 
 static void
-group_begin(struct group *g)
-{
-	g->ifp = iface_get(g->ifname);
-	g->adver_at = g->down_at = g->garp_at = g->joined_at = -1;
-	g->state = VS_INIT;
-	if (g->cf.auth_type == VRRP_AUTH_PASS)
-		err_warn("%s: vrid %u: a plaintext password is sent in the "
-		    "clear and protects against nothing; it is there only to "
-		    "interoperate", g->ifname, g->vrid);
-}
-
-static void
-group_go(struct group *g)
-{
-	if (g->ifp->index == 0)
-		iface_refresh(g->ifp);
-	iface_open(g->ifp);
-	if (g->ifp->index == 0 || !g->ifp->up) {
-		if (g->ifp->index == 0)
-			err_warn("%s: no such interface; waiting for it",
-			    g->ifname);
-		transition(g, VS_FAULT);
-		return;
-	}
-	vip_clean_stale(g);
-	vmac_up(g);
-	election_start(g);
-}
-
-/* The group of list that is g's (the same interface and VRID), or NULL. */
-static struct group **
-group_slot(struct group **list, const struct group *g)
-{
-	for (; *list != NULL; list = &(*list)->next)
-		if ((*list)->vrid == g->vrid &&
-		    strcmp((*list)->ifname, g->ifname) == 0)
-			return list;
-	return NULL;
-}
-
-static struct group *
-group_match(struct group *list, const struct group *g)
-{
-	struct group **pp = group_slot(&list, g);
-
-	return pp != NULL ? *pp : NULL;
-}
-
-/*
- * Every group of V.groups not marked: masters resign first (all their
- * priority 0 adverts before any netlink request, as at shutdown), then
- * each is stopped and its virtual MAC removed; the status file of one
- * that is not in fresh goes too.  *restarted counts those that are.
- */
-static int
-reload_stop(struct group *fresh, int *restarted)
-{
-	struct group *g;
-	int removed = 0, stays;
-
-	for (g = V.groups; g != NULL; g = g->next)
-		if (!g->mark)
-			election_resign(g);
-	for (g = V.groups; g != NULL; g = g->next) {
-		if (g->mark)
-			continue;
-		stays = group_match(fresh, g) != NULL;
-		err_log("%s: vrid %u: %s", g->ifname, g->vrid, stays ?
-		    "configuration changed; restarting" :
-		    "no longer configured; stopping");
-		if (g->state != VS_INIT)
-			election_stop(g);
-		vmac_down(g);
-		if (stays)
-			++*restarted;
-		else {
-			status_remove(g);
-			removed++;
-		}
-	}
-	return removed;
-}
-
-/*
- * V.groups becomes the groups of fresh in the file's order, each kept
- * group in the place of its new copy, which goes to *spent; the others,
- * stopped, are freed.  Returns how many groups there are.
- */
-static int
-reload_list(struct group *fresh, struct group **spent)
-{
-	struct group *old = V.groups, *list = NULL, **tail = &list, *g, *next;
-	struct group **pp;
-	int n = 0;
-
-	for (pp = &old; (g = *pp) != NULL;)
-		if (g->mark)
-			pp = &g->next;
-		else {
-			*pp = g->next;
-			free(g);
-		}
-	for (g = fresh; g != NULL; g = next, n++) {
-		next = g->next;
-		if ((pp = group_slot(&old, g)) != NULL) {
-			g->next = *spent;
-			*spent = g;
-			g = *pp;
-			*pp = g->next;	/* out of old: none is left there */
-		}
-		*tail = g;
-		tail = &g->next;
-	}
-	*tail = NULL;
-	V.groups = list;
-	return n;
-}
-
-/*
- * SIGHUP: the file is read again and applied whole, in steps that each
- * walk a list nothing changes under them.  A group whose configuration
- * differs only in what reload.c applies in place keeps running with its
- * state, timers and counters; any other changed group is stopped and
- * started again, a group gone is stopped, a new one started.  Every stop
- * comes before any start, so that an address moved from one group to
- * another is removed before it is added.
- */
-static void
-reload(void)
-{
-	struct group *fresh, *spent = NULL, *g, *ng;
-	char err[600];
-	int n, started = 0, restarted = 0, removed;
-
-	if (config_load(V.conf, &fresh, err, sizeof err) != RC_OK) {
-		err_warn("reload: %s; keeping the running configuration", err);
-		return;
-	}
-	for (g = V.groups; g != NULL; g = g->next)
-		g->mark = (ng = group_match(fresh, g)) != NULL &&
-		    reload_in_place(g, &ng->cf);
-	removed = reload_stop(fresh, &restarted);
-	n = reload_list(fresh, &spent);
-	for (g = V.groups; g != NULL; g = g->next)
-		if (g->ifp != NULL)	/* kept */
-			reload_apply(g, &group_match(spent, g)->cf);
-	groups_free(spent);
-	for (g = V.groups; g != NULL; g = g->next)
-		if (g->ifp == NULL) {
-			group_begin(g);
-			group_go(g);
-			started++;
-		}
-	err_log("reloaded %s: %d group%s, %d added, %d restarted, %d removed",
-	    V.conf, n, n == 1 ? "" : "s", started - restarted, restarted,
-	    removed);
-}
-
-static struct group *
-group_find(const char *ifname, const char *vrid)
-{
-	struct group *g;
-	uint32_t v;
-
-	if (num_u32(vrid, 1, 255, &v) != NUM_OK)
-		return NULL;
-	for (g = V.groups; g != NULL; g = g->next)
-		if (g->vrid == v && strcmp(g->ifname, ifname) == 0)
-			return g;
-	return NULL;
-}
-
-static void
-client_line(void *arg, const char *fmt, ...)
-{
-	struct ctl_conn *c = arg;
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	ctl_printf(c, "%s\n", buf);
-}
-
-static int
-companion(const struct group *g, const struct group *m)
-{
-	return m == g || election_sync_member(g, m);
-}
-
-/*
- * take: the group and its sync companions get a run-time priority just
- * above the master each last heard (at most 254), all at once, so that no
- * companion is left below its master to pull the others back.  One that
- * is master already is left as it is, and said so: the state is checked
- * and changed in the one request, with nothing in between.
- */
-static void
-take(struct ctl_conn *c, struct group *g)
-{
-	struct group *m;
-	int p;
-
-	if (g->state == VS_FAULT || g->state == VS_INIT) {
-		ctl_printf(c, "error: %s %u is in %s\n", g->ifname, g->vrid,
-		    vstate_name[g->state]);
-		return;
-	}
-	for (m = V.groups; m != NULL; m = m->next) {
-		if (!companion(g, m) || m->state == VS_MASTER)
-			continue;
-		if (!m->master_known) {
-			ctl_printf(c, "error: %s %u has heard no master yet\n",
-			    m->ifname, m->vrid);
-			return;
-		}
-		if (m->master_priority == 255) {
-			ctl_printf(c, "error: the master of %s %u owns its "
-			    "addresses (priority 255)\n", m->ifname, m->vrid);
-			return;
-		}
-	}
-	for (m = V.groups; m != NULL; m = m->next) {
-		if (!companion(g, m))
-			continue;
-		if (m->state == VS_MASTER) {
-			ctl_printf(c, "%s %u: already master\n", m->ifname,
-			    m->vrid);
-			continue;
-		}
-		p = group_priority(m);
-		if (m->master_priority >= p)
-			p = m->master_priority + 1 > 254 ? 254 :
-			    m->master_priority + 1;
-		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
-		    m->vrid, vstate_name[m->state], group_priority(m), p);
-		if (p != group_priority(m)) {
-			err_log("%s: vrid %u: run-time priority %d (take)",
-			    m->ifname, m->vrid, p);
-			election_priority(m, p);
-			status_write(m);
-		}
-	}
-	ctl_printf(c, "ok\n");
-}
-
-/*
- * release: the group and its sync companions that are master go to
- * priority p and resign; one that is not is left as it is, and said so.
- */
-static void
-release(struct ctl_conn *c, struct group *g, int p)
-{
-	struct group *m;
-
-	for (m = V.groups; m != NULL; m = m->next) {
-		if (!companion(g, m))
-			continue;
-		m->mark = m->state == VS_MASTER;
-		if (!m->mark) {
-			ctl_printf(c, "%s %u: %s, not master: nothing to "
-			    "release\n", m->ifname, m->vrid,
-			    vstate_name[m->state]);
-			continue;
-		}
-		ctl_printf(c, "%s %u %s, priority %d -> %d\n", m->ifname,
-		    m->vrid, vstate_name[m->state], group_priority(m), p);
-		election_priority(m, p);
-	}
-	/* the priority 0 adverts first; logs and status files after */
-	for (m = V.groups; m != NULL; m = m->next)
-		if (companion(g, m) && m->mark)
-			election_release(m);
-	for (m = V.groups; m != NULL; m = m->next)
-		if (companion(g, m) && m->mark) {
-			err_log("%s: vrid %u: run-time priority %d (release)",
-			    m->ifname, m->vrid, p);
-			status_write(m);
-		}
-	ctl_printf(c, "ok\n");
-}
-
-/*
- * The control protocol, documented in vrrpd(8) CONTROL:
- *   show [IF VRID]            status lines, a blank line between groups
- *   priority IF VRID N        run-time priority 1..254
- *   restore IF VRID           back to the configured priority
- *   take IF VRID              priority above the master's, with companions
- *   release IF VRID [N]       priority N (1), resign, with companions
- */
-static void
-request(struct ctl_conn *c)
-{
-	char *w[8];
-	struct group *g;
-	uint32_t p;
-	int n = ctl_words(c->in, w, 8);
-
-	if (n >= 1 && strcmp(w[0], "show") == 0 && (n == 1 || n == 3)) {
-		if (n == 3 && (g = group_find(w[1], w[2])) == NULL) {
-			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
-			return;
-		}
-		for (g = n == 3 ? group_find(w[1], w[2]) : V.groups; g;
-		    g = n == 3 ? NULL : g->next) {
-			status_show(g, client_line, c);
-			if (n == 1 && g->next != NULL)
-				ctl_printf(c, "\n");
-		}
-		ctl_printf(c, "ok\n");
-	} else if (n == 4 && strcmp(w[0], "priority") == 0) {
-		if ((g = group_find(w[1], w[2])) == NULL)
-			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
-		else if (num_u32(w[3], 1, 254, &p) != NUM_OK)
-			ctl_printf(c, "error: priority %s: not 1 to 254\n", w[3]);
-		else {
-			err_log("%s: vrid %u: run-time priority %u", g->ifname,
-			    g->vrid, p);
-			election_priority(g, (int)p);
-			status_write(g);
-			ctl_printf(c, "ok\n");
-		}
-	} else if (n == 3 && strcmp(w[0], "restore") == 0) {
-		if ((g = group_find(w[1], w[2])) == NULL)
-			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
-		else {
-			election_priority(g, 0);
-			status_write(g);
-			ctl_printf(c, "ok\n");
-		}
-	} else if (n == 3 && strcmp(w[0], "take") == 0) {
-		if ((g = group_find(w[1], w[2])) == NULL)
-			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
-		else
-			take(c, g);
-	} else if ((n == 3 || n == 4) && strcmp(w[0], "release") == 0) {
-		if ((g = group_find(w[1], w[2])) == NULL)
-			ctl_printf(c, "error: no group %s %s\n", w[1], w[2]);
-		else if (n == 4 && num_u32(w[3], 1, 254, &p) != NUM_OK)
-			ctl_printf(c, "error: priority %s: not 1 to 254\n", w[3]);
-		else
-			release(c, g, n == 4 ? (int)p : 1);
-	} else
-		ctl_printf(c, "error: unknown request (show, priority, restore, "
-		    "take, release)\n");
-}
-
-static void
-client_drop(struct client *cl)
-{
-	struct client **pp;
-
-	for (pp = &clients; *pp != cl; pp = &(*pp)->next)
-		;
-	*pp = cl->next;
-	ctl_close(cl->c);
-	free(cl);
-	nclients--;
-}
-
-static void
-client_event(struct client *cl, uint32_t events)
-{
-	struct ctl_conn *c = cl->c;
-	int r;
-
-	if (!c->closing && (events & (EPOLLIN | EPOLLHUP | EPOLLERR))) {
-		if ((r = ctl_read(c)) < 0) {
-			client_drop(cl);
-			return;
-		}
-		if (r == 0)
-			return;
-		request(c);
-		c->closing = 1;
-	}
-	if ((r = ctl_flush(c)) != 0) {
-		client_drop(cl);
-		return;
-	}
-	loop_mod(c->fd, &cl->w, EPOLLOUT);
-}
-
-static void
-accept_clients(void)
-{
-	struct ctl_conn *c;
-	struct client *cl;
-
-	while ((c = ctl_accept(ctlfd, V.now)) != NULL) {
-		if (nclients == CLIENTS_MAX || (cl = calloc(1, sizeof *cl)) == NULL) {
-			ctl_close(c);
-			continue;
-		}
-		cl->w.kind = W_CLIENT;
-		cl->w.p = cl;
-		cl->c = c;
-		cl->next = clients;
-		clients = cl;
-		nclients++;
-		loop_add(c->fd, &cl->w, EPOLLIN);
-	}
-}
-
-static void
-shutdown_all(int rc)
+vrrpd_shutdown(int rc)
 {
 	struct group *g;
 
-	V.now = clock_mono();
-	for (g = V.groups; g != NULL; g = g->next)
+	vrrpd.now = clock_mono();
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		election_resign(g);
-	for (g = V.groups; g != NULL; g = g->next)
-		if (g->state != VS_INIT)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		if (g->run.state != VS_INIT)
 			election_stop(g);
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		vmac_down(g);
-	if (ctlfd >= 0)
-		unlink(ctlpath);
+	control_close();
 	err_log("stopped");
 	exit(rc);
 }
 
 static void
-signals(void)
+vrrpd_signals(void)
 {
 	struct signalfd_siginfo si;
 
-	while (read(sigfd, &si, sizeof si) == sizeof si) {
+	while (read(signal_fd, &si, sizeof si) == sizeof si) {
 		switch (si.ssi_signo) {
 		case SIGTERM:
 		case SIGINT:
-			shutdown_all(RC_OK);
+			vrrpd_shutdown(RC_OK);
 			break;
 		case SIGHUP:
-			reload();
+			reload_sighup();
 			break;
 		case SIGCHLD:
 			hook_reap();
@@ -644,90 +97,86 @@ signals(void)
 	}
 }
 
-/* The one timer: the earliest deadline of any group, client or flush. */
+/*
+ * The one timer: the earliest deadline of any group, client or flush
+ * (control_timers drops the clients past theirs first).
+ */
 static void
-arm(void)
+vrrpd_arm(void)
 {
 	struct group *g;
-	struct client *cl;
 	int64_t t = -1, d;
 
-	for (g = V.groups; g != NULL; g = g->next) {
+	for (g = vrrpd_groups; g != NULL; g = g->next) {
 		d = election_next(g);
 		if (d >= 0 && (t < 0 || d < t))
 			t = d;
-		if (g->dirty && flush_at < 0)
-			flush_at = V.now + FLUSH_EVERY;
+		if (g->run.dirty && flush_at < 0)
+			flush_at = vrrpd.now + FLUSH_EVERY;
 	}
 	if (flush_at >= 0 && (t < 0 || flush_at < t))
 		t = flush_at;
-	for (cl = clients; cl != NULL; cl = cl->next)
-		if (t < 0 || cl->c->deadline < t)
-			t = cl->c->deadline;
-	loop_timer_set(tfd, t);
+	d = control_timers();
+	if (d >= 0 && (t < 0 || d < t))
+		t = d;
+	loop_timer_set(timer_fd, t);
 }
 
 static void
-timers(void)
+vrrpd_timers(void)
 {
 	struct group *g;
-	struct client *cl, *next;
 	uint64_t n;
 
-	while (read(tfd, &n, sizeof n) > 0)
+	while (read(timer_fd, &n, sizeof n) > 0)
 		;
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		election_timers(g);
-	if (flush_at >= 0 && flush_at <= V.now) {
-		for (g = V.groups; g != NULL; g = g->next)
-			if (g->dirty)
+	if (flush_at >= 0 && flush_at <= vrrpd.now) {
+		for (g = vrrpd_groups; g != NULL; g = g->next)
+			if (g->run.dirty)
 				status_write(g);
 		flush_at = -1;
 	}
-	for (cl = clients; cl != NULL; cl = next) {
-		next = cl->next;
-		if (cl->c->deadline <= V.now)
-			client_drop(cl);
-	}
 }
 
 static void
-loop(void)
+vrrpd_loop(void)
 {
 	struct epoll_event ev[32];
 	struct watch *w;
 	int i, n;
 
 	for (;;) {
-		arm();
+		vrrpd_arm();
 		n = loop_wait(ev, 32, -1);
-		V.now = clock_mono();
+		vrrpd.now = clock_mono();
 		for (i = 0; i < n; i++) {
 			w = ev[i].data.ptr;
 			switch (w->kind) {
-			case W_SIG:
-				signals();
+			case WATCH_SIGNAL:
+				vrrpd_signals();
 				break;
-			case W_TIMER:
+			case WATCH_TIMER:
 				break;	/* every wakeup runs the timers */
-			case W_NL:
-				nl_drain(V.nlev, link_changed);
+			case WATCH_NETLINK:
+				nl_drain(vrrpd.nlev, iface_changed);
 				break;
-			case W_CTL:
-				accept_clients();
+			case WATCH_CONTROL:
+				control_accept();
 				break;
-			case W_CLIENT:
-				client_event(w->p, ev[i].events);
+			case WATCH_CLIENT:
+				control_event(w->p, ev[i].events);
 				break;
-			case W_VRRP4:
-				net_receive(w->p, AF_INET);
+			case WATCH_VRRP4:
+				net_receive(w->p, AF_INET, election_advert);
 				break;
-			case W_VRRP6:
-				net_receive(w->p, AF_INET6);
+			case WATCH_VRRP6:
+				net_receive(w->p, AF_INET6, election_advert);
 				break;
 			}
 		}
-		timers();
+		vrrpd_timers();
 	}
 }
 
@@ -737,51 +186,51 @@ count_groups(void)
 	const struct group *g;
 	int n = 0;
 
-	for (g = V.groups; g != NULL; g = g->next)
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		n++;
 	return n;
 }
 
 static void
-setup(int *notify)
+vrrpd_setup(int *notify)
 {
 	static const int keep[] = { CAP_NET_RAW, CAP_NET_ADMIN, -1 };
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, 0 };
 	struct passwd *pw = NULL;
 	struct group *g;
 	const char *why;
-	char err[600];
-	int rc;
+	char err[600], path[4200];
+	int n, rc;
 
-	if (V.user != NULL && (pw = getpwnam(V.user)) == NULL)
-		err_fatal(RC_USAGE, "-u %s: no such user", V.user);
-	if ((rc = file_rundir(V.run, V.dir, pw ? pw->pw_uid : (uid_t)-1,
+	if (vrrpd.user != NULL && (pw = getpwnam(vrrpd.user)) == NULL)
+		err_fatal(RC_USAGE, "-u %s: no such user", vrrpd.user);
+	if ((rc = file_rundir(vrrpd.run, vrrpd.dir, pw ? pw->pw_uid : (uid_t)-1,
 	    pw ? pw->pw_gid : (gid_t)-1, err, sizeof err)) != RC_OK)
 		err_fatal(rc, "%s", err);
-	if ((V.nl = nl_open()) < 0 || (V.nlev = nl_events()) < 0)
+	if ((vrrpd.nl = nl_open()) < 0 || (vrrpd.nlev = nl_events()) < 0)
 		err_fatalsys(RC_TEMP, "unable to open an rtnetlink socket");
 	loop_init();
-	tfd = loop_timer();
-	sigfd = loop_signals(sigs);
-	snprintf(ctlpath, sizeof ctlpath, "%s/%s", V.dir, VRRPD_CONTROL);
-	if ((ctlfd = ctl_listen(ctlpath, V.gid)) < 0)
-		err_fatalsys(RC_TEMP, "unable to listen on %s", ctlpath);
-	loop_add(sigfd, &wsig, EPOLLIN);
-	loop_add(tfd, &wtimer, EPOLLIN);
-	loop_add(V.nlev, &wnl, EPOLLIN);
-	loop_add(ctlfd, &wctl, EPOLLIN);
-	V.now = clock_mono();
-	for (g = V.groups; g != NULL; g = g->next)
-		group_begin(g);
-	for (g = V.groups; g != NULL; g = g->next)
+	timer_fd = loop_timer();
+	signal_fd = loop_signals(sigs);
+	snprintf(path, sizeof path, "%s/%s", vrrpd.run, RUN_VRRPD_CONTROL);
+	if (control_open(path, vrrpd.gid) < 0)
+		err_fatalsys(RC_TEMP, "unable to listen on %s", path);
+	loop_add(signal_fd, &watch_signal, EPOLLIN);
+	loop_add(timer_fd, &watch_timer, EPOLLIN);
+	loop_add(vrrpd.nlev, &watch_netlink, EPOLLIN);
+	vrrpd.now = clock_mono();
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		iface_attach(g);
+	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->ifp->index == 0)
 			iface_refresh(g->ifp);
 	/* every socket is open: keep only what raw sockets and rtnetlink need */
-	if (caps_keep(keep, V.user, &why) < 0)
+	if (caps_keep(keep, vrrpd.user, &why) < 0)
 		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
-	for (g = V.groups; g != NULL; g = g->next)
-		group_go(g);
-	err_log("started with %d group%s", count_groups(), count_groups() == 1 ? "" : "s");
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		iface_start(g);
+	n = count_groups();
+	err_log("started with %d group%s", n, n == 1 ? "" : "s");
 	notify_ready(notify);
 }
 
@@ -793,31 +242,31 @@ main(int argc, char **argv)
 	int c, notify = -1, rc, test = 0;
 
 	err_init(argv[0]);
-	V.conf = CONF_PATH_DEFAULT;
-	V.run = RUN_DEFAULT;
-	V.gid = (gid_t)-1;
+	vrrpd.conf = CONF_PATH_DEFAULT;
+	vrrpd.run = RUN_DEFAULT;
+	vrrpd.gid = (gid_t)-1;
 	while ((c = getopt(argc, argv, "tf:r:n:x:u:g:")) != -1) {
 		switch (c) {
 		case 't':
 			test = 1;
 			break;
 		case 'f':
-			V.conf = optarg;
+			vrrpd.conf = optarg;
 			break;
 		case 'r':
-			V.run = optarg;
+			vrrpd.run = optarg;
 			break;
 		case 'n':
 			notify = notify_fd(optarg);
 			break;
 		case 'x':
-			V.hook = optarg;
+			vrrpd.hook = optarg;
 			break;
 		case 'u':
-			V.user = optarg;
+			vrrpd.user = optarg;
 			break;
 		case 'g':
-			if (caps_group(optarg, &V.gid, &why) < 0)
+			if (caps_group(optarg, &vrrpd.gid, &why) < 0)
 				err_fatal(RC_USAGE, "-g %s: %s", optarg, why);
 			break;
 		default:
@@ -826,16 +275,14 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		err_usage(USAGE);
-	if ((rc = config_load(V.conf, &V.groups, err, sizeof err)) != RC_OK)
+	if ((rc = reload_first(err, sizeof err)) != RC_OK)
 		err_fatal(rc, "%s", err);
-	if (V.groups == NULL)
-		err_fatal(RC_USAGE, "%s: no vrrp-group configured", V.conf);
-	if ((size_t)snprintf(V.dir, sizeof V.dir, "%s/%s", V.run, VRRPD_DIR) >=
-	    sizeof V.dir)
-		err_fatal(RC_USAGE, "-r %s: path too long", V.run);
+	if ((size_t)snprintf(vrrpd.dir, sizeof vrrpd.dir, "%s/%s", vrrpd.run,
+	    RUN_VRRPD) >= sizeof vrrpd.dir)
+		err_fatal(RC_USAGE, "-r %s: path too long", vrrpd.run);
 	if (test)
 		return RC_OK;	/* -t: the configuration is good */
-	setup(&notify);
-	loop();
+	vrrpd_setup(&notify);
+	vrrpd_loop();
 	return RC_OK;
 }

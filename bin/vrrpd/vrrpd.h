@@ -1,6 +1,7 @@
 /*
- * vrrpd: the state of every virtual router this node runs, and the calls
- * between the files of the daemon.
+ * vrrpd: the state of every virtual router this node runs; then what each
+ * file of the daemon exports, one section a file, from the top of the
+ * call graph down (the map at the head of vrrpd.c says who calls whom).
  */
 #ifndef VRRPD_H
 #define VRRPD_H
@@ -10,14 +11,12 @@
 #include <sys/types.h>
 
 #include "advert.h"
+#include "loop.h"
 
-#define VRRPD_DIR	"vrrpd"		/* RUN/vrrpd/ */
-#define VRRPD_CONTROL	"control"	/* RUN/vrrpd/control */
 #define VRRPD_VIPS_MAX	32		/* virtual addresses of one group */
 #define VMAC_SYSCTLS	2		/* arp_ignore, arp_announce */
 
 enum vstate { VS_INIT, VS_BACKUP, VS_MASTER, VS_FAULT };
-extern const char *const vstate_name[];	/* "init", "backup", ... */
 
 struct vip {
 	int af;
@@ -37,6 +36,7 @@ struct iface {
 	int arp, icmp6;			/* for gratuitous ARP, unsolicited NA */
 	int sysctl_old[VMAC_SYSCTLS];	/* to restore (vmac.c), -1 untouched */
 	uint64_t drops[ADVERT_DROP_MAX];
+	struct watch watch4, watch6;	/* sock4 and sock6 in the loop */
 	struct iface *next;
 };
 
@@ -68,15 +68,15 @@ struct gconf {
 	struct vip vip[VRRPD_VIPS_MAX];
 };
 
-struct group {
-	char ifname[IF_NAMESIZE];	/* with vrid, who the group is */
-	uint8_t vrid;
-	struct gconf cf;
-	unsigned cfgline;		/* where the group is configured */
-	struct iface *ifp;
-	int run_priority;		/* control socket; 0 if none */
+/*
+ * A group as it runs: what vrrpd learns and decides, nothing configured.
+ * A reload that keeps the group keeps all of it (reload.c); a group that
+ * starts, or starts again, is a new one from config.c, all of it zero
+ * but for what iface_attach sets.
+ */
+struct grun {
+	int priority;			/* run-time (control socket); 0 if none */
 	struct vmac vmac;
-
 	enum vstate state;
 	unsigned master_interval;	/* Master_Adver_Interval, centiseconds */
 	int master_known, master_priority;
@@ -92,32 +92,57 @@ struct group {
 	int by_resign;			/* Master_Down_Timer set by a priority 0 */
 	int64_t joined_at;		/* taken to Master by a companion, or -1 */
 	int dirty;			/* status file to rewrite */
-	int mark;			/* vrrpd.c, within one reload or request */
+};
+
+struct group {
+	char ifname[IF_NAMESIZE];	/* with vrid, who the group is */
+	uint8_t vrid;
+	struct iface *ifp;		/* ifname's, once started; else NULL */
+	struct gconf cf;		/* as configured */
+	struct grun run;		/* as it runs */
+	int mark;			/* within one reload or request */
 	struct group *next;
 };
-
-struct vrrpd {
-	const char *conf, *run, *hook, *user;
-	gid_t gid;			/* of the control socket, or -1 */
-	char dir[4096];			/* RUN/vrrpd */
-	struct iface *ifaces;
-	struct group *groups;
-	int nl;				/* rtnetlink, requests */
-	int nlev;			/* rtnetlink, events */
-	int64_t now;			/* monotonic, at the last wakeup */
-};
-
-extern struct vrrpd V;
 
 static inline int
 group_priority(const struct group *g)
 {
-	return g->run_priority ? g->run_priority : g->cf.priority;
+	return g->run.priority ? g->run.priority : g->cf.priority;
 }
 
-/* config.c */
-int config_load(const char *file, struct group **out, char *err, size_t size);
-void groups_free(struct group *);
+/* vrrpd.c: main, the options, the loop */
+struct vrrpd {
+	const char *conf, *run, *hook, *user;
+	gid_t gid;			/* of the control socket, or -1 */
+	char dir[4096];			/* RUN/vrrpd */
+	int nl;				/* rtnetlink, requests */
+	int nlev;			/* rtnetlink, events */
+	int64_t now;			/* monotonic, at the last wakeup */
+};
+extern struct vrrpd vrrpd;		/* vrrpd.c writes it */
+enum vrrpd_watch {		/* what a struct watch of the loop holds */
+	WATCH_SIGNAL, WATCH_TIMER, WATCH_NETLINK, WATCH_CONTROL, WATCH_CLIENT,
+	WATCH_VRRP4, WATCH_VRRP6	/* p: the struct iface */
+};
+
+/* reload.c: the groups of vpnha.conf, at start and on SIGHUP */
+extern struct group *vrrpd_groups;	/* in the file's order */
+int reload_first(char *err, size_t size);
+void reload_sighup(void);
+
+/* control.c: RUNDIR/vrrpd/control */
+struct client;
+int control_open(const char *path, gid_t gid);
+void control_close(void);
+void control_accept(void);
+void control_event(struct client *, uint32_t events);
+int64_t control_timers(void);
+
+/* iface.c: the interfaces, their sockets and link state */
+void iface_attach(struct group *);
+void iface_start(struct group *);
+void iface_refresh(struct iface *);
+void iface_changed(int index, int down);
 
 /* election.c: the state machine of RFC 5798 6.4 (and RFC 3768 6.4) */
 void election_start(struct group *);
@@ -131,20 +156,32 @@ void election_release(struct group *);
 int election_sync_member(const struct group *, const struct group *);
 int64_t election_next(const struct group *);
 
-/* net.c */
+/* status.c: RUNDIR/vrrpd/IF.VRID */
+extern const char *const vstate_name[];	/* "init", "backup", ... */
+void status_write(struct group *);
+void status_remove(struct group *);
+void status_show(struct group *, void (*line)(void *, const char *, ...), void *);
+
+/* hook.c: -x PROG */
+void hook_run(const struct group *, enum vstate from, enum vstate to);
+void hook_reap(void);
+
+/* net.c: adverts on the wire */
 int net_iface_open(struct iface *, int af);
 void net_iface_close(struct iface *);
-void net_receive(struct iface *, int af);
+/* Adverts for a group, checked for it, go to heard (election_advert). */
+void net_receive(struct iface *, int af,
+    void (*heard)(struct group *, const struct advert *));
 int net_send(struct group *, int priority);
 
-/* vip.c */
+/* vip.c: the virtual addresses */
 int vip_add(struct group *);
 int vip_del(struct group *);
 void vip_clean_stale(struct group *);
 void vip_announce(struct group *);
 const char *vip_str(const struct vip *, char *buf, size_t size);
 
-/* vmac.c */
+/* vmac.c: the virtual MAC of rfc3768-compatibility */
 int vmac_up(struct group *);
 void vmac_down(struct group *);
 int vmac_index(const struct group *);
@@ -156,6 +193,7 @@ int nl_events(void);
 int nl_iface(struct iface *);
 int nl_addr(int fd, int add, int index, const struct vip *);
 int nl_has_addr(int fd, int index, const struct vip *);
+/* Link events, each to changed (iface_changed). */
 void nl_drain(int fd, void (*changed)(int index, int down));
 int nl_macvlan_add(int fd, const char *name, int parent, const uint8_t mac[6]);
 int nl_link_quiet_up(int fd, int index);
@@ -163,20 +201,10 @@ int nl_link_del(int fd, int index);
 int nl_macvlan_find(int fd, int parent, const uint8_t mac[6], const char *name,
     char *found);
 
-/* status.c */
-void status_write(struct group *);
-void status_remove(struct group *);
-void status_show(struct group *, void (*line)(void *, const char *, ...), void *);
+/* advert.c: in advert.h */
 
-/* reload.c: a reload's changes to a group that stays */
-int reload_in_place(const struct group *, const struct gconf *);
-void reload_apply(struct group *, const struct gconf *);
-
-/* hook.c */
-void hook_run(const struct group *, enum vstate from, enum vstate to);
-void hook_reap(void);
-
-/* vrrpd.c */
-void transition(struct group *, enum vstate to);
+/* config.c: the groups of vpnha.conf, read */
+int config_load(const char *file, struct group **out, char *err, size_t size);
+void config_free(struct group *);
 
 #endif
