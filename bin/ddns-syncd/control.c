@@ -19,6 +19,7 @@
 #include "ddns-syncd.h"
 #include "err.h"
 #include "rc.h"
+#include "run.h"
 
 #define CLIENTS_MAX	64
 #define REPLY_HIGH	(1 << 20)	/* stop reading requests above this */
@@ -300,7 +301,7 @@ request(struct client *cl, char *line)
 void
 control_open(void)
 {
-	snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_CONTROL);
+	snprintf(path, sizeof path, "%s/%s", S.run, RUN_DDNS_CONTROL);
 	if ((lfd = ctl_listen(path, S.gid)) < 0)
 		err_fatalsys(RC_TEMP, "unable to listen on %s", path);
 	loop_add(lfd, &wctl, EPOLLIN);

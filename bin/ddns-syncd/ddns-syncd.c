@@ -9,7 +9,6 @@
 #include <linux/capability.h>
 
 #include <errno.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -22,15 +21,15 @@
 #include "conf.h"
 #include "ddns-syncd.h"
 #include "err.h"
-#include "file.h"
 #include "loop.h"
 #include "num.h"
 #include "peer.h"
 #include "rc.h"
+#include "run.h"
+#include "rundir.h"
 
 #define USAGE	"ddns-syncd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS]" \
 	" [-u USER] [-g GROUP]"
-#define RUN_DEFAULT	"/run/vpnha"
 
 struct syncd S;
 
@@ -151,16 +150,9 @@ setup(void)
 {
 	static const int none[] = { -1 }, bind[] = { CAP_NET_BIND_SERVICE, -1 };
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, 0 };
-	struct passwd *pw = NULL;
 	const char *why;
-	char err[600];
-	int rc;
 
-	if (S.user != NULL && (pw = getpwnam(S.user)) == NULL)
-		err_fatal(RC_USAGE, "-u %s: no such user", S.user);
-	if ((rc = file_rundir(S.run, S.dir, pw ? pw->pw_uid : (uid_t)-1,
-	    pw ? pw->pw_gid : (gid_t)-1, err, sizeof err)) != RC_OK)
-		err_fatal(rc, "%s", err);
+	rundir_make(S.run, S.dir, S.user);
 	loop_init();
 	tfd = loop_timer();
 	sigfd = loop_signals(sigs);
@@ -232,9 +224,7 @@ main(int argc, char **argv)
 		err_fatal(RC_TEMP, "unable to initialise libsodium");
 	if ((rc = config_load(S.conf, &S.cfg, err, sizeof err)) != RC_OK)
 		err_fatal(rc, "%s", err);
-	if ((size_t)snprintf(S.dir, sizeof S.dir, "%s/%s", S.run, DDNS_DIR) >=
-	    sizeof S.dir)
-		err_fatal(RC_USAGE, "-r %s: path too long", S.run);
+	rundir_path(S.dir, sizeof S.dir, S.run, RUN_DDNS);
 	if (test)
 		return RC_OK;	/* -t: the configuration is good */
 	setup();

@@ -15,12 +15,6 @@
 
 #include "gwid.h"
 
-#define DDNS_DIR	"ddns"		/* RUN/ddns/ */
-#define DDNS_CONTROL	"control"	/* RUN/ddns/control */
-#define DDNS_CLUSTER	"cluster"	/* RUN/ddns/cluster: the join line */
-#define DDNS_MEMBERS	"members"	/* RUN/ddns/members: one line a node */
-#define DDNS_JOURNAL	"journal"	/* RUN/ddns/journal: our own records */
-
 #define DDNS_PORT	9100		/* the guide's TCP port */
 #define NODES_MAX	32		/* configured nodes, self included */
 #define ORIGINS_MAX	64		/* nodes a record may come from */

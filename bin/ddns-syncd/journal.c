@@ -41,6 +41,7 @@
 #include "file.h"
 #include "num.h"
 #include "rc.h"
+#include "run.h"
 #include "wire.h"
 
 static int jfd = -1;
@@ -259,7 +260,7 @@ void
 journal_load(void)
 {
 	if (!loaded) {
-		snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_JOURNAL);
+		snprintf(path, sizeof path, "%s/%s", S.run, RUN_DDNS_JOURNAL);
 		load();
 		loaded = 1;
 	} else if (owner == S.self)

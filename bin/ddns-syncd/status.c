@@ -11,6 +11,7 @@
 #include "ddns-syncd.h"
 #include "err.h"
 #include "file.h"
+#include "run.h"
 
 const char *
 cluster_state(void)
@@ -113,7 +114,7 @@ write_file(const char *name, const char *text)
 {
 	char path[4200];
 
-	snprintf(path, sizeof path, "%s/%s", S.dir, name);
+	snprintf(path, sizeof path, "%s/%s", S.run, name);
 	if (text == NULL) {
 		remove(path);
 		return;
@@ -128,11 +129,11 @@ status_cluster(void)
 	char line[100];
 
 	if (!S.enabled || S.joined == 0) {
-		write_file(DDNS_CLUSTER, NULL);
+		write_file(RUN_DDNS_CLUSTER, NULL);
 		return;
 	}
 	snprintf(line, sizeof line, "%s\n", cluster_state());
-	write_file(DDNS_CLUSTER, line);
+	write_file(RUN_DDNS_CLUSTER, line);
 }
 
 void
@@ -141,6 +142,6 @@ status_members(void)
 	char *buf = NULL;
 
 	status_members_each(put, &buf);
-	write_file(DDNS_MEMBERS, buf ? buf : "");
+	write_file(RUN_DDNS_MEMBERS, buf ? buf : "");
 	free(buf);
 }
