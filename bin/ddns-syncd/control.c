@@ -240,62 +240,111 @@ subscribe(struct client *cl)
 	cl->c->deadline = -1;
 }
 
+/* up, down, drain and undrain change the cluster, which must run. */
+static int
+disabled(struct client *cl)
+{
+	if (S.enabled)
+		return 0;
+	ctl_printf(cl->c, "error: DDNS is disabled (set service ipsec-ddns "
+	    "enable, then SIGHUP)\n");
+	return 1;
+}
+
 static void
-request(struct client *cl, char *line)
+verb_up(struct client *cl, const struct request *rq)
+{
+	char ab[64], err[300];
+
+	if (disabled(cl))
+		return;
+	if (local_up(rq->label, &rq->addr, err, sizeof err) < 0)
+		ctl_printf(cl->c, "error: %s\n", err);
+	else
+		ctl_printf(cl->c, "up %s %s\nok\n", rq->label,
+		    addr_fmt(&rq->addr, ab, sizeof ab));
+}
+
+static void
+verb_down(struct client *cl, const struct request *rq)
+{
+	char err[300];
+
+	if (disabled(cl))
+		return;
+	if (local_down(rq->label, &rq->addr, err, sizeof err) < 0)
+		ctl_printf(cl->c, "error: %s\n", err);
+	else
+		ctl_printf(cl->c, "down %s\nok\n", rq->label);
+}
+
+/* drain and undrain */
+static void
+verb_drain(struct client *cl, const struct request *rq)
+{
+	int drain = rq->verb == CTL_DDNS_DRAIN;
+
+	if (disabled(cl))
+		return;
+	local_drain(drain);
+	ctl_printf(cl->c, "%s %s\nok\n", drain ? "drained" : "undrained",
+	    S.cfg.self);
+}
+
+static void
+verb_members(struct client *cl, const struct request *rq)
+{
+	(void)rq;
+	status_members_each(printer, cl);
+	ctl_printf(cl->c, "ok\n");
+}
+
+static void
+verb_records(struct client *cl, const struct request *rq)
+{
+	(void)rq;
+	records(cl);
+}
+
+static void
+verb_status(struct client *cl, const struct request *rq)
+{
+	(void)rq;
+	status_each(printer, cl);
+	ctl_printf(cl->c, "ok\n");
+}
+
+static void
+verb_subscribe(struct client *cl, const struct request *rq)
+{
+	(void)rq;
+	subscribe(cl);
+}
+
+/* What each verb of lib/ctl_ddns.h does, in the order of its enum. */
+static void (*const verb_handler[])(struct client *, const struct request *) = {
+	[CTL_DDNS_UP] = verb_up,
+	[CTL_DDNS_DOWN] = verb_down,
+	[CTL_DDNS_DRAIN] = verb_drain,
+	[CTL_DDNS_UNDRAIN] = verb_drain,
+	[CTL_DDNS_MEMBERS] = verb_members,
+	[CTL_DDNS_RECORDS] = verb_records,
+	[CTL_DDNS_STATUS] = verb_status,
+	[CTL_DDNS_SUBSCRIBE] = verb_subscribe,
+};
+_Static_assert(sizeof verb_handler / sizeof verb_handler[0] == CTL_DDNS_VERBS,
+    "a handler for every verb of lib/ctl_ddns.h");
+
+static void
+control_request(struct client *cl, char *line)
 {
 	struct request rq;
 	const char *why;
-	char ab[64], err[300];
 
-	if (control_parse(line, &rq, &why) < 0) {
+	if (request_parse(line, &rq, &why) < 0)
 		ctl_printf(cl->c, "error: %s\n", why);
-		return;
-	}
-	switch (rq.kind) {
-	case REQ_DRAIN:
-	case REQ_UNDRAIN:
-		if (!S.enabled) {
-			ctl_printf(cl->c, "error: DDNS is disabled (set service "
-			    "ipsec-ddns enable, then SIGHUP)\n");
-			return;
-		}
-		local_drain(rq.kind == REQ_DRAIN);
-		ctl_printf(cl->c, "%s %s\nok\n", rq.kind == REQ_DRAIN ?
-		    "drained" : "undrained", S.cfg.self);
-		return;
-	case REQ_UP:
-	case REQ_DOWN:
-		if (!S.enabled) {
-			ctl_printf(cl->c, "error: DDNS is disabled (set service "
-			    "ipsec-ddns enable, then SIGHUP)\n");
-			return;
-		}
-		if ((rq.kind == REQ_UP ? local_up : local_down)(rq.label,
-		    &rq.addr, err, sizeof err) < 0) {
-			ctl_printf(cl->c, "error: %s\n", err);
-			return;
-		}
-		if (rq.kind == REQ_UP)
-			ctl_printf(cl->c, "up %s %s\nok\n", rq.label,
-			    addr_fmt(&rq.addr, ab, sizeof ab));
-		else
-			ctl_printf(cl->c, "down %s\nok\n", rq.label);
-		return;
-	case REQ_MEMBERS:
-		status_members_each(printer, cl);
-		ctl_printf(cl->c, "ok\n");
-		return;
-	case REQ_RECORDS:
-		records(cl);
-		return;
-	case REQ_STATUS:
-		status_each(printer, cl);
-		ctl_printf(cl->c, "ok\n");
-		return;
-	case REQ_SUBSCRIBE:
-		subscribe(cl);
-		return;
-	}
+	else
+		verb_handler[rq.verb](cl, &rq);
 }
 
 void
@@ -393,7 +442,7 @@ lines(struct client *cl)
 		if (memchr(c->in, '\0', used - 1) != NULL)
 			ctl_printf(cl->c, "error: NUL byte in request\n");
 		else
-			request(cl, c->in);
+			control_request(cl, c->in);
 		c->inlen -= used;
 		memmove(c->in, c->in + used, c->inlen);
 	}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ctl_ddns.h"
 #include "loop.h"
 
 #include "gwid.h"
@@ -147,16 +148,16 @@ void node_alive_changed(void);
 
 /* The event loop: every descriptor is watched with a struct watch. */
 enum wkind { W_SIG, W_TIMER, W_CTL, W_CLIENT, W_LISTEN, W_PEER };
-/* control.c */
-enum req { REQ_UP, REQ_DOWN, REQ_MEMBERS, REQ_RECORDS, REQ_STATUS,
-    REQ_SUBSCRIBE, REQ_DRAIN, REQ_UNDRAIN };
+/* request.c */
 struct request {
-	enum req kind;
+	enum ctl_ddns verb;
 	char label[GWID_LABEL_MAX + 1];
 	struct addr addr;		/* af 0: none given */
 };
 /* Parse a request line (changed in place); -1 with *why if it is bad. */
-int control_parse(char *line, struct request *, const char **why);
+int request_parse(char *line, struct request *, const char **why);
+
+/* control.c */
 void control_open(void);
 void control_close(void);
 void control_accept(void);
