@@ -1,8 +1,8 @@
 /*
- * A daemon's own directory in the run directory: RUNDIR/NAME (NAME one of
+ * A daemon's own directory in the run directory, RUNDIR/NAME (NAME one of
  * lib/run.h's, RUN_DDNS or RUN_VRRPD), where its control socket and state
  * files live.  Both functions are fatal on failure, as a daemon's start
- * is.
+ * (or a client's usage error) is.
  */
 #ifndef VPNHA_RUNDIR_H
 #define VPNHA_RUNDIR_H
@@ -10,9 +10,10 @@
 #include <stddef.h>
 
 /*
- * RUNDIR/NAME into dir, size bytes (checked before -t returns, so that
- * -t refuses what a start would).  Too long: exit 100, "-r RUNDIR: path
- * too long".
+ * RUNDIR/NAME into dir, size bytes: a daemon's directory (named before -t
+ * returns, so that -t refuses what a start would), or a path in it of
+ * lib/run.h (a client's RUN_DDNS_CONTROL).  Too long: exit 100, "-r
+ * RUNDIR: path too long".
  */
 void rundir_path(char *dir, size_t size, const char *run, const char *name);
 
