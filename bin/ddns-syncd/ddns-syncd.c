@@ -40,7 +40,7 @@ static struct watch wsig = { W_SIG, NULL }, wtimer = { W_TIMER, NULL };
 static void
 changed(const struct rec *old, int oldvis, const struct rec *now, int nowvis)
 {
-	control_change(old, oldvis, now, nowvis);
+	subscribe_change(old, oldvis, now, nowvis);
 	journal_change(old, now);
 }
 
@@ -136,8 +136,9 @@ loop(void)
 			}
 		}
 		control_timers();
+		subscribe_high();
 		cluster_timers();
-		control_members();
+		subscribe_members();
 		if (S.enabled)
 			peer_flush_all();
 		peer_reap();

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "ctl_ddns.h"
+#include "feed.h"
 #include "loop.h"
 
 #include "gwid.h"
@@ -165,9 +166,18 @@ void control_event(void *client, uint32_t events);
 void control_timers(void);
 void control_reap(void);
 int64_t control_next(void);
-void control_change(const struct rec *old, int oldvis, const struct rec *now,
+
+/* subscribe.c: the feed (lib/feed.h) to subscribers of the control socket */
+struct ctl_conn;
+/* A subscriber has more to be written (cut 0), or is cut off (cut 1). */
+typedef void (*subscribe_fn)(void *client, int cut);
+void subscribe_init(subscribe_fn);
+void subscribe_add(void *client, struct ctl_conn *);	/* the snapshot */
+void subscribe_leave(void *client);
+void subscribe_change(const struct rec *old, int oldvis, const struct rec *now,
     int nowvis);
-void control_members(void);
+void subscribe_members(void);		/* once a turn: @ lines */
+void subscribe_high(void);		/* once a turn: the high-water */
 
 /* local.c: what a control request does to the table */
 int local_up(const char *label, const struct addr *, char *why, size_t);
@@ -190,10 +200,9 @@ void status_each(line_fn, void *);
 void status_members_each(line_fn, void *);
 void status_cluster(void);
 void status_members(void);
+int status_records_each(line_fn, void *);	/* -1: out of memory */
 /* A node in a pool: what `@` lines and the fifth word of `members` say. */
-enum pool { POOL_DOWN, POOL_UP, POOL_DRAINED };
-extern const char *const pool_word[];
-enum pool node_pool(int node);
+enum feed_state node_pool(int node);
 
 /* cluster.c: the nodes, and what the daemon does with them */
 struct sess;

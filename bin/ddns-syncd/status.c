@@ -1,15 +1,17 @@
 /*
  * State a shell can read: RUN/ddns/cluster (the guide's join line),
  * RUN/ddns/members (one line a configured node), and the same text on the
- * control socket (`members`, `status`).
+ * control socket (`members`, `status`); `records`.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "ddns-syncd.h"
 #include "err.h"
+#include "feed.h"
 #include "file.h"
 #include "run.h"
 
@@ -27,25 +29,21 @@ cluster_state(void)
 	return "joining";
 }
 
-const char *const pool_word[] = {
-	[POOL_DOWN] = "down", [POOL_UP] = "up", [POOL_DRAINED] = "drained",
-};
-
 /*
  * A peer counts as up in a pool once it has said whether it is drained
  * (its hello, or a beat), so that a drained node that comes back is never
  * announced up for the moment in between.
  */
-enum pool
+enum feed_state
 node_pool(int i)
 {
 	const struct node *n = &nodes[i];
 
 	if (n->self)
-		return S.drained ? POOL_DRAINED : POOL_UP;
+		return S.drained ? FEED_DRAINED : FEED_UP;
 	if (!n->up || !n->heard)
-		return POOL_DOWN;
-	return n->drained ? POOL_DRAINED : POOL_UP;
+		return FEED_DOWN;
+	return n->drained ? FEED_DRAINED : FEED_UP;
 }
 
 void
@@ -62,7 +60,7 @@ status_members_each(line_fn fn, void *arg)
 		    (long long)(n->since / CLOCK_SEC),
 		    (long long)(n->since % CLOCK_SEC / CLOCK_MS),
 		    n->origin >= 0 ? origins[n->origin].nrec : 0,
-		    pool_word[node_pool(i)]);
+		    feed_state_word[node_pool(i)]);
 		fn(arg, line);
 	}
 }
@@ -92,6 +90,42 @@ status_each(line_fn fn, void *arg)
 	if (jf != NULL)
 		LINE("journal_error=%s", jf);
 #undef LINE
+}
+
+static int
+cmp_label(const void *a, const void *b)
+{
+	const struct rec *const *x = a, *const *y = b;
+
+	return strcasecmp((*x)->label, (*y)->label);
+}
+
+/*
+ * `records`: the visible records, sorted, so that every node prints the
+ * same text; -1 if there is no memory to sort them.
+ */
+int
+status_records_each(line_fn fn, void *arg)
+{
+	char line[GWID_LABEL_MAX + ID_MAX + 100], ab[64], sb[32];
+	size_t i, n = 0;
+	struct rec *r, **v;
+
+	if ((v = malloc((table_live() + 1) * sizeof *v)) == NULL)
+		return -1;
+	for (i = 0; i < table_slots(); i++)
+		if ((r = table_slot(i)) != NULL && rec_visible(r))
+			v[n++] = r;
+	qsort(v, n, sizeof *v, cmp_label);
+	for (i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "%s %s %s %s", v[i]->label,
+		    addr_fmt(&v[i]->addr, ab, sizeof ab),
+		    origins[v[i]->origin].id,
+		    feed_stamp_fmt(v[i]->stamp, sb, sizeof sb));
+		fn(arg, line);
+	}
+	free(v);
+	return 0;
 }
 
 static void
