@@ -139,7 +139,7 @@ cluster_start(void)
 	S.self = nodes[0].origin;
 	S.enabled = 1;
 	S.joined = 0;
-	journal_load();
+	S.drained = journal_load(S.self);
 	S.join_at = S.now + S.cfg.join;
 	collect_at = S.now + S.cfg.heartbeat;
 	peer_listen();

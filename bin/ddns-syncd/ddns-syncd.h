@@ -56,8 +56,11 @@ int config_load(const char *path, struct cfg *, char *err, size_t size);
 #define HLC_MS(s)	((int64_t)((s) >> 16))
 #define HLC_CTR(s)	((unsigned)((s) & 0xffff))
 
-uint64_t hlc_tick(uint64_t *clock, int64_t wall_ms);
-int hlc_seen(uint64_t *clock, uint64_t remote, int64_t wall_ms);
+int64_t wall_ms(void);
+uint64_t hlc_stamp(void);		/* a change of ours: the next stamp */
+int hlc_seen(uint64_t remote);		/* -1: too far ahead, refused */
+void hlc_raise(uint64_t own);		/* our own, from the journal */
+uint64_t hlc_now(void);
 
 /* ---------------------------------------------------------------- table */
 
@@ -137,15 +140,12 @@ struct syncd {
 	int joined;			/* 0 joining, 1 joined, 2 created */
 	int64_t join_at;		/* mono ns: give up waiting for peers */
 	int64_t now;			/* mono ns, this iteration */
-	uint64_t hlc;
 	int self;			/* our origin index */
 	int drained;			/* ddns-ctl drain: out of pool answers */
 	uint8_t key[32];		/* Argon2id of the secret */
 };
 extern struct syncd S;
 
-int64_t wall_ms(void);
-void node_alive_changed(void);
 
 /* The event loop: every descriptor is watched with a struct watch. */
 enum wkind { W_SIG, W_TIMER, W_CTL, W_CLIENT, W_LISTEN, W_PEER };
@@ -185,14 +185,18 @@ int local_down(const char *label, const struct addr *, char *why, size_t);
 void local_drain(int drained);
 
 /* journal.c */
-void journal_load(void);		/* once; a reload keeps the table */
+int journal_load(int self);		/* self's origin; 1 if drained */
 void journal_change(const struct rec *old, const struct rec *now);
 void journal_drained(int drained);
 void journal_retry(void);		/* a journal that failed, again */
 const char *journal_failing(void);	/* why it cannot be written, or NULL */
-/* Its lines from f into the table (NAME for messages); its text, malloc'd. */
-void journal_read(FILE *f, const char *name);
-char *journal_text(size_t *len, size_t *records);
+/*
+ * The lines of f into the table, as records of origin self (name for
+ * messages; *drained set by drained and undrained lines); the text of
+ * self's records, malloc'd.
+ */
+void journal_read(FILE *f, const char *name, int self, int *drained);
+char *journal_text(int self, int drained, size_t *len, size_t *records);
 
 /* status.c */
 typedef void (*line_fn)(void *arg, const char *line);

@@ -7,20 +7,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock.h"
 #include "ddns-syncd.h"
 #include "err.h"
-
-int64_t
-wall_ms(void)
-{
-	return clock_wall() / CLOCK_MS;
-}
 
 static void
 publish(struct rec *r)
 {
-	r->stamp = hlc_tick(&S.hlc, wall_ms());
+	r->stamp = hlc_stamp();
 	r->origin = (uint8_t)S.self;
 	if (table_merge(r) != NULL)
 		cluster_push(r);

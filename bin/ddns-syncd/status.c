@@ -85,7 +85,8 @@ status_each(line_fn fn, void *arg)
 	LINE("records=%zu", table_live());
 	LINE("tombstones=%zu", table_tombstones());
 	LINE("digest=%016llx", (unsigned long long)table_digest());
-	LINE("hlc=%lld.%u", (long long)HLC_MS(S.hlc), HLC_CTR(S.hlc));
+	LINE("hlc=%lld.%u", (long long)HLC_MS(hlc_now()),
+	    HLC_CTR(hlc_now()));
 	LINE("journal=%s", jf != NULL ? "failing" : "ok");
 	if (jf != NULL)
 		LINE("journal_error=%s", jf);

@@ -71,7 +71,7 @@ hello(struct sess *s)
 
 	m.n = 0;
 	wr_u8(&m, 'h');
-	wr_u64(&m, S.hlc);
+	wr_u64(&m, hlc_now());
 	at = m.n;
 	wr_u8(&m, 0);
 	for (o = 0; o < norigins; o++) {
@@ -234,7 +234,7 @@ merge_remote(struct sess *s, const struct wrec *w, int adv)
 	struct rec r = { 0 }, *t;
 	int o;
 
-	if (hlc_seen(&S.hlc, w->stamp, wall_ms()) < 0) {
+	if (hlc_seen(w->stamp) < 0) {
 		if (!s->skew_logged++)
 			err_warn("peer %s: a record stamped %lld s ahead of "
 			    "our clock, refused; check the clocks",
@@ -389,7 +389,7 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 
 	switch (rd_u8(&rd)) {
 	case 'h':
-		hlc_seen(&S.hlc, rd_u64(&rd), wall_ms());
+		hlc_seen(rd_u64(&rd));
 		if (marks_read(&rd, s->peer_hwm, 1) < 0)
 			break;
 		flags_said(s, rd_flags(&rd));
@@ -423,7 +423,7 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 		hellos_later();
 		return 0;
 	case 'b':
-		hlc_seen(&S.hlc, rd_u64(&rd), wall_ms());
+		hlc_seen(rd_u64(&rd));
 		digest = rd_u64(&rd);
 		rd_u32(&rd);
 		if (marks_read(&rd, s->peer_hwm, 0) < 0)
@@ -451,7 +451,7 @@ sync_beat(struct sess *s)
 
 	m.n = 0;
 	wr_u8(&m, 'b');
-	wr_u64(&m, S.hlc);
+	wr_u64(&m, hlc_now());
 	wr_u64(&m, table_digest());
 	wr_u32(&m, (uint32_t)table_live());
 	at = m.n;
