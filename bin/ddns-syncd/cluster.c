@@ -28,6 +28,9 @@ int nnodes;
 static struct sockaddr_storage addrs[NODES_MAX];
 static socklen_t addrlens[NODES_MAX];
 static int64_t collect_at = -1;
+/* By origin: the node that is it (-1: none), since when none is (0: yet) */
+static int origin_node[ORIGINS_MAX];
+static int64_t origin_gone[ORIGINS_MAX];
 static char keyfor[sizeof S.cfg.secret + sizeof S.cfg.domain];
 
 /* K = Argon2id(secret, salt from the domain), once per secret and domain. */
@@ -103,8 +106,8 @@ node_init(struct node *n, const char *id, int self)
 	n->backoff = BACKOFF_MIN;
 	if ((n->origin = origin_get(id, strlen(id))) < 0)
 		err_fatal(RC_TEMP, "too many nodes");
-	origins[n->origin].node = (int)(n - nodes);
-	origins[n->origin].gone_at = 0;
+	origin_node[n->origin] = (int)(n - nodes);
+	origin_gone[n->origin] = 0;
 }
 
 static void
@@ -112,8 +115,8 @@ nodes_build(void)
 {
 	int i;
 
-	for (i = 0; i < norigins; i++)
-		origins[i].node = -1;
+	for (i = 0; i < ORIGINS_MAX; i++)
+		origin_node[i] = -1;
 	nnodes = 0;
 	node_init(&nodes[nnodes], S.cfg.self, 1);
 	resolve(nnodes++);
@@ -224,8 +227,8 @@ nodes_update(void)
 			peer_close(s, NULL);
 	}
 	memcpy(old, nodes, sizeof old);
-	for (i = 0; i < norigins; i++)
-		origins[i].node = -1;
+	for (i = 0; i < ORIGINS_MAX; i++)
+		origin_node[i] = -1;
 	for (i = 0; i < nold; i++)
 		if (map[i] >= 0) {
 			nodes[map[i]] = old[i];
@@ -235,7 +238,7 @@ nodes_update(void)
 	for (i = 0; i < nnodes; i++) {
 		if (!kept[i])
 			node_init(&nodes[i], S.cfg.peer[i - 1], 0);
-		origins[nodes[i].origin].node = i;
+		origin_node[nodes[i].origin] = i;
 		resolve(i);
 	}
 }
@@ -379,9 +382,9 @@ cluster_next(void)
 	if (S.joined == 0)
 		EARLIER(S.join_at);
 	EARLIER(collect_at);
-	for (i = 0; i < norigins; i++)
-		if (origins[i].node < 0 && !origins[i].hidden)
-			EARLIER(origins[i].gone_at + S.cfg.hold);
+	for (i = 0; i < table_origins(); i++)
+		if (origin_node[i] < 0 && !origins[i].hidden)
+			EARLIER(origin_gone[i] + S.cfg.hold);
 	for (i = 1; i < nnodes; i++) {
 		if (nodes[i].down_at >= 0 && !origins[nodes[i].origin].hidden)
 			EARLIER(nodes[i].down_at + S.cfg.hold);
@@ -403,16 +406,16 @@ cluster_next(void)
 static void
 strangers(void)
 {
-	struct origin *g;
+	const struct origin *g;
 	int o;
 
-	for (o = 0; o < norigins; o++) {
+	for (o = 0; o < table_origins(); o++) {
 		g = &origins[o];
-		if (g->node >= 0 || g->hidden)
+		if (origin_node[o] >= 0 || g->hidden)
 			continue;
-		if (g->gone_at == 0)
-			g->gone_at = S.now;
-		if (S.now < g->gone_at + S.cfg.hold)
+		if (origin_gone[o] == 0)
+			origin_gone[o] = S.now;
+		if (S.now < origin_gone[o] + S.cfg.hold)
 			continue;
 		if (g->nrec > 0)
 			err_log("node %s: not a configured node; its %u records "

@@ -85,11 +85,8 @@ struct origin {
 	char id[ID_MAX + 1];
 	uint64_t hwm;			/* we hold all it published up to this */
 	uint64_t gc;			/* newest tombstone of it collected */
-	int node;			/* index in the node table, -1 if none */
 	unsigned nrec;			/* live records it originated */
 	int hidden;			/* down past the hold time */
-	int64_t gone_at;		/* mono ns since no configured node is
-					   it; 0 while one is, or not yet seen */
 };
 
 /*
@@ -101,8 +98,10 @@ typedef void (*table_fn)(const struct rec *old, int oldvis,
 
 void table_init(table_fn);
 int origin_get(const char *id, size_t len);	/* -1 if the table is full */
-extern struct origin origins[ORIGINS_MAX];
-extern int norigins;
+extern const struct origin *const origins;	/* written by table.c only */
+int table_origins(void);			/* how many */
+void table_mark(int origin, uint64_t hwm);	/* raised, never lowered */
+void table_collect(struct rec *tombstone);	/* forgotten, its gc raised */
 
 struct rec *table_find(const char *label, size_t len);
 /*

@@ -74,7 +74,7 @@ hello(struct sess *s)
 	wr_u64(&m, hlc_now());
 	at = m.n;
 	wr_u8(&m, 0);
-	for (o = 0; o < norigins; o++) {
+	for (o = 0; o < table_origins(); o++) {
 		if (origins[o].hwm == 0 && origins[o].gc == 0)
 			continue;
 		wr_str(&m, origins[o].id);
@@ -137,7 +137,7 @@ bulk_start(struct sess *s, int full)
 	s->bulk_full = full;
 	s->cursor = 0;
 	for (o = 0; o < ORIGINS_MAX; o++)
-		s->bulk_hwm[o] = o < norigins ? origins[o].hwm : 0;
+		s->bulk_hwm[o] = o < table_origins() ? origins[o].hwm : 0;
 }
 
 static uint64_t
@@ -146,7 +146,7 @@ horizon(void)
 	uint64_t h = 0;
 	int o;
 
-	for (o = 0; o < norigins; o++)
+	for (o = 0; o < table_origins(); o++)
 		if (origins[o].gc > h)
 			h = origins[o].gc;
 	return h;
@@ -165,7 +165,7 @@ bulk_end(struct sess *s)
 	wr_u64(&m, horizon());
 	at = m.n;
 	wr_u8(&m, 0);
-	for (o = 0; o < norigins; o++) {
+	for (o = 0; o < table_origins(); o++) {
 		if (s->bulk_hwm[o] == 0)
 			continue;
 		wr_str(&m, origins[o].id);
@@ -202,8 +202,7 @@ cluster_push(const struct rec *r)
 {
 	struct sess *s;
 
-	if (r->stamp > origins[r->origin].hwm)
-		origins[r->origin].hwm = r->stamp;
+	table_mark(r->origin, r->stamp);
 	for (s = sessions; s != NULL; s = s->next)
 		if (up(s))
 			add_rec(s, r, !s->bulk);
@@ -256,8 +255,8 @@ merge_remote(struct sess *s, const struct wrec *w, int adv)
 		disown(&r);	/* never shown: readers see no flicker */
 	if ((t = table_find(r.label, r.len)) != NULL)
 		t->mark = s->mark;
-	if (adv && o == nodes[s->node].origin && w->stamp > origins[o].hwm)
-		origins[o].hwm = w->stamp;
+	if (adv && o == nodes[s->node].origin)
+		table_mark(o, w->stamp);
 }
 
 /* A record refused, skipped: logged at most once a minute a peer. */
@@ -329,7 +328,7 @@ on_beat(struct sess *s, uint64_t digest)
 	}
 	if (s->awaiting || s->bulk || s->hello_later)
 		return;
-	for (o = 0; o < norigins; o++) {
+	for (o = 0; o < table_origins(); o++) {
 		behind |= s->peer_hwm[o] > origins[o].hwm;
 		level &= s->peer_hwm[o] == origins[o].hwm;
 	}
@@ -393,7 +392,7 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 		if (marks_read(&rd, s->peer_hwm, 1) < 0)
 			break;
 		flags_said(s, rd_flags(&rd));
-		for (full = 0, o = 0; o < norigins; o++)
+		for (full = 0, o = 0; o < table_origins(); o++)
 			full |= origins[o].gc > s->peer_hwm[o];
 		bulk_start(s, full);
 		return 0;
@@ -413,9 +412,8 @@ sync_message(struct sess *s, const uint8_t *b, size_t n)
 		hz = rd_u64(&rd);
 		if (marks_read(&rd, sent, 0) < 0)
 			break;
-		for (o = 0; o < norigins; o++)
-			if (sent[o] > origins[o].hwm)
-				origins[o].hwm = sent[o];
+		for (o = 0; o < table_origins(); o++)
+			table_mark(o, sent[o]);
 		if (full)
 			prune(s, hz, sent);
 		s->mark = ++marks;
@@ -456,7 +454,7 @@ sync_beat(struct sess *s)
 	wr_u32(&m, (uint32_t)table_live());
 	at = m.n;
 	wr_u8(&m, 0);
-	for (o = 0; o < norigins; o++) {
+	for (o = 0; o < table_origins(); o++) {
 		if (origins[o].hwm == 0)
 			continue;
 		wr_str(&m, origins[o].id);
@@ -513,9 +511,7 @@ sync_collect(void)
 		age = now - HLC_MS(r->stamp);
 		if (age > ttl || (age > (ttl < KEEP_MS ? ttl : KEEP_MS) &&
 		    everyone_has(r))) {
-			if (r->stamp > origins[r->origin].gc)
-				origins[r->origin].gc = r->stamp;
-			table_remove(r);
+			table_collect(r);
 		}
 	}
 }
