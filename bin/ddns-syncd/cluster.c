@@ -72,7 +72,7 @@ resolve(int i)
 	int e;
 
 	addrlens[i] = 0;
-	nodes[i].naddr = 0;
+	admit_node(i, nodes[i].id, NULL);
 	snprintf(port, sizeof port, "%u", S.cfg.port);
 	if ((e = getaddrinfo(nodes[i].id, port, &hints, &res)) != 0) {
 		err_warn("%s %s: unable to resolve: %s", i ? "peer" : "self",
@@ -81,7 +81,7 @@ resolve(int i)
 	}
 	memcpy(&addrs[i], res->ai_addr, res->ai_addrlen);
 	addrlens[i] = res->ai_addrlen;
-	admit_node(&nodes[i], res);
+	admit_node(i, nodes[i].id, res);
 	freeaddrinfo(res);
 }
 
@@ -124,6 +124,7 @@ nodes_build(void)
 		node_init(&nodes[nnodes], S.cfg.peer[i], 0);
 		resolve(nnodes++);
 	}
+	admit_nodes(nnodes);
 }
 
 static void
@@ -241,6 +242,7 @@ nodes_update(void)
 		origin_node[nodes[i].origin] = i;
 		resolve(i);
 	}
+	admit_nodes(nnodes);
 }
 
 /*

@@ -209,11 +209,8 @@ enum feed_state node_pool(int node);
 
 /* cluster.c: the nodes, and what the daemon does with them */
 struct sess;
-#define NODE_ADDRS	8		/* addresses a node's name gives */
 struct node {
 	char id[ID_MAX + 1];
-	struct addr addr[NODE_ADDRS];	/* what id resolved to (admit.c) */
-	int naddr;
 	int self;
 	int origin;			/* its index in the origin table */
 	int up;				/* an authenticated session is open */

@@ -162,20 +162,18 @@ peer_reap(void)
 static void
 bind_self(int fd, int family)
 {
-	const struct node *self = &nodes[0];
 	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
 	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
-	int i, one = 1, af = family == AF_INET6 ? 6 : 4;
+	int one = 1, af = family == AF_INET6 ? 6 : 4;
+	const struct addr *self = admit_self(af);
 
-	for (i = 0; i < self->naddr && self->addr[i].af != af; i++)
-		;
-	if (i == self->naddr)
+	if (self == NULL)
 		return;
 	if (af == 4)
-		memcpy(&a4->sin_addr, self->addr[i].a, 4);
+		memcpy(&a4->sin_addr, self->a, 4);
 	else
-		memcpy(&a6->sin6_addr, self->addr[i].a, 16);
+		memcpy(&a6->sin6_addr, self->a, 16);
 	/* the port is chosen at connect(), per destination */
 	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
 	if (bind(fd, (struct sockaddr *)&ss, af == 4 ? sizeof *a4 : sizeof *a6)
@@ -183,7 +181,7 @@ bind_self(int fd, int family)
 		self_warned = 1;
 		err_warn("self %s is not an address of this host (%s): "
 		    "connections go out from another address, which peers "
-		    "refuse", self->id, strerror(errno));
+		    "refuse", S.cfg.self, strerror(errno));
 	}
 }
 
@@ -450,17 +448,6 @@ opening(struct sess *s)
 	flush(s);
 }
 
-static int
-node_by_id(const char *id)
-{
-	int i;
-
-	for (i = 1; i < nnodes; i++)
-		if (strcmp(nodes[i].id, id) == 0)
-			return i;
-	return -1;
-}
-
 /* Responder: the opening message; refuse, or reply and wait. */
 static void
 on_open(struct sess *s, const uint8_t *b, size_t n)
@@ -475,7 +462,7 @@ on_open(struct sess *s, const uint8_t *b, size_t n)
 		return;
 	}
 	/* the node it says it is must be the one it comes from */
-	if ((node = node_by_id(o.from)) < 0) {
+	if ((node = admit_find(o.from)) < 0) {
 		refuse(s, REFUSE_UNKNOWN, "says it is %.70s: %s (a node's self is "
 		    "written as the others' peer statements write it)", o.from,
 		    refusal_text[REFUSE_UNKNOWN]);

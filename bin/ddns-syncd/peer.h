@@ -99,9 +99,13 @@ void sync_drained(void);
 struct addrinfo;
 void admit_addr(const struct sockaddr *, struct addr *);
 int admit_same(const struct addr *, const struct addr *);
-void admit_node(struct node *, const struct addrinfo *);
+/* The configured nodes, self first: how many, and each id's addresses. */
+void admit_nodes(int n);
+void admit_node(int node, const char *id, const struct addrinfo *);
+int admit_find(const char *id);			/* a peer's index, or -1 */
 int admit_is(int node, const struct addr *);	/* an address of that node */
 int admit_known(const struct addr *);		/* of any configured node */
+const struct addr *admit_self(int af);		/* self's of family 4 or 6 */
 /* "peer SOURCE: ...", a few lines about a source, then one in a while */
 void admit_log(const struct addr *, const char *fmt, ...)
     ERR_PRINTF(2, 3);
