@@ -156,13 +156,17 @@ admit_self(int af)
 static int
 allowed(int64_t tat, int n, int64_t gap)
 {
-	return (tat > S.now ? tat : S.now) - S.now <= (int64_t)(n - 1) * gap;
+	int64_t now = ddns_syncd.now;
+
+	return (tat > now ? tat : now) - now <= (int64_t)(n - 1) * gap;
 }
 
 static void
 take(int64_t *tat, int64_t gap)
 {
-	*tat = (*tat > S.now ? *tat : S.now) + gap;
+	int64_t now = ddns_syncd.now;
+
+	*tat = (*tat > now ? *tat : now) + gap;
 }
 
 /* Its entry, or the one heard of least lately, made its. */
@@ -208,8 +212,9 @@ admit_log(const struct addr *a, const char *fmt, ...)
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	h = hash(line);
-	src->seen = S.now;
-	if ((h == src->hash && src->said != 0 && S.now - src->said < LOG_SAME) ||
+	src->seen = ddns_syncd.now;
+	if ((h == src->hash && src->said != 0 &&
+	    ddns_syncd.now - src->said < LOG_SAME) ||
 	    !allowed(src->tat, LOG_BURST, LOG_GAP) ||
 	    !allowed(all_tat, ALL_BURST, ALL_GAP)) {
 		src->held++;
@@ -224,6 +229,6 @@ admit_log(const struct addr *a, const char *fmt, ...)
 	else
 		err_warn("peer %s: %s", host, line);
 	src->hash = h;
-	src->said = S.now;
+	src->said = ddns_syncd.now;
 	src->held = 0;
 }

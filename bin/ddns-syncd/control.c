@@ -53,7 +53,7 @@ printer(void *arg, const char *line)
 static int
 disabled(struct client *cl)
 {
-	if (S.enabled)
+	if (cluster_enabled())
 		return 0;
 	ctl_printf(cl->c, "error: DDNS is disabled (set service ipsec-ddns "
 	    "enable, then SIGHUP)\n");
@@ -97,33 +97,23 @@ verb_drain(struct client *cl, const struct request *rq)
 		return;
 	local_drain(drain);
 	ctl_printf(cl->c, "%s %s\nok\n", drain ? "drained" : "undrained",
-	    S.cfg.self);
+	    ddns_syncd.cfg.self);
 }
 
+/* members, records and status: status.c's lines, then ok */
 static void
-verb_members(struct client *cl, const struct request *rq)
+verb_show(struct client *cl, const struct request *rq)
 {
-	(void)rq;
-	status_members_each(printer, cl);
-	ctl_printf(cl->c, "ok\n");
-}
+	static int (*const show[])(line_fn, void *) = {
+		[CTL_DDNS_MEMBERS] = status_members_each,
+		[CTL_DDNS_RECORDS] = status_records_each,
+		[CTL_DDNS_STATUS] = status_each,
+	};
 
-static void
-verb_records(struct client *cl, const struct request *rq)
-{
-	(void)rq;
-	if (status_records_each(printer, cl) < 0)
+	if (show[rq->verb](printer, cl) < 0)
 		ctl_printf(cl->c, "error: out of memory\n");
 	else
 		ctl_printf(cl->c, "ok\n");
-}
-
-static void
-verb_status(struct client *cl, const struct request *rq)
-{
-	(void)rq;
-	status_each(printer, cl);
-	ctl_printf(cl->c, "ok\n");
 }
 
 static void
@@ -140,9 +130,9 @@ static void (*const verb_handler[])(struct client *, const struct request *) = {
 	[CTL_DDNS_DOWN] = verb_down,
 	[CTL_DDNS_DRAIN] = verb_drain,
 	[CTL_DDNS_UNDRAIN] = verb_drain,
-	[CTL_DDNS_MEMBERS] = verb_members,
-	[CTL_DDNS_RECORDS] = verb_records,
-	[CTL_DDNS_STATUS] = verb_status,
+	[CTL_DDNS_MEMBERS] = verb_show,
+	[CTL_DDNS_RECORDS] = verb_show,
+	[CTL_DDNS_STATUS] = verb_show,
 	[CTL_DDNS_SUBSCRIBE] = verb_subscribe,
 };
 _Static_assert(sizeof verb_handler / sizeof verb_handler[0] == CTL_DDNS_VERBS,
@@ -163,8 +153,8 @@ control_request(struct client *cl, char *line)
 void
 control_open(void)
 {
-	snprintf(path, sizeof path, "%s/%s", S.run, RUN_DDNS_CONTROL);
-	if ((lfd = ctl_listen(path, S.gid)) < 0)
+	snprintf(path, sizeof path, "%s/%s", ddns_syncd.run, RUN_DDNS_CONTROL);
+	if ((lfd = ctl_listen(path, ddns_syncd.gid)) < 0)
 		err_fatalsys(RC_TEMP, "unable to listen on %s", path);
 	loop_add(lfd, &wctl, EPOLLIN);
 	subscribe_init(subscriber_wrote);
@@ -220,7 +210,7 @@ control_accept(void)
 	struct ctl_conn *c;
 	struct client *cl;
 
-	while ((c = ctl_accept(lfd, S.now)) != NULL) {
+	while ((c = ctl_accept(lfd, ddns_syncd.now)) != NULL) {
 		if (nclients == CLIENTS_MAX ||
 		    (cl = calloc(1, sizeof *cl)) == NULL) {
 			ctl_close(c);
@@ -289,7 +279,8 @@ readin(struct client *cl)
 		}
 		c->inlen += (size_t)r;
 		if (c->deadline >= 0)
-			c->deadline = S.now + (int64_t)CTL_TIMEOUT * CLOCK_MS;
+			c->deadline = ddns_syncd.now +
+			    (int64_t)CTL_TIMEOUT * CLOCK_MS;
 		if (lines(cl) < 0)
 			return -1;
 	}
@@ -344,7 +335,7 @@ control_event(void *p, uint32_t events)
 		return;
 	}
 	if (r == 0 && c->deadline >= 0)
-		c->deadline = S.now + (int64_t)CTL_TIMEOUT * CLOCK_MS;
+		c->deadline = ddns_syncd.now + (int64_t)CTL_TIMEOUT * CLOCK_MS;
 	rearm(cl, (r == 0 ? EPOLLOUT : 0) | (cl->eof ? 0 : EPOLLIN));
 }
 
@@ -367,7 +358,7 @@ control_timers(void)
 
 	for (cl = clients; cl != NULL; cl = next) {
 		next = cl->next;
-		if (cl->c->deadline >= 0 && cl->c->deadline <= S.now)
+		if (cl->c->deadline >= 0 && cl->c->deadline <= ddns_syncd.now)
 			drop(cl);
 	}
 }

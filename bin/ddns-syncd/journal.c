@@ -274,7 +274,8 @@ journal_load(int self)
 		return drained;	/* a reload: the journal follows the table */
 	owner = self;
 	if (!loaded) {
-		snprintf(path, sizeof path, "%s/%s", S.run, RUN_DDNS_JOURNAL);
+		snprintf(path, sizeof path, "%s/%s", ddns_syncd.run,
+		    RUN_DDNS_JOURNAL);
 		load();
 		loaded = 1;
 	}

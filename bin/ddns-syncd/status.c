@@ -15,73 +15,43 @@
 #include "file.h"
 #include "run.h"
 
-const char *
-cluster_state(void)
-{
-	if (!S.enabled)
-		return "disabled";
-	switch (S.joined) {
-	case 1:
-		return MSG_JOINED;
-	case 2:
-		return MSG_CREATED;
-	}
-	return "joining";
-}
-
-/*
- * A peer counts as up in a pool once it has said whether it is drained
- * (its hello, or a beat), so that a drained node that comes back is never
- * announced up for the moment in between.
- */
-enum feed_state
-node_pool(int i)
-{
-	const struct node *n = &nodes[i];
-
-	if (n->self)
-		return S.drained ? FEED_DRAINED : FEED_UP;
-	if (!n->up || !n->heard)
-		return FEED_DOWN;
-	return n->drained ? FEED_DRAINED : FEED_UP;
-}
-
-void
+int
 status_members_each(line_fn fn, void *arg)
 {
 	char line[ID_MAX + 100];
 	const struct node *n;
 	int i;
 
-	for (i = 0; i < nnodes; i++) {
-		n = &nodes[i];
+	for (i = 0; i < cluster_nodes(); i++) {
+		n = cluster_node(i);
 		snprintf(line, sizeof line, "%.253s %s %lld.%03lld %u %s",
 		    n->id, n->self ? "self" : n->up ? "up" : "down",
 		    (long long)(n->since / CLOCK_SEC),
 		    (long long)(n->since % CLOCK_SEC / CLOCK_MS),
 		    n->origin >= 0 ? origins[n->origin].nrec : 0,
-		    feed_state_word[node_pool(i)]);
+		    feed_state_word[cluster_pool(i)]);
 		fn(arg, line);
 	}
+	return 0;
 }
 
-void
+int
 status_each(line_fn fn, void *arg)
 {
 	char line[ID_MAX + 500];
 	const char *jf = journal_failing();
 	int i, up = 0;
 
-	for (i = 0; i < nnodes; i++)
-		up += nodes[i].up;
+	for (i = 0; i < cluster_nodes(); i++)
+		up += cluster_node(i)->up;
 #define LINE(...) (snprintf(line, sizeof line, __VA_ARGS__), fn(arg, line))
 	LINE("cluster=%s", cluster_state());
-	LINE("self=%s", S.cfg.self);
-	LINE("domain=%s", S.cfg.domain);
-	LINE("port=%u", S.cfg.port);
-	LINE("nodes=%d", nnodes);
+	LINE("self=%s", ddns_syncd.cfg.self);
+	LINE("domain=%s", ddns_syncd.cfg.domain);
+	LINE("port=%u", ddns_syncd.cfg.port);
+	LINE("nodes=%d", cluster_nodes());
 	LINE("up=%d", up);
-	LINE("drained=%d", S.drained);
+	LINE("drained=%d", cluster_drained());
 	LINE("records=%zu", table_live());
 	LINE("tombstones=%zu", table_tombstones());
 	LINE("digest=%016llx", (unsigned long long)table_digest());
@@ -91,6 +61,7 @@ status_each(line_fn fn, void *arg)
 	if (jf != NULL)
 		LINE("journal_error=%s", jf);
 #undef LINE
+	return 0;
 }
 
 static int
@@ -149,7 +120,7 @@ write_file(const char *name, const char *text)
 {
 	char path[4200];
 
-	snprintf(path, sizeof path, "%s/%s", S.run, name);
+	snprintf(path, sizeof path, "%s/%s", ddns_syncd.run, name);
 	if (text == NULL) {
 		remove(path);
 		return;
@@ -163,7 +134,7 @@ status_cluster(void)
 {
 	char line[100];
 
-	if (!S.enabled || S.joined == 0) {
+	if (!cluster_joined()) {
 		write_file(RUN_DDNS_CLUSTER, NULL);
 		return;
 	}

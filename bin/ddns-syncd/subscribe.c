@@ -127,7 +127,7 @@ same_nodes(int n)
 	if (n != nsaid)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (strcmp(said[i].id, nodes[i].id) != 0)
+		if (strcmp(said[i].id, cluster_node(i)->id) != 0)
 			return 0;
 	return 1;
 }
@@ -138,7 +138,7 @@ configured(const char *id, int n)
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (strcmp(nodes[i].id, id) == 0)
+		if (strcmp(cluster_node(i)->id, id) == 0)
 			return 1;
 	return 0;
 }
@@ -154,7 +154,8 @@ configured(const char *id, int n)
 void
 subscribe_members(void)
 {
-	int i, n = S.enabled ? nnodes : 0, changed = 0, same = same_nodes(n);
+	int i, n = cluster_enabled() ? cluster_nodes() : 0, changed = 0;
+	int same = same_nodes(n);
 	enum feed_state p;
 
 	for (i = 0; !same && i < nsaid; i++) {
@@ -169,15 +170,17 @@ subscribe_members(void)
 		changed = 1;
 	}
 	for (i = 0; i < n; i++) {
-		p = node_pool(i);
-		if (same ? said[i].pool == p : said_of(nodes[i].id) == (int)p)
+		p = cluster_pool(i);
+		if (same ? said[i].pool == p :
+		    said_of(cluster_node(i)->id) == (int)p)
 			continue;
-		say(nodes[i].id, p);
+		say(cluster_node(i)->id, p);
 		changed = 1;
 	}
 	for (i = 0; i < n; i++) {
-		snprintf(said[i].id, sizeof said[i].id, "%.253s", nodes[i].id);
-		said[i].pool = node_pool(i);
+		snprintf(said[i].id, sizeof said[i].id, "%.253s",
+		    cluster_node(i)->id);
+		said[i].pool = cluster_pool(i);
 	}
 	if (changed)
 		status_members();

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define NOW_MS	1796000000000LL	/* a fixed clock: every run the same */
 
-struct syncd S;
+struct syncd ddns_syncd;
 static uint64_t hlc;		/* hlc.c's, on that fixed clock */
 static int self, drained;
 
