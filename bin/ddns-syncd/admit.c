@@ -171,7 +171,7 @@ take(int64_t *tat, int64_t gap)
 
 /* Its entry, or the one heard of least lately, made its. */
 static struct source *
-source(const struct addr *a)
+source_of(const struct addr *a)
 {
 	struct source *old = sources;
 	int i;
@@ -191,7 +191,7 @@ source(const struct addr *a)
 
 /* FNV-1a: lines are told apart, not kept. */
 static uint32_t
-hash(const char *s)
+line_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 
@@ -204,14 +204,14 @@ void
 admit_log(const struct addr *a, const char *fmt, ...)
 {
 	char line[400], host[INET6_ADDRSTRLEN];
-	struct source *src = source(a);
+	struct source *src = source_of(a);
 	uint32_t h;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	h = hash(line);
+	h = line_hash(line);
 	src->seen = ddns_syncd.now;
 	if ((h == src->hash && src->said != 0 &&
 	    ddns_syncd.now - src->said < LOG_SAME) ||

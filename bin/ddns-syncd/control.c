@@ -162,7 +162,7 @@ control_open(void)
 
 /* Freed later: an event of this turn of the loop may still name it. */
 static void
-drop(struct client *cl)
+client_drop(struct client *cl)
 {
 	struct client **pp;
 
@@ -196,7 +196,7 @@ void
 control_close(void)
 {
 	while (clients != NULL)
-		drop(clients);
+		client_drop(clients);
 	control_reap();
 	if (lfd >= 0) {
 		close(lfd);
@@ -229,7 +229,7 @@ control_accept(void)
 
 /* Handle every whole line in c->in; keep the rest.  -1: drop the client. */
 static int
-lines(struct client *cl)
+client_lines(struct client *cl)
 {
 	struct ctl_conn *c = cl->c;
 	char *nl;
@@ -262,7 +262,7 @@ lines(struct client *cl)
 }
 
 static int
-readin(struct client *cl)
+client_read(struct client *cl)
 {
 	struct ctl_conn *c = cl->c;
 	ssize_t r;
@@ -281,14 +281,14 @@ readin(struct client *cl)
 		if (c->deadline >= 0)
 			c->deadline = ddns_syncd.now +
 			    (int64_t)CTL_TIMEOUT * CLOCK_MS;
-		if (lines(cl) < 0)
+		if (client_lines(cl) < 0)
 			return -1;
 	}
 	return 0;
 }
 
 static void
-rearm(struct client *cl, uint32_t want)
+client_rearm(struct client *cl, uint32_t want)
 {
 	if (want != cl->events) {
 		cl->events = want;
@@ -303,9 +303,9 @@ subscriber_wrote(void *client, int cut)
 	struct client *cl = client;
 
 	if (cut)
-		drop(cl);
+		client_drop(cl);
 	else
-		rearm(cl, EPOLLIN | EPOLLOUT);
+		client_rearm(cl, EPOLLIN | EPOLLOUT);
 }
 
 void
@@ -319,9 +319,9 @@ control_event(void *p, uint32_t events)
 	if (cl->dead)
 		return;
 	for (;;) {
-		if (readin(cl) < 0 || lines(cl) < 0 ||
+		if (client_read(cl) < 0 || client_lines(cl) < 0 ||
 		    (r = ctl_flush(c)) < 0) {
-			drop(cl);
+			client_drop(cl);
 			return;
 		}
 		if (r == 0)
@@ -331,12 +331,12 @@ control_event(void *p, uint32_t events)
 			break;	/* no request left waiting */
 	}
 	if (r == 1 && cl->eof) {
-		drop(cl);	/* answered everything it asked */
+		client_drop(cl);	/* answered everything it asked */
 		return;
 	}
 	if (r == 0 && c->deadline >= 0)
 		c->deadline = ddns_syncd.now + (int64_t)CTL_TIMEOUT * CLOCK_MS;
-	rearm(cl, (r == 0 ? EPOLLOUT : 0) | (cl->eof ? 0 : EPOLLIN));
+	client_rearm(cl, (r == 0 ? EPOLLOUT : 0) | (cl->eof ? 0 : EPOLLIN));
 }
 
 int64_t
@@ -359,6 +359,6 @@ control_timers(void)
 	for (cl = clients; cl != NULL; cl = next) {
 		next = cl->next;
 		if (cl->c->deadline >= 0 && cl->c->deadline <= ddns_syncd.now)
-			drop(cl);
+			client_drop(cl);
 	}
 }

@@ -75,14 +75,14 @@ changed(const struct rec *old, int oldvis, const struct rec *now, int nowvis)
 
 /* Readiness once the join is over (or at once, disabled). */
 static void
-ready(void)
+main_ready(void)
 {
 	if (!cluster_enabled() || cluster_joined())
 		notify_ready(&notify);
 }
 
 static void
-reload(void)
+main_reload(void)
 {
 	struct cfg fresh, old;
 	char err[600];
@@ -98,7 +98,7 @@ reload(void)
 }
 
 static void
-stop(void)
+main_stop(void)
 {
 	cluster_stop();
 	control_close();
@@ -107,20 +107,20 @@ stop(void)
 }
 
 static void
-signals(void)
+main_signals(void)
 {
 	struct signalfd_siginfo si;
 
 	while (read(sigfd, &si, sizeof si) == sizeof si) {
 		if (si.ssi_signo == SIGHUP)
-			reload();
+			main_reload();
 		else
-			stop();
+			main_stop();
 	}
 }
 
 static void
-arm(void)
+main_arm(void)
 {
 	int64_t t = cluster_next(), d = control_next();
 
@@ -130,7 +130,7 @@ arm(void)
 }
 
 static void
-loop(void)
+main_loop(void)
 {
 	struct epoll_event ev[64];
 	struct watch *w;
@@ -138,15 +138,15 @@ loop(void)
 	int i, n;
 
 	for (;;) {
-		ready();
-		arm();
+		main_ready();
+		main_arm();
 		n = loop_wait(ev, 64, -1);
 		ddns_syncd.now = clock_mono();
 		for (i = 0; i < n; i++) {
 			w = ev[i].data.ptr;
 			switch (w->kind) {
 			case W_SIG:
-				signals();
+				main_signals();
 				break;
 			case W_TIMER:
 				while (read(tfd, &n64, sizeof n64) > 0)
@@ -174,7 +174,7 @@ loop(void)
 }
 
 static void
-setup(void)
+main_setup(void)
 {
 	static const int none[] = { -1 }, bind[] = { CAP_NET_BIND_SERVICE, -1 };
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, 0 };
@@ -259,7 +259,7 @@ main(int argc, char **argv)
 	    RUN_DDNS);
 	if (test)
 		return RC_OK;	/* -t: the configuration is good */
-	setup();
-	loop();
+	main_setup();
+	main_loop();
 	return RC_OK;
 }

@@ -23,7 +23,7 @@ wall_ms(void)
 }
 
 static uint64_t
-make(int64_t ms, unsigned ctr)
+hlc_make(int64_t ms, unsigned ctr)
 {
 	return (uint64_t)ms << 16 | ctr;
 }
@@ -40,11 +40,11 @@ hlc_stamp(void)
 	if (wall >= MS_MAX)
 		wall = MS_MAX - 1;
 	if (wall > ms)
-		hlc = make(wall, 0);
+		hlc = hlc_make(wall, 0);
 	else if (ctr < 0xffff)
-		hlc = make(ms, ctr + 1);
+		hlc = hlc_make(ms, ctr + 1);
 	else
-		hlc = make(ms + 1, 0);	/* borrow a millisecond */
+		hlc = hlc_make(ms + 1, 0);	/* borrow a millisecond */
 	return hlc;
 }
 

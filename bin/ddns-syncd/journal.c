@@ -249,7 +249,7 @@ journal_read(FILE *f, const char *name, int self, int *isdrained)
 }
 
 static void
-load(void)
+journal_file_read(void)
 {
 	FILE *f;
 
@@ -276,7 +276,7 @@ journal_load(int self)
 	if (!loaded) {
 		snprintf(path, sizeof path, "%s/%s", ddns_syncd.run,
 		    RUN_DDNS_JOURNAL);
-		load();
+		journal_file_read();
 		loaded = 1;
 	}
 	rewrite();

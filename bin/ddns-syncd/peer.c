@@ -1,7 +1,7 @@
 /*
  * Connections between nodes.  Each runs the Noise NNpsk0 handshake of
  * noise.c inside the clear messages of wire.h, then carries encrypted
- * frames; each has a bounded queue (a peer that falls behind is dropped
+ * frames; each has a bounded sess_queue (a peer that falls behind is dropped
  * and resynchronised when it comes back) and a deadline (a handshake that
  * stalls, a peer that falls silent).  A connection is accepted only as
  * admit.c allows, and those not yet authenticated are bounded, per source
@@ -294,7 +294,7 @@ peer_accept(void)
 
 /* Queue a frame; the caller has checked that it is within FRAME_MAX. */
 static int
-queue(struct sess *s, const uint8_t *body, size_t n)
+sess_queue(struct sess *s, const uint8_t *body, size_t n)
 {
 	size_t need = s->outlen + FRAME_HDR + n;
 	uint8_t *p;
@@ -363,7 +363,7 @@ peer_send(struct sess *s, const struct wr *m)
 		s->doomed = "out of nonces";
 		return -1;
 	}
-	return queue(s, ct, m->n + NOISE_TAGLEN);
+	return sess_queue(s, ct, m->n + NOISE_TAGLEN);
 }
 
 /* Write what the socket takes; -1 if the session was closed. */
@@ -416,7 +416,7 @@ refuse(struct sess *s, enum refusal why, const char *fmt, ...)
 	}
 	/* only an accepted one, not yet authenticated, is refused */
 	admit_log(&s->src, "%s", fmt != NULL ? line : refusal_text[why]);
-	queue(s, b, sizeof b);
+	sess_queue(s, b, sizeof b);
 	sess_flush(s);
 	peer_close(s, NULL);
 }
@@ -443,7 +443,7 @@ opening(struct sess *s)
 	noise_write1(&s->hs, m1);
 	wire_domainhash(dh, ddns_syncd.cfg.domain);
 	s->state = SS_REPLY;
-	queue(s, b, wire_open_build(b, dh, ddns_syncd.cfg.self, s->id, m1));
+	sess_queue(s, b, wire_open_build(b, dh, ddns_syncd.cfg.self, s->id, m1));
 	sess_flush(s);
 }
 
@@ -494,7 +494,7 @@ on_open(struct sess *s, const uint8_t *b, size_t n)
 		s->state = SS_CONFIRM;
 		/* for its first frame */
 		s->deadline = ddns_syncd.now + OPEN_TIMEOUT;
-		queue(s, r, sizeof r);
+		sess_queue(s, r, sizeof r);
 	}
 }
 
@@ -597,7 +597,7 @@ sess_input(struct sess *s)
 }
 
 static int
-alive(const struct sess *s)
+sess_alive(const struct sess *s)
 {
 	return !s->dead;
 }
@@ -614,7 +614,7 @@ peer_event(struct sess *s, uint32_t events)
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
 		sess_input(s);
-	if (alive(s))
+	if (sess_alive(s))
 		sess_flush(s);
 }
 
@@ -628,7 +628,7 @@ peer_flush_all(void)
 		next = s->next;
 		if (s->state == SS_UP) {
 			ops.turn(s);
-			if (!alive(s))
+			if (!sess_alive(s))
 				continue;
 		}
 		sess_flush(s);

@@ -101,7 +101,7 @@ status_records_each(line_fn fn, void *arg)
 }
 
 static void
-put(void *arg, const char *line)
+buf_line(void *arg, const char *line)
 {
 	char **buf = arg;
 	size_t have = *buf ? strlen(*buf) : 0, n = strlen(line);
@@ -147,7 +147,7 @@ status_members(void)
 {
 	char *buf = NULL;
 
-	status_members_each(put, &buf);
+	status_members_each(buf_line, &buf);
 	write_file(RUN_DDNS_MEMBERS, buf ? buf : "");
 	free(buf);
 }

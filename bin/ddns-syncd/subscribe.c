@@ -189,7 +189,7 @@ subscribe_members(void)
 
 /* A line into the snapshot of c */
 static void
-put(struct ctl_conn *c, const struct feed *f)
+snapshot_line(struct ctl_conn *c, const struct feed *f)
 {
 	char line[FEED_LINE_MAX];
 
@@ -216,15 +216,15 @@ subscribe_add(void *client, struct ctl_conn *c)
 	subscribe_members();	/* the others first, so that c is told once */
 	for (i = 0; i < table_slots(); i++)
 		if ((r = table_slot(i)) != NULL && rec_visible(r))
-			put(c, &(struct feed){ .kind = FEED_SET,
+			snapshot_line(c, &(struct feed){ .kind = FEED_SET,
 			    .name = r->label, .stamp = r->stamp,
 			    .addr = addr_fmt(&r->addr, ab, sizeof ab),
 			    .origin = origins[r->origin].id });
 	for (k = 0; k < nsaid; k++)
-		put(c, &(struct feed){ .kind = FEED_NODE, .name = said[k].id,
+		snapshot_line(c, &(struct feed){ .kind = FEED_NODE, .name = said[k].id,
 		    .state = said[k].pool });
 	s->told = table_hwm();
-	put(c, &(struct feed){ .kind = FEED_END, .stamp = s->told });
+	snapshot_line(c, &(struct feed){ .kind = FEED_END, .stamp = s->told });
 	s->client = client;
 	s->c = c;
 	s->limit = c->outlen - c->outoff + SUB_SLACK;

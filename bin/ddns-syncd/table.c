@@ -60,7 +60,7 @@ origin_get(const char *id, size_t len)
 }
 
 static uint32_t
-hash(const char *s, size_t len)
+label_hash(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a, of the label in lower case */
 	size_t i;
@@ -102,7 +102,7 @@ rec_hash(const struct rec *r)
 }
 
 static void
-count(const struct rec *r, int sign)
+count_rec(const struct rec *r, int sign)
 {
 	if (r->flags & R_DELETED) {
 		dead += (size_t)sign;
@@ -117,7 +117,7 @@ static void
 index_put(size_t slot)
 {
 	const struct rec *r = &slots[slot];
-	size_t i = hash(r->label, r->len) & (capidx - 1);
+	size_t i = label_hash(r->label, r->len) & (capidx - 1);
 
 	while (idx[i] != 0)
 		i = (i + 1) & (capidx - 1);
@@ -145,7 +145,7 @@ find_pos(const char *label, size_t len)
 
 	if (capidx == 0)
 		return NULL;
-	for (i = hash(label, len) & (capidx - 1); idx[i] != 0;
+	for (i = label_hash(label, len) & (capidx - 1); idx[i] != 0;
 	    i = (i + 1) & (capidx - 1)) {
 		const struct rec *r = &slots[idx[i] - 1];
 
@@ -222,9 +222,9 @@ table_merge(const struct rec *r)
 		if (!rec_newer(r, old))
 			return NULL;
 		before = *old;
-		count(old, -1);
+		count_rec(old, -1);
 		*old = *r;
-		count(old, 1);
+		count_rec(old, 1);
 		if (r->stamp > high)
 			high = r->stamp;
 		notify(&before, rec_visible(&before), old, rec_visible(old));
@@ -236,7 +236,7 @@ table_merge(const struct rec *r)
 	slots[slot] = *r;
 	slots[slot].mark = 0;
 	index_put(slot);
-	count(&slots[slot], 1);
+	count_rec(&slots[slot], 1);
 	if (r->stamp > high)
 		high = r->stamp;
 	notify(NULL, 0, &slots[slot], rec_visible(&slots[slot]));
@@ -253,13 +253,13 @@ table_remove(struct rec *r)
 	if (p == NULL)
 		return;
 	slot = (size_t)(r - slots);
-	count(r, -1);
+	count_rec(r, -1);
 	i = *p;
 	idx[i] = 0;
 	for (j = (i + 1) & (capidx - 1); idx[j] != 0; j = (j + 1) & (capidx - 1)) {
 		const struct rec *q = &slots[idx[j] - 1];
 
-		k = hash(q->label, q->len) & (capidx - 1);
+		k = label_hash(q->label, q->len) & (capidx - 1);
 		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
 			idx[i] = idx[j];
 			idx[j] = 0;
