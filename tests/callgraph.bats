@@ -23,3 +23,9 @@ load helper
 	assert_success
 	assert_output $'a.c -> b.c (1: b)\nb.c -> c.c (1: c)'
 }
+
+@test "ddns-syncd: no cycle between its files" {
+	run "$VPNHA_TOP/tests/callgraph" -c "$VPNHA_TOP/bin/ddns-syncd"
+	assert_success
+	assert_output ''
+}
