@@ -1,7 +1,7 @@
 /*
  * The subscribe feed: the lines ddns-syncd sends a subscriber of its
- * control socket, and ddns-named reads (ddns-syncd(8), CONTROL;
- * ddns-named(8), Feed).  One pack and one unpack for every kind of line:
+ * control socket, and ddns-named reads (ddns-syncd(8), CONTROL, subscribe;
+ * ddns-named(8)).  One pack and one unpack for every kind of line:
  *
  *   + GWID ADDRESS STAMP ORIGIN   a gateway published, or moved
  *   - GWID STAMP                  withdrawn

@@ -1,7 +1,7 @@
 /*
  * Connections between nodes.  Each runs the Noise NNpsk0 handshake of
  * noise.c inside the clear messages of wire.h, then carries encrypted
- * frames; each has a bounded sess_queue (a peer that falls behind is dropped
+ * frames; each has a bounded queue (a peer that falls behind is dropped
  * and resynchronised when it comes back) and a deadline (a handshake that
  * stalls, a peer that falls silent).  A connection is accepted only as
  * admit.c allows, and those not yet authenticated are bounded, per source
@@ -115,7 +115,7 @@ peer_close(struct sess *s, const char *why)
 		;
 	*pp = s->next;
 	/* one we dialled is named by the layer above, with its node */
-	if (why != NULL && s->state != SS_UP && anonymous(s))
+	if (why != NULL && anonymous(s))
 		admit_log(&s->src, "%s", why);
 	ops.down(s, why);
 	close(s->fd);
