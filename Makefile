@@ -106,7 +106,7 @@ TESTLIBS_dnsfeed = -lldns
 TESTSRC_dnstcp = bin/ddns-named/stream.c bin/ddns-named/answer.c \
 	bin/ddns-named/zone.c bin/ddns-named/pool.c
 TESTLIBS_dnstcp = -lldns
-TESTSRC_ctlline = bin/ddns-syncd/request.c
+TESTSRC_ctlline = bin/ddns-syncd/request.c bin/ddns-syncd/addr.c
 DDNS_WIRE = bin/ddns-syncd/noise.c bin/ddns-syncd/wire.c bin/ddns-syncd/table.c
 TESTSRC_noise = $(DDNS_WIRE)
 TESTSRC_noisehs = $(DDNS_WIRE)
@@ -115,7 +115,7 @@ TESTLIBS_noise = -lsodium
 TESTLIBS_noisehs = -lsodium
 TESTLIBS_frame = -lsodium
 TESTSRC_journal = bin/ddns-syncd/journal.c bin/ddns-syncd/table.c \
-	bin/ddns-syncd/wire.c bin/ddns-syncd/request.c
+	bin/ddns-syncd/wire.c bin/ddns-syncd/addr.c
 TESTLIBS_journal = -lsodium
 testsrc = $(TESTSRC_$(1))
 testinc = $(sort $(patsubst %/,-I%,$(dir $(TESTSRC_$(1)))))

@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -306,4 +307,14 @@ gwid_domain_ok(const char *name, size_t len)
 			return 0;
 	}
 	return label > 0;
+}
+
+void
+gwid_lower(void *lc, const char *s, size_t len)
+{
+	uint8_t *d = lc;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		d[i] = (uint8_t)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
 }

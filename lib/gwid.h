@@ -46,6 +46,9 @@ long gwid_label(char *out, const char *id, size_t len, int flags,
  * one.  The words of the rule, for messages: GWID_LABEL_RULE.
  */
 int gwid_label_ok(const char *s, size_t len);
+
+/* len bytes of s into lc, ASCII letters in lower case (RFC 4343). */
+void gwid_lower(void *lc, const char *s, size_t len);
 #define GWID_LABEL_RULE \
 	"1 to 63 letters, digits and single inner hyphens"
 

@@ -56,6 +56,10 @@ fuzz() {
 	fuzz dnsfeed
 }
 
+@test "fuzz: the subscribe feed's lines, unpacked, packed and unpacked again (feed)" {
+	fuzz feed
+}
+
 @test "fuzz: ddns-syncd's journal loader, read, written and read again (journal)" {
 	fuzz journal
 }

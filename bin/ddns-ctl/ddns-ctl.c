@@ -1,25 +1,51 @@
 /*
  * ddns-ctl: one request to ddns-syncd's control socket; the reply on
  * standard output; the exit status says how it went.  Made for shell glue:
- * an IPsec updown script runs `ddns-ctl up "$CN" "$VIRTUAL_IP"`.
+ * an IPsec updown script runs `ddns-ctl up "$CN" "$VIRTUAL_IP"`.  The
+ * verbs, their arguments and the usage come from ddns-syncd's table,
+ * lib/ctl_ddns.h.
  */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctl_ddns.h"
 #include "err.h"
 #include "rc.h"
+#include "run.h"
+#include "rundir.h"
 
-#define USAGE	"ddns-ctl [-r RUNDIR] up ID ADDRESS\n" \
-		"       ddns-ctl [-r RUNDIR] down ID [ADDRESS]\n" \
-		"       ddns-ctl [-r RUNDIR] drain | undrain\n" \
-		"       ddns-ctl [-r RUNDIR] members | records | status"
-#define RUN_DEFAULT	"/run/vpnha"
+#define HEAD		"ddns-ctl [-r RUNDIR]"
 #define TIMEOUT_MS	10000
 
+/*
+ * The usage, a line a verb with arguments, the verbs without any
+ * together: "ddns-ctl [-r RUNDIR] drain | undrain | ...".
+ */
+static _Noreturn void
+usage(void)
+{
+	char buf[1024];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < CTL_DDNS_COMMANDS; i++) {
+		if (i > 0 && ctl_ddns[i].args[0] == '\0' &&
+		    ctl_ddns[i - 1].args[0] == '\0')
+			n += (size_t)snprintf(buf + n, sizeof buf - n, " | %s",
+			    ctl_ddns[i].name);
+		else
+			n += (size_t)snprintf(buf + n, sizeof buf - n,
+			    "%s" HEAD " %s%s%s", i > 0 ? "\n       " : "",
+			    ctl_ddns[i].name, ctl_ddns[i].args[0] ? " " : "",
+			    ctl_ddns[i].args);
+	}
+	err_usage(buf);
+}
+
 static void
-print(const char *line, void *arg)
+print_line(const char *line, void *arg)
 {
 	(void)arg;
 	puts(line);
@@ -27,7 +53,7 @@ print(const char *line, void *arg)
 
 /* The request line: the words, each without a line break. */
 static void
-build(char *req, size_t size, int argc, char **argv)
+request_line(char *req, size_t size, int argc, char **argv)
 {
 	size_t len = 0;
 	int i;
@@ -48,38 +74,24 @@ build(char *req, size_t size, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	const char *run = RUN_DEFAULT, *why;
+	const char *run = RUN_DEFAULT;
 	char path[4200], req[CTL_LINE_MAX];
-	int c, n, rc;
+	int c, v;
 
 	err_init(argv[0]);
 	while ((c = getopt(argc, argv, "r:")) != -1) {
 		if (c != 'r')
-			err_usage(USAGE);
+			usage();
 		run = optarg;
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1)
-		err_usage(USAGE);
-	n = strcmp(argv[0], "up") == 0 ? argc == 3 :
-	    strcmp(argv[0], "down") == 0 ? argc == 2 || argc == 3 :
-	    strcmp(argv[0], "members") == 0 || strcmp(argv[0], "records") == 0 ||
-	    strcmp(argv[0], "status") == 0 || strcmp(argv[0], "drain") == 0 ||
-	    strcmp(argv[0], "undrain") == 0 ? argc == 1 : 0;
-	if (!n)
-		err_usage(USAGE);
-	build(req, sizeof req, argc, argv);
-	if ((size_t)snprintf(path, sizeof path, "%s/ddns/control", run) >=
-	    sizeof path)
-		err_fatal(RC_USAGE, "-r %s: path too long", run);
-	rc = ctl_call(path, req, TIMEOUT_MS, print, NULL, &why);
-	if (fflush(stdout) != 0)
-		err_fatalsys(RC_TEMP, "unable to write to standard output");
-	if (rc == RC_NO)
-		dprintf(2, "%s: error: %s\n", err_prog, why);
-	else if (rc == RC_TEMP)
-		err_fatal(RC_TEMP, "unable to reach ddns-syncd at %s: %s",
-		    path, why);
-	return rc;
+	if (argc < 1 ||
+	    (v = ctl_verb(ctl_ddns, CTL_DDNS_COMMANDS, argv[0])) < 0 ||
+	    argc - 1 < ctl_ddns[v].min || argc - 1 > ctl_ddns[v].max)
+		usage();
+	request_line(req, sizeof req, argc, argv);
+	rundir_path(path, sizeof path, run, RUN_DDNS_CONTROL);
+	return ctl_command("ddns-syncd", path, req, TIMEOUT_MS, print_line,
+	    NULL);
 }

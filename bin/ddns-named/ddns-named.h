@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "feed.h"
 #include "loop.h"
 
 #include "zone.h"
@@ -16,12 +17,10 @@
 #define TCP_CLIENTS_MAX	128
 #define TCP_IDLE	(10 * CLOCK_SEC)	/* RFC 7766 6.2.3: seconds */
 #define TCP_TURN	32		/* messages per connection per round */
-#define FEED_LINE_MAX	1024
 #define FEED_BUF	(64 << 10)	/* read at once: a snapshot comes fast */
 #define FEED_READS	16		/* per wakeup, then queries get a turn */
 #define FEED_RETRY_MIN	(100 * CLOCK_MS)
 #define FEED_RETRY_MAX	(5 * CLOCK_SEC)
-#define FEED_STAMP_MS_MAX	((int64_t)1 << 48)	/* ddns-syncd's clock */
 
 enum wkind { W_SIG, W_UDP, W_TCPL, W_TCP, W_FEED };
 
@@ -58,12 +57,11 @@ void feed_nodes(int bump);	/* NS set and pool members from the feed */
  * change it (or not, with *why, for a record that cannot be served),
  * FEED_END ends the snapshot (or, later, tells the table's high-water),
  * FEED_NODE sets a node's state (or not, with *why), FEED_ERROR is
- * ddns-syncd's refusal and FEED_BAD a line that is none of these.  *ms
- * is the line's stamp in milliseconds, -1 if it has none.
+ * ddns-syncd's refusal and FEED_BAD a line that is none of these (the
+ * kinds of lib/feed.h).  *ms is the line's stamp in milliseconds, -1 if
+ * it has none.
  */
-enum { FEED_SET, FEED_DEL, FEED_END, FEED_NODE, FEED_ERROR, FEED_BAD };
 int feed_apply(struct table *t, const struct zone *, char *line, int64_t *ms,
     const char **why);
-int64_t feed_stamp(const char *);	/* SECONDS.MMM.COUNTER in ms, or -1 */
 
 #endif

@@ -13,6 +13,7 @@
 #include <ldns/ldns.h>
 
 #include "conf.h"
+#include "gwid.h"
 #include "zone.h"
 
 /* A member; 0 if added, 1 if addr is not an address, -1 if full. */
@@ -28,7 +29,7 @@ pool_member(struct pool *p, const char *addr, const char *node)
 	m->af = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
 	if (inet_pton(m->af, addr, m->a) != 1)
 		return 1;
-	zone_lower(m->node, node, strnlen(node, NODE_NAME_MAX));
+	gwid_lower(m->node, node, strnlen(node, NODE_NAME_MAX));
 	p->nmember++;
 	return 0;
 }

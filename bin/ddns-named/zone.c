@@ -413,16 +413,6 @@ table_grow(struct table *t)
 	return 0;
 }
 
-void
-zone_lower(void *lc, const char *s, size_t len)
-{
-	uint8_t *d = lc;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		d[i] = (uint8_t)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-}
-
 /* Is it the name of one of our name servers (whose addresses are glue)? */
 static int
 zone_is_ns(const struct zone *z, const uint8_t *lc, size_t len)
@@ -453,7 +443,7 @@ table_set(struct table *t, const struct zone *z, const char *label,
 		*why = "name longer than 253 characters with the domain";
 		return -1;
 	}
-	zone_lower(lc, label, len);
+	gwid_lower(lc, label, len);
 	if (zone_is_ns(z, lc, len)) {
 		*why = "the name of a name server of the zone";
 		return -1;
@@ -493,7 +483,7 @@ table_del(struct table *t, const char *label, size_t len)
 
 	if (len == 0 || len > LABEL_MAX)
 		return 0;
-	zone_lower(lc, label, len);
+	gwid_lower(lc, label, len);
 	i = table_probe(t, lc, len, table_hash(lc, len));
 	if (t->slot[i] == NULL)
 		return 0;
@@ -529,7 +519,7 @@ table_node(struct table *t, const char *name)
 			return k;
 	if (t->nnode == TABLE_NODES_MAX)
 		return -1;
-	zone_lower(t->node[k].name, name, n + 1);
+	gwid_lower(t->node[k].name, name, n + 1);
 	t->node[k].state = NODE_UNKNOWN;
 	t->node[k].listed = 0;
 	t->node[k].gws = 0;
@@ -544,7 +534,7 @@ table_origin(struct table *t, const char *label, size_t len, int i)
 
 	if (len == 0 || len > LABEL_MAX)
 		return;
-	zone_lower(lc, label, len);
+	gwid_lower(lc, label, len);
 	if ((r = t->slot[table_probe(t, lc, len, table_hash(lc, len))]) == NULL)
 		return;
 	if (r->origin != 0)
@@ -604,7 +594,7 @@ records_line(struct table *t, const struct zone *z, char *line,
 	if (len > 0 && len <= LABEL_MAX && t->n > 0) {
 		uint8_t lc[LABEL_MAX];
 
-		zone_lower(lc, label, len);
+		gwid_lower(lc, label, len);
 		if (table_get(t, lc, len, table_hash(lc, len)) != NULL) {
 			*why = "name given twice";
 			return -1;

@@ -146,8 +146,6 @@ uint32_t zone_serial(const struct zone *);
 struct table *table_new(size_t hint);
 void table_free(struct table *);
 uint32_t table_hash(const uint8_t *label, size_t len);
-/* len bytes of s into lc, ASCII letters in lower case (RFC 4343). */
-void zone_lower(void *lc, const char *s, size_t len);
 /* The record of a lower-case label, or NULL. */
 const struct rec *table_get(const struct table *, const uint8_t *label,
     size_t len, uint32_t hash);

@@ -21,6 +21,7 @@
 #include "err.h"
 #include "peer.h"
 
+#define NODE_ADDRS	8		/* addresses a node's name gives */
 #define SOURCES		64		/* sources the log remembers */
 #define LOG_BURST	3		/* lines about one source in a row */
 #define LOG_GAP		(10 * CLOCK_SEC)	/* then one this often */
@@ -36,6 +37,14 @@ struct source {
 	uint32_t hash;			/* of that line */
 	unsigned held;			/* lines not logged since */
 };
+
+/* The configured nodes, self first, as the cluster's resolve() found them. */
+static struct {
+	char id[ID_MAX + 1];
+	struct addr addr[NODE_ADDRS];
+	int naddr;
+} known[NODES_MAX];
+static int nknown;
 
 static struct source sources[SOURCES];
 static int nsources;
@@ -69,21 +78,42 @@ admit_same(const struct addr *a, const struct addr *b)
 	    memcmp(a->a, b->a, a->af == 4 ? 4 : 16) == 0;
 }
 
-/* Every address of the answer, once: a name may have A and AAAA records. */
 void
-admit_node(struct node *n, const struct addrinfo *res)
+admit_nodes(int n)
+{
+	nknown = n;
+}
+
+/*
+ * Node i is id, at every address of the answer res (NULL: none), once: a
+ * name may have A and AAAA records.
+ */
+void
+admit_node(int i, const char *id, const struct addrinfo *res)
 {
 	struct addr a;
+	int k, *n = &known[i].naddr;
+
+	snprintf(known[i].id, sizeof known[i].id, "%s", id);
+	*n = 0;
+	for (; res != NULL && *n < NODE_ADDRS; res = res->ai_next) {
+		admit_addr(res->ai_addr, &a);
+		for (k = 0; k < *n && !admit_same(&known[i].addr[k], &a); k++)
+			;
+		if (a.af != 0 && k == *n)
+			known[i].addr[(*n)++] = a;
+	}
+}
+
+int
+admit_find(const char *id)
+{
 	int i;
 
-	n->naddr = 0;
-	for (; res != NULL && n->naddr < NODE_ADDRS; res = res->ai_next) {
-		admit_addr(res->ai_addr, &a);
-		for (i = 0; i < n->naddr && !admit_same(&n->addr[i], &a); i++)
-			;
-		if (a.af != 0 && i == n->naddr)
-			n->addr[n->naddr++] = a;
-	}
+	for (i = 1; i < nknown; i++)
+		if (strcmp(known[i].id, id) == 0)
+			return i;
+	return -1;
 }
 
 int
@@ -91,8 +121,8 @@ admit_is(int node, const struct addr *a)
 {
 	int i;
 
-	for (i = 0; i < nodes[node].naddr; i++)
-		if (admit_same(&nodes[node].addr[i], a))
+	for (i = 0; i < known[node].naddr; i++)
+		if (admit_same(&known[node].addr[i], a))
 			return 1;
 	return 0;
 }
@@ -102,10 +132,21 @@ admit_known(const struct addr *a)
 {
 	int i;
 
-	for (i = 0; i < nnodes; i++)
+	for (i = 0; i < nknown; i++)
 		if (admit_is(i, a))
 			return 1;
 	return 0;
+}
+
+const struct addr *
+admit_self(int af)
+{
+	int i;
+
+	for (i = 0; i < known[0].naddr; i++)
+		if (known[0].addr[i].af == af)
+			return &known[0].addr[i];
+	return NULL;
 }
 
 /*
@@ -115,18 +156,22 @@ admit_known(const struct addr *a)
 static int
 allowed(int64_t tat, int n, int64_t gap)
 {
-	return (tat > S.now ? tat : S.now) - S.now <= (int64_t)(n - 1) * gap;
+	int64_t now = ddns_syncd.now;
+
+	return (tat > now ? tat : now) - now <= (int64_t)(n - 1) * gap;
 }
 
 static void
 take(int64_t *tat, int64_t gap)
 {
-	*tat = (*tat > S.now ? *tat : S.now) + gap;
+	int64_t now = ddns_syncd.now;
+
+	*tat = (*tat > now ? *tat : now) + gap;
 }
 
 /* Its entry, or the one heard of least lately, made its. */
 static struct source *
-source(const struct addr *a)
+source_of(const struct addr *a)
 {
 	struct source *old = sources;
 	int i;
@@ -146,7 +191,7 @@ source(const struct addr *a)
 
 /* FNV-1a: lines are told apart, not kept. */
 static uint32_t
-hash(const char *s)
+line_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 
@@ -159,16 +204,17 @@ void
 admit_log(const struct addr *a, const char *fmt, ...)
 {
 	char line[400], host[INET6_ADDRSTRLEN];
-	struct source *src = source(a);
+	struct source *src = source_of(a);
 	uint32_t h;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	h = hash(line);
-	src->seen = S.now;
-	if ((h == src->hash && src->said != 0 && S.now - src->said < LOG_SAME) ||
+	h = line_hash(line);
+	src->seen = ddns_syncd.now;
+	if ((h == src->hash && src->said != 0 &&
+	    ddns_syncd.now - src->said < LOG_SAME) ||
 	    !allowed(src->tat, LOG_BURST, LOG_GAP) ||
 	    !allowed(all_tat, ALL_BURST, ALL_GAP)) {
 		src->held++;
@@ -183,6 +229,6 @@ admit_log(const struct addr *a, const char *fmt, ...)
 	else
 		err_warn("peer %s: %s", host, line);
 	src->hash = h;
-	src->said = S.now;
+	src->said = ddns_syncd.now;
 	src->held = 0;
 }

@@ -1,7 +1,10 @@
 /*
  * The nodes of the cluster: dialling them, which are up, the join at
  * enable (the guide's "Creating new" or "Joined existing ipsec-ddns
- * cluster"), and when a dead node's records are withdrawn from view.
+ * cluster"), this node's drained flag, and when a dead node's records are
+ * withdrawn from view.  It holds one session a peer, told by sync.c
+ * through the sync_ops registered here, and tells the main loop that the
+ * nodes or the join changed through the cluster_ops it registered.
  */
 #include <sys/socket.h>
 
@@ -22,33 +25,44 @@
 #define KDF_OPS		3
 #define KDF_MEM		(32 << 20)
 
-struct node nodes[NODES_MAX];
-int nnodes;
-
+static struct node nodes[NODES_MAX];
+static int nnodes;
+static struct cluster_ops ops;		/* the main loop's */
+static int enabled;			/* the cluster runs */
+static int joined;			/* 0 joining, 1 joined, 2 created */
+static int64_t join_at;			/* mono ns: give up waiting for peers */
+static int self = -1;			/* our origin index */
+static int drained;			/* ddns-ctl drain: out of pool answers */
+static uint8_t key[32];			/* Argon2id of the secret */
+static char keyfor[sizeof ddns_syncd.cfg.secret + sizeof ddns_syncd.cfg.domain];
 static struct sockaddr_storage addrs[NODES_MAX];
 static socklen_t addrlens[NODES_MAX];
 static int64_t collect_at = -1;
-static char keyfor[sizeof S.cfg.secret + sizeof S.cfg.domain];
+/* By origin: the node that is it (-1: none), since when none is (0: yet) */
+static int origin_node[ORIGINS_MAX];
+static int64_t origin_gone[ORIGINS_MAX];
 
 /* K = Argon2id(secret, salt from the domain), once per secret and domain. */
 static void
 derive_key(void)
 {
-	static const char ctx[] = "vpnha ddns salt";
+	static const char salt_ctx[] = "vpnha ddns salt";
 	uint8_t salt[crypto_pwhash_SALTBYTES];
 	crypto_generichash_state st;
 	char id[sizeof keyfor];
 
-	snprintf(id, sizeof id, "%s\n%s", S.cfg.secret, S.cfg.domain);
+	snprintf(id, sizeof id, "%s\n%s", ddns_syncd.cfg.secret,
+	    ddns_syncd.cfg.domain);
 	if (strcmp(id, keyfor) == 0)
 		return;
 	crypto_generichash_init(&st, NULL, 0, sizeof salt);
-	crypto_generichash_update(&st, (const uint8_t *)ctx, sizeof ctx);
-	crypto_generichash_update(&st, (const uint8_t *)S.cfg.domain,
-	    strlen(S.cfg.domain));
+	crypto_generichash_update(&st, (const uint8_t *)salt_ctx,
+	    sizeof salt_ctx);
+	crypto_generichash_update(&st, (const uint8_t *)ddns_syncd.cfg.domain,
+	    strlen(ddns_syncd.cfg.domain));
 	crypto_generichash_final(&st, salt, sizeof salt);
-	if (crypto_pwhash(S.key, sizeof S.key, S.cfg.secret,
-	    strlen(S.cfg.secret), salt, KDF_OPS, KDF_MEM,
+	if (crypto_pwhash(key, sizeof key, ddns_syncd.cfg.secret,
+	    strlen(ddns_syncd.cfg.secret), salt, KDF_OPS, KDF_MEM,
 	    crypto_pwhash_ALG_ARGON2ID13) != 0)
 		err_fatal(RC_TEMP, "out of memory for Argon2id");
 	memcpy(keyfor, id, sizeof keyfor);
@@ -69,8 +83,8 @@ resolve(int i)
 	int e;
 
 	addrlens[i] = 0;
-	nodes[i].naddr = 0;
-	snprintf(port, sizeof port, "%u", S.cfg.port);
+	admit_node(i, nodes[i].id, NULL);
+	snprintf(port, sizeof port, "%u", ddns_syncd.cfg.port);
 	if ((e = getaddrinfo(nodes[i].id, port, &hints, &res)) != 0) {
 		err_warn("%s %s: unable to resolve: %s", i ? "peer" : "self",
 		    nodes[i].id, gai_strerror(e));
@@ -78,33 +92,34 @@ resolve(int i)
 	}
 	memcpy(&addrs[i], res->ai_addr, res->ai_addrlen);
 	addrlens[i] = res->ai_addrlen;
-	admit_node(&nodes[i], res);
+	admit_node(i, nodes[i].id, res);
 	freeaddrinfo(res);
 }
 
-const struct sockaddr *
-cluster_addr(int i, unsigned *len)
+static void
+dial(int i)
 {
 	if (addrlens[i] == 0)
 		resolve(i);
-	*len = addrlens[i];
-	return addrlens[i] ? (const struct sockaddr *)&addrs[i] : NULL;
+	if (addrlens[i] != 0)
+		peer_dial(i, nodes[i].id, (const struct sockaddr *)&addrs[i],
+		    addrlens[i]);
 }
 
 static void
-node_init(struct node *n, const char *id, int self)
+node_init(struct node *n, const char *id, int isself)
 {
 	memset(n, 0, sizeof *n);
 	snprintf(n->id, sizeof n->id, "%s", id);
-	n->self = self;
+	n->self = isself;
 	n->since = clock_wall();
-	n->down_at = self ? -1 : S.now;
-	n->retry_at = self ? -1 : S.now;
+	n->down_at = isself ? -1 : ddns_syncd.now;
+	n->retry_at = isself ? -1 : ddns_syncd.now;
 	n->backoff = BACKOFF_MIN;
 	if ((n->origin = origin_get(id, strlen(id))) < 0)
 		err_fatal(RC_TEMP, "too many nodes");
-	origins[n->origin].node = (int)(n - nodes);
-	origins[n->origin].gone_at = 0;
+	origin_node[n->origin] = (int)(n - nodes);
+	origin_gone[n->origin] = 0;
 }
 
 static void
@@ -112,23 +127,24 @@ nodes_build(void)
 {
 	int i;
 
-	for (i = 0; i < norigins; i++)
-		origins[i].node = -1;
+	for (i = 0; i < ORIGINS_MAX; i++)
+		origin_node[i] = -1;
 	nnodes = 0;
-	node_init(&nodes[nnodes], S.cfg.self, 1);
+	node_init(&nodes[nnodes], ddns_syncd.cfg.self, 1);
 	resolve(nnodes++);
-	for (i = 0; i < S.cfg.npeers; i++) {
-		node_init(&nodes[nnodes], S.cfg.peer[i], 0);
+	for (i = 0; i < ddns_syncd.cfg.npeers; i++) {
+		node_init(&nodes[nnodes], ddns_syncd.cfg.peer[i], 0);
 		resolve(nnodes++);
 	}
+	admit_nodes(nnodes);
 }
 
 static void
-joined(int how)
+join_over(int how)
 {
-	S.joined = how;
+	joined = how;
 	err_log("%s", cluster_state());
-	status_cluster();
+	ops.state();
 }
 
 void
@@ -136,32 +152,29 @@ cluster_start(void)
 {
 	derive_key();
 	nodes_build();
-	S.self = nodes[0].origin;
-	S.enabled = 1;
-	S.joined = 0;
-	journal_load();
-	S.join_at = S.now + S.cfg.join;
-	collect_at = S.now + S.cfg.heartbeat;
-	peer_listen();
-	status_members();
+	self = nodes[0].origin;
+	enabled = 1;
+	joined = 0;
+	drained = journal_load(self);
+	sync_start(self, drained);
+	join_at = ddns_syncd.now + ddns_syncd.cfg.join;
+	collect_at = ddns_syncd.now + ddns_syncd.cfg.heartbeat;
+	peer_start(key);
+	ops.members();
 	if (nnodes == 1)
-		joined(2);
+		join_over(2);
 }
 
+/*
+ * This node in or out of pool answers: said to every peer at once (each
+ * tells its subscribers), and in the members file.
+ */
 void
-cluster_drained(void)
+cluster_drain(int d)
 {
-	sync_drained();
-	status_members();
-}
-
-/* Leaving: a peer told so marks this node down at once. */
-static void
-bye(struct sess *s)
-{
-	static struct wr q = { .b = { 'q' }, .n = 1 };
-
-	peer_send(s, &q);
+	drained = d;
+	sync_drained(d);
+	ops.members();
 }
 
 static int
@@ -177,20 +190,18 @@ up_peers(void)
 void
 cluster_stop(void)
 {
-	struct sess *s;
+	int i;
 
-	if (!S.enabled)
+	if (!enabled)
 		return;
-	for (s = sessions; s != NULL; s = s->next)
-		if (s->state == SS_UP)
-			bye(s);
+	for (i = 1; i < nnodes; i++)
+		if (nodes[i].sess != NULL)
+			sync_bye(nodes[i].sess);
 	peer_flush_all();
-	while (sessions != NULL)
-		peer_close(sessions, NULL);
-	peer_unlisten();
-	S.enabled = 0;
-	S.joined = 0;
-	status_cluster();
+	peer_stop();
+	enabled = 0;
+	joined = 0;
+	ops.state();
 	err_log("left the cluster");
 }
 
@@ -205,39 +216,35 @@ nodes_update(void)
 {
 	static struct node old[NODES_MAX];
 	int map[NODES_MAX], kept[NODES_MAX] = { 0 }, nold = nnodes, i, j;
-	struct sess *s, *next;
 
 	map[0] = 0;
 	for (i = 1; i < nold; i++) {
-		for (j = 0; j < S.cfg.npeers; j++)
-			if (strcmp(nodes[i].id, S.cfg.peer[j]) == 0)
+		for (j = 0; j < ddns_syncd.cfg.npeers; j++)
+			if (strcmp(nodes[i].id, ddns_syncd.cfg.peer[j]) == 0)
 				break;
-		map[i] = j < S.cfg.npeers ? j + 1 : -1;
+		map[i] = j < ddns_syncd.cfg.npeers ? j + 1 : -1;
 	}
-	for (s = sessions; s != NULL; s = s->next)
-		if (s->node > 0 && map[s->node] < 0 && s->state == SS_UP)
-			bye(s);
+	for (i = 1; i < nold; i++)
+		if (map[i] < 0 && nodes[i].sess != NULL)
+			sync_bye(nodes[i].sess);
 	peer_flush_all();
-	for (s = sessions; s != NULL; s = next) {
-		next = s->next;
-		if (s->node >= 0 && (s->node = map[s->node]) < 0)
-			peer_close(s, NULL);
-	}
+	peer_renumber(map);
 	memcpy(old, nodes, sizeof old);
-	for (i = 0; i < norigins; i++)
-		origins[i].node = -1;
+	for (i = 0; i < ORIGINS_MAX; i++)
+		origin_node[i] = -1;
 	for (i = 0; i < nold; i++)
 		if (map[i] >= 0) {
 			nodes[map[i]] = old[i];
 			kept[map[i]] = 1;
 		}
-	nnodes = 1 + S.cfg.npeers;
+	nnodes = 1 + ddns_syncd.cfg.npeers;
 	for (i = 0; i < nnodes; i++) {
 		if (!kept[i])
-			node_init(&nodes[i], S.cfg.peer[i - 1], 0);
-		origins[nodes[i].origin].node = i;
+			node_init(&nodes[i], ddns_syncd.cfg.peer[i - 1], 0);
+		origin_node[nodes[i].origin] = i;
 		resolve(i);
 	}
+	admit_nodes(nnodes);
 }
 
 /*
@@ -250,62 +257,71 @@ nodes_update(void)
 void
 cluster_reload(const struct cfg *old)
 {
-	if (S.enabled && S.cfg.enable && strcmp(old->self, S.cfg.self) == 0 &&
-	    strcmp(old->secret, S.cfg.secret) == 0 &&
-	    strcmp(old->domain, S.cfg.domain) == 0 && old->port == S.cfg.port) {
+	const struct cfg *cfg = &ddns_syncd.cfg;
+
+	if (enabled && cfg->enable && strcmp(old->self, cfg->self) == 0 &&
+	    strcmp(old->secret, cfg->secret) == 0 &&
+	    strcmp(old->domain, cfg->domain) == 0 && old->port == cfg->port) {
 		nodes_update();
-		status_members();
+		ops.members();
 		if (up_peers() > 0)
-			joined(1);
+			join_over(1);
 		else {
-			S.joined = 0;
-			S.join_at = S.now + S.cfg.join;
+			joined = 0;
+			join_at = ddns_syncd.now + ddns_syncd.cfg.join;
 		}
 		return;
 	}
-	if (S.enabled)
+	if (enabled)
 		cluster_stop();
-	if (S.cfg.enable)
+	if (ddns_syncd.cfg.enable)
 		cluster_start();
 }
 
 /* Of two sessions with one peer, the one dialled by the lower identity. */
-int
-cluster_session_up(struct sess *s)
+static int
+session_up(struct sess *s)
 {
 	struct node *n = &nodes[s->node];
 	struct sess *old = n->sess;
-	int lower_dialled = (strcmp(S.cfg.self, n->id) < 0) == s->initiator;
+	int lower_dialled = (strcmp(ddns_syncd.cfg.self, n->id) < 0) ==
+	    s->initiator;
 
 	if (old != NULL) {
-		if (!lower_dialled) {
-			s->node = -1;	/* not the node's: closes quietly */
-			peer_close(s, NULL);
-			return -1;
-		}
+		if (!lower_dialled)
+			return -1;	/* not the node's: closes quietly */
 		n->sess = NULL;
-		old->node = -1;
 		peer_close(old, NULL);
 	}
 	n->sess = s;
-	sync_up(s);
+	n->lasterr[0] = '\0';
 	if (n->up)
 		return 0;
 	n->up = 1;
 	n->since = clock_wall();
 	n->down_at = -1;
-	n->up_at = S.now;
+	n->up_at = ddns_syncd.now;
 	n->retry_at = -1;
 	err_log("peer %s: up", n->id);
 	table_hide(n->origin, 0);
-	status_members();
-	if (S.joined == 0)
-		joined(1);
+	ops.members();
+	if (joined == 0)
+		join_over(1);
 	return 0;
 }
 
-void
-cluster_session_down(struct sess *s, const char *why)
+/* A session we dialled that failed: said once, until the reason changes. */
+static void
+dial_failed(struct node *n, const char *why)
+{
+	if (strcmp(n->lasterr, why) == 0)
+		return;
+	snprintf(n->lasterr, sizeof n->lasterr, "%s", why);
+	err_warn("peer %s: %s", n->id, why);
+}
+
+static void
+session_down(struct sess *s, const char *why)
 {
 	struct node *n;
 
@@ -313,8 +329,10 @@ cluster_session_down(struct sess *s, const char *why)
 		return;
 	n = &nodes[s->node];
 	if (n->sess != s) {
+		if (why != NULL && s->initiator)
+			dial_failed(n, why);
 		if (s->initiator && n->retry_at < 0 && !n->up) {
-			n->retry_at = S.now + n->backoff;
+			n->retry_at = ddns_syncd.now + n->backoff;
 			n->backoff = n->backoff * 2 > BACKOFF_MAX ?
 			    BACKOFF_MAX : n->backoff * 2;
 		}
@@ -325,10 +343,10 @@ cluster_session_down(struct sess *s, const char *why)
 	n->heard = 0;
 	n->drained = 0;
 	n->since = clock_wall();
-	n->down_at = S.now;
-	if (S.now - n->up_at >= STABLE) {
+	n->down_at = ddns_syncd.now;
+	if (ddns_syncd.now - n->up_at >= STABLE) {
 		n->backoff = BACKOFF_MIN;
-		n->retry_at = S.now + BACKOFF_MIN / 2;
+		n->retry_at = ddns_syncd.now + BACKOFF_MIN / 2;
 		err_log("peer %s: down (%s)", n->id, why ? why : "closed");
 	} else {
 		/*
@@ -336,15 +354,42 @@ cluster_session_down(struct sess *s, const char *why)
 		 * say): as a failed dial, the next waits longer each time,
 		 * not a reconnection every 250 ms for ever.
 		 */
-		n->retry_at = S.now + n->backoff;
+		n->retry_at = ddns_syncd.now + n->backoff;
 		err_log("peer %s: down (%s) %lld ms after it came up; dialling "
 		    "again in %lld ms", n->id, why ? why : "closed",
-		    (long long)((S.now - n->up_at) / CLOCK_MS),
+		    (long long)((ddns_syncd.now - n->up_at) / CLOCK_MS),
 		    (long long)(n->backoff / CLOCK_MS));
 		n->backoff = n->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
 		    n->backoff * 2;
 	}
-	status_members();
+	ops.members();
+}
+
+/*
+ * The peer's own state, from its hello or beat: only the node itself says
+ * whether it is drained, and it says so on every connection and with
+ * every heartbeat, so nothing else needs to carry it.
+ */
+static void
+session_said(struct sess *s, int d)
+{
+	struct node *n = &nodes[s->node];
+
+	if (d != n->drained)
+		err_log("peer %s: %s", n->id, d ? "drained" :
+		    "undrained, back in the pool");
+	n->heard = 1;
+	n->drained = d;
+}
+
+void
+cluster_init(const struct cluster_ops *o)
+{
+	static const struct sync_ops sync = { session_up, session_down,
+	    session_said };
+
+	ops = *o;
+	sync_init(&sync);
 }
 
 void
@@ -356,15 +401,13 @@ cluster_event(struct watch *w, uint32_t events)
 		peer_event(w->p, events);
 }
 
-static int
-dialling(int i)
+/* At the end of a turn of the loop: what sessions have to send, sent. */
+void
+cluster_flush(void)
 {
-	const struct sess *s;
-
-	for (s = sessions; s != NULL; s = s->next)
-		if (s->node == i && s->initiator)
-			return 1;
-	return 0;
+	if (enabled)
+		peer_flush_all();
+	peer_reap();
 }
 
 int64_t
@@ -374,18 +417,19 @@ cluster_next(void)
 	int i;
 
 #define EARLIER(x) do { d = (x); if (d >= 0 && (t < 0 || d < t)) t = d; } while (0)
-	if (!S.enabled)
+	if (!enabled)
 		return -1;
-	if (S.joined == 0)
-		EARLIER(S.join_at);
+	EARLIER(sync_next());
+	if (joined == 0)
+		EARLIER(join_at);
 	EARLIER(collect_at);
-	for (i = 0; i < norigins; i++)
-		if (origins[i].node < 0 && !origins[i].hidden)
-			EARLIER(origins[i].gone_at + S.cfg.hold);
+	for (i = 0; i < table_origins(); i++)
+		if (origin_node[i] < 0 && !origins[i].hidden)
+			EARLIER(origin_gone[i] + ddns_syncd.cfg.hold);
 	for (i = 1; i < nnodes; i++) {
 		if (nodes[i].down_at >= 0 && !origins[nodes[i].origin].hidden)
-			EARLIER(nodes[i].down_at + S.cfg.hold);
-		if (!nodes[i].up && !dialling(i))
+			EARLIER(nodes[i].down_at + ddns_syncd.cfg.hold);
+		if (!nodes[i].up && !peer_dialling(i))
 			EARLIER(nodes[i].retry_at);
 	}
 #undef EARLIER
@@ -403,21 +447,21 @@ cluster_next(void)
 static void
 strangers(void)
 {
-	struct origin *g;
+	const struct origin *g;
 	int o;
 
-	for (o = 0; o < norigins; o++) {
+	for (o = 0; o < table_origins(); o++) {
 		g = &origins[o];
-		if (g->node >= 0 || g->hidden)
+		if (origin_node[o] >= 0 || g->hidden)
 			continue;
-		if (g->gone_at == 0)
-			g->gone_at = S.now;
-		if (S.now < g->gone_at + S.cfg.hold)
+		if (origin_gone[o] == 0)
+			origin_gone[o] = ddns_syncd.now;
+		if (ddns_syncd.now < origin_gone[o] + ddns_syncd.cfg.hold)
 			continue;
 		if (g->nrec > 0)
 			err_log("node %s: not a configured node; its %u records "
 			    "withdrawn after %lld s", g->id, g->nrec,
-			    (long long)(S.cfg.hold / CLOCK_SEC));
+			    (long long)(ddns_syncd.cfg.hold / CLOCK_SEC));
 		table_hide(o, 1);
 	}
 }
@@ -428,31 +472,102 @@ cluster_timers(void)
 	struct node *n;
 	int i;
 
-	if (!S.enabled)
+	if (!enabled)
 		return;
 	peer_timers();
-	if (S.joined == 0 && S.now >= S.join_at)
-		joined(2);
-	if (collect_at >= 0 && S.now >= collect_at) {
-		sync_collect();
+	sync_timers();
+	if (joined == 0 && ddns_syncd.now >= join_at)
+		join_over(2);
+	if (collect_at >= 0 && ddns_syncd.now >= collect_at) {
+		sync_collect(nnodes - 1);
 		journal_retry();
-		collect_at = S.now + S.cfg.heartbeat;
+		collect_at = ddns_syncd.now + ddns_syncd.cfg.heartbeat;
 	}
 	strangers();
 	for (i = 1; i < nnodes; i++) {
 		n = &nodes[i];
-		if (!n->up && n->retry_at >= 0 && S.now >= n->retry_at &&
-		    !dialling(i)) {
+		if (!n->up && n->retry_at >= 0 && ddns_syncd.now >= n->retry_at &&
+		    !peer_dialling(i)) {
 			n->retry_at = -1;
-			peer_dial(n);
+			dial(i);
 		}
-		if (n->down_at >= 0 && S.now >= n->down_at + S.cfg.hold &&
+		if (n->down_at >= 0 &&
+		    ddns_syncd.now >= n->down_at + ddns_syncd.cfg.hold &&
 		    !origins[n->origin].hidden) {
 			err_log("peer %s: down for %lld s: its %u records "
 			    "withdrawn", n->id,
-			    (long long)(S.cfg.hold / CLOCK_SEC),
+			    (long long)(ddns_syncd.cfg.hold / CLOCK_SEC),
 			    origins[n->origin].nrec);
 			table_hide(n->origin, 1);
 		}
 	}
+}
+
+int
+cluster_enabled(void)
+{
+	return enabled;
+}
+
+/* The join is over: this node joined, or created the cluster. */
+int
+cluster_joined(void)
+{
+	return enabled && joined != 0;
+}
+
+const char *
+cluster_state(void)
+{
+	if (!enabled)
+		return "disabled";
+	switch (joined) {
+	case 1:
+		return MSG_JOINED;
+	case 2:
+		return MSG_CREATED;
+	}
+	return "joining";
+}
+
+int
+cluster_self(void)
+{
+	return self;
+}
+
+int
+cluster_drained(void)
+{
+	return drained;
+}
+
+int
+cluster_nodes(void)
+{
+	return nnodes;
+}
+
+const struct node *
+cluster_node(int i)
+{
+	return &nodes[i];
+}
+
+/*
+ * A node in a pool, as `@` lines and the fifth word of `members` say it.
+ * A peer counts as up once it has said whether it is drained (its hello,
+ * or a beat), so that a drained node that comes back is never announced
+ * up for the moment in between.
+ */
+enum feed_state
+cluster_pool(int i)
+{
+	const struct node *n = &nodes[i];
+
+	if (n->self)
+		return drained ? FEED_DRAINED : FEED_UP;
+	if (!n->up || !n->heard)
+		return FEED_DOWN;
+	return n->drained ? FEED_DRAINED : FEED_UP;
 }

@@ -2,6 +2,36 @@
  * ddns-syncd: keeps the cluster's gateway table identical on every node
  * (DESIGN.md, "ddns-syncd and ddns-ctl").  One process, one epoll loop,
  * one timer set to the earliest deadline.
+ *
+ * The files, each with what it owns, from the top.  Calls go down by
+ * name; a layer reports up only through callbacks the one above it
+ * registered (tests/callgraph -c: no two files call each other).
+ *
+ *   ddns-syncd.c     options, the configuration and the loop's clock
+ *                    (ddns_syncd); the loop; it wires the table's changes
+ *                    to subscribe.c and journal.c, the cluster's to status.c
+ *   control.c        the control socket, its clients
+ *     request.c      a request line, by the verbs of lib/ctl_ddns.h
+ *     local.c        what up, down, drain do: this node's records and flag
+ *     subscribe.c    the feed (lib/feed.h): its subscribers, what they
+ *                    were told of the nodes
+ *     status.c       members, status, records; RUN/ddns/cluster, members
+ *   cluster.c        the nodes: dials, which are up, the join, this node's
+ *                    drained flag, a dead or removed node's records hidden
+ *     sync.c         the sync protocol; its state of a session, a link
+ *       peer.c       connections: TCP, the handshake, frames, queues
+ *         admit.c    who may connect: the nodes' addresses; its log
+ *         noise.c    the Noise NNpsk0 handshake and cipher
+ *         wire.c     frames and messages, encoded and decoded
+ *   journal.c        this node's own records, RUN/ddns/journal
+ *   table.c          the gateway table, and what it knows of each origin
+ *   hlc.c            this node's hybrid logical clock
+ *   addr.c config.c  addresses as text; vpnha.conf's statements
+ *
+ * Up through callbacks: peer.c to sync.c (struct peer_ops), sync.c to
+ * cluster.c (struct sync_ops), cluster.c to status.c here (struct
+ * cluster_ops), table.c to subscribe.c and journal.c here (table_fn),
+ * subscribe.c to control.c (subscribe_fn).
  */
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -9,7 +39,6 @@
 #include <linux/capability.h>
 
 #include <errno.h>
-#include <pwd.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -22,17 +51,16 @@
 #include "conf.h"
 #include "ddns-syncd.h"
 #include "err.h"
-#include "file.h"
 #include "loop.h"
 #include "num.h"
-#include "peer.h"
 #include "rc.h"
+#include "run.h"
+#include "rundir.h"
 
 #define USAGE	"ddns-syncd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-l ADDRESS]" \
 	" [-u USER] [-g GROUP]"
-#define RUN_DEFAULT	"/run/vpnha"
 
-struct syncd S;
+struct syncd ddns_syncd;
 
 static int sigfd, tfd, notify = -1;
 static struct watch wsig = { W_SIG, NULL }, wtimer = { W_TIMER, NULL };
@@ -41,36 +69,36 @@ static struct watch wsig = { W_SIG, NULL }, wtimer = { W_TIMER, NULL };
 static void
 changed(const struct rec *old, int oldvis, const struct rec *now, int nowvis)
 {
-	control_change(old, oldvis, now, nowvis);
+	subscribe_change(old, oldvis, now, nowvis);
 	journal_change(old, now);
 }
 
 /* Readiness once the join is over (or at once, disabled). */
 static void
-ready(void)
+main_ready(void)
 {
-	if (!S.enabled || S.joined != 0)
+	if (!cluster_enabled() || cluster_joined())
 		notify_ready(&notify);
 }
 
 static void
-reload(void)
+main_reload(void)
 {
 	struct cfg fresh, old;
 	char err[600];
 
-	if (config_load(S.conf, &fresh, err, sizeof err) != RC_OK) {
+	if (config_load(ddns_syncd.conf, &fresh, err, sizeof err) != RC_OK) {
 		err_warn("reload: %s; keeping the running configuration", err);
 		return;
 	}
-	old = S.cfg;
-	S.cfg = fresh;
+	old = ddns_syncd.cfg;
+	ddns_syncd.cfg = fresh;
 	cluster_reload(&old);
-	err_log("reloaded %s", S.conf);
+	err_log("reloaded %s", ddns_syncd.conf);
 }
 
 static void
-stop(void)
+main_stop(void)
 {
 	cluster_stop();
 	control_close();
@@ -79,20 +107,20 @@ stop(void)
 }
 
 static void
-signals(void)
+main_signals(void)
 {
 	struct signalfd_siginfo si;
 
 	while (read(sigfd, &si, sizeof si) == sizeof si) {
 		if (si.ssi_signo == SIGHUP)
-			reload();
+			main_reload();
 		else
-			stop();
+			main_stop();
 	}
 }
 
 static void
-arm(void)
+main_arm(void)
 {
 	int64_t t = cluster_next(), d = control_next();
 
@@ -102,7 +130,7 @@ arm(void)
 }
 
 static void
-loop(void)
+main_loop(void)
 {
 	struct epoll_event ev[64];
 	struct watch *w;
@@ -110,15 +138,15 @@ loop(void)
 	int i, n;
 
 	for (;;) {
-		ready();
-		arm();
+		main_ready();
+		main_arm();
 		n = loop_wait(ev, 64, -1);
-		S.now = clock_mono();
+		ddns_syncd.now = clock_mono();
 		for (i = 0; i < n; i++) {
 			w = ev[i].data.ptr;
 			switch (w->kind) {
 			case W_SIG:
-				signals();
+				main_signals();
 				break;
 			case W_TIMER:
 				while (read(tfd, &n64, sizeof n64) > 0)
@@ -137,30 +165,22 @@ loop(void)
 			}
 		}
 		control_timers();
+		subscribe_high();
 		cluster_timers();
-		control_members();
-		if (S.enabled)
-			peer_flush_all();
-		peer_reap();
+		subscribe_members();
+		cluster_flush();
 		control_reap();
 	}
 }
 
 static void
-setup(void)
+main_setup(void)
 {
 	static const int none[] = { -1 }, bind[] = { CAP_NET_BIND_SERVICE, -1 };
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, 0 };
-	struct passwd *pw = NULL;
 	const char *why;
-	char err[600];
-	int rc;
 
-	if (S.user != NULL && (pw = getpwnam(S.user)) == NULL)
-		err_fatal(RC_USAGE, "-u %s: no such user", S.user);
-	if ((rc = file_rundir(S.run, S.dir, pw ? pw->pw_uid : (uid_t)-1,
-	    pw ? pw->pw_gid : (gid_t)-1, err, sizeof err)) != RC_OK)
-		err_fatal(rc, "%s", err);
+	rundir_make(ddns_syncd.run, ddns_syncd.dir, ddns_syncd.user);
 	loop_init();
 	tfd = loop_timer();
 	sigfd = loop_signals(sigs);
@@ -172,12 +192,13 @@ setup(void)
 	 * Nothing privileged is left to do but bind the peer port (opened
 	 * now and at each enable), which needs a capability below 1024.
 	 */
-	if (caps_keep(S.cfg.port < 1024 ? bind : none, S.user, &why) < 0)
+	if (caps_keep(ddns_syncd.cfg.port < 1024 ? bind : none, ddns_syncd.user,
+	    &why) < 0)
 		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
-	S.now = clock_mono();
+	ddns_syncd.now = clock_mono();
 	table_init(changed);
-	S.self = -1;
-	if (!S.cfg.enable)
+	cluster_init(&(struct cluster_ops){ status_members, status_cluster });
+	if (!ddns_syncd.cfg.enable)
 		err_log("DDNS is disabled (service ipsec-ddns enable is not "
 		    "set); waiting for SIGHUP");
 	else
@@ -192,31 +213,31 @@ main(int argc, char **argv)
 	int c, rc, test = 0;
 
 	err_init(argv[0]);
-	S.conf = CONF_PATH_DEFAULT;
-	S.run = RUN_DEFAULT;
-	S.gid = (gid_t)-1;
+	ddns_syncd.conf = CONF_PATH_DEFAULT;
+	ddns_syncd.run = RUN_DEFAULT;
+	ddns_syncd.gid = (gid_t)-1;
 	while ((c = getopt(argc, argv, "tf:r:n:l:u:g:")) != -1) {
 		switch (c) {
 		case 't':
 			test = 1;
 			break;
 		case 'f':
-			S.conf = optarg;
+			ddns_syncd.conf = optarg;
 			break;
 		case 'r':
-			S.run = optarg;
+			ddns_syncd.run = optarg;
 			break;
 		case 'n':
 			notify = notify_fd(optarg);
 			break;
 		case 'l':
-			S.listen = optarg;
+			ddns_syncd.listen = optarg;
 			break;
 		case 'u':
-			S.user = optarg;
+			ddns_syncd.user = optarg;
 			break;
 		case 'g':
-			if (caps_group(optarg, &S.gid, &why) < 0)
+			if (caps_group(optarg, &ddns_syncd.gid, &why) < 0)
 				err_fatal(RC_USAGE, "-g %s: %s", optarg, why);
 			break;
 		default:
@@ -225,19 +246,20 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		err_usage(USAGE);
-	if (S.listen != NULL && addr_parse(S.listen, &(struct addr){ 0 }) < 0)
+	if (ddns_syncd.listen != NULL &&
+	    addr_parse(ddns_syncd.listen, &(struct addr){ 0 }) < 0)
 		err_fatal(RC_USAGE, "-l %s: not an IPv4 or IPv6 address",
-		    S.listen);
+		    ddns_syncd.listen);
 	if (sodium_init() < 0)
 		err_fatal(RC_TEMP, "unable to initialise libsodium");
-	if ((rc = config_load(S.conf, &S.cfg, err, sizeof err)) != RC_OK)
+	if ((rc = config_load(ddns_syncd.conf, &ddns_syncd.cfg, err,
+	    sizeof err)) != RC_OK)
 		err_fatal(rc, "%s", err);
-	if ((size_t)snprintf(S.dir, sizeof S.dir, "%s/%s", S.run, DDNS_DIR) >=
-	    sizeof S.dir)
-		err_fatal(RC_USAGE, "-r %s: path too long", S.run);
+	rundir_path(ddns_syncd.dir, sizeof ddns_syncd.dir, ddns_syncd.run,
+	    RUN_DDNS);
 	if (test)
 		return RC_OK;	/* -t: the configuration is good */
-	setup();
-	loop();
+	main_setup();
+	main_loop();
 	return RC_OK;
 }

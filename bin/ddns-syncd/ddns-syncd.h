@@ -1,6 +1,7 @@
 /*
- * ddns-syncd: the cluster's gateway table, its configuration, and the calls
- * between the files of the daemon.
+ * ddns-syncd: what each of its files exports, one section a file, from the
+ * bottom of the stack up (the map is at the top of ddns-syncd.c); peer.c's
+ * is peer.h, and the codecs have wire.h and noise.h.
  */
 #ifndef DDNS_SYNCD_H
 #define DDNS_SYNCD_H
@@ -11,15 +12,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ctl_ddns.h"
+#include "feed.h"
+#include "err.h"
 #include "loop.h"
 
 #include "gwid.h"
-
-#define DDNS_DIR	"ddns"		/* RUN/ddns/ */
-#define DDNS_CONTROL	"control"	/* RUN/ddns/control */
-#define DDNS_CLUSTER	"cluster"	/* RUN/ddns/cluster: the join line */
-#define DDNS_MEMBERS	"members"	/* RUN/ddns/members: one line a node */
-#define DDNS_JOURNAL	"journal"	/* RUN/ddns/journal: our own records */
 
 #define DDNS_PORT	9100		/* the guide's TCP port */
 #define NODES_MAX	32		/* configured nodes, self included */
@@ -30,7 +28,7 @@
 #define MSG_JOINED	"Joined existing ipsec-ddns cluster"
 #define MSG_CREATED	"Creating new ipsec-ddns cluster"
 
-/* ---------------------------------------------------------------- config */
+/* --------------------------------------------------------- config.c */
 
 struct cfg {
 	int present;			/* service ipsec-ddns is there at all */
@@ -50,25 +48,33 @@ struct cfg {
 /* RC_OK, or RC_USAGE / RC_TEMP with "FILE:LINE: why" in err. */
 int config_load(const char *path, struct cfg *, char *err, size_t size);
 
-/* ---------------------------------------------------------------- hlc */
+/* ------------------------------------------------------------ hlc.c */
 
 /*
  * Hybrid logical clock stamps: 48 bits of wall-clock milliseconds, 16 bits
  * of counter, so that stamps compare as integers and follow causality even
- * when wall clocks disagree.
+ * when wall clocks disagree.  This node's clock is hlc.c's.
  */
 #define HLC_MS(s)	((int64_t)((s) >> 16))
 #define HLC_CTR(s)	((unsigned)((s) & 0xffff))
 
-uint64_t hlc_tick(uint64_t *clock, int64_t wall_ms);
-int hlc_seen(uint64_t *clock, uint64_t remote, int64_t wall_ms);
+int64_t wall_ms(void);
+uint64_t hlc_stamp(void);		/* a change of ours: the next stamp */
+int hlc_seen(uint64_t remote);		/* -1: too far ahead, refused */
+void hlc_raise(uint64_t own);		/* our own, from the journal */
+uint64_t hlc_now(void);
 
-/* ---------------------------------------------------------------- table */
+/* ----------------------------------------------------------- addr.c */
 
 struct addr {
 	uint8_t af;			/* 4 or 6; 0 in a tombstone */
 	uint8_t a[16];
 };
+
+const char *addr_fmt(const struct addr *, char *buf, size_t size);
+int addr_parse(const char *, struct addr *);	/* 0, or -1 */
+
+/* ---------------------------------------------------------- table.c */
 
 #define R_DELETED	0x01		/* a tombstone */
 
@@ -86,11 +92,8 @@ struct origin {
 	char id[ID_MAX + 1];
 	uint64_t hwm;			/* we hold all it published up to this */
 	uint64_t gc;			/* newest tombstone of it collected */
-	int node;			/* index in the node table, -1 if none */
 	unsigned nrec;			/* live records it originated */
 	int hidden;			/* down past the hold time */
-	int64_t gone_at;		/* mono ns since no configured node is
-					   it; 0 while one is, or not yet seen */
 };
 
 /*
@@ -102,8 +105,10 @@ typedef void (*table_fn)(const struct rec *old, int oldvis,
 
 void table_init(table_fn);
 int origin_get(const char *id, size_t len);	/* -1 if the table is full */
-extern struct origin origins[ORIGINS_MAX];
-extern int norigins;
+extern const struct origin *const origins;	/* written by table.c only */
+int table_origins(void);			/* how many */
+void table_mark(int origin, uint64_t hwm);	/* raised, never lowered */
+void table_collect(struct rec *tombstone);	/* forgotten, its gc raised */
 
 struct rec *table_find(const char *label, size_t len);
 /*
@@ -124,89 +129,67 @@ size_t table_tombstones(void);
 uint64_t table_digest(void);			/* of the live records */
 int rec_newer(const struct rec *a, const struct rec *b);
 int rec_visible(const struct rec *);
-const char *addr_fmt(const struct addr *, char *buf, size_t size);
-int addr_parse(const char *, struct addr *);
 
-/* ---------------------------------------------------------------- daemon */
+/* -------------------------------------------------------- journal.c */
 
-struct syncd {
-	const char *conf;
-	const char *run;
-	const char *user;
-	gid_t gid;			/* -g: of the control socket, or -1 */
-	const char *listen;		/* -l */
-	char dir[4096];			/* RUN/ddns */
-	struct cfg cfg;
-	int enabled;			/* the cluster runs */
-	int joined;			/* 0 joining, 1 joined, 2 created */
-	int64_t join_at;		/* mono ns: give up waiting for peers */
-	int64_t now;			/* mono ns, this iteration */
-	uint64_t hlc;
-	int self;			/* our origin index */
-	int drained;			/* ddns-ctl drain: out of pool answers */
-	uint8_t key[32];		/* Argon2id of the secret */
-};
-extern struct syncd S;
-
-int64_t wall_ms(void);
-void node_alive_changed(void);
-
-/* The event loop: every descriptor is watched with a struct watch. */
-enum wkind { W_SIG, W_TIMER, W_CTL, W_CLIENT, W_LISTEN, W_PEER };
-/* control.c */
-enum req { REQ_UP, REQ_DOWN, REQ_MEMBERS, REQ_RECORDS, REQ_STATUS,
-    REQ_SUBSCRIBE, REQ_DRAIN, REQ_UNDRAIN };
-struct request {
-	enum req kind;
-	char label[GWID_LABEL_MAX + 1];
-	struct addr addr;		/* af 0: none given */
-};
-/* Parse a request line (changed in place); -1 with *why if it is bad. */
-int control_parse(char *line, struct request *, const char **why);
-void control_open(void);
-void control_close(void);
-void control_accept(void);
-void control_event(void *client, uint32_t events);
-void control_timers(void);
-void control_reap(void);
-int64_t control_next(void);
-void control_change(const struct rec *old, int oldvis, const struct rec *now,
-    int nowvis);
-void control_members(void);
-
-/* local.c: what a control request does to the table */
-int local_up(const char *label, const struct addr *, char *why, size_t);
-int local_down(const char *label, const struct addr *, char *why, size_t);
-void local_drain(int drained);
-
-/* journal.c */
-void journal_load(void);		/* once; a reload keeps the table */
+int journal_load(int self);		/* self's origin; 1 if drained */
 void journal_change(const struct rec *old, const struct rec *now);
 void journal_drained(int drained);
 void journal_retry(void);		/* a journal that failed, again */
 const char *journal_failing(void);	/* why it cannot be written, or NULL */
-/* Its lines from f into the table (NAME for messages); its text, malloc'd. */
-void journal_read(FILE *f, const char *name);
-char *journal_text(size_t *len, size_t *records);
+/*
+ * The lines of f into the table, as records of origin self (name for
+ * messages; *drained set by drained and undrained lines); the text of
+ * self's records, malloc'd.
+ */
+void journal_read(FILE *f, const char *name, int self, int *drained);
+char *journal_text(int self, int drained, size_t *len, size_t *records);
 
-/* status.c */
-typedef void (*line_fn)(void *arg, const char *line);
-void status_each(line_fn, void *);
-void status_members_each(line_fn, void *);
-void status_cluster(void);
-void status_members(void);
-/* A node in a pool: what `@` lines and the fifth word of `members` say. */
-enum pool { POOL_DOWN, POOL_UP, POOL_DRAINED };
-extern const char *const pool_word[];
-enum pool node_pool(int node);
+/* ---------------------------------------------------------- admit.c */
 
-/* cluster.c: the nodes, and what the daemon does with them */
+/* Who may connect, and the log of those who may not. */
+struct addrinfo;
+struct sockaddr;
+void admit_addr(const struct sockaddr *, struct addr *);
+int admit_same(const struct addr *, const struct addr *);
+/* The configured nodes, self first: how many, and each id's addresses. */
+void admit_nodes(int n);
+void admit_node(int node, const char *id, const struct addrinfo *);
+int admit_find(const char *id);			/* a peer's index, or -1 */
+int admit_is(int node, const struct addr *);	/* an address of that node */
+int admit_known(const struct addr *);		/* of any configured node */
+const struct addr *admit_self(int af);		/* self's of family 4 or 6 */
+/* "peer SOURCE: ...", a few lines about a source, then one in a while */
+void admit_log(const struct addr *, const char *fmt, ...)
+    ERR_PRINTF(2, 3);
+
+/* ----------------------------------------------------------- sync.c */
+
+/*
+ * What nodes tell each other, on the sessions of peer.c (peer.h).  The
+ * cluster registers what a session kept or not, closed, and a peer's own
+ * drained flag do.
+ */
 struct sess;
-#define NODE_ADDRS	8		/* addresses a node's name gives */
+struct sync_ops {
+	int (*up)(struct sess *);	/* authenticated: 0 kept, -1 not */
+	void (*down)(struct sess *, const char *why);	/* why NULL: quietly */
+	void (*said)(struct sess *, int drained);	/* in its hello, a beat */
+};
+void sync_init(const struct sync_ops *);
+void sync_start(int self, int drained);	/* our origin, our flag */
+void sync_drained(int drained);		/* said at once to every peer */
+void sync_push(const struct rec *);	/* a change of ours, to every peer */
+void sync_bye(struct sess *);		/* leaving: that peer told */
+void sync_collect(int peers);		/* tombstones every peer holds */
+int64_t sync_next(void);
+void sync_timers(void);			/* heartbeats */
+
+/* -------------------------------------------------------- cluster.c */
+
+/* The nodes, and what the daemon does with them. */
 struct node {
 	char id[ID_MAX + 1];
-	struct addr addr[NODE_ADDRS];	/* what id resolved to (admit.c) */
-	int naddr;
 	int self;
 	int origin;			/* its index in the origin table */
 	int up;				/* an authenticated session is open */
@@ -220,16 +203,100 @@ struct node {
 	int64_t up_at;			/* mono ns its session came up */
 	char lasterr[160];		/* logged once, until it changes */
 };
-extern struct node nodes[NODES_MAX];
-extern int nnodes;
+/* What the main loop is told: the nodes changed, the join line did. */
+struct cluster_ops {
+	void (*members)(void);
+	void (*state)(void);
+};
+void cluster_init(const struct cluster_ops *);
 void cluster_start(void);
 void cluster_stop(void);
 void cluster_reload(const struct cfg *old);
+void cluster_event(struct watch *, uint32_t events);
 void cluster_timers(void);
 int64_t cluster_next(void);
-void cluster_push(const struct rec *);
-void cluster_drained(void);
-void cluster_event(struct watch *, uint32_t events);
-const char *cluster_state(void);
+void cluster_flush(void);		/* at the end of a turn */
+void cluster_drain(int drained);	/* this node, out of pool answers */
+int cluster_enabled(void);
+int cluster_joined(void);		/* joined, or created it */
+const char *cluster_state(void);	/* the guide's line, or what else */
+int cluster_self(void);			/* our origin */
+int cluster_drained(void);
+int cluster_nodes(void);		/* how many, self the first */
+const struct node *cluster_node(int);
+enum feed_state cluster_pool(int);	/* a node in a pool */
+
+/* --------------------------------------------------------- status.c */
+
+/* State a shell can read: RUN/ddns/cluster, members; the control's text. */
+typedef void (*line_fn)(void *arg, const char *line);
+/* The lines of a control request's reply: 0, or -1 out of memory. */
+int status_each(line_fn, void *);
+int status_members_each(line_fn, void *);
+int status_records_each(line_fn, void *);
+void status_cluster(void);
+void status_members(void);
+
+/* ---------------------------------------------------------- local.c */
+
+/* What a control request does to this node's records and flag. */
+int local_up(const char *label, const struct addr *, char *why, size_t);
+int local_down(const char *label, const struct addr *, char *why, size_t);
+void local_drain(int drained);
+
+/* ------------------------------------------------------ subscribe.c */
+
+/* The feed (lib/feed.h) to subscribers of the control socket. */
+struct ctl_conn;
+/* A subscriber has more to be written (cut 0), or is cut off (cut 1). */
+typedef void (*subscribe_fn)(void *client, int cut);
+void subscribe_init(subscribe_fn);
+void subscribe_add(void *client, struct ctl_conn *);	/* the snapshot */
+void subscribe_leave(void *client);
+void subscribe_change(const struct rec *old, int oldvis, const struct rec *now,
+    int nowvis);
+void subscribe_members(void);		/* once a turn: @ lines */
+void subscribe_high(void);		/* once a turn: the high-water */
+
+/* -------------------------------------------------------- request.c */
+
+struct request {
+	enum ctl_ddns verb;
+	char label[GWID_LABEL_MAX + 1];
+	struct addr addr;		/* af 0: none given */
+};
+/* Parse a request line (changed in place); -1 with *why if it is bad. */
+int request_parse(char *line, struct request *, const char **why);
+
+/* -------------------------------------------------------- control.c */
+
+void control_open(void);
+void control_close(void);
+void control_accept(void);
+void control_event(void *client, uint32_t events);
+void control_timers(void);
+void control_reap(void);
+int64_t control_next(void);
+
+/* ----------------------------------------------------- ddns-syncd.c */
+
+/*
+ * The options, the configuration and the loop's clock: written by the main
+ * loop only (the configuration at start and at a reload), read anywhere.
+ */
+struct syncd {
+	const char *conf;
+	const char *run;
+	const char *user;
+	gid_t gid;			/* -g: of the control socket, or -1 */
+	const char *listen;		/* -l */
+	char dir[4096];			/* RUN/ddns */
+	struct cfg cfg;
+	int64_t now;			/* mono ns, this iteration */
+};
+extern struct syncd ddns_syncd;
+
+/* The event loop: every descriptor is watched with a struct watch. */
+enum wkind { W_SIG, W_TIMER, W_CTL, W_CLIENT, W_LISTEN, W_PEER };
 
 #endif

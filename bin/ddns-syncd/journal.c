@@ -43,15 +43,21 @@
 #include "file.h"
 #include "num.h"
 #include "rc.h"
+#include "run.h"
 #include "wire.h"
 
 static int jfd = -1;
 static off_t good;		/* bytes of whole lines in the file */
 static size_t lines, mine;
 static char path[4200];
-static const char *reading;	/* the name of what is read, for messages */
 static int loaded;		/* read once in this process */
 static int owner = -1;		/* the origin it holds the records of */
+static int drained;		/* what its drained and undrained lines say */
+static struct {			/* what journal_read() reads */
+	const char *name;	/* for messages */
+	int self;		/* the origin its records are of */
+	int *drained;		/* set by its drained and undrained lines */
+} in;
 static char failing[400];	/* why it cannot be written; "" if it can */
 
 const char *
@@ -101,7 +107,7 @@ bounded(uint64_t stamp, const char *label, unsigned lineno)
 	if (HLC_MS(stamp) <= now + SKEW_MAX_MS)
 		return stamp;
 	err_warn("%s:%u: %s: stamped %lld s ahead of the clock; cut to %d s "
-	    "ahead", reading, lineno, shown(label),
+	    "ahead", in.name, lineno, shown(label),
 	    (long long)((HLC_MS(stamp) - now) / 1000), SKEW_MAX_MS / 1000);
 	return (uint64_t)(now + SKEW_MAX_MS) << 16;
 }
@@ -115,23 +121,22 @@ load_rec(char **w, int n, unsigned lineno)
 
 	if (num_u64(w[1], 1, UINT64_MAX, &stamp) != NUM_OK ||
 	    (n == 4 && addr_parse(w[3], &r.addr) < 0)) {
-		err_warn("%s:%u: not a journal line; skipped", reading, lineno);
+		err_warn("%s:%u: not a journal line; skipped", in.name, lineno);
 		return;
 	}
 	/* what the wire refuses would end every session it went on */
 	if (!wire_label_ok(w[2], len)) {
 		err_warn("%s:%u: \"%s\" is not a gateway label (letters, digits "
-		    "and inner hyphens, 1 to 63); skipped", reading, lineno,
+		    "and inner hyphens, 1 to 63); skipped", in.name, lineno,
 		    shown(w[2]));
 		return;
 	}
 	r.stamp = bounded(stamp, w[2], lineno);
-	r.origin = (uint8_t)S.self;
+	r.origin = (uint8_t)in.self;
 	r.flags = n == 3 ? R_DELETED : 0;
 	r.len = (uint8_t)len;
 	memcpy(r.label, w[2], len);
-	if (r.stamp > S.hlc)
-		S.hlc = r.stamp;	/* our own: trusted if the clock went back */
+	hlc_raise(r.stamp);
 	table_merge(&r);
 }
 
@@ -146,25 +151,25 @@ load_line(char *line, unsigned lineno)
 		n++;
 	if (n == 1 && (strcmp(w[0], "drained") == 0 ||
 	    strcmp(w[0], "undrained") == 0))
-		S.drained = w[0][0] == 'd';
+		*in.drained = w[0][0] == 'd';
 	else if (n == 2 && strcmp(w[0], "-") == 0) {
 		old = table_find(w[1], strlen(w[1]));
-		if (old != NULL && old->origin == S.self)
+		if (old != NULL && old->origin == in.self)
 			table_remove(old);
 	} else if ((n == 3 && strcmp(w[0], "-") == 0) ||
 	    (n == 4 && strcmp(w[0], "+") == 0))
 		load_rec(w, n, lineno);
 	else
-		err_warn("%s:%u: not a journal line; skipped", reading, lineno);
+		err_warn("%s:%u: not a journal line; skipped", in.name, lineno);
 }
 
-/* A record of ours as its journal line; 0 if it is not ours. */
+/* A record of self's as its journal line; 0 if it is not self's. */
 static int
-rec_line(char *buf, size_t size, const struct rec *r)
+rec_line(char *buf, size_t size, const struct rec *r, int self)
 {
 	char ab[64];
 
-	if (r->origin != S.self)
+	if (r->origin != self)
 		return 0;
 	if (r->flags & R_DELETED)
 		return snprintf(buf, size, "- %llu %s\n",
@@ -175,7 +180,7 @@ rec_line(char *buf, size_t size, const struct rec *r)
 }
 
 char *
-journal_text(size_t *lenp, size_t *np)
+journal_text(int self, int isdrained, size_t *lenp, size_t *np)
 {
 	char *buf, *p;
 	size_t len = 0, cap = 65536, i, n = 0;
@@ -183,17 +188,17 @@ journal_text(size_t *lenp, size_t *np)
 
 	if ((buf = malloc(cap)) == NULL)
 		err_fatal(RC_TEMP, "out of memory");
-	if (S.drained)
+	if (isdrained)
 		len = (size_t)snprintf(buf, cap, "drained\n");
 	for (i = 0; i < table_slots(); i++) {
-		if ((r = table_slot(i)) == NULL || r->origin != S.self)
+		if ((r = table_slot(i)) == NULL || r->origin != self)
 			continue;
 		if (cap - len < 200) {
 			if ((p = realloc(buf, cap *= 2)) == NULL)
 				err_fatal(RC_TEMP, "out of memory");
 			buf = p;
 		}
-		len += (size_t)rec_line(buf + len, cap - len, r);
+		len += (size_t)rec_line(buf + len, cap - len, r, self);
 		n++;
 	}
 	*lenp = len;
@@ -206,7 +211,7 @@ static int
 rewrite(void)
 {
 	size_t len, n;
-	char *buf = journal_text(&len, &n);
+	char *buf = journal_text(owner, drained, &len, &n);
 
 	if (jfd >= 0)
 		close(jfd);
@@ -228,14 +233,16 @@ rewrite(void)
 }
 
 void
-journal_read(FILE *f, const char *name)
+journal_read(FILE *f, const char *name, int self, int *isdrained)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	unsigned lineno = 0;
 
-	reading = name;
+	in.name = name;
+	in.self = self;
+	in.drained = isdrained;
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
@@ -252,7 +259,7 @@ journal_read(FILE *f, const char *name)
  * written whole from the table, and the link's target is left alone.
  */
 static void
-load(void)
+journal_file_read(void)
 {
 	struct stat st;
 	FILE *f;
@@ -280,22 +287,29 @@ load(void)
 		close(fd);
 		return;
 	}
-	journal_read(f, path);
+	journal_read(f, path, owner, &drained);
 	fclose(f);
 }
 
-void
-journal_load(void)
+/*
+ * At the cluster's start, self its origin: read once in this process;
+ * again only when self changed (a reload gave this node another identity),
+ * and then made of the table.  Whether the journal says it is drained.
+ */
+int
+journal_load(int self)
 {
+	if (loaded && owner == self)
+		return drained;	/* a reload: the journal follows the table */
+	owner = self;
 	if (!loaded) {
-		snprintf(path, sizeof path, "%s/%s", S.dir, DDNS_JOURNAL);
-		load();
+		snprintf(path, sizeof path, "%s/%s", ddns_syncd.run,
+		    RUN_DDNS_JOURNAL);
+		journal_file_read();
 		loaded = 1;
-	} else if (owner == S.self)
-		return;		/* a reload: the journal follows the table */
-	/* read, or this node's identity changed: made of the table */
-	owner = S.self;
+	}
 	rewrite();
+	return drained;
 }
 
 /* At every heartbeat: a journal that could not be written is tried again. */
@@ -343,8 +357,8 @@ void
 journal_change(const struct rec *old, const struct rec *now)
 {
 	char line[200];
-	int was = old != NULL && old->origin == S.self;
-	int is = now != NULL && now->origin == S.self;
+	int was = old != NULL && old->origin == owner;
+	int is = now != NULL && now->origin == owner;
 	int n;
 
 	if (!was && !is)
@@ -353,7 +367,7 @@ journal_change(const struct rec *old, const struct rec *now)
 	    memcmp(&old->addr, &now->addr, sizeof old->addr) == 0)
 		return;		/* only hidden or shown: nothing to write */
 	if (is) {
-		n = rec_line(line, sizeof line, now);
+		n = rec_line(line, sizeof line, now, owner);
 		mine += !was;
 	} else {
 		n = snprintf(line, sizeof line, "- %s\n", old->label);
@@ -363,9 +377,10 @@ journal_change(const struct rec *old, const struct rec *now)
 }
 
 void
-journal_drained(int drained)
+journal_drained(int d)
 {
-	if (drained)
+	drained = d;
+	if (d)
 		append("drained\n", 8);
 	else
 		append("undrained\n", 10);

@@ -7,23 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock.h"
 #include "ddns-syncd.h"
 #include "err.h"
-
-int64_t
-wall_ms(void)
-{
-	return clock_wall() / CLOCK_MS;
-}
 
 static void
 publish(struct rec *r)
 {
-	r->stamp = hlc_tick(&S.hlc, wall_ms());
-	r->origin = (uint8_t)S.self;
+	r->stamp = hlc_stamp();
+	r->origin = (uint8_t)cluster_self();
 	if (table_merge(r) != NULL)
-		cluster_push(r);
+		sync_push(r);
 }
 
 int
@@ -71,11 +64,10 @@ local_down(const char *label, const struct addr *a, char *why, size_t size)
 void
 local_drain(int drained)
 {
-	if (S.drained == drained)
+	if (cluster_drained() == drained)
 		return;
-	S.drained = drained;
 	err_log("%s", drained ? "drained: out of pool answers on every node" :
 	    "undrained: back in pool answers");
 	journal_drained(drained);
-	cluster_drained();
+	cluster_drain(drained);
 }

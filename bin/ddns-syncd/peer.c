@@ -6,7 +6,8 @@
  * stalls, a peer that falls silent).  A connection is accepted only as
  * admit.c allows, and those not yet authenticated are bounded, per source
  * and in all: the oldest makes room for a new one, so that a node dialling
- * again always gets its turn.
+ * again always gets its turn.  What an authenticated one carries is the
+ * business of the layer above, told through the peer_ops it registered.
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -28,11 +29,13 @@
 #include "peer.h"
 #include "rc.h"
 
-struct sess *sessions;
+static struct sess *sessions;
 static struct sess *graveyard;	/* closed this turn: an event may name them */
 static int lfd = -1;
 static struct watch wlisten = { W_LISTEN, NULL };
 static int self_warned;		/* self is not an address of this host */
+static struct peer_ops ops;	/* the layer above's */
+static uint8_t key[32];		/* K, of the secret and the domain */
 
 /* Until it is authenticated, an accepted connection is its address. */
 static int
@@ -41,60 +44,39 @@ anonymous(const struct sess *s)
 	return !s->initiator && s->state != SS_UP;
 }
 
-/*
- * A warning about a connection: one we dialled, or an authenticated one,
- * under its node's name, when it differs from the last; one accepted
- * under its source address, as admit.c's rate allows.
- */
-static void
-peer_warn(struct sess *s, const char *what)
+void
+peer_init(const struct peer_ops *o)
 {
-	struct node *n = s->node >= 0 ? &nodes[s->node] : NULL;
-
-	if (anonymous(s)) {
-		admit_log(&s->src, "%s", what);
-		return;
-	}
-	if (n != NULL && strcmp(n->lasterr, what) == 0)
-		return;
-	if (n != NULL)
-		snprintf(n->lasterr, sizeof n->lasterr, "%s", what);
-	err_warn("peer %s: %s", n != NULL ? n->id : s->where, what);
+	ops = *o;
 }
 
 void
-peer_listen(void)
+peer_start(const uint8_t k[32])
 {
 	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in a4 = { .sin_family = AF_INET };
 	struct sockaddr *sa = (struct sockaddr *)&a6;
 	socklen_t len = sizeof a6;
 	int one = 1, af = AF_INET6;
+	const char *at = ddns_syncd.listen;	/* -l */
 
-	a6.sin6_port = a4.sin_port = htons((uint16_t)S.cfg.port);
+	a6.sin6_port = a4.sin_port = htons((uint16_t)ddns_syncd.cfg.port);
 	a6.sin6_addr = in6addr_any;
-	if (S.listen != NULL && inet_pton(AF_INET, S.listen, &a4.sin_addr) == 1) {
+	if (at != NULL && inet_pton(AF_INET, at, &a4.sin_addr) == 1) {
 		sa = (struct sockaddr *)&a4;
 		len = sizeof a4;
 		af = AF_INET;
-	} else if (S.listen != NULL)
-		inet_pton(AF_INET6, S.listen, &a6.sin6_addr);
+	} else if (at != NULL)
+		inet_pton(AF_INET6, at, &a6.sin6_addr);
 	if ((lfd = socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		err_fatalsys(RC_TEMP, "socket");
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (bind(lfd, sa, len) < 0 || listen(lfd, 64) < 0)
 		err_fatalsys(RC_TEMP, "unable to listen on %s port %u",
-		    S.listen ? S.listen : "every address", S.cfg.port);
+		    at != NULL ? at : "every address", ddns_syncd.cfg.port);
 	loop_add(lfd, &wlisten, EPOLLIN);
 	self_warned = 0;
-}
-
-void
-peer_unlisten(void)
-{
-	if (lfd >= 0)
-		close(lfd);
-	lfd = -1;
+	memcpy(key, k, sizeof key);
 }
 
 static struct sess *
@@ -114,7 +96,8 @@ sess_new(int fd, int node, int initiator)
 	s->fd = fd;
 	s->node = node;
 	s->initiator = initiator;
-	s->deadline = S.now + (initiator ? HANDSHAKE_TIMEOUT : OPEN_TIMEOUT);
+	s->deadline = ddns_syncd.now +
+	    (initiator ? HANDSHAKE_TIMEOUT : OPEN_TIMEOUT);
 	s->events = EPOLLIN;
 	s->next = sessions;
 	sessions = s;
@@ -131,13 +114,25 @@ peer_close(struct sess *s, const char *why)
 	for (pp = &sessions; *pp != s; pp = &(*pp)->next)
 		;
 	*pp = s->next;
-	if (why != NULL && s->state != SS_UP)
-		peer_warn(s, why);
-	cluster_session_down(s, why);
+	/* one we dialled is named by the layer above, with its node */
+	if (why != NULL && anonymous(s))
+		admit_log(&s->src, "%s", why);
+	ops.down(s, why);
 	close(s->fd);
 	s->dead = 1;
 	s->next = graveyard;
 	graveyard = s;
+}
+
+/* Leaving the cluster: every session closed, no more listening. */
+void
+peer_stop(void)
+{
+	while (sessions != NULL)
+		peer_close(sessions, NULL);
+	if (lfd >= 0)
+		close(lfd);
+	lfd = -1;
 }
 
 /* At the end of a turn of the loop, when no event can name them. */
@@ -162,20 +157,18 @@ peer_reap(void)
 static void
 bind_self(int fd, int family)
 {
-	const struct node *self = &nodes[0];
 	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
 	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
-	int i, one = 1, af = family == AF_INET6 ? 6 : 4;
+	int one = 1, af = family == AF_INET6 ? 6 : 4;
+	const struct addr *self = admit_self(af);
 
-	for (i = 0; i < self->naddr && self->addr[i].af != af; i++)
-		;
-	if (i == self->naddr)
+	if (self == NULL)
 		return;
 	if (af == 4)
-		memcpy(&a4->sin_addr, self->addr[i].a, 4);
+		memcpy(&a4->sin_addr, self->a, 4);
 	else
-		memcpy(&a6->sin6_addr, self->addr[i].a, 16);
+		memcpy(&a6->sin6_addr, self->a, 16);
 	/* the port is chosen at connect(), per destination */
 	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
 	if (bind(fd, (struct sockaddr *)&ss, af == 4 ? sizeof *a4 : sizeof *a6)
@@ -183,29 +176,25 @@ bind_self(int fd, int family)
 		self_warned = 1;
 		err_warn("self %s is not an address of this host (%s): "
 		    "connections go out from another address, which peers "
-		    "refuse", self->id, strerror(errno));
+		    "refuse", ddns_syncd.cfg.self, strerror(errno));
 	}
 }
 
 void
-peer_dial(struct node *n)
+peer_dial(int node, const char *id, const struct sockaddr *sa, unsigned len)
 {
-	const struct sockaddr *sa;
 	struct sess *s;
-	unsigned len;
 	int fd;
 
-	if ((sa = cluster_addr((int)(n - nodes), &len)) == NULL)
-		return;
 	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) < 0) {
-		err_warnsys("peer %s: socket", n->id);
+		err_warnsys("peer %s: socket", id);
 		return;
 	}
 	bind_self(fd, sa->sa_family);
-	if ((s = sess_new(fd, (int)(n - nodes), 1)) == NULL)
+	if ((s = sess_new(fd, node, 1)) == NULL)
 		return;
-	snprintf(s->where, sizeof s->where, "%s", n->id);
+	snprintf(s->id, sizeof s->id, "%s", id);
 	s->state = SS_CONNECTING;
 	if (connect(fd, sa, len) < 0 && errno != EINPROGRESS) {
 		char why[120];
@@ -290,10 +279,6 @@ peer_accept(void)
 		if (fd < 0)
 			return;
 		admit_addr((struct sockaddr *)&ss, &src);
-		if (!S.enabled) {
-			close(fd);
-			continue;
-		}
 		if (!admit_known(&src)) {
 			stranger(fd, &src);
 			continue;
@@ -303,14 +288,13 @@ peer_accept(void)
 			continue;
 		s->state = SS_OPEN;
 		s->src = src;
-		addr_fmt(&src, s->where, sizeof s->where);
 		loop_add(fd, &s->w, EPOLLIN);
 	}
 }
 
 /* Queue a frame; the caller has checked that it is within FRAME_MAX. */
 static int
-queue(struct sess *s, const uint8_t *body, size_t n)
+sess_queue(struct sess *s, const uint8_t *body, size_t n)
 {
 	size_t need = s->outlen + FRAME_HDR + n;
 	uint8_t *p;
@@ -350,6 +334,24 @@ queue(struct sess *s, const uint8_t *body, size_t n)
 	return 0;
 }
 
+void
+peer_doom(struct sess *s, const char *why)
+{
+	s->doomed = why;
+}
+
+int
+peer_live(const struct sess *s)
+{
+	return s->state == SS_UP && s->doomed == NULL;
+}
+
+size_t
+peer_queued(const struct sess *s)
+{
+	return s->outlen - s->outoff;
+}
+
 int
 peer_send(struct sess *s, const struct wr *m)
 {
@@ -361,12 +363,12 @@ peer_send(struct sess *s, const struct wr *m)
 		s->doomed = "out of nonces";
 		return -1;
 	}
-	return queue(s, ct, m->n + NOISE_TAGLEN);
+	return sess_queue(s, ct, m->n + NOISE_TAGLEN);
 }
 
 /* Write what the socket takes; -1 if the session was closed. */
 static int
-flush(struct sess *s)
+sess_flush(struct sess *s)
 {
 	ssize_t w;
 	uint32_t want;
@@ -390,7 +392,8 @@ flush(struct sess *s)
 	}
 	/* a transfer under way is refilled as soon as the socket has room */
 	want = s->state == SS_CONNECTING ? EPOLLOUT :
-	    EPOLLIN | (s->outoff < s->outlen || s->bulk ? EPOLLOUT : 0);
+	    EPOLLIN | (s->outoff < s->outlen ||
+	    (s->state == SS_UP && ops.more(s)) ? EPOLLOUT : 0);
 	if (want != s->events) {
 		s->events = want;
 		loop_mod(s->fd, &s->w, want);
@@ -411,17 +414,11 @@ refuse(struct sess *s, enum refusal why, const char *fmt, ...)
 		vsnprintf(line, sizeof line, fmt, ap);
 		va_end(ap);
 	}
-	peer_warn(s, fmt != NULL ? line : refusal_text[why]);
-	queue(s, b, sizeof b);
-	flush(s);
+	/* only an accepted one, not yet authenticated, is refused */
+	admit_log(&s->src, "%s", fmt != NULL ? line : refusal_text[why]);
+	sess_queue(s, b, sizeof b);
+	sess_flush(s);
 	peer_close(s, NULL);
-}
-
-static void
-prologue(struct sess *s, struct wr *w, const char *from, const char *to)
-{
-	(void)s;
-	wire_prologue(w, S.cfg.domain, from, to);
 }
 
 /* Initiator: connected; send the opening message. */
@@ -441,24 +438,13 @@ opening(struct sess *s)
 		peer_close(s, why);
 		return;
 	}
-	prologue(s, &pro, S.cfg.self, nodes[s->node].id);
-	noise_init(&s->hs, 1, S.key, pro.b, pro.n);
+	wire_prologue(&pro, ddns_syncd.cfg.domain, ddns_syncd.cfg.self, s->id);
+	noise_init(&s->hs, 1, key, pro.b, pro.n);
 	noise_write1(&s->hs, m1);
-	wire_domainhash(dh, S.cfg.domain);
+	wire_domainhash(dh, ddns_syncd.cfg.domain);
 	s->state = SS_REPLY;
-	queue(s, b, wire_open_build(b, dh, S.cfg.self, nodes[s->node].id, m1));
-	flush(s);
-}
-
-static int
-node_by_id(const char *id)
-{
-	int i;
-
-	for (i = 1; i < nnodes; i++)
-		if (strcmp(nodes[i].id, id) == 0)
-			return i;
-	return -1;
+	sess_queue(s, b, wire_open_build(b, dh, ddns_syncd.cfg.self, s->id, m1));
+	sess_flush(s);
 }
 
 /* Responder: the opening message; refuse, or reply and wait. */
@@ -475,7 +461,7 @@ on_open(struct sess *s, const uint8_t *b, size_t n)
 		return;
 	}
 	/* the node it says it is must be the one it comes from */
-	if ((node = node_by_id(o.from)) < 0) {
+	if ((node = admit_find(o.from)) < 0) {
 		refuse(s, REFUSE_UNKNOWN, "says it is %.70s: %s (a node's self is "
 		    "written as the others' peer statements write it)", o.from,
 		    refusal_text[REFUSE_UNKNOWN]);
@@ -487,16 +473,17 @@ on_open(struct sess *s, const uint8_t *b, size_t n)
 		return;
 	}
 	s->node = node;
-	wire_domainhash(dh, S.cfg.domain);
+	snprintf(s->id, sizeof s->id, "%s", o.from);
+	wire_domainhash(dh, ddns_syncd.cfg.domain);
 	if (o.version != WIRE_VERSION)
 		refuse(s, REFUSE_VERSION, NULL);
 	else if (memcmp(dh, o.domainhash, sizeof dh) != 0)
 		refuse(s, REFUSE_DOMAIN, NULL);
-	else if (strcmp(o.to, S.cfg.self) != 0)
+	else if (strcmp(o.to, ddns_syncd.cfg.self) != 0)
 		refuse(s, REFUSE_NOTME, NULL);
 	else {
-		prologue(s, &pro, o.from, o.to);
-		noise_init(&s->hs, 0, S.key, pro.b, pro.n);
+		wire_prologue(&pro, ddns_syncd.cfg.domain, o.from, o.to);
+		noise_init(&s->hs, 0, key, pro.b, pro.n);
 		if (noise_read1(&s->hs, o.noise1) < 0 ||
 		    noise_write2(&s->hs, r + 1) < 0) {
 			refuse(s, REFUSE_AUTH, NULL);
@@ -505,9 +492,23 @@ on_open(struct sess *s, const uint8_t *b, size_t n)
 		r[0] = 'R';
 		noise_split(&s->hs, &s->tx, &s->rx);
 		s->state = SS_CONFIRM;
-		s->deadline = S.now + OPEN_TIMEOUT;	/* for its first frame */
-		queue(s, r, sizeof r);
+		/* for its first frame */
+		s->deadline = ddns_syncd.now + OPEN_TIMEOUT;
+		sess_queue(s, r, sizeof r);
 	}
+}
+
+/* Up: the layer above keeps it, or it is closed; -1 then. */
+static int
+sess_up(struct sess *s)
+{
+	s->state = SS_UP;
+	s->deadline = ddns_syncd.now + 3 * ddns_syncd.cfg.heartbeat;
+	if (ops.up(s) < 0) {
+		peer_close(s, NULL);	/* a duplicate, dropped */
+		return -1;
+	}
+	return 0;
 }
 
 /* Initiator: the reply, or a refusal that says why. */
@@ -525,14 +526,12 @@ on_reply(struct sess *s, const uint8_t *b, size_t n)
 		return;
 	}
 	noise_split(&s->hs, &s->tx, &s->rx);
-	s->state = SS_UP;
-	if (cluster_session_up(s) == 0)
-		nodes[s->node].lasterr[0] = '\0';
+	sess_up(s);
 }
 
 /* One frame; -1 if the session is gone. */
 static int
-frame(struct sess *s, const uint8_t *b, size_t n)
+sess_frame(struct sess *s, const uint8_t *b, size_t n)
 {
 	static uint8_t pt[FRAME_MAX];
 
@@ -556,18 +555,16 @@ frame(struct sess *s, const uint8_t *b, size_t n)
 		    "secret?)");
 		return -1;
 	}
-	if (s->state == SS_CONFIRM) {
-		s->state = SS_UP;	/* the initiator has the keys too */
-		if (cluster_session_up(s) < 0)
-			return -1;	/* a duplicate, dropped */
-		nodes[s->node].lasterr[0] = '\0';
-	}
-	s->deadline = S.now + 3 * S.cfg.heartbeat;
-	return sync_message(s, pt, n - NOISE_TAGLEN);
+	/* the initiator has the keys too */
+	if (s->state == SS_CONFIRM && sess_up(s) < 0)
+		return -1;
+	s->deadline = ddns_syncd.now + 3 * ddns_syncd.cfg.heartbeat;
+	ops.message(s, pt, n - NOISE_TAGLEN);
+	return 0;
 }
 
 static void
-input(struct sess *s)
+sess_input(struct sess *s)
 {
 	const uint8_t *body;
 	size_t off;
@@ -588,7 +585,7 @@ input(struct sess *s)
 		s->inlen += (size_t)r;
 		for (off = 0; (n = frame_next(s->in + off, s->inlen - off,
 		    &body)) > 0; off += FRAME_HDR + (size_t)n)
-			if (frame(s, body, (size_t)n) < 0 || s->dead)
+			if (sess_frame(s, body, (size_t)n) < 0 || s->dead)
 				return;
 		if (n < 0) {
 			peer_close(s, "an empty frame; closed");
@@ -600,7 +597,7 @@ input(struct sess *s)
 }
 
 static int
-alive(const struct sess *s)
+sess_alive(const struct sess *s)
 {
 	return !s->dead;
 }
@@ -616,12 +613,12 @@ peer_event(struct sess *s, uint32_t events)
 		return;
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-		input(s);
-	if (alive(s))
-		flush(s);
+		sess_input(s);
+	if (sess_alive(s))
+		sess_flush(s);
 }
 
-/* After every turn of the loop: transfers refilled, records sent, queues flushed. */
+/* After every turn of the loop: the layer above's turn, queues flushed. */
 void
 peer_flush_all(void)
 {
@@ -630,14 +627,11 @@ peer_flush_all(void)
 	for (s = sessions; s != NULL; s = next) {
 		next = s->next;
 		if (s->state == SS_UP) {
-			sync_pump(s);
-			if (!alive(s))
-				continue;
-			sync_flush(s);
-			if (!alive(s))
+			ops.turn(s);
+			if (!sess_alive(s))
 				continue;
 		}
-		flush(s);
+		sess_flush(s);
 	}
 }
 
@@ -647,12 +641,9 @@ peer_next(void)
 	struct sess *s;
 	int64_t t = -1;
 
-	for (s = sessions; s != NULL; s = s->next) {
+	for (s = sessions; s != NULL; s = s->next)
 		if (t < 0 || s->deadline < t)
 			t = s->deadline;
-		if (s->state == SS_UP && s->beat_at < t)
-			t = s->beat_at;
-	}
 	return t;
 }
 
@@ -663,14 +654,31 @@ peer_timers(void)
 
 	for (s = sessions; s != NULL; s = next) {
 		next = s->next;
-		if (s->deadline <= S.now) {
+		if (s->deadline <= ddns_syncd.now)
 			peer_close(s, s->state == SS_UP ? "unheard for three "
 			    "heartbeats" : "handshake timed out");
-			continue;
-		}
-		if (s->state == SS_UP && s->beat_at <= S.now) {
-			sync_beat(s);
-			s->beat_at = S.now + S.cfg.heartbeat;
-		}
 	}
+}
+
+void
+peer_renumber(const int *map)
+{
+	struct sess *s, *next;
+
+	for (s = sessions; s != NULL; s = next) {
+		next = s->next;
+		if (s->node >= 0 && (s->node = map[s->node]) < 0)
+			peer_close(s, NULL);
+	}
+}
+
+int
+peer_dialling(int node)
+{
+	const struct sess *s;
+
+	for (s = sessions; s != NULL; s = s->next)
+		if (s->node == node && s->initiator)
+			return 1;
+	return 0;
 }

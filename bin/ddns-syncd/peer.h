@@ -1,7 +1,10 @@
 /*
- * Connections between nodes: TCP, the Noise handshake, encrypted frames,
- * a bounded queue each (peer.c); who may open one (admit.c); what travels
- * on them (sync.c).
+ * peer.c: connections between nodes; TCP, the Noise handshake (noise.c)
+ * in the clear messages of wire.h, then encrypted frames, a bounded queue
+ * each.  The layer above, sync.c, registers what a session coming up,
+ * going down, bringing a message and ending a turn does (struct
+ * peer_ops): peer.c calls nothing above it by name.  Who may connect is
+ * admit.c's.
  */
 #ifndef DDNS_PEER_H
 #define DDNS_PEER_H
@@ -11,7 +14,6 @@
 #include <stdint.h>
 
 #include "ddns-syncd.h"
-#include "err.h"
 #include "noise.h"
 #include "wire.h"
 
@@ -20,10 +22,8 @@
 							   opening; then to the
 							   first frame */
 #define PEER_QUEUE_MAX		(8 << 20)	/* bytes queued to one peer */
-#define BULK_LOW		(256 << 10)	/* refill a transfer below this */
 #define PENDING_MAX		64		/* accepted, not authenticated */
 #define PENDING_SOURCE		4		/* of those, from one address */
-#define DIFF_WAIT_MAX		64		/* heartbeats between whole transfers */
 
 enum sstate {
 	SS_CONNECTING,		/* initiator: TCP connect in progress */
@@ -33,82 +33,63 @@ enum sstate {
 	SS_UP,			/* authenticated both ways */
 };
 
+/*
+ * A connection.  The layers above read node, id and initiator, and keep
+ * their own state of it in above; the rest is peer.c's.
+ */
 struct sess {
+	int node;			/* index of its node, -1 until known */
+	char id[ID_MAX + 1];		/* that node's identity, once known */
+	int initiator;
+	void *above;			/* sync.c's state of it, once up */
 	struct watch w;
 	int fd;
-	int initiator;
-	int node;			/* index in nodes[], -1 until known */
 	enum sstate state;
 	struct addr src;		/* accepted: where it comes from */
-	char where[ID_MAX + 1];		/* its address, for the log */
 	struct noise_hs hs;
 	struct noise_cs tx, rx;
 	int64_t deadline;		/* handshake end, or unheard too long */
-	int64_t beat_at;
 	uint8_t *in;			/* FRAME_HDR + FRAME_MAX */
 	size_t inlen;
 	uint8_t *out;			/* sealed frames to send */
 	size_t outlen, outoff, outcap;
 	uint32_t events;
-	struct wr pend;			/* a records message being filled */
-	int pend_adv;			/* its flags */
-	/* a transfer to the peer, walking the table's slots */
-	int bulk, bulk_full;
-	size_t cursor;
-	uint64_t bulk_hwm[ORIGINS_MAX];
-	/* what the peer holds, by our origin index */
-	uint64_t peer_hwm[ORIGINS_MAX];
-	int peer_known;			/* its hello came */
-	int awaiting;			/* a transfer from the peer is coming */
-	int hello_later;		/* after the transfer under way elsewhere */
-	uint32_t mark;			/* records it named in this transfer */
-	unsigned diff_skip;		/* heartbeats before asking for the
-					   whole table again */
-	unsigned diff_wait;		/* the next such wait; 0: tables agree */
-	int skew_logged;
 	const char *doomed;		/* to be closed, and why */
 	int dead;			/* closed; freed after this turn */
 	struct sess *next;
 };
 
-extern struct sess *sessions;
+struct peer_ops {
+	/* Authenticated both ways: 0 kept, -1 not (closed quietly). */
+	int (*up)(struct sess *);
+	/* Closed: why, or NULL when closed quietly. */
+	void (*down)(struct sess *, const char *why);
+	/* A message of an authenticated session. */
+	void (*message)(struct sess *, const uint8_t *, size_t);
+	/* The end of a turn of the loop, before its queue is written. */
+	void (*turn)(struct sess *);
+	/* More to queue once the socket has room (a transfer under way). */
+	int (*more)(struct sess *);
+};
 
-/* peer.c */
-void peer_listen(void);
-void peer_unlisten(void);
-void peer_dial(struct node *);
-void peer_close(struct sess *, const char *why);
-void peer_event(struct sess *, uint32_t events);
+void peer_init(const struct peer_ops *);
+void peer_start(const uint8_t key[32]);	/* listen; K for every handshake */
+void peer_stop(void);			/* every session closed, quietly */
+void peer_dial(int node, const char *id, const struct sockaddr *,
+    unsigned len);
 void peer_accept(void);
+void peer_event(struct sess *, uint32_t events);
+void peer_close(struct sess *, const char *why);
+void peer_doom(struct sess *, const char *why);	/* closed when it flushes */
+int peer_live(const struct sess *);	/* up, and not doomed */
 int peer_send(struct sess *, const struct wr *);	/* -1: closed */
-void peer_flush_all(void);
-void peer_reap(void);
+size_t peer_queued(const struct sess *);	/* bytes not yet written */
+/* Node i is now map[i]; a session of a node mapped to -1 closes quietly. */
+void peer_renumber(const int *map);
+int peer_dialling(int node);
+void peer_flush_all(void);		/* once a turn */
+void peer_reap(void);			/* after the turn */
 int64_t peer_next(void);
 void peer_timers(void);
-
-/* sync.c */
-void sync_up(struct sess *);			/* authenticated: say hello */
-int sync_message(struct sess *, const uint8_t *, size_t);
-void sync_beat(struct sess *);
-void sync_pump(struct sess *);
-void sync_flush(struct sess *);
-void sync_collect(void);
-void sync_drained(void);
-
-/* admit.c: who may connect, and the log of those who may not */
-struct addrinfo;
-void admit_addr(const struct sockaddr *, struct addr *);
-int admit_same(const struct addr *, const struct addr *);
-void admit_node(struct node *, const struct addrinfo *);
-int admit_is(int node, const struct addr *);	/* an address of that node */
-int admit_known(const struct addr *);		/* of any configured node */
-/* "peer SOURCE: ...", a few lines about a source, then one in a while */
-void admit_log(const struct addr *, const char *fmt, ...)
-    ERR_PRINTF(2, 3);
-
-/* cluster.c */
-int cluster_session_up(struct sess *);		/* -1: s was dropped */
-void cluster_session_down(struct sess *, const char *why);
-const struct sockaddr *cluster_addr(int node, unsigned *len);
 
 #endif

@@ -1,21 +1,39 @@
 /*
- * A control request line, parsed: the verb, a gateway ID made a DNS label
- * by the guide's rules (lib/gwid.c, the code of gwid-sanitize), an IPv4 or
- * IPv6 address.  Nothing here trusts the line: tests/fuzz/ctlline.c.
+ * A control request line, parsed: a verb of lib/ctl_ddns.h, a gateway ID
+ * made a DNS label by the guide's rules (lib/gwid.c, the code of
+ * gwid-sanitize), an IPv4 or IPv6 address.  Nothing here trusts the line:
+ * tests/fuzz/ctlline.c.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ctl.h"
+#include "ctl_ddns.h"
 #include "ddns-syncd.h"
 
-static const char *const verbs[] = {
-	[REQ_UP] = "up", [REQ_DOWN] = "down", [REQ_MEMBERS] = "members",
-	[REQ_RECORDS] = "records", [REQ_STATUS] = "status",
-	[REQ_SUBSCRIBE] = "subscribe", [REQ_DRAIN] = "drain",
-	[REQ_UNDRAIN] = "undrain",
+/* The daemon's replies name the gateway GWID, as ddns-syncd(8) does. */
+static const char *const usage_reply[] = {
+	[CTL_DDNS_UP] = "usage: up GWID ADDRESS",
+	[CTL_DDNS_DOWN] = "usage: down GWID [ADDRESS]",
 };
+
+/* "unknown request (up, down, ...)": every verb of the table. */
+static const char *
+unknown(void)
+{
+	static char text[200];
+	size_t n;
+	int i;
+
+	if (text[0] != '\0')
+		return text;
+	n = (size_t)snprintf(text, sizeof text, "unknown request (");
+	for (i = 0; i < CTL_DDNS_VERBS; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "%s%s",
+		    i > 0 ? ", " : "", ctl_ddns[i].name);
+	snprintf(text + n, sizeof text - n, ")");
+	return text;
+}
 
 /* A gateway ID: a certificate subject (it has '=') or a CN or serial. */
 static int
@@ -47,11 +65,16 @@ last_word(char *s)
 	return w;
 }
 
+/*
+ * A verb of lib/ctl_ddns.h; with arguments, ID [ADDRESS]: the address is
+ * the last word (required when the verb takes two at least), the ID
+ * everything between, spaces included.
+ */
 int
-control_parse(char *line, struct request *rq, const char **why)
+request_parse(char *line, struct request *rq, const char **why)
 {
 	char *verb, *rest, *a;
-	size_t i;
+	int v;
 
 	memset(rq, 0, sizeof *rq);
 	while (*line == ' ' || *line == '\t')
@@ -62,16 +85,12 @@ control_parse(char *line, struct request *rq, const char **why)
 		*rest++ = '\0';
 	while (*rest == ' ' || *rest == '\t')
 		rest++;
-	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (strcmp(verb, verbs[i]) == 0)
-			break;
-	if (i == sizeof verbs / sizeof verbs[0]) {
-		*why = "unknown request (up, down, drain, undrain, members, "
-		    "records, status, subscribe)";
+	if ((v = ctl_verb(ctl_ddns, CTL_DDNS_VERBS, verb)) < 0) {
+		*why = unknown();
 		return -1;
 	}
-	rq->kind = (enum req)i;
-	if (rq->kind != REQ_UP && rq->kind != REQ_DOWN) {
+	rq->verb = (enum ctl_ddns)v;
+	if (ctl_ddns[v].max == 0) {
 		if (*rest != '\0') {
 			*why = "this request takes no arguments";
 			return -1;
@@ -79,9 +98,9 @@ control_parse(char *line, struct request *rq, const char **why)
 		return 0;
 	}
 	a = last_word(rest);
-	if (rq->kind == REQ_UP) {
+	if (ctl_ddns[v].min >= 2) {
 		if (a == NULL) {
-			*why = "usage: up GWID ADDRESS";
+			*why = usage_reply[v];
 			return -1;
 		}
 		if (addr_parse(a, &rq->addr) < 0) {
@@ -93,33 +112,8 @@ control_parse(char *line, struct request *rq, const char **why)
 		memset(&rq->addr, 0, sizeof rq->addr);
 	}
 	if (*rest == '\0') {
-		*why = rq->kind == REQ_UP ? "usage: up GWID ADDRESS" :
-		    "usage: down GWID [ADDRESS]";
+		*why = usage_reply[v];
 		return -1;
 	}
 	return parse_id(rest, rq, why);
-}
-
-const char *
-addr_fmt(const struct addr *a, char *buf, size_t size)
-{
-	if (inet_ntop(a->af == 6 ? AF_INET6 : AF_INET, a->a, buf,
-	    (socklen_t)size) == NULL)
-		snprintf(buf, size, "-");
-	return buf;
-}
-
-int
-addr_parse(const char *s, struct addr *a)
-{
-	memset(a, 0, sizeof *a);
-	if (inet_pton(AF_INET, s, a->a) == 1) {
-		a->af = 4;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, s, a->a) == 1) {
-		a->af = 6;
-		return 0;
-	}
-	return -1;
 }

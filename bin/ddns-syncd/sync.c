@@ -16,54 +16,91 @@
  *     When that does not make them agree (a record one of them refuses,
  *     stamped too far ahead of its clock), it asks again after 1, 2, 4
  *     ... up to DIFF_WAIT_MAX heartbeats, not at every one.
+ *
+ * The state of that conversation is a link, one a session the cluster
+ * keeps (one a peer), this file's.  The sessions are peer.c's, which
+ * reports to the handlers registered here; what the cluster must know of
+ * a session (up, down, the peer's drained flag) goes up through the
+ * sync_ops it registered.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "err.h"
 #include "peer.h"
+#include "rc.h"
 
+#define BULK_LOW	(256 << 10)	/* refill a transfer below this */
+#define DIFF_WAIT_MAX	64		/* heartbeats between whole transfers */
+
+struct link {
+	struct sess *s;
+	int origin;			/* the peer's, in the origin table */
+	int64_t beat_at;
+	struct wr pend;			/* a records message being filled */
+	int pend_adv;			/* its flags */
+	/* a transfer to the peer, walking the table's slots */
+	int bulk, bulk_full;
+	size_t cursor;
+	uint64_t bulk_hwm[ORIGINS_MAX];
+	/* what the peer holds, by our origin index */
+	uint64_t peer_hwm[ORIGINS_MAX];
+	int awaiting;			/* a transfer from the peer is coming */
+	int hello_later;		/* after the transfer under way elsewhere */
+	uint32_t mark;			/* records it named in this transfer */
+	unsigned diff_skip;		/* heartbeats before asking for the
+					   whole table again */
+	unsigned diff_wait;		/* the next such wait; 0: tables agree */
+	int skew_logged;
+	struct link *next;
+};
+
+static struct link *links;
+static struct sync_ops ops;		/* the cluster's */
 static uint32_t marks;
+static int self = -1;			/* our origin */
+static int drained;			/* this node's, as said to peers */
 
 static int
-up(const struct sess *s)
+link_live(const struct link *l)
 {
-	return s->state == SS_UP && s->doomed == NULL;
-}
-
-void
-sync_flush(struct sess *s)
-{
-	if (s->pend.n > 0 && up(s))
-		peer_send(s, &s->pend);
-	s->pend.n = 0;
+	return peer_live(l->s);
 }
 
 static void
-add_rec(struct sess *s, const struct rec *r, int adv)
+pend_flush(struct link *l)
 {
-	if (s->pend.n > 0 && (s->pend_adv != adv ||
-	    s->pend.n + wr_rec_size(r) > MSG_MAX))
-		sync_flush(s);
-	if (s->pend.n == 0) {
-		wr_u8(&s->pend, 'r');
-		wr_u8(&s->pend, (unsigned)adv);
-		s->pend_adv = adv;
+	if (l->pend.n > 0 && link_live(l))
+		peer_send(l->s, &l->pend);
+	l->pend.n = 0;
+}
+
+static void
+add_rec(struct link *l, const struct rec *r, int adv)
+{
+	if (l->pend.n > 0 && (l->pend_adv != adv ||
+	    l->pend.n + wr_rec_size(r) > MSG_MAX))
+		pend_flush(l);
+	if (l->pend.n == 0) {
+		wr_u8(&l->pend, 'r');
+		wr_u8(&l->pend, (unsigned)adv);
+		l->pend_adv = adv;
 	}
-	wr_rec(&s->pend, r);
+	wr_rec(&l->pend, r);
 }
 
 static void
-send_small(struct sess *s, struct wr *m)
+send_small(struct link *l, struct wr *m)
 {
-	sync_flush(s);
-	if (up(s))
-		peer_send(s, m);
+	pend_flush(l);
+	if (link_live(l))
+		peer_send(l->s, m);
 }
 
 static void
-hello(struct sess *s)
+hello(struct link *l)
 {
 	static struct wr m;
 	int o, n = 0;
@@ -71,10 +108,10 @@ hello(struct sess *s)
 
 	m.n = 0;
 	wr_u8(&m, 'h');
-	wr_u64(&m, S.hlc);
+	wr_u64(&m, hlc_now());
 	at = m.n;
 	wr_u8(&m, 0);
-	for (o = 0; o < norigins; o++) {
+	for (o = 0; o < table_origins(); o++) {
 		if (origins[o].hwm == 0 && origins[o].gc == 0)
 			continue;
 		wr_str(&m, origins[o].id);
@@ -83,9 +120,9 @@ hello(struct sess *s)
 		n++;
 	}
 	m.b[at] = (uint8_t)n;
-	wr_u8(&m, S.drained ? FLAG_DRAINED : 0);
-	s->awaiting = 1;
-	send_small(s, &m);
+	wr_u8(&m, drained ? FLAG_DRAINED : 0);
+	l->awaiting = 1;
+	send_small(l, &m);
 }
 
 /*
@@ -94,50 +131,38 @@ hello(struct sess *s)
  * that transfer brought (five peers would otherwise each send it all).
  */
 static int
-transfer_elsewhere(const struct sess *s)
+transfer_elsewhere(const struct link *l)
 {
-	const struct sess *t;
+	const struct link *t;
 
-	for (t = sessions; t != NULL; t = t->next)
-		if (t != s && up(t) && t->awaiting)
+	for (t = links; t != NULL; t = t->next)
+		if (t != l && link_live(t) && t->awaiting)
 			return 1;
 	return 0;
-}
-
-void
-sync_up(struct sess *s)
-{
-	s->beat_at = S.now + S.cfg.heartbeat;
-	s->deadline = S.now + 3 * S.cfg.heartbeat;
-	s->mark = ++marks;
-	if (transfer_elsewhere(s))
-		s->hello_later = 1;
-	else
-		hello(s);
 }
 
 static void
 hellos_later(void)
 {
-	struct sess *t;
+	struct link *t;
 
-	for (t = sessions; t != NULL; t = t->next)
-		if (t->hello_later && up(t)) {
+	for (t = links; t != NULL; t = t->next)
+		if (t->hello_later && link_live(t)) {
 			t->hello_later = 0;
 			hello(t);
 		}
 }
 
 static void
-bulk_start(struct sess *s, int full)
+bulk_start(struct link *l, int full)
 {
 	int o;
 
-	s->bulk = 1;
-	s->bulk_full = full;
-	s->cursor = 0;
+	l->bulk = 1;
+	l->bulk_full = full;
+	l->cursor = 0;
 	for (o = 0; o < ORIGINS_MAX; o++)
-		s->bulk_hwm[o] = o < norigins ? origins[o].hwm : 0;
+		l->bulk_hwm[o] = o < table_origins() ? origins[o].hwm : 0;
 }
 
 static uint64_t
@@ -146,14 +171,14 @@ horizon(void)
 	uint64_t h = 0;
 	int o;
 
-	for (o = 0; o < norigins; o++)
+	for (o = 0; o < table_origins(); o++)
 		if (origins[o].gc > h)
 			h = origins[o].gc;
 	return h;
 }
 
 static void
-bulk_end(struct sess *s)
+bulk_end(struct link *l)
 {
 	static struct wr m;
 	int o, n = 0;
@@ -161,52 +186,51 @@ bulk_end(struct sess *s)
 
 	m.n = 0;
 	wr_u8(&m, 'e');
-	wr_u8(&m, (unsigned)s->bulk_full);
+	wr_u8(&m, (unsigned)l->bulk_full);
 	wr_u64(&m, horizon());
 	at = m.n;
 	wr_u8(&m, 0);
-	for (o = 0; o < norigins; o++) {
-		if (s->bulk_hwm[o] == 0)
+	for (o = 0; o < table_origins(); o++) {
+		if (l->bulk_hwm[o] == 0)
 			continue;
 		wr_str(&m, origins[o].id);
-		wr_u64(&m, s->bulk_hwm[o]);
-		if (s->bulk_hwm[o] > s->peer_hwm[o])
-			s->peer_hwm[o] = s->bulk_hwm[o];
+		wr_u64(&m, l->bulk_hwm[o]);
+		if (l->bulk_hwm[o] > l->peer_hwm[o])
+			l->peer_hwm[o] = l->bulk_hwm[o];
 		n++;
 	}
 	m.b[at] = (uint8_t)n;
-	s->bulk = 0;
-	send_small(s, &m);
+	l->bulk = 0;
+	send_small(l, &m);
 }
 
 /* Refill a transfer as the peer takes it: memory stays bounded. */
-void
-sync_pump(struct sess *s)
+static void
+pump(struct link *l)
 {
 	const struct rec *r;
 
-	while (s->bulk && up(s) && s->outlen - s->outoff < BULK_LOW) {
-		if (s->cursor >= table_slots()) {
-			bulk_end(s);
+	while (l->bulk && link_live(l) && peer_queued(l->s) < BULK_LOW) {
+		if (l->cursor >= table_slots()) {
+			bulk_end(l);
 			break;
 		}
-		r = table_slot(s->cursor++);
-		if (r != NULL && (s->bulk_full ||
-		    r->stamp > s->peer_hwm[r->origin]))
-			add_rec(s, r, 0);
+		r = table_slot(l->cursor++);
+		if (r != NULL && (l->bulk_full ||
+		    r->stamp > l->peer_hwm[r->origin]))
+			add_rec(l, r, 0);
 	}
 }
 
 void
-cluster_push(const struct rec *r)
+sync_push(const struct rec *r)
 {
-	struct sess *s;
+	struct link *l;
 
-	if (r->stamp > origins[r->origin].hwm)
-		origins[r->origin].hwm = r->stamp;
-	for (s = sessions; s != NULL; s = s->next)
-		if (up(s))
-			add_rec(s, r, !s->bulk);
+	table_mark(r->origin, r->stamp);
+	for (l = links; l != NULL; l = l->next)
+		if (link_live(l))
+			add_rec(l, r, !l->bulk);
 }
 
 /*
@@ -225,21 +249,20 @@ disown(const struct rec *t)
 	r.flags = R_DELETED;
 	memset(&r.addr, 0, sizeof r.addr);
 	if (table_merge(&r) != NULL)
-		cluster_push(&r);
+		sync_push(&r);
 }
 
 static void
-merge_remote(struct sess *s, const struct wrec *w, int adv)
+merge_remote(struct link *l, const struct wrec *w, int adv)
 {
 	struct rec r = { 0 }, *t;
 	int o;
 
-	if (hlc_seen(&S.hlc, w->stamp, wall_ms()) < 0) {
-		if (!s->skew_logged++)
+	if (hlc_seen(w->stamp) < 0) {
+		if (!l->skew_logged++)
 			err_warn("peer %s: a record stamped %lld s ahead of "
-			    "our clock, refused; check the clocks",
-			    nodes[s->node].id, (long long)(HLC_MS(w->stamp) -
-			    wall_ms()) / 1000);
+			    "our clock, refused; check the clocks", l->s->id,
+			    (long long)(HLC_MS(w->stamp) - wall_ms()) / 1000);
 		return;
 	}
 	if ((o = origin_get(w->origin, strlen(w->origin))) < 0)
@@ -250,28 +273,29 @@ merge_remote(struct sess *s, const struct wrec *w, int adv)
 	r.flags = w->deleted ? R_DELETED : 0;
 	r.len = (uint8_t)strlen(w->label);
 	memcpy(r.label, w->label, r.len);
-	if (o != S.self || w->deleted)
+	if (o != self || w->deleted)
 		table_merge(&r);
 	else if ((t = table_find(r.label, r.len)) == NULL || rec_newer(&r, t))
 		disown(&r);	/* never shown: readers see no flicker */
 	if ((t = table_find(r.label, r.len)) != NULL)
-		t->mark = s->mark;
-	if (adv && o == nodes[s->node].origin && w->stamp > origins[o].hwm)
-		origins[o].hwm = w->stamp;
+		t->mark = l->mark;
+	if (adv && o == l->origin)
+		table_mark(o, w->stamp);
 }
 
 /* A record refused, skipped: logged at most once a minute a peer. */
 static void
-refused(const struct sess *s)
+refused(const struct link *l)
 {
 	static int64_t logged[NODES_MAX];
+	int node = l->s->node;
 
-	if (s->node < 0 || (logged[s->node] != 0 &&
-	    S.now - logged[s->node] < 60 * CLOCK_SEC))
+	if (node < 0 || (logged[node] != 0 &&
+	    ddns_syncd.now - logged[node] < 60 * CLOCK_SEC))
 		return;
-	logged[s->node] = S.now;
+	logged[node] = ddns_syncd.now;
 	err_warn("peer %s: a record whose label or origin is not one; "
-	    "skipped (the session goes on)", nodes[s->node].id);
+	    "skipped (the session goes on)", l->s->id);
 }
 
 /*
@@ -280,13 +304,13 @@ refused(const struct sess *s)
  * tombstone, was withdrawn while we were away.
  */
 static void
-prune(struct sess *s, uint64_t hz, const uint64_t *sent)
+prune(struct link *l, uint64_t hz, const uint64_t *sent)
 {
 	struct rec *r;
 	size_t i;
 
 	for (i = 0; i < table_slots(); i++)
-		if ((r = table_slot(i)) != NULL && r->mark != s->mark &&
+		if ((r = table_slot(i)) != NULL && r->mark != l->mark &&
 		    r->stamp <= hz && r->stamp <= sent[r->origin]) {
 			if (!(r->flags & R_DELETED))
 				err_log("%s: withdrawn while we were away; "
@@ -295,7 +319,7 @@ prune(struct sess *s, uint64_t hz, const uint64_t *sent)
 		}
 }
 
-/* A vector of marks into s->peer_hwm (or sent); -1 if malformed. */
+/* A vector of marks into l->peer_hwm (or sent); -1 if malformed. */
 static int
 marks_read(struct rd *rd, uint64_t *into, int gc)
 {
@@ -306,144 +330,153 @@ marks_read(struct rd *rd, uint64_t *into, int gc)
 
 	memset(into, 0, ORIGINS_MAX * sizeof *into);
 	for (i = 0; i < n && !rd->bad; i++) {
-		size_t l = rd_str(rd, id, ID_MAX);
+		size_t len = rd_str(rd, id, ID_MAX);
 
 		v = rd_u64(rd);
 		if (gc)
 			rd_u64(rd);
-		if (!rd->bad && (o = origin_get(id, l)) >= 0)
+		if (!rd->bad && (o = origin_get(id, len)) >= 0)
 			into[o] = v;
 	}
 	return rd->bad ? -1 : 0;
 }
 
 static void
-on_beat(struct sess *s, uint64_t digest)
+on_beat(struct link *l, uint64_t digest)
 {
 	static struct wr m;
 	int o, behind = 0, level = 1;
 
-	if (s->hello_later && !transfer_elsewhere(s)) {
-		s->hello_later = 0;	/* that transfer's session went away */
-		hello(s);
+	if (l->hello_later && !transfer_elsewhere(l)) {
+		l->hello_later = 0;	/* that transfer's session went away */
+		hello(l);
 	}
-	if (s->awaiting || s->bulk || s->hello_later)
+	if (l->awaiting || l->bulk || l->hello_later)
 		return;
-	for (o = 0; o < norigins; o++) {
-		behind |= s->peer_hwm[o] > origins[o].hwm;
-		level &= s->peer_hwm[o] == origins[o].hwm;
+	for (o = 0; o < table_origins(); o++) {
+		behind |= l->peer_hwm[o] > origins[o].hwm;
+		level &= l->peer_hwm[o] == origins[o].hwm;
 	}
 	if (behind)
-		hello(s);	/* send me what I lack */
+		hello(l);	/* send me what I lack */
 	else if (level && digest == table_digest())
-		s->diff_wait = s->diff_skip = 0;
-	else if (level && s->diff_skip > 0)
-		s->diff_skip--;
+		l->diff_wait = l->diff_skip = 0;
+	else if (level && l->diff_skip > 0)
+		l->diff_skip--;
 	else if (level) {
-		if (s->diff_wait == 0)
+		if (l->diff_wait == 0)
 			err_warn("peer %s: same marks, different tables: whole "
-			    "transfer", nodes[s->node].id);
-		else if (s->diff_wait == DIFF_WAIT_MAX)
+			    "transfer", l->s->id);
+		else if (l->diff_wait == DIFF_WAIT_MAX)
 			err_warn("peer %s: tables still differ after whole "
 			    "transfers (a record refused? check the clocks); "
-			    "asking again every %u heartbeats",
-			    nodes[s->node].id, DIFF_WAIT_MAX);
+			    "asking again every %u heartbeats", l->s->id,
+			    DIFF_WAIT_MAX);
 		m.n = 0;
 		wr_u8(&m, 'f');
-		s->awaiting = 1;
-		send_small(s, &m);
-		s->diff_skip = s->diff_wait;
-		s->diff_wait = s->diff_wait == 0 ? 1 : s->diff_wait * 2 >
-		    DIFF_WAIT_MAX ? DIFF_WAIT_MAX : s->diff_wait * 2;
+		l->awaiting = 1;
+		send_small(l, &m);
+		l->diff_skip = l->diff_wait;
+		l->diff_wait = l->diff_wait == 0 ? 1 : l->diff_wait * 2 >
+		    DIFF_WAIT_MAX ? DIFF_WAIT_MAX : l->diff_wait * 2;
 	}
 }
 
-/*
- * The peer's own state, from its hello or beat: only the node itself says
- * whether it is drained, and it says so on every connection and with
- * every heartbeat, so nothing else needs to carry it.
- */
-static void
-flags_said(struct sess *s, unsigned flags)
+/* 'h': its marks and what it holds; a transfer of what it lacks. */
+static int
+on_hello(struct link *l, struct rd *rd)
 {
-	struct node *nd;
-	int d = (flags & FLAG_DRAINED) != 0;
+	int o, full;
 
-	if (s->node < 0 || (nd = &nodes[s->node])->sess != s)
-		return;
-	if (d != nd->drained)
-		err_log("peer %s: %s", nd->id, d ? "drained" :
-		    "undrained, back in the pool");
-	nd->heard = 1;
-	nd->drained = d;
-}
-
-int
-sync_message(struct sess *s, const uint8_t *b, size_t n)
-{
-	static uint64_t sent[ORIGINS_MAX];
-	struct rd rd = { b, b + n, 0 };
-	struct wrec w;
-	uint64_t hz, digest;
-	int adv, full, o, k;
-
-	switch (rd_u8(&rd)) {
-	case 'h':
-		hlc_seen(&S.hlc, rd_u64(&rd), wall_ms());
-		if (marks_read(&rd, s->peer_hwm, 1) < 0)
-			break;
-		flags_said(s, rd_flags(&rd));
-		for (full = 0, o = 0; o < norigins; o++)
-			full |= origins[o].gc > s->peer_hwm[o];
-		bulk_start(s, full);
-		return 0;
-	case 'r':
-		adv = (int)rd_u8(&rd);
-		while ((k = rd_rec(&rd, &w)) != 0 && k != -1) {
-			if (k == 1)
-				merge_remote(s, &w, adv);
-			else
-				refused(s);
-		}
-		if (k == 0)
-			return 0;
-		break;
-	case 'e':
-		full = (int)rd_u8(&rd);
-		hz = rd_u64(&rd);
-		if (marks_read(&rd, sent, 0) < 0)
-			break;
-		for (o = 0; o < norigins; o++)
-			if (sent[o] > origins[o].hwm)
-				origins[o].hwm = sent[o];
-		if (full)
-			prune(s, hz, sent);
-		s->mark = ++marks;
-		s->awaiting = 0;
-		hellos_later();
-		return 0;
-	case 'b':
-		hlc_seen(&S.hlc, rd_u64(&rd), wall_ms());
-		digest = rd_u64(&rd);
-		rd_u32(&rd);
-		if (marks_read(&rd, s->peer_hwm, 0) < 0)
-			break;
-		flags_said(s, rd_flags(&rd));
-		on_beat(s, digest);
-		return 0;
-	case 'f':
-		bulk_start(s, 1);
-		return 0;
-	case 'q':
-		s->doomed = "left the cluster";
-		return 0;
-	}
-	s->doomed = "a malformed message; closed";
+	hlc_seen(rd_u64(rd));
+	if (marks_read(rd, l->peer_hwm, 1) < 0)
+		return -1;
+	/* only the node itself says whether it is drained, in every hello */
+	ops.said(l->s, (rd_flags(rd) & FLAG_DRAINED) != 0);
+	for (full = 0, o = 0; o < table_origins(); o++)
+		full |= origins[o].gc > l->peer_hwm[o];
+	bulk_start(l, full);
 	return 0;
 }
 
-void
-sync_beat(struct sess *s)
+/* 'r': records, pushed or of a transfer */
+static int
+on_records(struct link *l, struct rd *rd)
+{
+	struct wrec w;
+	int adv = (int)rd_u8(rd), k;
+
+	while ((k = rd_rec(rd, &w)) != 0 && k != -1) {
+		if (k == 1)
+			merge_remote(l, &w, adv);
+		else
+			refused(l);
+	}
+	return k == 0 ? 0 : -1;
+}
+
+/* 'e': the end of a transfer to us, with the marks it covered */
+static int
+on_end(struct link *l, struct rd *rd)
+{
+	static uint64_t sent[ORIGINS_MAX];
+	int full = (int)rd_u8(rd), o;
+	uint64_t hz = rd_u64(rd);
+
+	if (marks_read(rd, sent, 0) < 0)
+		return -1;
+	for (o = 0; o < table_origins(); o++)
+		table_mark(o, sent[o]);
+	if (full)
+		prune(l, hz, sent);
+	l->mark = ++marks;
+	l->awaiting = 0;
+	hellos_later();
+	return 0;
+}
+
+static void
+on_message(struct sess *s, const uint8_t *b, size_t n)
+{
+	struct rd rd = { b, b + n, 0 };
+	struct link *l = s->above;
+	uint64_t digest;
+	int bad = 0;
+
+	switch (rd_u8(&rd)) {
+	case 'h':
+		bad = on_hello(l, &rd);
+		break;
+	case 'r':
+		bad = on_records(l, &rd);
+		break;
+	case 'e':
+		bad = on_end(l, &rd);
+		break;
+	case 'b':
+		hlc_seen(rd_u64(&rd));
+		digest = rd_u64(&rd);
+		rd_u32(&rd);
+		if ((bad = marks_read(&rd, l->peer_hwm, 0)) < 0)
+			break;
+		ops.said(s, (rd_flags(&rd) & FLAG_DRAINED) != 0);
+		on_beat(l, digest);
+		break;
+	case 'f':
+		bulk_start(l, 1);
+		break;
+	case 'q':
+		peer_doom(s, "left the cluster");
+		break;
+	default:
+		bad = -1;
+	}
+	if (bad < 0)
+		peer_doom(s, "a malformed message; closed");
+}
+
+static void
+beat(struct link *l)
 {
 	static struct wr m;
 	int o, n = 0;
@@ -451,12 +484,12 @@ sync_beat(struct sess *s)
 
 	m.n = 0;
 	wr_u8(&m, 'b');
-	wr_u64(&m, S.hlc);
+	wr_u64(&m, hlc_now());
 	wr_u64(&m, table_digest());
 	wr_u32(&m, (uint32_t)table_live());
 	at = m.n;
 	wr_u8(&m, 0);
-	for (o = 0; o < norigins; o++) {
+	for (o = 0; o < table_origins(); o++) {
 		if (origins[o].hwm == 0)
 			continue;
 		wr_str(&m, origins[o].id);
@@ -464,19 +497,53 @@ sync_beat(struct sess *s)
 		n++;
 	}
 	m.b[at] = (uint8_t)n;
-	wr_u8(&m, S.drained ? FLAG_DRAINED : 0);
-	send_small(s, &m);
+	wr_u8(&m, drained ? FLAG_DRAINED : 0);
+	send_small(l, &m);
+}
+
+int64_t
+sync_next(void)
+{
+	const struct link *l;
+	int64_t t = -1;
+
+	for (l = links; l != NULL; l = l->next)
+		if (t < 0 || l->beat_at < t)
+			t = l->beat_at;
+	return t;
+}
+
+void
+sync_timers(void)
+{
+	struct link *l;
+
+	for (l = links; l != NULL; l = l->next)
+		if (l->beat_at <= ddns_syncd.now) {
+			beat(l);
+			l->beat_at = ddns_syncd.now + ddns_syncd.cfg.heartbeat;
+		}
 }
 
 /* Drained or not: said at once to every peer, with a beat. */
 void
-sync_drained(void)
+sync_drained(int d)
 {
-	struct sess *s;
+	struct link *l;
 
-	for (s = sessions; s != NULL; s = s->next)
-		if (up(s) && s->node >= 0 && nodes[s->node].sess == s)
-			sync_beat(s);
+	drained = d;
+	for (l = links; l != NULL; l = l->next)
+		if (link_live(l))
+			beat(l);
+}
+
+/* Leaving: a peer told so marks this node down at once. */
+void
+sync_bye(struct sess *s)
+{
+	static struct wr q = { .b = { 'q' }, .n = 1 };
+
+	peer_send(s, &q);
 }
 
 /*
@@ -487,23 +554,21 @@ sync_drained(void)
 #define KEEP_MS	60000
 
 static int
-everyone_has(const struct rec *r)
+everyone_has(const struct rec *r, int peers)
 {
-	const struct sess *s;
-	int i;
+	const struct link *l;
+	int n = 0;
 
-	for (i = 1; i < nnodes; i++) {
-		if ((s = nodes[i].sess) == NULL || !up(s) ||
-		    s->peer_hwm[r->origin] < r->stamp)
+	for (l = links; l != NULL; l = l->next, n++)
+		if (!link_live(l) || l->peer_hwm[r->origin] < r->stamp)
 			return 0;
-	}
-	return 1;
+	return n == peers;
 }
 
 void
-sync_collect(void)
+sync_collect(int peers)
 {
-	int64_t now = wall_ms(), ttl = S.cfg.ttl / CLOCK_MS, age;
+	int64_t now = wall_ms(), ttl = ddns_syncd.cfg.ttl / CLOCK_MS, age;
 	struct rec *r;
 	size_t i;
 
@@ -512,10 +577,86 @@ sync_collect(void)
 			continue;
 		age = now - HLC_MS(r->stamp);
 		if (age > ttl || (age > (ttl < KEEP_MS ? ttl : KEEP_MS) &&
-		    everyone_has(r))) {
-			if (r->stamp > origins[r->origin].gc)
-				origins[r->origin].gc = r->stamp;
-			table_remove(r);
-		}
+		    everyone_has(r, peers)))
+			table_collect(r);
 	}
+}
+
+/*
+ * A session authenticated: the cluster keeps it (one a peer) or not; a
+ * link kept says hello, or waits for a transfer under way elsewhere.
+ */
+static int
+on_up(struct sess *s)
+{
+	struct link *l;
+
+	if (ops.up(s) < 0)
+		return -1;
+	if ((l = calloc(1, sizeof *l)) == NULL)
+		err_fatal(RC_TEMP, "out of memory");
+	l->s = s;
+	l->origin = origin_get(s->id, strlen(s->id));
+	l->beat_at = ddns_syncd.now + ddns_syncd.cfg.heartbeat;
+	l->mark = ++marks;
+	l->next = links;
+	links = l;
+	s->above = l;
+	if (transfer_elsewhere(l))
+		l->hello_later = 1;
+	else
+		hello(l);
+	return 0;
+}
+
+static void
+on_down(struct sess *s, const char *why)
+{
+	struct link **pp, *l = s->above;
+
+	if (l != NULL) {
+		for (pp = &links; *pp != l; pp = &(*pp)->next)
+			;
+		*pp = l->next;
+		free(l);
+		s->above = NULL;
+	}
+	ops.down(s, why);
+}
+
+/* At the end of a turn: a transfer refilled, records pushed. */
+static void
+on_turn(struct sess *s)
+{
+	struct link *l = s->above;
+
+	if (l == NULL)
+		return;
+	pump(l);
+	pend_flush(l);
+}
+
+static int
+on_more(struct sess *s)
+{
+	const struct link *l = s->above;
+
+	return l != NULL && l->bulk;
+}
+
+void
+sync_init(const struct sync_ops *o)
+{
+	static const struct peer_ops peer = { on_up, on_down, on_message,
+	    on_turn, on_more };
+
+	ops = *o;
+	peer_init(&peer);
+}
+
+void
+sync_start(int origin, int d)
+{
+	self = origin;
+	drained = d;
 }

@@ -14,8 +14,9 @@
 #include "err.h"
 #include "rc.h"
 
-struct origin origins[ORIGINS_MAX];
-int norigins;
+static struct origin otab[ORIGINS_MAX];
+static int notab;
+const struct origin *const origins = otab;	/* read-only, but here */
 
 static struct rec *slots;
 static size_t nslots, capslots;
@@ -35,26 +36,31 @@ table_init(table_fn fn)
 }
 
 int
+table_origins(void)
+{
+	return notab;
+}
+
+int
 origin_get(const char *id, size_t len)
 {
 	int i;
 
 	if (len == 0 || len > ID_MAX)
 		return -1;
-	for (i = 0; i < norigins; i++)
-		if (strlen(origins[i].id) == len &&
-		    memcmp(origins[i].id, id, len) == 0)
+	for (i = 0; i < notab; i++)
+		if (strlen(otab[i].id) == len &&
+		    memcmp(otab[i].id, id, len) == 0)
 			return i;
-	if (norigins == ORIGINS_MAX)
+	if (notab == ORIGINS_MAX)
 		return -1;
-	memcpy(origins[norigins].id, id, len);
-	origins[norigins].id[len] = '\0';
-	origins[norigins].node = -1;
-	return norigins++;
+	memcpy(otab[notab].id, id, len);
+	otab[notab].id[len] = '\0';
+	return notab++;
 }
 
 static uint32_t
-hash(const char *s, size_t len)
+label_hash(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a, of the label in lower case */
 	size_t i;
@@ -74,7 +80,7 @@ rec_hash(const struct rec *r)
 {
 	static const unsigned char key[crypto_shorthash_KEYBYTES];
 	unsigned char buf[8 + 17 + 2 + ID_MAX + GWID_LABEL_MAX], out[8];
-	size_t n = 0, ol = strlen(origins[r->origin].id), i;
+	size_t n = 0, ol = strlen(otab[r->origin].id), i;
 	uint64_t v = 0;
 
 	for (i = 0; i < 8; i++)
@@ -83,7 +89,7 @@ rec_hash(const struct rec *r)
 	memcpy(buf + n, r->addr.a, 16);
 	n += 16;
 	buf[n++] = (unsigned char)ol;
-	memcpy(buf + n, origins[r->origin].id, ol);
+	memcpy(buf + n, otab[r->origin].id, ol);
 	n += ol;
 	buf[n++] = r->len;
 	for (i = 0; i < r->len; i++) {
@@ -96,14 +102,14 @@ rec_hash(const struct rec *r)
 }
 
 static void
-count(const struct rec *r, int sign)
+count_rec(const struct rec *r, int sign)
 {
 	if (r->flags & R_DELETED) {
 		dead += (size_t)sign;
 		return;
 	}
 	live += (size_t)sign;
-	origins[r->origin].nrec += (unsigned)sign;
+	otab[r->origin].nrec += (unsigned)sign;
 	digest ^= rec_hash(r);
 }
 
@@ -111,7 +117,7 @@ static void
 index_put(size_t slot)
 {
 	const struct rec *r = &slots[slot];
-	size_t i = hash(r->label, r->len) & (capidx - 1);
+	size_t i = label_hash(r->label, r->len) & (capidx - 1);
 
 	while (idx[i] != 0)
 		i = (i + 1) & (capidx - 1);
@@ -139,7 +145,7 @@ find_pos(const char *label, size_t len)
 
 	if (capidx == 0)
 		return NULL;
-	for (i = hash(label, len) & (capidx - 1); idx[i] != 0;
+	for (i = label_hash(label, len) & (capidx - 1); idx[i] != 0;
 	    i = (i + 1) & (capidx - 1)) {
 		const struct rec *r = &slots[idx[i] - 1];
 
@@ -164,7 +170,7 @@ table_find(const char *label, size_t len)
 static int
 idcmp(uint8_t a, uint8_t b)
 {
-	return a == b ? 0 : strcmp(origins[a].id, origins[b].id);
+	return a == b ? 0 : strcmp(otab[a].id, otab[b].id);
 }
 
 int
@@ -186,7 +192,7 @@ int
 rec_visible(const struct rec *r)
 {
 	return r != NULL && !(r->flags & R_DELETED) &&
-	    !origins[r->origin].hidden;
+	    !otab[r->origin].hidden;
 }
 
 static size_t
@@ -216,9 +222,9 @@ table_merge(const struct rec *r)
 		if (!rec_newer(r, old))
 			return NULL;
 		before = *old;
-		count(old, -1);
+		count_rec(old, -1);
 		*old = *r;
-		count(old, 1);
+		count_rec(old, 1);
 		if (r->stamp > high)
 			high = r->stamp;
 		notify(&before, rec_visible(&before), old, rec_visible(old));
@@ -230,7 +236,7 @@ table_merge(const struct rec *r)
 	slots[slot] = *r;
 	slots[slot].mark = 0;
 	index_put(slot);
-	count(&slots[slot], 1);
+	count_rec(&slots[slot], 1);
 	if (r->stamp > high)
 		high = r->stamp;
 	notify(NULL, 0, &slots[slot], rec_visible(&slots[slot]));
@@ -247,13 +253,13 @@ table_remove(struct rec *r)
 	if (p == NULL)
 		return;
 	slot = (size_t)(r - slots);
-	count(r, -1);
+	count_rec(r, -1);
 	i = *p;
 	idx[i] = 0;
 	for (j = (i + 1) & (capidx - 1); idx[j] != 0; j = (j + 1) & (capidx - 1)) {
 		const struct rec *q = &slots[idx[j] - 1];
 
-		k = hash(q->label, q->len) & (capidx - 1);
+		k = label_hash(q->label, q->len) & (capidx - 1);
 		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
 			idx[i] = idx[j];
 			idx[j] = 0;
@@ -273,6 +279,23 @@ table_remove(struct rec *r)
 	notify(&before, rec_visible(&before), NULL, 0);
 }
 
+/* We hold every record origin o published up to hwm. */
+void
+table_mark(int o, uint64_t hwm)
+{
+	if (hwm > otab[o].hwm)
+		otab[o].hwm = hwm;
+}
+
+/* A tombstone collected: forgotten, and o's newest collected moves. */
+void
+table_collect(struct rec *r)
+{
+	if (r->stamp > otab[r->origin].gc)
+		otab[r->origin].gc = r->stamp;
+	table_remove(r);
+}
+
 /*
  * The table's high-water: the highest stamp of any record or tombstone it
  * holds or has held (collecting a tombstone does not lower it), and of
@@ -285,11 +308,11 @@ table_hwm(void)
 	uint64_t h = high;
 	int o;
 
-	for (o = 0; o < norigins; o++) {
-		if (origins[o].hwm > h)
-			h = origins[o].hwm;
-		if (origins[o].gc > h)
-			h = origins[o].gc;
+	for (o = 0; o < notab; o++) {
+		if (otab[o].hwm > h)
+			h = otab[o].hwm;
+		if (otab[o].gc > h)
+			h = otab[o].gc;
 	}
 	return h;
 }
@@ -307,10 +330,10 @@ table_hide(int o, int hidden)
 	size_t i;
 	uint64_t h;
 
-	if (origins[o].hidden == hidden)
+	if (otab[o].hidden == hidden)
 		return;
-	origins[o].hidden = hidden;
-	if (origins[o].nrec > 0) {
+	otab[o].hidden = hidden;
+	if (otab[o].nrec > 0) {
 		h = table_hwm();
 		high = (uint64_t)((HLC_MS(h) / VIEW_STEP_MS + 1) * VIEW_STEP_MS)
 		    << 16;

@@ -38,19 +38,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;	/* the socket code refuses these before */
 	memcpy(line, data, size);
 	line[size] = '\0';
-	if (control_parse(line, &rq, &why) < 0) {
+	if (request_parse(line, &rq, &why) < 0) {
 		if (why == NULL || *why == '\0')
 			abort();
 		return 0;
 	}
-	if (rq.kind != REQ_UP && rq.kind != REQ_DOWN)
+	if (rq.verb != CTL_DDNS_UP && rq.verb != CTL_DDNS_DOWN)
 		return 0;
 	valid_label(rq.label);
-	if (rq.kind == REQ_UP && rq.addr.af != 4 && rq.addr.af != 6)
+	if (rq.verb == CTL_DDNS_UP && rq.addr.af != 4 && rq.addr.af != 6)
 		abort();
-	snprintf(again, sizeof again, "%s %s %s", rq.kind == REQ_UP ? "up" :
-	    "down", rq.label, rq.addr.af ? addr_fmt(&rq.addr, ab, sizeof ab) : "");
-	if (control_parse(again, &rq2, &why) < 0 || rq2.kind != rq.kind ||
+	snprintf(again, sizeof again, "%s %s %s", ctl_ddns[rq.verb].name,
+	    rq.label, rq.addr.af ? addr_fmt(&rq.addr, ab, sizeof ab) : "");
+	if (request_parse(again, &rq2, &why) < 0 || rq2.verb != rq.verb ||
 	    strcmp(rq2.label, rq.label) != 0 ||
 	    memcmp(&rq2.addr, &rq.addr, sizeof rq.addr) != 0)
 		abort();
