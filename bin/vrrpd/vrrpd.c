@@ -31,7 +31,6 @@
 #include <linux/capability.h>
 
 #include <netinet/in.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +40,10 @@
 #include "clock.h"
 #include "conf.h"
 #include "err.h"
-#include "file.h"
 #include "loop.h"
 #include "rc.h"
 #include "run.h"
+#include "rundir.h"
 #include "vrrpd.h"
 
 #define USAGE	"vrrpd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER] " \
@@ -196,17 +195,12 @@ vrrpd_setup(int *notify)
 {
 	static const int keep[] = { CAP_NET_RAW, CAP_NET_ADMIN, -1 };
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, 0 };
-	struct passwd *pw = NULL;
 	struct group *g;
 	const char *why;
-	char err[600], path[4200];
-	int n, rc;
+	char path[4200];
+	int n;
 
-	if (vrrpd.user != NULL && (pw = getpwnam(vrrpd.user)) == NULL)
-		err_fatal(RC_USAGE, "-u %s: no such user", vrrpd.user);
-	if ((rc = file_rundir(vrrpd.run, vrrpd.dir, pw ? pw->pw_uid : (uid_t)-1,
-	    pw ? pw->pw_gid : (gid_t)-1, err, sizeof err)) != RC_OK)
-		err_fatal(rc, "%s", err);
+	rundir_make(vrrpd.run, vrrpd.dir, vrrpd.user);
 	if ((vrrpd.nl = nl_open()) < 0 || (vrrpd.nlev = nl_events()) < 0)
 		err_fatalsys(RC_TEMP, "unable to open an rtnetlink socket");
 	loop_init();
@@ -277,9 +271,7 @@ main(int argc, char **argv)
 		err_usage(USAGE);
 	if ((rc = reload_first(err, sizeof err)) != RC_OK)
 		err_fatal(rc, "%s", err);
-	if ((size_t)snprintf(vrrpd.dir, sizeof vrrpd.dir, "%s/%s", vrrpd.run,
-	    RUN_VRRPD) >= sizeof vrrpd.dir)
-		err_fatal(RC_USAGE, "-r %s: path too long", vrrpd.run);
+	rundir_path(vrrpd.dir, sizeof vrrpd.dir, vrrpd.run, RUN_VRRPD);
 	if (test)
 		return RC_OK;	/* -t: the configuration is good */
 	vrrpd_setup(&notify);
