@@ -13,19 +13,11 @@ SECRET=mysecretpassword
 DOMAIN=vpn.example.org
 
 setup() {
-	D=$BATS_TEST_TMPDIR
+	ddns_lab_setup
 }
 
 teardown() {
-	local f
-	if [ -z "${BATS_TEST_COMPLETED-}" ]; then
-		for f in "$D"/h*.log "$D"/*.out; do
-			[ -e "$f" ] || continue
-			echo "--- $f"
-			cat "$f"
-		done >&3
-	fi
-	lab_down
+	ddns_lab_teardown
 }
 
 # flood HOST NAME ARG...: tests/ddns-flood ARG... in HOST, its figures in

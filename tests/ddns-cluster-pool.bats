@@ -17,18 +17,11 @@ POOL=pool.$DOMAIN
 HB=0.5
 
 setup() {
-	D=$BATS_TEST_TMPDIR
+	ddns_lab_setup
 }
 
 teardown() {
-	local f
-	if [ -z "${BATS_TEST_COMPLETED-}" ]; then
-		for f in "$D"/*.log; do
-			echo "--- $f"
-			cat "$f"
-		done >&3
-	fi
-	lab_down
+	ddns_lab_teardown
 }
 
 # cluster POOL-STATEMENT...: three hosts, each with ddns-syncd and

@@ -20,20 +20,13 @@ SECRET=mysecretpassword
 DOMAIN=vpn.example.org
 
 setup() {
-	D=$BATS_TEST_TMPDIR
+	ddns_lab_setup
 }
 
 teardown() {
-	local f
 	# a node the test stopped (SIGSTOP) must be able to hear SIGTERM
 	[ -z "${STOPPED-}" ] || lab_kill "$STOPPED" CONT || :
-	if [ -z "${BATS_TEST_COMPLETED-}" ]; then
-		for f in "$D"/h*.log; do
-			echo "--- $f"
-			cat "$f"
-		done >&3
-	fi
-	lab_down
+	ddns_lab_teardown
 }
 
 # conns I: node I has one established connection with each other node of

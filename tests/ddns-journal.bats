@@ -16,19 +16,13 @@ SECRET=mysecretpassword
 DOMAIN=vpn.example.org
 
 setup() {
-	D=$BATS_TEST_TMPDIR
+	ddns_lab_setup
 	MOUNTED=
 }
 
 teardown() {
-	local f rc=0
-	if [ -z "${BATS_TEST_COMPLETED-}" ]; then
-		for f in "$D"/h*.log; do
-			echo "--- $f"
-			cat "$f"
-		done >&3
-	fi
-	lab_down || rc=$?
+	local rc=0
+	ddns_lab_teardown || rc=$?
 	# once the daemons that held files there are gone
 	[ -z "$MOUNTED" ] || umount "$MOUNTED" || umount -l "$MOUNTED"
 	return "$rc"

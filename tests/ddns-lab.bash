@@ -114,3 +114,22 @@ hup() {
 	lab_kill "$(cat "$D/h$1.pid")" HUP
 	lab_wait 5 reloaded "$1" "$n"
 }
+
+# The suites' setup and teardown: $D is the test's directory; a failed
+# test shows every log of $D (the nodes' and servers' *.log, and *.out),
+# then the lab goes, with every process it started.
+ddns_lab_setup() {
+	D=$BATS_TEST_TMPDIR
+}
+
+ddns_lab_teardown() {
+	local f
+	if [ -z "${BATS_TEST_COMPLETED-}" ]; then
+		for f in "$D"/*.log "$D"/*.out; do
+			[ -e "$f" ] || continue
+			echo "--- $f"
+			cat "$f"
+		done >&3
+	fi
+	lab_down
+}

@@ -15,18 +15,11 @@ SECRET=mysecretpassword
 DOMAIN=vpn.example.org
 
 setup() {
-	D=$BATS_TEST_TMPDIR
+	ddns_lab_setup
 }
 
 teardown() {
-	local f
-	if [ -z "${BATS_TEST_COMPLETED-}" ]; then
-		for f in "$D"/h*.log; do
-			echo "--- $f"
-			cat "$f"
-		done >&3
-	fi
-	lab_down
+	ddns_lab_teardown
 }
 
 # synced I J LABEL ADDRESS: node J publishes LABEL, and node I has it:

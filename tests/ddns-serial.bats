@@ -13,18 +13,11 @@ SECRET=mysecretpassword
 DOMAIN=vpn.example.org
 
 setup() {
-	D=$BATS_TEST_TMPDIR
+	ddns_lab_setup
 }
 
 teardown() {
-	local f
-	if [ -z "${BATS_TEST_COMPLETED-}" ]; then
-		for f in "$D"/*.log; do
-			echo "--- $f"
-			cat "$f"
-		done >&3
-	fi
-	lab_down
+	ddns_lab_teardown
 }
 
 # cluster N: N hosts, each with ddns-syncd and ddns-named
