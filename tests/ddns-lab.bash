@@ -79,10 +79,13 @@ cluster() {
 
 # same I J...: the records of node I, and of every J, are the same text
 same() {
-	local a=$1 b
+	local ref b
+	# node I read once: read again for each J, it could pass through J's
+	# table and then another's while they still differ
+	ref=$(ctl "$1" records) || return 1
 	shift
 	for b; do
-		[ "$(ctl "$a" records)" = "$(ctl "$b" records)" ] || return 1
+		[ "$ref" = "$(ctl "$b" records)" ] || return 1
 	done
 }
 
