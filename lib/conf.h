@@ -27,6 +27,7 @@
 /* The longest lists, each what its program has room for (conf_rules.c) */
 #define CONF_VIPS_MAX		32	/* virtual-address of one vrrp-group */
 #define CONF_PEERS_MAX		31	/* peer: 32 nodes, self included */
+#define CONF_UNICAST_PEERS_MAX	16	/* peer-address of one vrrp-group */
 #define CONF_NS_MAX		32	/* name-server */
 #define CONF_NS_ADDR_MAX	4	/* address of one name-server */
 #define CONF_MEMBERS_MAX	32	/* dns-pool member */

@@ -93,6 +93,90 @@ auth(const struct conf *c, struct conf_error *err, const struct conf_node *gn,
 	return 0;
 }
 
+static int same_addr(const char *, const char *);
+
+/*
+ * An address a VRRP advert can go to or come from by unicast: not
+ * multicast, not unspecified, not the IPv4 limited broadcast.  *ll is
+ * set for an IPv6 link-local address (fe80::/10).
+ */
+static int
+unicast_addr(const char *w, int af, int *ll)
+{
+	static const unsigned char zero[16], ones[4] = { 255, 255, 255, 255 };
+	unsigned char a[16];
+
+	*ll = 0;
+	if (af == 4) {
+		inet_pton(AF_INET, w, a);
+		return (a[0] & 0xf0) != 0xe0 && memcmp(a, zero, 4) != 0 &&
+		    memcmp(a, ones, 4) != 0;
+	}
+	inet_pton(AF_INET6, w, a);
+	*ll = a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+	return a[0] != 0xff && memcmp(a, zero, 16) != 0;
+}
+
+/* One address of the unicast statements: the group's family, unicast. */
+static int
+unicast_one(const struct conf *c, struct conf_error *err,
+    const struct conf_node *n, const char *w, const char *g, const char *what,
+    int af, int *ll)
+{
+	if (family(w) != af)
+		return bad(c, err, n, "%s: %s %s is not IPv%d, the family of "
+		    "the group's virtual addresses", g, what, w, af);
+	if (!unicast_addr(w, af, ll))
+		return bad(c, err, n, "%s: %s %s is not a unicast address",
+		    g, what, w);
+	return 0;
+}
+
+/*
+ * peer-address and hello-source-address: adverts by unicast (vrrpd(8),
+ * UNICAST).  A peer accepts an advert only from an address it lists, so
+ * an IPv6 group with a peer beyond the link-local scope must say which
+ * of its addresses it sends from: the default, the link-local address,
+ * is not one a peer can list in advance, nor can it leave the link.
+ */
+static int
+unicast(const struct conf *c, struct conf_error *err,
+    const struct conf_node *gn, const char *g, int af)
+{
+	const struct conf_node *v, *src = conf_find(gn, "hello-source-address");
+	const char *s = conf_value(gn, "hello-source-address");
+	int n = 0, ll;
+
+	if (src != NULL && unicast_one(c, err, src, s, g,
+	    "hello-source-address", af, &ll) < 0)
+		return -1;
+	for (v = conf_first(conf_find(gn, "virtual-address")); s && v;
+	    v = conf_next(v))
+		if (same_addr(s, conf_word(v)))
+			return bad(c, err, src, "%s: hello-source-address %s "
+			    "is a virtual-address of the group; use an address "
+			    "of the interface that stays when the group moves",
+			    g, s);
+	for (v = conf_first(conf_find(gn, "peer-address")); v; v = conf_next(v)) {
+		if (++n > CONF_UNICAST_PEERS_MAX)
+			return bad(c, err, v, "%s: more than %d peer addresses",
+			    g, CONF_UNICAST_PEERS_MAX);
+		if (unicast_one(c, err, v, conf_word(v), g, "peer-address",
+		    af, &ll) < 0)
+			return -1;
+		if (s != NULL && strcmp(s, conf_word(v)) == 0)
+			return bad(c, err, v, "%s: peer-address %s is the "
+			    "hello-source-address; list only the other routers",
+			    g, s);
+		if (af == 6 && !ll && s == NULL)
+			return bad(c, err, v, "%s: peer-address %s is not "
+			    "link-local: set hello-source-address, the address "
+			    "the peers list as their peer-address", g,
+			    conf_word(v));
+	}
+	return 0;
+}
+
 /* One vrrp-group: its addresses, one family, and what its version allows. */
 static int
 group(const struct conf *c, struct conf_error *err, const char *ifname,
@@ -123,7 +207,7 @@ group(const struct conf *c, struct conf_error *err, const char *ifname,
 	if (version == 2 && af == 6)
 		return bad(c, err, conf_find(gn, "version"), "%s: VRRP version "
 		    "2 has no IPv6 (RFC 3768); use version 3", g);
-	if (auth(c, err, gn, g, version) < 0)
+	if (auth(c, err, gn, g, version) < 0 || unicast(c, err, gn, g, af) < 0)
 		return -1;
 	return interval(c, err, gn, g, version);
 }

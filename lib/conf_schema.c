@@ -27,6 +27,9 @@ static const struct conf_schema vrrp_group[] = {
 	/* seconds; v3 goes down to centiseconds (RFC 5798 5.2.7) */
 	{ "advertise-interval", CONF_LEAF, CONF_T_DECIMAL, 1, 25500, 2, NULL },
 	{ "authentication", CONF_NODE, CONF_T_NONE, 0, 0, 0, vrrp_auth },
+	/* unicast adverts, where the network drops multicast */
+	{ "peer-address", CONF_UNIQUE, CONF_T_ADDR, 0, 0, 0, NULL },
+	{ "hello-source-address", CONF_LEAF, CONF_T_ADDR, 0, 0, 0, NULL },
 	END
 };
 

@@ -52,6 +52,33 @@ rules_each() {
 	s=()
 	for i in $(seq 101 132); do s+=("$g1 virtual-address 192.0.2.$i/24"); done
 	$fn "FILE:39: vrrp-group 1 on eth0: more than 32 virtual addresses" "${s[@]}"
+	# unicast: peer-address, hello-source-address
+	$fn "FILE:8: vrrp-group 1 on eth0: peer-address 2001:db8::12 is not IPv4, the family of the group's virtual addresses" \
+	    "$g1 peer-address 2001:db8::12"
+	$fn "FILE:8: vrrp-group 1 on eth0: peer-address 224.0.0.18 is not a unicast address" \
+	    "$g1 peer-address 224.0.0.18"
+	$fn "FILE:8: vrrp-group 1 on eth0: peer-address 0.0.0.0 is not a unicast address" \
+	    "$g1 peer-address 0.0.0.0"
+	$fn "FILE:8: vrrp-group 1 on eth0: hello-source-address ff02::12 is not IPv4, the family of the group's virtual addresses" \
+	    "$g1 hello-source-address ff02::12"
+	$fn "FILE:8: vrrp-group 1 on eth0: hello-source-address 255.255.255.255 is not a unicast address" \
+	    "$g1 hello-source-address 255.255.255.255"
+	$fn "FILE:8: vrrp-group 1 on eth0: hello-source-address 192.0.2.100 is a virtual-address of the group; use an address of the interface that stays when the group moves" \
+	    "$g1 hello-source-address 192.0.2.100"
+	$fn "FILE:9: vrrp-group 1 on eth0: peer-address 192.0.2.11 is the hello-source-address; list only the other routers" \
+	    "$g1 hello-source-address 192.0.2.11" "$g1 peer-address 192.0.2.11"
+	$fn "FILE:10: peer-address 192.0.2.12 is listed twice (also at line 8)" \
+	    "$g1 peer-address 192.0.2.12" "$g1 peer-address 192.0.2.13" "$g1 peer-address 192.0.2.12"
+	s=()
+	for i in $(seq 12 28); do s+=("$g1 peer-address 192.0.2.$i"); done
+	$fn "FILE:24: vrrp-group 1 on eth0: more than 16 peer addresses" "${s[@]}"
+	$fn "FILE:9: vrrp-group 3 on eth0: peer-address ff02::12 is not a unicast address" \
+	    'set interfaces ethernet eth0 vrrp vrrp-group 3 virtual-address 2001:db8::100/64' \
+	    'set interfaces ethernet eth0 vrrp vrrp-group 3 peer-address ff02::12'
+	$fn "FILE:10: vrrp-group 3 on eth0: peer-address 2001:db8::12 is not link-local: set hello-source-address, the address the peers list as their peer-address" \
+	    'set interfaces ethernet eth0 vrrp vrrp-group 3 virtual-address 2001:db8::100/64' \
+	    'set interfaces ethernet eth0 vrrp vrrp-group 3 peer-address fe80::ff:fe00:2' \
+	    'set interfaces ethernet eth0 vrrp vrrp-group 3 peer-address 2001:db8::12'
 	# across groups
 	$fn "FILE:8: 192.0.2.100/24 is in vrrp-group 1 on eth0 and in vrrp-group 1 on eth1" \
 	    'set interfaces ethernet eth1 vrrp vrrp-group 1 virtual-address 192.0.2.100/25'
