@@ -27,6 +27,7 @@ const char *const advert_drop_name[ADVERT_DROP_MAX] = {
 	[ADVERT_DROP_AUTH] = "auth",
 	[ADVERT_DROP_INTERVAL] = "interval",
 	[ADVERT_DROP_ADDRESSES] = "addresses",
+	[ADVERT_DROP_PEER] = "peer",
 };
 
 static uint16_t

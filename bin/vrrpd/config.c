@@ -18,6 +18,7 @@
 #define DEFAULT_INTERVAL	100	/* centiseconds: 1 s */
 
 _Static_assert(VRRPD_VIPS_MAX >= CONF_VIPS_MAX, "room for every address");
+_Static_assert(VRRPD_PEERS_MAX >= CONF_UNICAST_PEERS_MAX, "room for every peer");
 
 /* "address/length", canonical. */
 static void
@@ -35,6 +36,20 @@ config_vip(struct group *g, const char *text)
 	inet_pton(v->af, buf, &v->a);
 	num_u32(slash, 0, v->af == AF_INET ? 32 : 128, &plen);
 	v->plen = (int)plen;
+}
+
+/* peer-address and hello-source-address, in the group's family. */
+static void
+config_unicast(const struct conf_node *gn, struct group *g)
+{
+	const struct conf_node *n;
+	const char *s;
+
+	n = conf_first(conf_find(gn, "peer-address"));
+	for (; n != NULL && g->cf.npeer < VRRPD_PEERS_MAX; n = conf_next(n))
+		inet_pton(g->cf.af, conf_word(n), &g->cf.peer[g->cf.npeer++]);
+	if ((s = conf_value(gn, "hello-source-address")) != NULL)
+		g->cf.have_src = inet_pton(g->cf.af, s, &g->cf.src) == 1;
 }
 
 static void
@@ -76,6 +91,7 @@ config_group(const struct conf_node *gn, const char *ifname, struct group *g)
 	if ((s = conf_value(gn, "advertise-interval")) != NULL &&
 	    num_fixed(s, 2, 1, 25500, &iv) == NUM_OK)
 		g->cf.interval = (unsigned)iv;
+	config_unicast(gn, g);
 }
 
 int

@@ -49,15 +49,17 @@ transition(struct group *g, enum vstate to)
 		hook_run(g, from, to);
 }
 
-/* Is the sender's primary address greater than ours (RFC 5798 6.4.3)? */
+/*
+ * Is the sender's primary address greater than ours (RFC 5798 6.4.3)?
+ * Ours is the source of our adverts, hello-source-address if set.
+ */
 static int
 sender_wins_tie(const struct group *g, const struct advert *a)
 {
-	const struct iface *ifp = g->ifp;
+	union advert_addr src;
 
-	if (g->cf.af == AF_INET)
-		return memcmp(&a->src.v4, &ifp->primary4, 4) > 0;
-	return memcmp(&a->src.v6, &ifp->ll6, 16) > 0;
+	net_source(g, &src);
+	return memcmp(&a->src, &src, g->cf.af == AF_INET ? 4 : 16) > 0;
 }
 
 /* The master as heard; a new one reaches the status file at once. */
@@ -84,10 +86,7 @@ become_master(struct group *g)
 	vip_announce(g);
 	g->run.adver_at = vrrpd.now + cs_ns(g->cf.interval);
 	g->run.master_known = 1;
-	if (g->cf.af == AF_INET)
-		g->run.master_addr.v4 = g->ifp->primary4;
-	else
-		g->run.master_addr.v6 = g->ifp->ll6;
+	net_source(g, &g->run.master_addr);
 	g->run.master_priority = group_priority(g);
 	g->run.master_interval = g->cf.interval;
 	transition(g, VS_MASTER);

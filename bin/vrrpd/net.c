@@ -1,6 +1,8 @@
 /*
  * VRRP on the wire: one raw socket per interface and address family,
- * joined to 224.0.0.18 or ff02::12, bound to its device.
+ * joined to 224.0.0.18 or ff02::12, bound to its device.  A group with
+ * peer-address sends to each peer instead (unicast, TTL 255 still) and
+ * hears the same socket, which takes every VRRP packet to this host.
  */
 #include <sys/socket.h>
 
@@ -30,6 +32,7 @@ net_open4(struct iface *ifp)
 	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof mr) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof mr) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof zero) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) < 0) {
@@ -54,6 +57,7 @@ net_open6(struct iface *ifp)
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof mr) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof idx) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof hops) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero, sizeof zero) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) < 0) {
@@ -83,10 +87,12 @@ net_open_vmac(int af)
 	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &drop, sizeof drop) < 0 ||
 	    (af == AF_INET && (
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof zero) < 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos) < 0)) ||
 	    (af == AF_INET6 && (
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof ttl) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero, sizeof zero) < 0 ||
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_FREEBIND, &one, sizeof one) < 0))) {
 		close(fd);
@@ -139,28 +145,97 @@ net_vip_bytes(const struct group *g, uint8_t *out)
 	return n;
 }
 
-int
-net_send(struct group *g, int priority)
+void
+net_source(const struct group *g, union advert_addr *src)
 {
-	struct iface *ifp = g->ifp;
-	uint8_t msg[VRRP_MSG_MAX], addrs[VRRPD_VIPS_MAX * 16];
+	memset(src, 0, sizeof *src);
+	if (g->cf.have_src)
+		*src = g->cf.src;
+	else if (g->cf.af == AF_INET)
+		src->v4 = g->ifp->primary4;
+	else
+		src->v6 = g->ifp->ll6;
+}
+
+/*
+ * One advert to dst, from a->src through the interface index.  The v3
+ * checksum covers the destination (RFC 5798 5.2.8), so each peer gets a
+ * message built for it.
+ */
+static int
+net_send_to(int fd, int index, struct advert *a, const uint8_t *addrs,
+    const union advert_addr *dst)
+{
+	uint8_t msg[VRRP_MSG_MAX];
 	union {
 		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		struct cmsghdr align;
 	} cm;
-	struct sockaddr_in to4 = { .sin_family = AF_INET };
-	struct sockaddr_in6 to6 = { .sin6_family = AF_INET6 };
+	union {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} to;
+	struct iovec iov;
+	struct msghdr mh = { .msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cm.buf };
+	struct cmsghdr *c;
+	size_t len;
+
+	a->dst = *dst;
+	if ((len = advert_build(msg, sizeof msg, a, addrs)) == 0)
+		return -1;
+	memset(&cm, 0, sizeof cm);
+	memset(&to, 0, sizeof to);
+	c = (struct cmsghdr *)cm.buf;
+	if (a->af == AF_INET) {
+		struct in_pktinfo pi = { .ipi_ifindex = index,
+		    .ipi_spec_dst = a->src.v4 };
+
+		to.v4.sin_family = AF_INET;
+		to.v4.sin_addr = dst->v4;
+		mh.msg_namelen = sizeof to.v4;
+		mh.msg_controllen = CMSG_SPACE(sizeof pi);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof pi);
+		memcpy(CMSG_DATA(c), &pi, sizeof pi);
+	} else {
+		struct in6_pktinfo pi = { .ipi6_ifindex = (unsigned)index,
+		    .ipi6_addr = a->src.v6 };
+
+		to.v6.sin6_family = AF_INET6;
+		to.v6.sin6_addr = dst->v6;
+		to.v6.sin6_scope_id = (unsigned)index;	/* link-local only */
+		mh.msg_namelen = sizeof to.v6;
+		mh.msg_controllen = CMSG_SPACE(sizeof pi);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof pi);
+		memcpy(CMSG_DATA(c), &pi, sizeof pi);
+	}
+	iov.iov_base = msg;
+	iov.iov_len = len;
+	return sendmsg(fd, &mh, 0) < 0 ? -1 : 0;
+}
+
+/*
+ * An advert of g: to the multicast group, or with peer-address to each
+ * peer by unicast.  It counts as sent if one destination took it.
+ */
+int
+net_send(struct group *g, int priority)
+{
+	struct iface *ifp = g->ifp;
+	uint8_t addrs[VRRPD_VIPS_MAX * 16];
 	struct advert a = { .af = g->cf.af, .version = (uint8_t)g->cf.version,
 	    .type = VRRP_TYPE_ADVERT, .vrid = g->vrid,
 	    .priority = (uint8_t)priority, .naddr = (uint8_t)g->cf.nvip,
 	    .interval = (uint16_t)g->cf.interval, .ttl = VRRP_TTL,
 	    .auth_type = (uint8_t)g->cf.auth_type };
-	struct iovec iov;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-	    .msg_control = cm.buf };
-	struct cmsghdr *c;
-	size_t len;
+	union advert_addr group;
+	char s[INET6_ADDRSTRLEN];
 	int fd = g->cf.af == AF_INET ? ifp->sock4 : ifp->sock6, index = ifp->index;
+	int i, sent = 0;
 
 	if (g->run.vmac.index > 0) {
 		fd = net_vmac_socket(g->cf.af);
@@ -170,48 +245,27 @@ net_send(struct group *g, int priority)
 		return -1;
 	net_vip_bytes(g, addrs);
 	memcpy(a.auth, g->cf.auth, sizeof a.auth);
-	memset(cm.buf, 0, sizeof cm.buf);
-	if (g->cf.af == AF_INET) {
-		struct in_pktinfo pi = { .ipi_ifindex = index,
-		    .ipi_spec_dst = ifp->primary4 };
-
-		a.src.v4 = ifp->primary4;
-		inet_pton(AF_INET, VRRP_GROUP4, &a.dst.v4);
-		to4.sin_addr = a.dst.v4;
-		mh.msg_name = &to4;
-		mh.msg_namelen = sizeof to4;
-		mh.msg_controllen = CMSG_SPACE(sizeof pi);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof pi);
-		memcpy(CMSG_DATA(c), &pi, sizeof pi);
-	} else {
-		struct in6_pktinfo pi = { .ipi6_ifindex = (unsigned)index,
-		    .ipi6_addr = ifp->ll6 };
-
-		a.src.v6 = ifp->ll6;
-		inet_pton(AF_INET6, VRRP_GROUP6, &a.dst.v6);
-		to6.sin6_addr = a.dst.v6;
-		to6.sin6_scope_id = (unsigned)index;
-		mh.msg_name = &to6;
-		mh.msg_namelen = sizeof to6;
-		mh.msg_controllen = CMSG_SPACE(sizeof pi);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof pi);
-		memcpy(CMSG_DATA(c), &pi, sizeof pi);
+	net_source(g, &a.src);
+	if (g->cf.npeer == 0) {
+		memset(&group, 0, sizeof group);
+		inet_pton(g->cf.af, g->cf.af == AF_INET ? VRRP_GROUP4 :
+		    VRRP_GROUP6, &group);
+		if (net_send_to(fd, index, &a, addrs, &group) == 0)
+			sent = 1;
+		else
+			err_warnsys("%s: vrid %u: unable to send advertisement",
+			    ifp->name, g->vrid);
 	}
-	if ((len = advert_build(msg, sizeof msg, &a, addrs)) == 0)
-		return -1;
-	iov.iov_base = msg;
-	iov.iov_len = len;
-	if (sendmsg(fd, &mh, 0) < 0) {
-		err_warnsys("%s: vrid %u: unable to send advertisement",
-		    ifp->name, g->vrid);
-		return -1;
+	for (i = 0; i < g->cf.npeer; i++) {
+		if (net_send_to(fd, index, &a, addrs, &g->cf.peer[i]) == 0)
+			sent = 1;
+		else
+			err_warnsys("%s: vrid %u: unable to send advertisement "
+			    "to %s", ifp->name, g->vrid, inet_ntop(g->cf.af,
+			    &g->cf.peer[i], s, sizeof s));
 	}
+	if (!sent)
+		return -1;
 	g->run.sent++;
 	if (priority == 0)
 		g->run.sent0++;
@@ -252,10 +306,29 @@ same_addresses(const struct group *g, const struct advert *a)
 	return 1;
 }
 
-/* The checks of RFC 5798 7.1 that need the group. */
+/* A unicast group hears its peers only: is a from one? */
+static int
+net_from_peer(const struct group *g, const struct advert *a)
+{
+	size_t w = g->cf.af == AF_INET ? 4 : 16;
+	int i;
+
+	for (i = 0; i < g->cf.npeer; i++)
+		if (memcmp(&g->cf.peer[i], &a->src, w) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The checks of RFC 5798 7.1 that need the group.  The destination is
+ * not one of them: a unicast advert comes to our own address, and a
+ * group with peers hears them by their source alone.
+ */
 static enum advert_drop
 net_accept(struct group *g, const struct advert *a)
 {
+	if (g->cf.npeer > 0 && !net_from_peer(g, a))
+		return ADVERT_DROP_PEER;
 	if (a->version != g->cf.version)
 		return ADVERT_DROP_VERSION;
 	/* RFC 2338 5.3.6; AH is not supported */

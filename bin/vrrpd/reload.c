@@ -16,10 +16,15 @@
  *   preempt, fast-preempt
  *                 read on every advert a backup receives.
  *   sync-group    local to this node, read at every transition.
+ *   peer-address, hello-source-address
+ *                 read by every advert sent and heard (net.c): a peer
+ *                 added or removed is no other router, and the state
+ *                 stays (a master's own address as shown follows).
  * Restarted: the addresses (and with them the family), version,
  * advertise-interval, rfc3768-compatibility, authentication, and
  * priority 255 set or cleared.
  */
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +36,7 @@
 
 struct group *vrrpd_groups;
 
-enum ltype { L_INT, L_BOOL, L_WORD };
+enum ltype { L_INT, L_BOOL, L_WORD, L_PEERS, L_SOURCE };
 
 struct live {
 	const char *name;		/* the statement, for the log */
@@ -47,14 +52,29 @@ priority_changed(struct group *g)
 	election_priority(g, 0);
 }
 
+/* A master's address is its source: the status file shows the new one. */
+static void
+source_changed(struct group *g)
+{
+	if (g->run.state == VS_MASTER)
+		net_source(g, &g->run.master_addr);
+}
+
 #define LIVE(field, name, type, then) { name, offsetof(struct gconf, field), \
 	sizeof(((struct gconf *)NULL)->field), type, then }
+/* Fields first to last, together one statement. */
+#define LIVE_SPAN(first, last, name, type, then) { name, \
+	offsetof(struct gconf, first), offsetof(struct gconf, last) + \
+	sizeof(((struct gconf *)NULL)->last) - offsetof(struct gconf, first), \
+	type, then }
 
 static const struct live live[] = {
 	LIVE(priority, "priority", L_INT, priority_changed),
 	LIVE(preempt, "preempt", L_BOOL, NULL),
 	LIVE(fast_preempt, "fast-preempt", L_BOOL, NULL),
 	LIVE(sync, "sync-group", L_WORD, NULL),
+	LIVE_SPAN(npeer, peer, "peer-address", L_PEERS, NULL),
+	LIVE_SPAN(have_src, src, "hello-source-address", L_SOURCE, source_changed),
 };
 
 #define NLIVE	(sizeof live / sizeof live[0])
@@ -79,10 +99,32 @@ reload_in_place(const struct group *g, const struct gconf *cf)
 	return memcmp(&t, &g->cf, sizeof t) == 0;
 }
 
+/* The addresses of a list, or "(none)". */
+static const char *
+live_addrs(char *buf, size_t size, int af, const union advert_addr *a, int n)
+{
+	size_t len = 0;
+	int i;
+
+	snprintf(buf, size, "(none)");
+	for (i = 0; i < n && len + INET6_ADDRSTRLEN + 1 < size; i++) {
+		if (i > 0)
+			buf[len++] = ' ';
+		inet_ntop(af, &a[i], buf + len, (socklen_t)(size - len));
+		len += strlen(buf + len);
+	}
+	return buf;
+}
+
 static const char *
 live_value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
 {
 	int v = 0;
+
+	if (l->type == L_PEERS)
+		return live_addrs(buf, size, cf->af, cf->peer, cf->npeer);
+	if (l->type == L_SOURCE)
+		return live_addrs(buf, size, cf->af, &cf->src, cf->have_src);
 
 	if (l->type == L_WORD) {
 		snprintf(buf, size, "%s", *(const char *)live_at(cf, l) != '\0' ?
@@ -104,7 +146,7 @@ live_value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
 static void
 reload_apply(struct group *g, const struct gconf *cf)
 {
-	char a[80], b[80];
+	char a[VRRPD_PEERS_MAX * (INET6_ADDRSTRLEN + 1)], b[sizeof a];
 	int changed[NLIVE];
 	size_t i;
 

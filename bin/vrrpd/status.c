@@ -38,6 +38,31 @@ addr_str(char *buf, size_t size, int af, const void *a, int have)
 		inet_ntop(af, a, buf, (socklen_t)size);
 }
 
+/* Where adverts go and come from: source_address, hello_source_address, peer_addresses. */
+static void
+status_unicast(struct group *g, void (*line)(void *, const char *, ...),
+    void *arg)
+{
+	char a[INET6_ADDRSTRLEN], peers[VRRPD_PEERS_MAX * (INET6_ADDRSTRLEN + 1)];
+	union advert_addr src;
+	size_t n;
+	int i;
+
+	net_source(g, &src);
+	addr_str(a, sizeof a, g->cf.af, &src, g->cf.have_src ||
+	    (g->cf.af == AF_INET ? g->ifp->have4 : g->ifp->have6));
+	line(arg, "source_address=%s", a);
+	addr_str(a, sizeof a, g->cf.af, &g->cf.src, g->cf.have_src);
+	line(arg, "hello_source_address=%s", a);
+	peers[0] = '\0';
+	for (i = 0, n = 0; i < g->cf.npeer; i++) {
+		addr_str(a, sizeof a, g->cf.af, &g->cf.peer[i], 1);
+		n += (size_t)snprintf(peers + n, sizeof peers - n, "%s%s",
+		    i ? " " : "", a);
+	}
+	line(arg, "peer_addresses=%s", peers);
+}
+
 /* Every line of the status of g, through line(). */
 void
 status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
@@ -75,10 +100,7 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 		    i ? " " : "", vip_str(&g->cf.vip[i], v, sizeof v));
 	line(arg, "vips=%s", vips);
 	line(arg, "sync_group=%s", g->cf.sync);
-	addr_str(a, sizeof a, g->cf.af, g->cf.af == AF_INET ?
-	    (const void *)&ifp->primary4 : (const void *)&ifp->ll6,
-	    g->cf.af == AF_INET ? ifp->have4 : ifp->have6);
-	line(arg, "source_address=%s", a);
+	status_unicast(g, line, arg);
 	line(arg, "interface_state=%s", ifp->up ? "up" : "down");
 	addr_str(a, sizeof a, g->cf.af, &g->run.master_addr, g->run.master_known);
 	line(arg, "master_address=%s", a);

@@ -14,6 +14,7 @@
 #include "loop.h"
 
 #define VRRPD_VIPS_MAX	32		/* virtual addresses of one group */
+#define VRRPD_PEERS_MAX	16		/* peer-address of one group */
 #define VMAC_SYSCTLS	2		/* arp_ignore, arp_announce */
 
 enum vstate { VS_INIT, VS_BACKUP, VS_MASTER, VS_FAULT };
@@ -66,6 +67,15 @@ struct gconf {
 	char sync[65];			/* sync group, "" if none */
 	int nvip;
 	struct vip vip[VRRPD_VIPS_MAX];
+	/*
+	 * Unicast (peer-address, hello-source-address): adverts go to each
+	 * peer and are heard only from them; npeer 0 is multicast.  A source
+	 * not set is the interface's (primary4, ll6).
+	 */
+	int npeer;
+	union advert_addr peer[VRRPD_PEERS_MAX];
+	int have_src;
+	union advert_addr src;
 };
 
 /*
@@ -173,6 +183,8 @@ void net_iface_close(struct iface *);
 void net_receive(struct iface *, int af,
     void (*heard)(struct group *, const struct advert *));
 int net_send(struct group *, int priority);
+/* The address g's adverts come from: hello-source-address, or the interface's. */
+void net_source(const struct group *, union advert_addr *);
 
 /* vip.c: the virtual addresses */
 int vip_add(struct group *);

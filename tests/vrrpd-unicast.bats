@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# vrrpd(8) with peer-address and hello-source-address (UNICAST in the
+# page) on a switch that drops multicast, as a public cloud's network
+# does: the lab's bridge gets an nftables rule that drops every IPv4
+# multicast frame and every IPv6 multicast frame but ICMPv6 (neighbour
+# discovery still works, as clouds provide it).  A multicast group beside
+# the unicast ones on the same hosts shows that the dropping works: there
+# each host is master.  h1 = 192.0.2.11, h2 = .12, h3 = .13.
+
+load helper
+load lab/lab
+load vrrp
+
+VIP=192.0.2.100
+
+setup() {
+	D=$BATS_TEST_TMPDIR
+	lab_up 3
+	mcast_drop
+}
+
+teardown() {
+	lab_down
+}
+
+# mcast_drop: the switch forwards no multicast but neighbour discovery
+mcast_drop() {
+	cat >"$D/mcdrop.nft" <<-'EOF'
+	table bridge mcdrop {
+		chain forward {
+			type filter hook forward priority 0;
+			ip daddr 224.0.0.0/4 counter drop
+			ip6 daddr ff00::/8 meta l4proto != ipv6-icmp counter drop
+		}
+	}
+	EOF
+	lab_exec switch nft -f "$D/mcdrop.nft"
+}
+
+# groups HOST PRIORITY PEER...: HOST's vpnha.conf of four groups on eth0
+#   1  IPv4 v2, multicast (the control: no peer-address)
+#   2  IPv4 v2, unicast to PEER (192.0.2.PEER), the primary address as source
+#   3  IPv4 v3 0.1 s, unicast to 192.0.2.(PEER+50), from 192.0.2.(HOST+50)
+#   4  IPv6 v3 0.1 s, unicast to 2001:db8::PEER, from 2001:db8::HOST
+# Extra statements for group 2 in the array G2.
+groups() {
+	local h=$1 p=$2 self e="set interfaces ethernet eth0 vrrp vrrp-group" x
+	shift 2
+	self=$((10 + ${h#h}))
+	{
+		echo "$e 1 virtual-address 192.0.2.100/24"
+		echo "$e 2 virtual-address 192.0.2.101/24"
+		echo "$e 3 virtual-address 192.0.2.102/24"
+		echo "$e 3 version 3"
+		echo "$e 3 advertise-interval 0.1"
+		echo "$e 3 hello-source-address 192.0.2.$((self + 50))"
+		echo "$e 4 virtual-address 2001:db8::104/64"
+		echo "$e 4 advertise-interval 0.1"
+		echo "$e 4 hello-source-address 2001:db8::$self"
+		for x in 1 2 3 4; do
+			echo "$e $x priority $p"
+		done
+		for x in "$@"; do
+			echo "$e 2 peer-address 192.0.2.$x"
+			echo "$e 3 peer-address 192.0.2.$((x + 50))"
+			echo "$e 4 peer-address 2001:db8::$x"
+		done
+		for x in ${G2[@]+"${G2[@]}"}; do
+			echo "$e 2 $x"
+		done
+	} >"$D/$h.conf"
+}
+
+# second HOST: the address group 3 sends from, beside the primary one
+second() {
+	lab_exec "$1" ip addr add "192.0.2.$((60 + ${1#h}))/24" dev eth0
+}
+
+states() {
+	local h=$1 want=$2 v
+	for v in 2 3 4; do
+		is_state "$h" "$want" "eth0.$v" || return 1
+	done
+}
+
+@test "multicast dropped: two masters of the multicast group, one master of each unicast group (IPv4 v2, v3; IPv6)" {
+	second h1
+	second h2
+	groups h1 200 12
+	groups h2 100 11
+	start h1
+	start h2
+	lab_wait 8 states h1 master
+	lab_wait 8 states h2 backup
+	# the control: multicast reaches no one, so each is master of group 1
+	lab_wait 8 is_state h1 master eth0.1
+	lab_wait 8 is_state h2 master eth0.1
+	echo "# multicast group 1: h1 $(field h1 state eth0.1), h2 $(field h2 state eth0.1)" >&3
+	# the backup names the master by the address it sends from
+	[ "$(field h2 master_address eth0.2)" = 192.0.2.11 ]
+	[ "$(field h2 master_address eth0.3)" = 192.0.2.61 ]
+	[ "$(field h2 master_address eth0.4)" = 2001:db8::11 ]
+	[ "$(field h1 source_address eth0.3)" = 192.0.2.61 ]
+	[ "$(field h1 hello_source_address eth0.3)" = 192.0.2.61 ]
+	[ "$(field h1 hello_source_address eth0.2)" = "" ]
+	[ "$(field h1 source_address eth0.2)" = 192.0.2.11 ]
+	[ "$(field h1 peer_addresses eth0.4)" = 2001:db8::12 ]
+	has_vip h1 192.0.2.101
+	has_vip h1 192.0.2.102
+	has_vip h1 2001:db8::104
+	run ! has_vip h2 192.0.2.101
+	run ! has_vip h2 2001:db8::104
+	[ "$(field h2 drop_peer)" = 0 ]
+	[ "$(field h2 drop_ttl)" = 0 ]
+	[ "$(field h2 drop_checksum)" = 0 ]
+}
+
+@test "unicast: SIGKILL of the master, the backup takes over; the master back takes over again (preempt)" {
+	second h1
+	second h2
+	groups h1 200 12
+	groups h2 100 11
+	start h1
+	start h2
+	lab_wait 8 states h1 master
+	lab_wait 8 states h2 backup
+	lab_kill "$(pid h1)" KILL
+	lab_wait 8 states h2 master
+	has_vip h2 192.0.2.101
+	has_vip h2 2001:db8::104
+	start h1
+	lab_wait 8 states h1 master
+	lab_wait 8 states h2 backup
+	run ! has_vip h2 192.0.2.102
+	[ "$(field h2 master_address eth0.3)" = 192.0.2.61 ]
+	# h2 as master sent by unicast too: h1 heard it before it took over
+	[ "$(field h1 adverts_received eth0.4)" -ge 1 ]
+}
+
+@test "an advert from an address not listed as peer-address is dropped (drop_peer), and changes nothing" {
+	groups h1 200 12
+	groups h2 100 11
+	start h1
+	start h2
+	lab_wait 8 is_state h1 master eth0.2
+	lab_wait 8 is_state h2 backup eth0.2
+	t1=$(field h1 last_transition eth0.2)
+	t2=$(field h2 last_transition eth0.2)
+	# h3, priority 250, group 2 only, sends to both; neither lists it
+	groups h3 250 11 12
+	grep 'vrrp-group 2 ' "$D/h3.conf" >"$D/h3.2" && mv "$D/h3.2" "$D/h3.conf"
+	start h3
+	lab_wait 8 is_state h3 master eth0.2
+	lab_wait 8 eval '[ "$(field h1 drop_peer eth0.2)" -ge 3 ]'
+	lab_wait 8 eval '[ "$(field h2 drop_peer eth0.2)" -ge 3 ]'
+	is_state h1 master eth0.2
+	is_state h2 backup eth0.2
+	[ "$(field h2 master_address eth0.2)" = 192.0.2.11 ]
+	[ "$(field h1 last_transition eth0.2)" = "$t1" ]
+	[ "$(field h2 last_transition eth0.2)" = "$t2" ]
+	# the same h3, listed: h1 and h2 now back it up
+	groups h1 200 12 13
+	groups h2 100 11 13
+	lab_kill "$(pid h1)" HUP
+	lab_kill "$(pid h2)" HUP
+	lab_wait 8 is_state h1 backup eth0.2
+	lab_wait 8 is_state h2 backup eth0.2
+	[ "$(field h2 master_address eth0.2)" = 192.0.2.13 ]
+}
+
+@test "reload adds and removes a peer-address and changes hello-source-address in place: no transition" {
+	second h1
+	second h2
+	groups h1 200 12
+	groups h2 100 11
+	start h1
+	start h2
+	lab_wait 8 states h1 master
+	lab_wait 8 states h2 backup
+	for v in 2 3 4; do
+		t1[v]=$(field h1 last_transition "eth0.$v")
+		t2[v]=$(field h2 last_transition "eth0.$v")
+	done
+	s=$(field h1 adverts_sent eth0.3)
+	# add a peer on both sides
+	groups h1 200 12 13
+	groups h2 100 11 13
+	lab_kill "$(pid h1)" HUP
+	lab_kill "$(pid h2)" HUP
+	lab_wait 5 grep -q 'vrid 3: peer-address 192.0.2.62 -> 192.0.2.62 192.0.2.63' "$D/h1.log"
+	lab_wait 5 grep -q 'vrid 4: peer-address 2001:db8::11 -> 2001:db8::11 2001:db8::13' "$D/h2.log"
+	lab_wait 5 grep -q 'reloaded .*, 0 added, 0 restarted, 0 removed' "$D/h2.log"
+	[ "$(field h1 peer_addresses eth0.2)" = "192.0.2.12 192.0.2.13" ]
+	# remove it again; h2 lists h1's second address too, then h1 sends
+	# group 2 from it
+	groups h2 100 11
+	echo 'set interfaces ethernet eth0 vrrp vrrp-group 2 peer-address 192.0.2.61' >>"$D/h2.conf"
+	lab_kill "$(pid h2)" HUP
+	lab_wait 5 grep -q 'vrid 2: peer-address 192.0.2.11 192.0.2.13 -> 192.0.2.11 192.0.2.61' "$D/h2.log"
+	G2=('hello-source-address 192.0.2.61')
+	groups h1 200 12
+	lab_kill "$(pid h1)" HUP
+	lab_wait 5 grep -q 'vrid 2: hello-source-address (none) -> 192.0.2.61' "$D/h1.log"
+	lab_wait 5 eval '[ "$(field h2 master_address eth0.2)" = 192.0.2.61 ]'
+	[ "$(field h1 master_address eth0.2)" = 192.0.2.61 ]
+	lab_wait 5 eval '[ "$(field h1 adverts_sent eth0.3)" -ge $((s + 20)) ]'
+	for v in 2 3 4; do
+		is_state h1 master "eth0.$v"
+		is_state h2 backup "eth0.$v"
+		[ "$(field h1 last_transition "eth0.$v")" = "${t1[v]}" ]
+		[ "$(field h2 last_transition "eth0.$v")" = "${t2[v]}" ]
+	done
+	# only the start's init -> backup, once a group
+	run grep -c 'vrid [234]: .*\(restarting\|-> master\|-> backup\)' "$D/h2.log"
+	[ "$output" = 3 ]
+	[ "$(field h2 drop_peer)" = 0 ]
+}
