@@ -113,6 +113,13 @@ states() {
 	[ "$(field h2 drop_peer)" = 0 ]
 	[ "$(field h2 drop_ttl)" = 0 ]
 	[ "$(field h2 drop_checksum)" = 0 ]
+	# vrrp-show: the peers, and the source a group sends from
+	run vrrp-show -r "$D/h2.run" interface eth0
+	assert_success
+	assert_line 'Physical interface: eth0, Source Address 192.0.2.62'
+	assert_line 'Unicast peers: 192.0.2.61'
+	assert_line 'Unicast peers: 2001:db8::11'
+	[ "$(grep -c '^Unicast peers:' <<<"$output")" = 3 ]
 }
 
 @test "unicast: SIGKILL of the master, the backup takes over; the master back takes over again (preempt)" {

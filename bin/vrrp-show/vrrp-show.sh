@@ -63,7 +63,7 @@ function elapsed(t,    s, w, d, h, m, out) {
 	if (out != "" || m) out = out m "m"
 	return out s "s"
 }
-function block(    vip) {
+function block(    vip, peers) {
 	vip = v["vips"]; gsub(/ /, ", ", vip)
 	if (nblocks++) print ""
 	printf "Physical interface: %s, Source Address %s\n", v["interface"], v["source_address"]
@@ -76,6 +76,10 @@ function block(    vip) {
 		printf "Master router: %s\n", v["master_address"]
 	if (v["sync_group"] != "")
 		printf "Sync-group: %s\n", v["sync_group"]
+	if (v["peer_addresses"] != "") {
+		peers = v["peer_addresses"]; gsub(/ /, ", ", peers)
+		printf "Unicast peers: %s\n", peers
+	}
 	printf "Last transition: %s\n", elapsed(v["last_transition"])
 }
 function row(    n, a, i) {
