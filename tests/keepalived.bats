@@ -106,6 +106,10 @@ vconf() {
 		for s in "$@"; do
 			echo "$g $s"
 		done
+		if [ -n "${UCAST-}" ]; then
+			echo "$g peer-address $(uaddr "$(other "$h")")"
+			echo "$g hello-source-address $(uaddr "$h")"
+		fi
 	} >"$D/$h.conf"
 }
 
@@ -139,10 +143,40 @@ kglobal() {
 kconf() {
 	local h=$1
 	shift
+	if [ -n "${UCAST-}" ]; then
+		set -- "$@" "unicast_src_ip $(uaddr "$h")" 'unicast_peer {' \
+		    "	$(uaddr "$(other "$h")")" '}' 'unicast_ttl 255'
+	fi
 	{
 		kglobal "$h"
 		kinstance "$@"
 	} >"$D/$h.conf"
+}
+
+# UCAST set: the group runs by unicast, vrrpd's peer-address and
+# hello-source-address, keepalived's unicast_peer and unicast_src_ip,
+# each host's address on eth0 (global for IPv6: uaddr).  keepalived also
+# needs unicast_ttl 255: over IPv6 it otherwise sends with the system's
+# hop limit (64), and vrrpd drops that (drop_ttl) as RFC 5798 5.1.2.3
+# says; over IPv4 it writes 255 in its own IP header.
+uaddr() {
+	if [ "${ADDR#*:}" != "$ADDR" ]; then
+		echo "2001:db8::1${1#h}"
+	else
+		echo "192.0.2.1${1#h}"
+	fi
+}
+
+other() {
+	[ "$1" = h1 ] && echo h2 || echo h1
+}
+
+# ucast PROTO: the group of PROTO by unicast, on a switch that drops
+# multicast (tests/data/nft/mcast-drop.nft), as in a public cloud
+ucast() {
+	proto "$1"
+	UCAST=1
+	lab_exec switch nft -f "$VPNHA_TOP/tests/data/nft/mcast-drop.nft"
 }
 
 # vstart HOST, kstart HOST: start vrrpd or keepalived with HOST's
@@ -267,7 +301,9 @@ steady() {
 
 # addr HOST: the source address of HOST's adverts
 addr() {
-	if [ "${ADDR#*:}" != "$ADDR" ]; then
+	if [ -n "${UCAST-}" ]; then
+		uaddr "$1"
+	elif [ "${ADDR#*:}" != "$ADDR" ]; then
 		echo "fe80::ff:fe00:${1#h}"
 	else
 		echo "192.0.2.1${1#h}"
@@ -326,9 +362,10 @@ pair() {
 takeover() {
 	local t0 took bound what tw w t v held
 	pair "$@"
-	what="v$VER ${ADDR%%[.:]*} at $INT s: $(kind "$HIGH") SIGKILL -> $(kind "$LOW")"
+	what="v$VER ${ADDR%%[.:]*} at $INT s${UCAST:+ unicast}: $(kind "$HIGH") SIGKILL -> $(kind "$LOW")"
 	monitor "$LOW"
-	lab_capture eth0 "$D/wire.pcap"
+	# the bridge itself sees multicast, flooded; unicast only on the ports
+	lab_capture "$([ -n "${UCAST-}" ] && echo "$LOW-eth0" || echo eth0)" "$D/wire.pcap"
 	sleep "$(plus "$INT" 0.2)"	# an advert of the master's on it
 	t0=$(now)
 	crash "$HIGH"
@@ -387,6 +424,47 @@ takeover() {
 @test "v3 IPv6 0.1 s: vrrpd master, keepalived backup; crash, takeover, preemption" {
 	proto v3-ipv6
 	takeover h1 h2 h2
+}
+
+@test "unicast v2 IPv4 1 s, multicast dropped: keepalived master, vrrpd backup; crash, takeover, preemption" {
+	ucast v2
+	takeover h1 h2 h1
+}
+
+@test "unicast v2 IPv4 1 s, multicast dropped: vrrpd master, keepalived backup; crash, takeover, preemption" {
+	ucast v2
+	takeover h1 h2 h2
+}
+
+@test "unicast v3 IPv6 0.1 s, multicast dropped: keepalived master, vrrpd backup; crash, takeover, preemption" {
+	ucast v3-ipv6
+	takeover h1 h2 h1
+}
+
+@test "unicast v3 IPv6 0.1 s, multicast dropped: vrrpd master, keepalived backup; crash, takeover, preemption" {
+	ucast v3-ipv6
+	takeover h1 h2 h2
+}
+
+@test "unicast v3 IPv4 0.1 s, multicast dropped: 60 s of steady state, one master seen from both sides" {
+	local t0 n r
+	ucast v3
+	pair h1 h2 h2
+	sleep 0.2	# an advert in flight
+	r=$(field h2 adverts_sent)
+	kn=$(grep -c 'Entering' "$D/h1.log")
+	vn=$(grep -c -- ' -> ' "$D/h2.log")
+	t0=$(now)
+	# polled through the 60 s: vrrpd's status file, keepalived's
+	# address and log, every 0.02 s
+	steady h2 h1 60
+	n=$(($(field h2 adverts_sent) - r))
+	echo "# 60 s steady: $n adverts sent by vrrpd, $(elapsed "$t0" "$(now)") s" >&3
+	[ "$n" -ge 540 ]
+	# no transition on either side
+	[ "$(grep -c 'Entering' "$D/h1.log")" = "$kn" ]
+	[ "$(grep -c -- ' -> ' "$D/h2.log")" = "$vn" ]
+	[ "$(field h2 drop_peer)" = 0 ]
 }
 
 # part HOST on|off: stop or restore forwarding on HOST's switch port

@@ -1,11 +1,11 @@
 #!/usr/bin/env bats
 # vrrpd(8) with peer-address and hello-source-address (UNICAST in the
 # page) on a switch that drops multicast, as a public cloud's network
-# does: the lab's bridge gets an nftables rule that drops every IPv4
-# multicast frame and every IPv6 multicast frame but ICMPv6 (neighbour
-# discovery still works, as clouds provide it).  A multicast group beside
-# the unicast ones on the same hosts shows that the dropping works: there
-# each host is master.  h1 = 192.0.2.11, h2 = .12, h3 = .13.
+# does (tests/data/nft/mcast-drop.nft: every IPv4 multicast frame, every
+# IPv6 one but ICMPv6, so that neighbour discovery still works).  A
+# multicast group beside the unicast ones on the same hosts shows that
+# the dropping works: there each host is master.  h1 = 192.0.2.11,
+# h2 = .12, h3 = .13.
 
 load helper
 load lab/lab
@@ -25,16 +25,7 @@ teardown() {
 
 # mcast_drop: the switch forwards no multicast but neighbour discovery
 mcast_drop() {
-	cat >"$D/mcdrop.nft" <<-'EOF'
-	table bridge mcdrop {
-		chain forward {
-			type filter hook forward priority 0;
-			ip daddr 224.0.0.0/4 counter drop
-			ip6 daddr ff00::/8 meta l4proto != ipv6-icmp counter drop
-		}
-	}
-	EOF
-	lab_exec switch nft -f "$D/mcdrop.nft"
+	lab_exec switch nft -f "$VPNHA_TOP/tests/data/nft/mcast-drop.nft"
 }
 
 # groups HOST PRIORITY PEER...: HOST's vpnha.conf of four groups on eth0
