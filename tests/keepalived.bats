@@ -662,7 +662,7 @@ resign() {
 	[ $(($(field h2 adverts_received 1) - r1)) -ge "$want" ]
 	[ $(($(field h2 adverts_received 3) - r3)) -ge $((want * 10)) ]
 	[ $(($(field h2 adverts_sent 2) - s2)) -ge $((want * 10)) ]
-	for f in length ttl version type checksum proto vrid auth interval addresses; do
+	for f in length ttl version type checksum proto vrid auth interval addresses peer; do
 		[ "$(field h2 "drop_$f" 1)" = 0 ] || fail "vrrpd dropped packets: drop_$f"
 	done
 }

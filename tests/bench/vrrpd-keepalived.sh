@@ -30,6 +30,15 @@
 #     keepalived is two processes, its parent and its VRRP child: both are
 #     counted (CPU and VmRSS summed; their PSS too, which does not count the
 #     pages they share twice).
+# (u) Issue 16's (c): (a) by unicast, on a switch that drops multicast
+#     (tests/data/nft/mcast-drop.nft, set for this part only): vrrpd with
+#     peer-address and hello-source-address, keepalived with unicast_peer,
+#     unicast_src_ip and unicast_ttl 255 (see tests/keepalived.bats).  h5 is
+#     one more peer of each group, never heard from, so that it still hears
+#     the master's adverts for the phase; the frames are captured on the
+#     backups' switch ports (the bridge device sees only flooded ones).
+#     Target: from the dead master's last advert to the backup's first
+#     gratuitous ARP within Master_Down_Interval + 5 ms, as multicast.
 #
 # Hosts (lab_up -2 5): vrrpd on h1 (master) and h2 (backup), keepalived on
 # h3 and h4, h5 listens to the adverts.  Each figure is the median of its
@@ -68,7 +77,7 @@
 # and logs; VPNHA_STATIC (build/musl/bin, from `make static`): where
 # release is also timed with the static vrrp-failover, when it is there
 # (exec'ing it skips the dynamic loader: about 1.5 ms less here);
-# BENCH_PARTS ("a b c d"): which parts to run.
+# BENCH_PARTS ("a b c d u"): which parts to run.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd) || exit 111
@@ -79,7 +88,7 @@ bin=$(cd "$bin" 2>/dev/null && pwd) || {
 }
 static=${VPNHA_STATIC:-$top/build/musl/bin}/vrrp-failover
 [ -x "$static" ] || static=
-PARTS=${BENCH_PARTS:-a b c d}
+PARTS=${BENCH_PARTS:-a b c d u}
 RUNS=${BENCH_RUNS:-5}
 RUNS_SYNC=${BENCH_RUNS_SYNC:-5}
 RUNS_FORCE=${BENCH_RUNS_FORCE:-3}
@@ -100,6 +109,7 @@ lab_up -2 5 || die "lab_up failed"
 declare -A kind=([h1]=vrrpd [h2]=vrrpd [h3]=keepalived [h4]=keepalived)
 declare -A master=([vrrpd]=h1 [keepalived]=h3) backup=([vrrpd]=h2 [keepalived]=h4)
 declare -A klog cpid R
+UNICAST=			# set in (u): the groups by unicast
 
 # ------------------------------------------------------------ the daemons
 
@@ -116,6 +126,10 @@ conf() {
 			printf '%s\n' "$s virtual-address $a" "$s priority $p" \
 			    "$s version $ver" "$s advertise-interval $iv" "$s preempt true"
 			[ "$sync" = no ] || echo "$s sync-group ACM"
+			[ -z "$UNICAST" ] || printf '%s\n' \
+			    "$s peer-address $(addr "$(other "$h")")" \
+			    "$s peer-address $(addr $L)" \
+			    "$s hello-source-address $(addr "$h")"
 		done >"$tmp/$h.conf"
 		return
 	fi
@@ -133,9 +147,18 @@ conf() {
 			read -r i v a <<<"$g"
 			printf 'vrrp_instance VI_%s_%s {\n\tstate BACKUP\n\tinterface %s\n' "$i" "$v" "$i"
 			printf '\tvirtual_router_id %s\n\tversion %s\n\tpriority %s\n' "$v" "$ver" "$p"
+			[ -z "$UNICAST" ] || printf '\tunicast_src_ip %s\n\tunicast_peer {\n\t\t%s\n\t\t%s\n\t}\n\tunicast_ttl 255\n' \
+			    "$(addr "$h")" "$(addr "$(other "$h")")" "$(addr $L)"
 			printf '\tadvert_int %s\n\tvirtual_ipaddress {\n\t\t%s\n\t}\n}\n' "$iv" "$a"
 		done
 	} >"$tmp/$h.conf"
+}
+
+# other HOST: the other router of HOST's pair
+other() {
+	case $1 in
+	h1) echo h2 ;; h2) echo h1 ;; h3) echo h4 ;; h4) echo h3 ;;
+	esac
 }
 
 # kstart HOST: keepalived on HOST; its PID (the parent's) in pid[HOST],
@@ -408,11 +431,30 @@ heading() {
 
 # ------------------------------------------------------------ (a)
 
+# pcap KEY KIND: the capture of (a), one for both daemons on the bridge;
+# of (u), one per backup on its port (no unicast frame crosses the bridge
+# device)
+pcap() {
+	if [ -n "$UNICAST" ]; then
+		echo "$tmp/$1-${backup[$2]}.pcap"
+	else
+		echo "$tmp/$1.pcap"
+	fi
+}
+
 # failover NAME VERSION INTERVAL: RUNS crashes of each master
 failover() {
-	local name=$1 ver=$2 iv=$3 k m b i w d pcap=$tmp/a-$2.pcap key=a$2
+	local name=$1 ver=$2 iv=$3 k m b i w d pcap key=a$2
+	[ -z "$UNICAST" ] || key=u$2
 	w=$(((3 * 4 * $(usec "$iv") + 2000000) / 1000000 + 3))
-	lab_capture eth0 "$pcap" || die "lab_capture failed"
+	if [ -n "$UNICAST" ]; then
+		for k in vrrpd keepalived; do
+			lab_capture "${backup[$k]}-eth0" "$(pcap $key $k)" ||
+				die "lab_capture failed"
+		done
+	else
+		lab_capture eth0 "$(pcap $key)" || die "lab_capture failed"
+	fi
 	for k in vrrpd keepalived; do
 		m=${master[$k]} b=${backup[$k]}
 		conf "$m" 150 "$ver" "$iv" no "eth0 1 $VIP/25"
@@ -437,8 +479,9 @@ failover() {
 		done
 		down "$m" "$b"
 	done
-	lab_capture_stop "$pcap"
+	lab_capture_stop
 	for k in vrrpd keepalived; do
+		pcap=$(pcap $key $k)
 		result "$key.$k" "$name $k" "$pcap" $VIP "${backup[$k]}" eth0
 		# and from the dead master's last advert, whatever the phase
 		d=$(paste <(delays "$tmp/$key.$k" <(garps "$pcap" $VIP "${backup[$k]}" eth0)) \
@@ -842,6 +885,27 @@ target "(d) as master: less CPU" dmcpu 'v < k'
 target "(d) as backup: less CPU" dbcpu 'v < k'
 target "(d) as master: VmRSS < 1/4" dmrss 'v < k / 4'
 target "(d) as backup: VmRSS < 1/4" dbrss 'v < k / 4'
+fi
+
+if part u; then
+echo
+echo "(u) (a) by unicast on a switch that drops multicast: SIGKILL of the master, from the"
+echo "    kill (and from its last advert) to the backup's first gratuitous ARP; $RUNS runs each"
+echo "    (Master_Down_Interval: v2 1 s $(skew 100 1 3), v3 0.1 s $(skew 100 0.1 3))"
+lab_exec switch nft -f "$top/tests/data/nft/mcast-drop.nft" || die "nft failed"
+UNICAST=1
+heading ""
+failover "v2 1 s" 2 1
+failover "v3 0.1 s" 3 0.1
+UNICAST=
+lab_exec switch nft delete table bridge mcdrop || die "nft failed"
+echo "($((SECONDS - start_s)) s)"
+target "(u) v2 1 s: last advert -> GARP <= Master_Down_Interval $(skew 100 1 3) + 5 (median)" u2l \
+    "v <= $(skew 100 1 3) + 5"
+target "(u) v2 1 s: last advert -> GARP, vrrpd/keepalived <= 1" u2l 'r <= 1'
+target "(u) v3 0.1 s: last advert -> GARP <= Master_Down_Interval $(skew 100 0.1 3) + 5 (median)" u3l \
+    "v <= $(skew 100 0.1 3) + 5"
+target "(u) v3 0.1 s: last advert -> GARP, vrrpd/keepalived <= 1" u3l 'r <= 1'
 fi
 
 lab_kill "$lpid" || :
