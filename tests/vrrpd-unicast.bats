@@ -33,6 +33,7 @@ mcast_drop() {
 #   2  IPv4 v2, unicast to PEER (192.0.2.PEER), the primary address as source
 #   3  IPv4 v3 0.1 s, unicast to 192.0.2.(PEER+50), from 192.0.2.(HOST+50)
 #   4  IPv6 v3 0.1 s, unicast to 2001:db8::PEER, from 2001:db8::HOST
+#   5  IPv6 v3 0.1 s, unicast to PEER's link-local address, from its own
 # Extra statements for group 2 in the array G2.
 groups() {
 	local h=$1 p=$2 self e="set interfaces ethernet eth0 vrrp vrrp-group" x
@@ -48,13 +49,16 @@ groups() {
 		echo "$e 4 virtual-address 2001:db8::104/64"
 		echo "$e 4 advertise-interval 0.1"
 		echo "$e 4 hello-source-address 2001:db8::$self"
-		for x in 1 2 3 4; do
+		echo "$e 5 virtual-address 2001:db8::105/64"
+		echo "$e 5 advertise-interval 0.1"
+		for x in 1 2 3 4 5; do
 			echo "$e $x priority $p"
 		done
 		for x in "$@"; do
 			echo "$e 2 peer-address 192.0.2.$x"
 			echo "$e 3 peer-address 192.0.2.$((x + 50))"
 			echo "$e 4 peer-address 2001:db8::$x"
+			echo "$e 5 peer-address fe80::ff:fe00:$((x - 10))"
 		done
 		for x in ${G2[@]+"${G2[@]}"}; do
 			echo "$e 2 $x"
@@ -69,12 +73,12 @@ second() {
 
 states() {
 	local h=$1 want=$2 v
-	for v in 2 3 4; do
+	for v in 2 3 4 5; do
 		is_state "$h" "$want" "eth0.$v" || return 1
 	done
 }
 
-@test "multicast dropped: two masters of the multicast group, one master of each unicast group (IPv4 v2, v3; IPv6)" {
+@test "multicast dropped: two masters of the multicast group, one master of each unicast group (IPv4 v2, v3; IPv6 global, link-local)" {
 	second h1
 	second h2
 	groups h1 200 12
@@ -91,6 +95,7 @@ states() {
 	[ "$(field h2 master_address eth0.2)" = 192.0.2.11 ]
 	[ "$(field h2 master_address eth0.3)" = 192.0.2.61 ]
 	[ "$(field h2 master_address eth0.4)" = 2001:db8::11 ]
+	[ "$(field h2 master_address eth0.5)" = fe80::ff:fe00:1 ]
 	[ "$(field h1 source_address eth0.3)" = 192.0.2.61 ]
 	[ "$(field h1 hello_source_address eth0.3)" = 192.0.2.61 ]
 	[ "$(field h1 hello_source_address eth0.2)" = "" ]
@@ -99,6 +104,7 @@ states() {
 	has_vip h1 192.0.2.101
 	has_vip h1 192.0.2.102
 	has_vip h1 2001:db8::104
+	has_vip h1 2001:db8::105
 	run ! has_vip h2 192.0.2.101
 	run ! has_vip h2 2001:db8::104
 	[ "$(field h2 drop_peer)" = 0 ]
@@ -110,7 +116,7 @@ states() {
 	assert_line 'Physical interface: eth0, Source Address 192.0.2.62'
 	assert_line 'Unicast peers: 192.0.2.61'
 	assert_line 'Unicast peers: 2001:db8::11'
-	[ "$(grep -c '^Unicast peers:' <<<"$output")" = 3 ]
+	[ "$(grep -c '^Unicast peers:' <<<"$output")" = 4 ]
 }
 
 @test "unicast: SIGKILL of the master, the backup takes over; the master back takes over again (preempt)" {
@@ -175,7 +181,7 @@ states() {
 	start h2
 	lab_wait 8 states h1 master
 	lab_wait 8 states h2 backup
-	for v in 2 3 4; do
+	for v in 2 3 4 5; do
 		t1[v]=$(field h1 last_transition "eth0.$v")
 		t2[v]=$(field h2 last_transition "eth0.$v")
 	done
@@ -202,14 +208,67 @@ states() {
 	lab_wait 5 eval '[ "$(field h2 master_address eth0.2)" = 192.0.2.61 ]'
 	[ "$(field h1 master_address eth0.2)" = 192.0.2.61 ]
 	lab_wait 5 eval '[ "$(field h1 adverts_sent eth0.3)" -ge $((s + 20)) ]'
-	for v in 2 3 4; do
+	for v in 2 3 4 5; do
 		is_state h1 master "eth0.$v"
 		is_state h2 backup "eth0.$v"
 		[ "$(field h1 last_transition "eth0.$v")" = "${t1[v]}" ]
 		[ "$(field h2 last_transition "eth0.$v")" = "${t2[v]}" ]
 	done
 	# only the start's init -> backup, once a group
-	run grep -c 'vrid [234]: .*\(restarting\|-> master\|-> backup\)' "$D/h2.log"
-	[ "$output" = 3 ]
+	run grep -c 'vrid [2-5]: .*\(restarting\|-> master\|-> backup\)' "$D/h2.log"
+	[ "$output" = 4 ]
 	[ "$(field h2 drop_peer)" = 0 ]
+}
+
+# part HOST on|off: stop or restore forwarding on HOST's switch port
+part() {
+	lab_exec switch bridge link set dev "$1-eth0" state "$([ "$2" = on ] && echo 0 || echo 3)"
+}
+
+# deaf HOST: the switch drops HOST's VRRP packets; HOST still hears others
+deaf() {
+	cat >"$D/deaf.nft" <<-EOF
+	table bridge deaf {
+		chain forward {
+			type filter hook forward priority 0;
+			iifname "$1-eth0" ip protocol 112 drop
+		}
+	}
+	EOF
+	lab_exec switch nft -f "$D/deaf.nft"
+}
+
+@test "equal priorities: a master yields only to a higher address than its hello-source-address (RFC 5798 6.4.3)" {
+	second h1
+	local e="set interfaces ethernet eth0 vrrp vrrp-group" v
+	# group 2: h1 sends from 192.0.2.61, above h2's 192.0.2.12; group 3,
+	# the control: h1 from its primary 192.0.2.11, below
+	for v in 2 3; do
+		printf '%s\n' "$e $v virtual-address 192.0.2.10$v/24" \
+		    "$e $v version 3" "$e $v advertise-interval 0.1" \
+		    "$e $v peer-address 192.0.2.12"
+	done >"$D/h1.conf"
+	echo "$e 2 hello-source-address 192.0.2.61" >>"$D/h1.conf"
+	printf '%s\n' "$e 2 virtual-address 192.0.2.102/24" "$e 2 version 3" \
+	    "$e 2 advertise-interval 0.1" "$e 2 peer-address 192.0.2.61" \
+	    "$e 3 virtual-address 192.0.2.103/24" "$e 3 version 3" \
+	    "$e 3 advertise-interval 0.1" "$e 3 peer-address 192.0.2.11" >"$D/h2.conf"
+	part h1 on
+	start h1
+	start h2
+	for v in 2 3; do
+		lab_wait 5 is_state h1 master "eth0.$v"
+		lab_wait 5 is_state h2 master "eth0.$v"
+	done
+	# h1 hears h2's adverts, h2 none of h1's: h1 alone decides, so that
+	# the outcome cannot depend on who heard whom first
+	deaf h1
+	part h1 off
+	lab_wait 5 is_state h1 backup eth0.3
+	r=$(field h1 adverts_received eth0.2)
+	lab_wait 5 eval '[ "$(field h1 adverts_received eth0.2)" -ge $((r + 10)) ]'
+	is_state h1 master eth0.2
+	[ "$(field h1 master_address eth0.3)" = 192.0.2.12 ]
+	run grep -c 'vrid 2: master -> backup' "$D/h1.log"
+	[ "$output" = 0 ]
 }
