@@ -39,7 +39,7 @@ enum advert_drop {
 	ADVERT_DROP_AUTH,	/* authentication differs (caller) */
 	ADVERT_DROP_INTERVAL,	/* v2: advert interval differs (caller) */
 	ADVERT_DROP_ADDRESSES,	/* none; or virtual addresses differ (caller) */
-	ADVERT_DROP_PEER,	/* unicast group: not from a peer-address (caller) */
+	ADVERT_DROP_PEER,	/* unicast: not from a peer-address (caller) */
 	ADVERT_DROP_MAX
 };
 

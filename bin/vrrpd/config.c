@@ -18,7 +18,7 @@
 #define DEFAULT_INTERVAL	100	/* centiseconds: 1 s */
 
 _Static_assert(VRRPD_VIPS_MAX >= CONF_VIPS_MAX, "room for every address");
-_Static_assert(VRRPD_PEERS_MAX >= CONF_UNICAST_PEERS_MAX, "room for every peer");
+_Static_assert(VRRPD_PEERS_MAX >= CONF_UNICAST_PEERS_MAX, "every peer");
 
 /* "address/length", canonical. */
 static void

@@ -74,7 +74,8 @@ static const struct live live[] = {
 	LIVE(fast_preempt, "fast-preempt", L_BOOL, NULL),
 	LIVE(sync, "sync-group", L_WORD, NULL),
 	LIVE_SPAN(npeer, peer, "peer-address", L_PEERS, NULL),
-	LIVE_SPAN(have_src, src, "hello-source-address", L_SOURCE, source_changed),
+	LIVE_SPAN(have_src, src, "hello-source-address", L_SOURCE,
+	    source_changed),
 };
 
 #define NLIVE	(sizeof live / sizeof live[0])

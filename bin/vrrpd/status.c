@@ -38,12 +38,13 @@ addr_str(char *buf, size_t size, int af, const void *a, int have)
 		inet_ntop(af, a, buf, (socklen_t)size);
 }
 
-/* Where adverts go and come from: source_address, hello_source_address, peer_addresses. */
+/* Where adverts come from and go: source, hello_source and peer addresses. */
 static void
 status_unicast(struct group *g, void (*line)(void *, const char *, ...),
     void *arg)
 {
-	char a[INET6_ADDRSTRLEN], peers[VRRPD_PEERS_MAX * (INET6_ADDRSTRLEN + 1)];
+	char a[INET6_ADDRSTRLEN];
+	char peers[VRRPD_PEERS_MAX * (INET6_ADDRSTRLEN + 1)];
 	union advert_addr src;
 	size_t n;
 	int i;

@@ -183,7 +183,7 @@ void net_iface_close(struct iface *);
 void net_receive(struct iface *, int af,
     void (*heard)(struct group *, const struct advert *));
 int net_send(struct group *, int priority);
-/* The address g's adverts come from: hello-source-address, or the interface's. */
+/* Where g's adverts come from: hello-source-address, or the interface's. */
 void net_source(const struct group *, union advert_addr *);
 
 /* vip.c: the virtual addresses */
