@@ -77,7 +77,7 @@ function block(    vip, i) {
 	if (v["sync_group"] != "")
 		printf "Sync-group: %s\n", v["sync_group"]
 	printf "Last transition: %s\n", elapsed(v["last_transition"])
-	# beyond the guide's lines, only for a group that tracks something
+	# beyond the lines of the guide, only for a group that tracks something
 	if (v["track_count"] + 0 > 0)
 		printf "Effective priority: %s\n", v["effective_priority"]
 	for (i = 1; i <= v["track_count"] + 0; i++)
