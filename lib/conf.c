@@ -244,6 +244,27 @@ value(struct stmt *st, int i, const struct conf_schema *sc)
 		else
 			num_fixed_fmt(buf, sizeof buf, u, sc->scale);
 		break;
+	case CONF_T_INT: {
+		int64_t si;
+
+		rc = num_i64(w, -(int64_t)sc->max, (int64_t)sc->max, &si);
+		if (rc == NUM_RANGE)
+			return fail(st, "%s: \"%s\" is out of range (-%lu..%lu)",
+			    sc->word, w, sc->max, sc->max);
+		if (rc != NUM_OK)
+			return fail(st, "%s: \"%s\" is %s", sc->word, w,
+			    num_strerror(rc));
+		snprintf(buf, sizeof buf, "%lld", (long long)si);
+		break;
+	}
+	case CONF_T_PATH:
+		if (w[0] != '/' || !printable(w, 0))
+			return fail(st, "%s: \"%s\" is not an absolute path "
+			    "(without spaces)", sc->word, w);
+		if (n > sc->max)
+			return fail(st, "%s: must be at most %lu characters",
+			    sc->word, sc->max);
+		return 0;
 	case CONF_T_BOOL:
 		if (strcmp(w, "true") != 0 && strcmp(w, "false") != 0)
 			return fail(st, "%s: \"%s\" is not true or false",

@@ -31,6 +31,9 @@
 #define CONF_NS_MAX		32	/* name-server */
 #define CONF_NS_ADDR_MAX	4	/* address of one name-server */
 #define CONF_MEMBERS_MAX	32	/* dns-pool member */
+#define CONF_TRACK_MAX		16	/* track ... of one vrrp-group */
+#define CONF_TRACK_PATH_MAX	255	/* track file PATH */
+#define CONF_SCRIPT_CMD_MAX	511	/* vrrp script NAME command */
 
 enum conf_kind {
 	CONF_NODE,	/* keyword with children:        vrrp */
@@ -55,6 +58,8 @@ enum conf_type {
 	CONF_T_HOST,	/* address or domain name */
 	CONF_T_DOMAIN,	/* domain name */
 	CONF_T_DECIMAL,	/* decimal with `scale` places, in [min, max] scaled */
+	CONF_T_INT,	/* decimal, '-' allowed, in [-max, max] (min unused) */
+	CONF_T_PATH,	/* an absolute path, no space, length at most max */
 };
 
 struct conf_schema {

@@ -177,6 +177,49 @@ unicast(const struct conf *c, struct conf_error *err,
 	return 0;
 }
 
+/* track ...: at most CONF_TRACK_MAX, and a script only one defined. */
+static int
+track(const struct conf *c, struct conf_error *err, const struct conf_node *gn,
+    const char *g)
+{
+	static const char *const kind[] = { "process", "interface", "script",
+	    "file" };
+	const struct conf_node *t, *s;
+	size_t k;
+	int n = 0;
+
+	for (k = 0; k < sizeof kind / sizeof kind[0]; k++)
+		for (t = conf_first(conf_find(conf_find(gn, "track"), kind[k]));
+		    t != NULL; t = conf_next(t)) {
+			if (++n > CONF_TRACK_MAX)
+				return bad(c, err, t, "%s: more than %d "
+				    "trackers", g, CONF_TRACK_MAX);
+			if (k != 2)
+				continue;
+			s = conf_find(conf_find(conf_root(c), "vrrp script"),
+			    conf_word(t));
+			if (s == NULL)
+				return bad(c, err, t, "%s: track script %s: no "
+				    "such script: set vrrp script %s command "
+				    "\"CMD\"", g, conf_word(t), conf_word(t));
+		}
+	return 0;
+}
+
+/* vrrp script NAME: a command to run. */
+static int
+scripts(const struct conf *c, struct conf_error *err)
+{
+	const struct conf_node *s;
+
+	s = conf_first(conf_find(conf_root(c), "vrrp script"));
+	for (; s != NULL; s = conf_next(s))
+		if (conf_value(s, "command") == NULL)
+			return bad(c, err, s, "vrrp script %s has no command",
+			    conf_word(s));
+	return 0;
+}
+
 /* One vrrp-group: its addresses, one family, and what its version allows. */
 static int
 group(const struct conf *c, struct conf_error *err, const char *ifname,
@@ -207,7 +250,8 @@ group(const struct conf *c, struct conf_error *err, const char *ifname,
 	if (version == 2 && af == 6)
 		return bad(c, err, conf_find(gn, "version"), "%s: VRRP version "
 		    "2 has no IPv6 (RFC 3768); use version 3", g);
-	if (auth(c, err, gn, g, version) < 0 || unicast(c, err, gn, g, af) < 0)
+	if (auth(c, err, gn, g, version) < 0 || unicast(c, err, gn, g, af) < 0 ||
+	    track(c, err, gn, g) < 0)
 		return -1;
 	return interval(c, err, gn, g, version);
 }
@@ -280,6 +324,7 @@ vrrp(const struct conf *c, struct conf_error *err)
 		return -1;
 	}
 	groups(c, v);
+	rc = scripts(c, err);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = group(c, err, v[i].ifname, v[i].gn);
 	if (rc == 0)

@@ -16,6 +16,21 @@ static const struct conf_schema vrrp_auth[] = {
 	END
 };
 
+/* a tracker's weight: without one, the tracker down is a Fault */
+static const struct conf_schema track_weight[] = {
+	{ "weight", CONF_LEAF, CONF_T_INT, 0, 254, 0, NULL },
+	END
+};
+
+/* comm is at most 15 bytes (TASK_COMM_LEN 16) */
+static const struct conf_schema vrrp_track[] = {
+	{ "process", CONF_TAG, CONF_T_WORD, 1, 15, 0, track_weight },
+	{ "interface", CONF_TAG, CONF_T_IFNAME, 0, 0, 0, track_weight },
+	{ "script", CONF_TAG, CONF_T_WORD, 1, 64, 0, track_weight },
+	{ "file", CONF_TAG, CONF_T_PATH, 0, CONF_TRACK_PATH_MAX, 0, track_weight },
+	END
+};
+
 static const struct conf_schema vrrp_group[] = {
 	{ "virtual-address", CONF_MULTI, CONF_T_PREFIX, 0, 0, 0, NULL },
 	{ "priority", CONF_LEAF, CONF_T_UINT, 1, 255, 0, NULL },
@@ -30,11 +45,27 @@ static const struct conf_schema vrrp_group[] = {
 	/* unicast adverts, where the network drops multicast */
 	{ "peer-address", CONF_UNIQUE, CONF_T_ADDR, 0, 0, 0, NULL },
 	{ "hello-source-address", CONF_LEAF, CONF_T_ADDR, 0, 0, 0, NULL },
+	{ "track", CONF_NODE, CONF_T_NONE, 0, 0, 0, vrrp_track },
 	END
 };
 
 static const struct conf_schema vrrp[] = {
 	{ "vrrp-group", CONF_TAG, CONF_T_UINT, 1, 255, 0, vrrp_group },
+	END
+};
+
+/* set vrrp script NAME ...: seconds, to the hundredth (0.01..3600) */
+static const struct conf_schema vrrp_script[] = {
+	{ "command", CONF_LEAF, CONF_T_STRING, 1, CONF_SCRIPT_CMD_MAX, 0, NULL },
+	{ "interval", CONF_LEAF, CONF_T_DECIMAL, 1, 360000, 2, NULL },
+	{ "timeout", CONF_LEAF, CONF_T_DECIMAL, 1, 360000, 2, NULL },
+	{ "rise", CONF_LEAF, CONF_T_UINT, 1, 1000, 0, NULL },
+	{ "fall", CONF_LEAF, CONF_T_UINT, 1, 1000, 0, NULL },
+	END
+};
+
+static const struct conf_schema vrrp_top[] = {
+	{ "script", CONF_TAG, CONF_T_WORD, 1, 64, 0, vrrp_script },
 	END
 };
 
@@ -106,6 +137,7 @@ static const struct conf_schema service[] = {
 
 const struct conf_schema conf_schema[] = {
 	{ "interfaces", CONF_NODE, CONF_T_NONE, 0, 0, 0, interfaces },
+	{ "vrrp", CONF_NODE, CONF_T_NONE, 0, 0, 0, vrrp_top },
 	{ "service", CONF_NODE, CONF_T_NONE, 0, 0, 0, service },
 	END
 };

@@ -46,6 +46,27 @@ num_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 }
 
 int
+num_i64(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	uint64_t v = 0;
+	int neg, overflow = 0;
+
+	if (s == NULL)
+		return NUM_SYNTAX;
+	if ((neg = *s == '-'))
+		s++;
+	if (!digits(&s, &v, &overflow) || *s != '\0')
+		return NUM_SYNTAX;
+	if (overflow || v > (uint64_t)INT64_MAX)
+		return NUM_RANGE;
+	if ((neg ? -(int64_t)v : (int64_t)v) < min ||
+	    (neg ? -(int64_t)v : (int64_t)v) > max)
+		return NUM_RANGE;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return NUM_OK;
+}
+
+int
 num_fixed(const char *s, unsigned scale, uint64_t min, uint64_t max,
     uint64_t *out)
 {

@@ -1,6 +1,7 @@
 /*
- * Number parsing with range checks: decimal digits only (no sign, no
- * spaces, no hex, no atoi), so that "1e3", " 5" and "-1" are errors.
+ * Number parsing with range checks: decimal digits only (no sign but
+ * num_i64's minus, no spaces, no hex, no atoi), so that "1e3", " 5" and
+ * "+1" are errors.
  */
 #ifndef VPNHA_NUM_H
 #define VPNHA_NUM_H
@@ -14,6 +15,8 @@
 
 int num_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int num_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+/* The same with one leading '-' allowed: "-50"; "-0" is 0. */
+int num_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* "12.345" with scale 3 -> 12345; "7" -> 7000.  Range applies to the result. */
 int num_fixed(const char *s, unsigned scale, uint64_t min, uint64_t max,
     uint64_t *out);

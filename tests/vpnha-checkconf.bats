@@ -155,7 +155,7 @@ set service ipsec-ddns domain vpn.example.org'
 	check
 	assert_failure 100
 	assert_output --partial "vpnha.conf:3: unknown word \"servce\""
-	assert_output --partial "interfaces, service"
+	assert_output --partial "interfaces, vrrp, service"
 }
 
 @test "an unknown word deep in a statement names it and what was expected" {

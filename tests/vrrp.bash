@@ -24,6 +24,16 @@ start() {
 	lab_wait 5 test -S "$D/$h.run/vrrpd/control"
 }
 
+# startn HOST [OPTION...]: the same, vrrpd started in the initial network
+# namespace and joining HOST's (-N): what tracking a process needs
+startn() {
+	local h=$1
+	shift
+	lab_spawn_init "$D/$h.log" "$VPNHA_BIN/vrrpd" -N "$(lab_ns "$h")" \
+	    -f "$D/$h.conf" -r "$D/$h.run" "$@" >"$D/$h.pid"
+	lab_wait 5 test -S "$D/$h.run/vrrpd/control"
+}
+
 pid() {
 	cat "$D/$1.pid"
 }

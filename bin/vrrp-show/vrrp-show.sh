@@ -63,7 +63,7 @@ function elapsed(t,    s, w, d, h, m, out) {
 	if (out != "" || m) out = out m "m"
 	return out s "s"
 }
-function block(    vip, peers) {
+function block(    vip, peers, i) {
 	vip = v["vips"]; gsub(/ /, ", ", vip)
 	if (nblocks++) print ""
 	printf "Physical interface: %s, Source Address %s\n", v["interface"], v["source_address"]
@@ -81,6 +81,21 @@ function block(    vip, peers) {
 		printf "Unicast peers: %s\n", peers
 	}
 	printf "Last transition: %s\n", elapsed(v["last_transition"])
+	# beyond the lines of the guide, only for a group that tracks something
+	if (v["track_count"] + 0 > 0)
+		printf "Effective priority: %s\n", v["effective_priority"]
+	for (i = 1; i <= v["track_count"] + 0; i++)
+		tracked(v["track" i])
+}
+# "KIND NAME STATE WEIGHT" (vrrpd(8)): one line of the trackers
+function tracked(s,    t) {
+	split(s, t, " ")
+	if (t[1] == "file")
+		printf "Tracked: file %s, value %s, weight %s\n", t[2], t[3], t[4]
+	else if (t[4] == "fault")
+		printf "Tracked: %s %s, %s, fault when down\n", t[1], t[2], t[3]
+	else
+		printf "Tracked: %s %s, %s, weight %s\n", t[1], t[2], t[3], t[4]
 }
 function row(    n, a, i) {
 	n = split(v["vips"], a, " ")

@@ -16,6 +16,7 @@
 
 #define DEFAULT_PRIORITY	100	/* RFC 5798 5.2.4 */
 #define DEFAULT_INTERVAL	100	/* centiseconds: 1 s */
+#define SCRIPT_INTERVAL		200	/* centiseconds: vrrp script's 2 s */
 
 _Static_assert(VRRPD_VIPS_MAX >= CONF_VIPS_MAX, "room for every address");
 _Static_assert(VRRPD_PEERS_MAX >= CONF_UNICAST_PEERS_MAX, "every peer");
@@ -52,8 +53,67 @@ config_unicast(const struct conf_node *gn, struct group *g)
 		g->cf.have_src = inet_pton(g->cf.af, s, &g->cf.src) == 1;
 }
 
+/* set vrrp script NAME ...: its settings, with their defaults. */
 static void
-config_group(const struct conf_node *gn, const char *ifname, struct group *g)
+config_script(const struct conf_node *root, struct tconf *t)
+{
+	const struct conf_node *s;
+	const char *v;
+	uint64_t cs;
+	uint32_t u;
+
+	s = conf_find(conf_find(root, "vrrp script"), t->name);
+	snprintf(t->command, sizeof t->command, "%s", conf_value(s, "command"));
+	t->interval = SCRIPT_INTERVAL;
+	if ((v = conf_value(s, "interval")) != NULL &&
+	    num_fixed(v, 2, 1, 360000, &cs) == NUM_OK)
+		t->interval = (unsigned)cs;
+	t->timeout = t->interval;
+	if ((v = conf_value(s, "timeout")) != NULL &&
+	    num_fixed(v, 2, 1, 360000, &cs) == NUM_OK)
+		t->timeout = (unsigned)cs;
+	t->rise = t->fall = 1;
+	if ((v = conf_value(s, "rise")) != NULL && num_u32(v, 1, 1000, &u) == NUM_OK)
+		t->rise = u;
+	if ((v = conf_value(s, "fall")) != NULL && num_u32(v, 1, 1000, &u) == NUM_OK)
+		t->fall = u;
+}
+
+/* track KIND NAME [weight W], kind by kind (conf_rules counted them). */
+static void
+config_track(const struct conf_node *root, const struct conf_node *gn,
+    struct gconf *cf)
+{
+	static const char *const kind[] = { [TRACK_PROCESS] = "process",
+	    [TRACK_INTERFACE] = "interface", [TRACK_SCRIPT] = "script",
+	    [TRACK_FILE] = "file" };
+	const struct conf_node *n;
+	struct tconf *t;
+	const char *w;
+	int64_t v;
+	int k;
+
+	for (k = TRACK_PROCESS; k <= TRACK_FILE; k++) {
+		n = conf_first(conf_find(conf_find(gn, "track"), kind[k]));
+		for (; n != NULL && cf->ntrack < CONF_TRACK_MAX; n = conf_next(n)) {
+			t = &cf->track[cf->ntrack++];
+			t->kind = (enum tkind)k;
+			snprintf(t->name, sizeof t->name, "%s", conf_word(n));
+			t->weight = k == TRACK_FILE;
+			if ((w = conf_value(n, "weight")) != NULL &&
+			    num_i64(w, -254, 254, &v) == NUM_OK) {
+				t->weighted = 1;
+				t->weight = (int)v;
+			}
+			if (k == TRACK_SCRIPT)
+				config_script(root, t);
+		}
+	}
+}
+
+static void
+config_group(const struct conf_node *root, const struct conf_node *gn,
+    const char *ifname, struct group *g)
 {
 	const struct conf_node *n;
 	const char *s;
@@ -92,6 +152,7 @@ config_group(const struct conf_node *gn, const char *ifname, struct group *g)
 	    num_fixed(s, 2, 1, 25500, &iv) == NUM_OK)
 		g->cf.interval = (unsigned)iv;
 	config_unicast(gn, g);
+	config_track(root, gn, &g->cf);
 }
 
 int
@@ -119,7 +180,7 @@ config_load(const char *file, struct group **out, char *err, size_t size)
 			}
 			*tail = g;
 			tail = &g->next;
-			config_group(gn, conf_word(ifn), g);
+			config_group(conf_root(c), gn, conf_word(ifn), g);
 		}
 	}
 	conf_free(c);

@@ -232,11 +232,18 @@ election_stop(struct group *g)
 	transition(g, VS_INIT);
 }
 
-/* The link is down (or gone): no addresses, no adverts, and no Master for the sync group. */
+/*
+ * The link is down (or gone), or a tracker without weight is: no
+ * addresses, no adverts, and no Master for the sync group.  A master
+ * whose link is still up (a tracker) resigns with priority 0 first, so
+ * that the backup takes over after Skew_Time (net_send sends nothing on
+ * a link down).
+ */
 void
 election_fault(struct group *g)
 {
 	if (g->run.state == VS_MASTER) {
+		net_send(g, 0);
 		sync_leave(g);
 		vip_del(g);
 	}
@@ -341,6 +348,24 @@ election_priority(struct group *g, int priority)
 	if (g->run.state == VS_MASTER)
 		g->run.master_priority = group_priority(g);
 	g->run.dirty = 1;
+}
+
+/*
+ * The effective priority moved (a tracker): a master advertises it at
+ * once, so that a backup that preempts takes over now, not an interval
+ * later; a backup uses it from its next timer on, as RFC 5798 6.4 would.
+ */
+void
+election_moved(struct group *g, int before)
+{
+	err_log("%s: vrid %u: effective priority %d -> %d", g->ifp->name,
+	    g->vrid, before, group_priority(g));
+	if (g->run.state == VS_MASTER) {
+		g->run.master_priority = group_priority(g);
+		net_send(g, group_priority(g));
+		g->run.adver_at = vrrpd.now + cs_ns(g->cf.interval);
+	}
+	status_write(g);
 }
 
 /*

@@ -1,7 +1,7 @@
 /*
  * -x PROG: run as `PROG IFACE VRID FROM TO` on every transition, with
  * VRRP_SYNC_GROUP and VRRP_VIPS in its environment.  Never waited for:
- * children are reaped on SIGCHLD.
+ * children are reaped on SIGCHLD (vrrpd.c), a tracker's script aside.
  */
 #include <sys/wait.h>
 
@@ -47,18 +47,14 @@ hook_run(const struct group *g, enum vstate from, enum vstate to)
 	_exit(127);
 }
 
+/* A child that was not a tracker's: a hook's. */
 void
-hook_reap(void)
+hook_reaped(pid_t pid, int status)
 {
-	int status;
-	pid_t pid;
-
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-			err_warn("%s (pid %ld) exited %d", vrrpd.hook, (long)pid,
-			    WEXITSTATUS(status));
-		else if (WIFSIGNALED(status))
-			err_warn("%s (pid %ld) killed by signal %d", vrrpd.hook,
-			    (long)pid, WTERMSIG(status));
-	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		err_warn("%s (pid %ld) exited %d", vrrpd.hook, (long)pid,
+		    WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		err_warn("%s (pid %ld) killed by signal %d", vrrpd.hook,
+		    (long)pid, WTERMSIG(status));
 }

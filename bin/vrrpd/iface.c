@@ -1,8 +1,10 @@
 /*
  * The interfaces the groups run on, as the kernel has them: found by name
  * (one may be missing, and come later), their VRRP sockets opened once
- * they exist, and their link state followed from rtnetlink events, which
- * start, fault and restart the groups on them.
+ * they exist, and their link state followed from rtnetlink events.  With
+ * the trackers (track.c) the link decides what a group may do: Fault when
+ * its link or a tracker without weight is down, the effective priority
+ * moved by the others (group_health).
  */
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -50,6 +52,10 @@ iface_open(struct iface *ifp)
 
 	if (ifp->index == 0)
 		return;
+	for (g = vrrpd_groups; g != NULL && g->ifp != ifp; g = g->next)
+		;
+	if (g == NULL)
+		return;		/* only tracked (track interface) */
 	for (g = vrrpd_groups; g != NULL; g = g->next) {
 		if (g->ifp != ifp)
 			continue;
@@ -82,11 +88,66 @@ iface_open(struct iface *ifp)
 	}
 }
 
-/* Link state follows the kernel: down means Fault, up means start again. */
+/* Its link up, and no tracker without a weight down. */
+static int
+group_can_run(const struct group *g)
+{
+	return g->ifp->index != 0 && g->ifp->up && !g->run.tfault;
+}
+
+static void
+group_eval(struct group *g)
+{
+	int adjust;
+
+	g->run.tfault = track_eval(g, &adjust);
+	g->run.adjust = adjust;
+}
+
+/*
+ * g's link and trackers looked at again: a Fault begins or ends (a group
+ * not started yet is iface_start's), or the effective priority moved.
+ */
+static void
+group_health(struct group *g)
+{
+	int before = group_priority(g);
+
+	group_eval(g);
+	if (g->run.state == VS_INIT)
+		return;
+	if (!group_can_run(g)) {
+		if (g->run.state != VS_FAULT)
+			election_fault(g);
+	} else if (g->run.state == VS_FAULT) {
+		vip_clean_stale(g);
+		vmac_up(g);
+		election_start(g);
+	} else if (group_priority(g) != before)
+		election_moved(g, before);
+}
+
+/* Every link to the trackers, then every group's health: track.c's callback. */
+void
+iface_health(void)
+{
+	struct iface *ifp;
+	struct group *g;
+
+	for (ifp = ifaces; ifp != NULL; ifp = ifp->next)
+		track_link(ifp->name, ifp->index != 0 && ifp->up);
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		group_health(g);
+}
+
+/*
+ * ifp as the kernel has it now; what that means for the groups (Fault, or
+ * start again), iface_health decides.
+ */
 void
 iface_refresh(struct iface *ifp)
 {
-	int wasup = ifp->up, had = ifp->index;
+	int had = ifp->index;
 	struct group *g;
 
 	if (nl_iface(ifp) < 0) {
@@ -100,19 +161,6 @@ iface_refresh(struct iface *ifp)
 				g->run.vmac.index = 0;	/* gone with it */
 	} else if (!had)
 		iface_open(ifp);
-	if (ifp->up == wasup && (ifp->index != 0) == (had != 0))
-		return;
-	for (g = vrrpd_groups; g != NULL; g = g->next) {
-		if (g->ifp != ifp)
-			continue;
-		if (!ifp->up && g->run.state != VS_FAULT)
-			election_fault(g);
-		else if (ifp->up && g->run.state == VS_FAULT) {
-			vip_clean_stale(g);
-			vmac_up(g);
-			election_start(g);
-		}
-	}
 }
 
 /*
@@ -136,6 +184,7 @@ iface_changed(int index, int down)
 		}
 	for (ifp = ifaces; ifp != NULL; ifp = ifp->next)
 		iface_refresh(ifp);
+	iface_health();
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->run.vmac.index > 0 &&
 		    (index == 0 || index == g->run.vmac.index) && g->ifp->up &&
@@ -145,10 +194,24 @@ iface_changed(int index, int down)
 		}
 }
 
+/* The interfaces g tracks (track interface), followed from now on. */
+void
+iface_follow(const struct group *g)
+{
+	struct iface *t;
+	int i;
+
+	for (i = 0; i < g->cf.ntrack; i++)
+		if (g->cf.track[i].kind == TRACK_INTERFACE &&
+		    (t = iface_get(g->cf.track[i].name))->index == 0)
+			nl_iface(t);	/* its state, until the next event */
+}
+
 void
 iface_attach(struct group *g)
 {
 	g->ifp = iface_get(g->ifname);
+	iface_follow(g);
 	g->run.adver_at = g->run.down_at = g->run.garp_at = -1;
 	g->run.joined_at = -1;
 	g->run.state = VS_INIT;
@@ -164,7 +227,8 @@ iface_start(struct group *g)
 	if (g->ifp->index == 0)
 		iface_refresh(g->ifp);
 	iface_open(g->ifp);
-	if (g->ifp->index == 0 || !g->ifp->up) {
+	group_eval(g);
+	if (!group_can_run(g)) {
 		if (g->ifp->index == 0)
 			err_warn("%s: no such interface; waiting for it",
 			    g->ifname);

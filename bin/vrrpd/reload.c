@@ -20,6 +20,10 @@
  *                 read by every advert sent and heard (net.c): a peer
  *                 added or removed is no other router, and the state
  *                 stays (a master's own address as shown follows).
+ *   track         the trackers, bound again after every reload: one
+ *                 kept keeps its state, a new one starts (track.c); the
+ *                 Fault or priority that follows is a change, not a
+ *                 restart.
  * Restarted: the addresses (and with them the family), version,
  * advertise-interval, rfc3768-compatibility, authentication, and
  * priority 255 set or cleared.
@@ -36,7 +40,7 @@
 
 struct group *vrrpd_groups;
 
-enum ltype { L_INT, L_BOOL, L_WORD, L_PEERS, L_SOURCE };
+enum ltype { L_INT, L_BOOL, L_WORD, L_PEERS, L_SOURCE, L_TRACK };
 
 struct live {
 	const char *name;		/* the statement, for the log */
@@ -76,6 +80,8 @@ static const struct live live[] = {
 	LIVE_SPAN(npeer, peer, "peer-address", L_PEERS, NULL),
 	LIVE_SPAN(have_src, src, "hello-source-address", L_SOURCE,
 	    source_changed),
+	LIVE(ntrack, "track", L_TRACK, NULL),
+	LIVE(track, "track", L_TRACK, NULL),
 };
 
 #define NLIVE	(sizeof live / sizeof live[0])
@@ -117,6 +123,24 @@ live_addrs(char *buf, size_t size, int af, const union advert_addr *a, int n)
 	return buf;
 }
 
+/* "process charon weight -50, script chk", or "(none)" */
+static const char *
+track_value(char *buf, size_t size, const struct gconf *cf)
+{
+	static const char *const kind[] = { "process", "interface", "script",
+	    "file" };
+	size_t n = 0;
+	int i;
+
+	snprintf(buf, size, "(none)");
+	for (i = 0; i < cf->ntrack && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, cf->track[i].weighted ?
+		    "%s%s %s weight %d" : "%s%s %s", i ? ", " : "",
+		    kind[cf->track[i].kind], cf->track[i].name,
+		    cf->track[i].weight);
+	return buf;
+}
+
 static const char *
 live_value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
 {
@@ -127,6 +151,8 @@ live_value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
 	if (l->type == L_SOURCE)
 		return live_addrs(buf, size, cf->af, &cf->src, cf->have_src);
 
+	if (l->type == L_TRACK)
+		return track_value(buf, size, cf);
 	if (l->type == L_WORD) {
 		snprintf(buf, size, "%s", *(const char *)live_at(cf, l) != '\0' ?
 		    (const char *)live_at(cf, l) : "(none)");
@@ -147,13 +173,16 @@ live_value(char *buf, size_t size, const struct gconf *cf, const struct live *l)
 static void
 reload_apply(struct group *g, const struct gconf *cf)
 {
-	char a[VRRPD_PEERS_MAX * (INET6_ADDRSTRLEN + 1)], b[sizeof a];
-	int changed[NLIVE];
+	char a[2048], b[sizeof a];
+	int changed[NLIVE], logged = 0;
 	size_t i;
 
 	for (i = 0; i < NLIVE; i++) {
 		changed[i] = memcmp(live_at(&g->cf, &live[i]),
 		    live_at(cf, &live[i]), live[i].size) != 0;
+		/* track is two rows (count, list), one line */
+		if (changed[i] && live[i].type == L_TRACK && logged++)
+			continue;
 		if (changed[i])
 			err_log("%s: vrid %u: %s %s -> %s", g->ifname, g->vrid,
 			    live[i].name, live_value(a, sizeof a, &g->cf, &live[i]),
@@ -290,6 +319,11 @@ reload_sighup(void)
 		err_warn("reload: %s; keeping the running configuration", err);
 		return;
 	}
+	if (track_ready(fresh, err, sizeof err) < 0) {
+		err_warn("reload: %s; keeping the running configuration", err);
+		config_free(fresh);
+		return;
+	}
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		g->mark = (ng = reload_match(fresh, g)) != NULL &&
 		    reload_in_place(g, &ng->cf);
@@ -302,9 +336,17 @@ reload_sighup(void)
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->ifp == NULL) {
 			iface_attach(g);
+			g->mark = 0;	/* to start */
+		} else
+			iface_follow(g);
+	track_bind(vrrpd_groups);
+	iface_health();
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		if (!g->mark) {
 			iface_start(g);
 			started++;
-		}
+		} else
+			status_write(g);	/* its trackers, bound again */
 	err_log("reloaded %s: %d group%s, %d added, %d restarted, %d removed",
 	    vrrpd.conf, n, n == 1 ? "" : "s", started - restarted, restarted,
 	    removed);

@@ -70,6 +70,7 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 {
 	const struct iface *ifp = g->ifp;
 	char a[INET6_ADDRSTRLEN], iv[16], v[64], vips[VRRPD_VIPS_MAX * 52];
+	char t[CONF_TRACK_PATH_MAX + 64];
 	size_t n;
 	int i;
 
@@ -78,7 +79,8 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 	line(arg, "family=%s", g->cf.af == AF_INET ? "inet" : "inet6");
 	line(arg, "version=%d", g->cf.version);
 	line(arg, "state=%s", vstate_name[g->run.state]);
-	line(arg, "priority=%d", group_priority(g));
+	line(arg, "priority=%d", group_base_priority(g));
+	line(arg, "effective_priority=%d", group_priority(g));
 	line(arg, "config_priority=%d", g->cf.priority);
 	line(arg, "preempt=%s", g->cf.preempt ? "true" : "false");
 	line(arg, "fast_preempt=%s", g->cf.fast_preempt ? "true" : "false");
@@ -121,11 +123,16 @@ status_show(struct group *g, void (*line)(void *, const char *, ...), void *arg)
 	for (i = 1; i < ADVERT_DROP_MAX; i++)
 		line(arg, "drop_%s=%llu", advert_drop_name[i],
 		    (unsigned long long)ifp->drops[i]);
+	line(arg, "track_count=%d", g->cf.ntrack);
+	for (i = 0; i < g->cf.ntrack; i++) {
+		track_show(g, i, t, sizeof t);
+		line(arg, "track%d=%s", i + 1, t);
+	}
 	line(arg, "pid=%ld", (long)getpid());
 }
 
 struct sbuf {
-	char buf[8192];
+	char buf[16384];
 	size_t len;
 };
 

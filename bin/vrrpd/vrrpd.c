@@ -4,15 +4,18 @@
  *
  * The files, from the top down.  Each calls by name only files below it;
  * a lower one reports up only through a callback it is handed (net.c's
- * adverts to election_advert, nl.c's link events to iface_changed).
+ * adverts to election_advert, nl.c's link events to iface_changed,
+ * track.c's changes to iface_health).
  * tests/callgraph bin/vrrpd draws the graph; with -c it finds any cycle.
  *
  *   vrrpd.c     main, options, setup; the loop: signals, timers, events
  *   reload.c    the groups of vpnha.conf: read at start, applied on SIGHUP
  *   control.c   RUNDIR/vrrpd/control: the verbs of lib/ctl_vrrp.h
- *   iface.c     the interfaces: found, their sockets, their link state
+ *   iface.c     the interfaces: found, their sockets, their link state;
+ *               with the trackers, each group's Fault and priority
  *   election.c  the state machine of RFC 5798 6.4, and every transition
  *   status.c    RUNDIR/vrrpd/IF.VRID, the status files
+ *   track.c     processes, interfaces, scripts and files groups follow
  *   hook.c      -x PROG, run on a transition
  *   net.c       adverts sent and received, on raw sockets
  *   vip.c       the virtual addresses, gratuitous ARP, unsolicited NA
@@ -27,13 +30,17 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <linux/capability.h>
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -47,7 +54,7 @@
 #include "vrrpd.h"
 
 #define USAGE	"vrrpd [-t] [-f CONF] [-r RUNDIR] [-n FD] [-x PROG] [-u USER] " \
-	"[-g GROUP]"
+	"[-g GROUP] [-N NETNS]"
 #define FLUSH_EVERY	CLOCK_SEC	/* counters reach the status files */
 
 struct vrrpd vrrpd;
@@ -70,9 +77,21 @@ vrrpd_shutdown(int rc)
 			election_stop(g);
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		vmac_down(g);
+	track_close();
 	control_close();
 	err_log("stopped");
 	exit(rc);
+}
+
+static void
+vrrpd_reap(void)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		if (!track_reaped(pid, status, iface_health))
+			hook_reaped(pid, status);
 }
 
 static void
@@ -90,7 +109,7 @@ vrrpd_signals(void)
 			reload_sighup();
 			break;
 		case SIGCHLD:
-			hook_reap();
+			vrrpd_reap();
 			break;
 		}
 	}
@@ -118,6 +137,9 @@ vrrpd_arm(void)
 	d = control_timers();
 	if (d >= 0 && (t < 0 || d < t))
 		t = d;
+	d = track_next();
+	if (d >= 0 && (t < 0 || d < t))
+		t = d;
 	loop_timer_set(timer_fd, t);
 }
 
@@ -131,6 +153,7 @@ vrrpd_timers(void)
 		;
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		election_timers(g);
+	track_timers(iface_health);
 	if (flush_at >= 0 && flush_at <= vrrpd.now) {
 		for (g = vrrpd_groups; g != NULL; g = g->next)
 			if (g->run.dirty)
@@ -173,6 +196,12 @@ vrrpd_loop(void)
 			case WATCH_VRRP6:
 				net_receive(w->p, AF_INET6, election_advert);
 				break;
+			case WATCH_PROC:
+				track_proc_events(iface_health);
+				break;
+			case WATCH_INOTIFY:
+				track_file_events(iface_health);
+				break;
 			}
 		}
 		vrrpd_timers();
@@ -190,6 +219,28 @@ count_groups(void)
 	return n;
 }
 
+/*
+ * -N NETNS: the process events reach only the initial network namespace
+ * (the kernel's connector lives there), so vrrpd opens them there first,
+ * then joins NETNS (a name in /run/netns, or a path) for all the rest.
+ */
+static void
+vrrpd_netns(const char *ns)
+{
+	char path[4200];
+	int fd;
+
+	if (strchr(ns, '/') == NULL)
+		snprintf(path, sizeof path, "/run/netns/%s", ns);
+	else
+		snprintf(path, sizeof path, "%s", ns);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    setns(fd, CLONE_NEWNET) < 0)
+		err_fatalsys(RC_TEMP, "unable to join the network namespace %s",
+		    path);
+	close(fd);
+}
+
 static void
 vrrpd_setup(int *notify)
 {
@@ -197,13 +248,17 @@ vrrpd_setup(int *notify)
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, 0 };
 	struct group *g;
 	const char *why;
-	char path[4200];
+	char path[4200], err[600];
 	int n;
 
+	loop_init();
+	if (track_ready(vrrpd_groups, err, sizeof err) < 0)
+		err_fatal(RC_TEMP, "%s", err);
+	if (vrrpd.netns != NULL)
+		vrrpd_netns(vrrpd.netns);
 	rundir_make(vrrpd.run, vrrpd.dir, vrrpd.user);
 	if ((vrrpd.nl = nl_open()) < 0 || (vrrpd.nlev = nl_events()) < 0)
 		err_fatalsys(RC_TEMP, "unable to open an rtnetlink socket");
-	loop_init();
 	timer_fd = loop_timer();
 	signal_fd = loop_signals(sigs);
 	snprintf(path, sizeof path, "%s/%s", vrrpd.run, RUN_VRRPD_CONTROL);
@@ -218,6 +273,8 @@ vrrpd_setup(int *notify)
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->ifp->index == 0)
 			iface_refresh(g->ifp);
+	track_bind(vrrpd_groups);
+	iface_health();
 	/* every socket is open: keep only what raw sockets and rtnetlink need */
 	if (caps_keep(keep, vrrpd.user, &why) < 0)
 		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
@@ -239,7 +296,7 @@ main(int argc, char **argv)
 	vrrpd.conf = CONF_PATH_DEFAULT;
 	vrrpd.run = RUN_DEFAULT;
 	vrrpd.gid = (gid_t)-1;
-	while ((c = getopt(argc, argv, "tf:r:n:x:u:g:")) != -1) {
+	while ((c = getopt(argc, argv, "tf:r:n:x:u:g:N:")) != -1) {
 		switch (c) {
 		case 't':
 			test = 1;
@@ -258,6 +315,9 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			vrrpd.user = optarg;
+			break;
+		case 'N':
+			vrrpd.netns = optarg;
 			break;
 		case 'g':
 			if (caps_group(optarg, &vrrpd.gid, &why) < 0)

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "advert.h"
+#include "conf.h"
 #include "loop.h"
 
 #define VRRPD_VIPS_MAX	32		/* virtual addresses of one group */
@@ -48,6 +49,24 @@ struct vmac {				/* rfc3768-compatibility true */
 };
 
 /*
+ * track KIND NAME [weight W]: what a group follows.  Without a weight the
+ * tracker down is a Fault; with one, down adds W (a file: its value times
+ * W, always).  A script's settings (set vrrp script NAME ...) are copied
+ * in, so that a change of them is a change of the group's configuration.
+ */
+enum tkind { TRACK_PROCESS, TRACK_INTERFACE, TRACK_SCRIPT, TRACK_FILE };
+
+struct tconf {
+	enum tkind kind;
+	int weighted;
+	int weight;			/* -254..254; a file's 1 by default */
+	char name[CONF_TRACK_PATH_MAX + 1];	/* comm, interface, script, path */
+	char command[CONF_SCRIPT_CMD_MAX + 1];	/* a script's */
+	unsigned interval, timeout;	/* a script's, centiseconds */
+	unsigned rise, fall;
+};
+
+/*
  * A group as vpnha.conf configures it: everything config.c reads from the
  * statements of one vrrp-group, and nothing else.  A reload compares it
  * whole, byte for byte (reload.c): config.c builds it in zeroed memory
@@ -76,6 +95,8 @@ struct gconf {
 	union advert_addr peer[VRRPD_PEERS_MAX];
 	int have_src;
 	union advert_addr src;
+	int ntrack;
+	struct tconf track[CONF_TRACK_MAX];
 };
 
 /*
@@ -102,6 +123,9 @@ struct grun {
 	int by_resign;			/* Master_Down_Timer set by a priority 0 */
 	int64_t joined_at;		/* taken to Master by a companion, or -1 */
 	int dirty;			/* status file to rewrite */
+	struct tracker *trk[CONF_TRACK_MAX];	/* of cf.track, by track_bind */
+	int adjust;			/* the trackers' sum of weights */
+	int tfault;			/* a tracker without weight is down */
 };
 
 struct group {
@@ -114,15 +138,35 @@ struct group {
 	struct group *next;
 };
 
+/* The priority before the trackers: the run-time one, or the configured. */
+static inline int
+group_base_priority(const struct group *g)
+{
+	return g->run.priority ? g->run.priority : g->cf.priority;
+}
+
+/*
+ * The effective priority, what adverts carry and elections compare: the
+ * configured one moved by the trackers' weights, within 1..254; the
+ * owner's 255 never moves.  A run-time priority (vrrp-failover) is the
+ * operator's word and is taken as it is, weights aside, until restore.
+ */
 static inline int
 group_priority(const struct group *g)
 {
-	return g->run.priority ? g->run.priority : g->cf.priority;
+	int p = g->cf.priority + g->run.adjust;
+
+	if (g->run.priority)
+		return g->run.priority;
+	if (g->cf.priority == 255)
+		return 255;
+	return p < 1 ? 1 : p > 254 ? 254 : p;
 }
 
 /* vrrpd.c: main, the options, the loop */
 struct vrrpd {
 	const char *conf, *run, *hook, *user;
+	const char *netns;		/* -N: joined after the process events */
 	gid_t gid;			/* of the control socket, or -1 */
 	char dir[4096];			/* RUN/vrrpd */
 	int nl;				/* rtnetlink, requests */
@@ -132,7 +176,8 @@ struct vrrpd {
 extern struct vrrpd vrrpd;		/* vrrpd.c writes it */
 enum vrrpd_watch {		/* what a struct watch of the loop holds */
 	WATCH_SIGNAL, WATCH_TIMER, WATCH_NETLINK, WATCH_CONTROL, WATCH_CLIENT,
-	WATCH_VRRP4, WATCH_VRRP6	/* p: the struct iface */
+	WATCH_VRRP4, WATCH_VRRP6,	/* p: the struct iface */
+	WATCH_PROC, WATCH_INOTIFY	/* track.c's */
 };
 
 /* reload.c: the groups of vpnha.conf, at start and on SIGHUP */
@@ -153,6 +198,8 @@ void iface_attach(struct group *);
 void iface_start(struct group *);
 void iface_refresh(struct iface *);
 void iface_changed(int index, int down);
+void iface_health(void);
+void iface_follow(const struct group *);
 
 /* election.c: the state machine of RFC 5798 6.4 (and RFC 3768 6.4) */
 void election_start(struct group *);
@@ -162,6 +209,7 @@ void election_resign(struct group *);
 void election_fault(struct group *);
 void election_stop(struct group *);
 void election_priority(struct group *, int priority);
+void election_moved(struct group *, int before);
 void election_release(struct group *);
 int election_sync_member(const struct group *, const struct group *);
 int64_t election_next(const struct group *);
@@ -174,7 +222,24 @@ void status_show(struct group *, void (*line)(void *, const char *, ...), void *
 
 /* hook.c: -x PROG */
 void hook_run(const struct group *, enum vstate from, enum vstate to);
-void hook_reap(void);
+void hook_reaped(pid_t, int status);
+
+/*
+ * track.c: the processes, interfaces, scripts and files groups follow;
+ * each change reported through changed (iface_health).
+ */
+struct tracker;
+int track_ready(const struct group *list, char *err, size_t size);
+void track_bind(struct group *list);
+int track_eval(const struct group *, int *adjust);
+void track_link(const char *ifname, int up);
+void track_proc_events(void (*changed)(void));
+void track_file_events(void (*changed)(void));
+int track_reaped(pid_t, int status, void (*changed)(void));
+void track_timers(void (*changed)(void));
+int64_t track_next(void);
+void track_show(const struct group *, int i, char *buf, size_t size);
+void track_close(void);
 
 /* net.c: adverts on the wire */
 int net_iface_open(struct iface *, int af);

@@ -371,9 +371,10 @@ _lab_record() {
 	echo "$1 $start $2 ${3-}" >>"$_lab_d/procs"
 }
 
-# _lab_bg NS LOG CMD...: start CMD in namespace NS in a session of its own
-# (so Ctrl-C of the test does not reach it and lab_down can signal its
-# whole process group), output to LOG; sets _lab_pid.
+# _lab_bg NS LOG CMD...: start CMD in namespace NS (the initial one if NS
+# is empty) in a session of its own (so Ctrl-C of the test does not reach
+# it and lab_down can signal its whole process group), output to LOG;
+# sets _lab_pid.
 _lab_bg() {
 	local ns=$1 log=$2 m=
 	shift 2
@@ -385,6 +386,9 @@ _lab_bg() {
 	fi
 	(
 		_lab_closefds
+		if [ -z "$ns" ]; then
+			exec setsid "$@" </dev/null >"$log" 2>&1
+		fi
 		exec setsid ip netns exec "$ns" "$@" </dev/null >"$log" 2>&1
 	) &
 	_lab_pid=$!
@@ -407,6 +411,25 @@ lab_spawn() {
 		return 111
 	fi
 	_lab_bg "$_lab_ns" "$log" "$@"
+	_lab_record "$_lab_pid" spawn "$log"
+	echo "$_lab_pid"
+}
+
+# lab_spawn_init LOG CMD...: like lab_spawn, but CMD starts in the initial
+# network namespace, for a program that joins a host's itself (vrrpd -N).
+lab_spawn_init() {
+	if [ $# -lt 2 ]; then
+		_lab_err "usage: lab_spawn_init LOGFILE CMD..."
+		return 100
+	fi
+	local log=$1
+	shift
+	_lab_dir || return 1
+	if ! : >"$log"; then
+		_lab_err "lab_spawn_init: cannot write $log"
+		return 111
+	fi
+	_lab_bg "" "$log" "$@"
 	_lab_record "$_lab_pid" spawn "$log"
 	echo "$_lab_pid"
 }

@@ -1,0 +1,328 @@
+#!/usr/bin/env bats
+# vrrpd(8) trackers (track process|interface|script|file): h1 = 192.0.2.11
+# with priority 200 is master, h2 = .12 with 100 its backup, unless a test
+# says otherwise.  A tracked process is a symlink to sleep(1) or bash(1)
+# with a name of the test's own: the comm the kernel reports is the name
+# the program was started by, and the lab's hosts share one PID space.
+
+load helper
+load lab/lab
+load vrrp
+
+VIP=192.0.2.100
+
+setup() {
+	D=$BATS_TEST_TMPDIR
+	P=vt$$$BATS_TEST_NUMBER	# the tracked process' name, 15 bytes at most
+	lab_up -2 2
+}
+
+teardown() {
+	lab_down
+}
+
+# proc HOST [ARG...]: a process named $P in HOST (sleep 1000, or ARGs to
+# bash if given); its PID on stdout
+proc() {
+	local h=$1
+	shift
+	if [ $# -eq 0 ]; then
+		ln -sf /bin/sleep "$D/$P"
+		set -- 1000
+	else
+		ln -sf /bin/bash "$D/$P"
+	fi
+	lab_spawn "$h" "$D/$P.$h.log" "$D/$P" "$@"
+}
+
+# running NAME: a process named NAME runs (what vrrpd must agree with); a
+# zombie has exited, though its parent has not reaped it
+running() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(cat "$p/comm" 2>/dev/null)" = "$1" ] &&
+		    ! grep -q '^State:.Z' "$p/status" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+logged() {	# logged HOST TEXT: HOST's vrrpd said TEXT
+	grep -qF -- "$2" "$D/$1.log"
+}
+
+transitions() {	# transitions HOST: how many state changes HOST logged
+	grep -cE 'vrid [0-9]+: [a-z]+ -> [a-z]+$' "$D/$1.log" || :
+}
+
+@test "track process without weight: the master's process dies, the backup takes over; it runs again, the master is back" {
+	pp=$(proc h1)
+	group h1 200 "track process $P"
+	group h2 100
+	startn h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 6 is_state h2 backup
+	[ "$(field h1 track1)" = "process $P up fault" ]
+	lab_kill "$pp" KILL
+	lab_wait 3 is_state h1 fault
+	lab_wait 3 is_state h2 master
+	logged h1 "track process $P: no process"
+	[ "$(field h1 track1)" = "process $P down fault" ]
+	run ! has_vip h1
+	proc h1 >/dev/null
+	lab_wait 6 is_state h1 master
+	lab_wait 3 is_state h2 backup
+	logged h1 "track process $P: running"
+	has_vip h1
+}
+
+@test "track process with a weight: the master drops below the backup, then comes back" {
+	pp=$(proc h1)
+	group h1 200 "track process $P weight -150"
+	group h2 100
+	startn h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 6 is_state h2 backup
+	[ "$(field h1 effective_priority)" = 200 ]
+	lab_kill "$pp" KILL
+	lab_wait 3 is_state h2 master
+	lab_wait 3 is_state h1 backup
+	[ "$(field h1 priority)" = 200 ]
+	[ "$(field h1 effective_priority)" = 50 ]
+	[ "$(field h1 track_count)" = 1 ]
+	[ "$(field h1 track1)" = "process $P down -150" ]
+	logged h1 'effective priority 200 -> 50'
+	# what h2 heard is the effective priority
+	[ "$(field h2 master_priority)" = 200 ] || lab_wait 3 test "$(field h2 master_address)" = 192.0.2.12
+	run vrrp-show -r "$D/h1.run" interface eth0
+	assert_line 'Effective priority: 50'
+	assert_line "Tracked: process $P, down, weight -150"
+	proc h1 >/dev/null
+	lab_wait 6 is_state h1 master
+	lab_wait 3 is_state h2 backup
+	[ "$(field h1 effective_priority)" = 200 ]
+}
+
+@test "track process: not running at start is a Fault; a forked child of that name keeps it up, exec away does not" {
+	group h1 200 "track process $P"
+	group h2 100
+	startn h1
+	start h2
+	lab_wait 6 is_state h2 master
+	lab_wait 3 is_state h1 fault
+	# bash named $P forks a subshell (still $P), then execs sleep (no longer $P)
+	pp=$(proc h1 -c "( while :; do sleep 0.2; done ) & exec sleep 1000")
+	lab_wait 6 is_state h1 master
+	lab_wait 3 test "$(cat "/proc/$pp/comm")" = sleep
+	running "$P"	# only the subshell has the name now
+	sleep 1		# vrrpd's events up to here are read: still up
+	is_state h1 master
+	# the subshell goes: the last process of the name
+	for c in $(pgrep -s "$pp"); do
+		[ "$(cat "/proc/$c/comm" 2>/dev/null)" = "$P" ] && kill -KILL "$c"
+	done
+	lab_wait 3 is_state h1 fault
+	lab_wait 3 ! running "$P"
+	is_state h1 fault
+}
+
+@test "track process: vrrpd inside a network namespace without -N says why and exits 111" {
+	group h1 200 "track process $P"
+	lab_spawn h1 "$D/h1.log" "$VPNHA_BIN/vrrpd" -f "$D/h1.conf" -r "$D/h1.run" >"$D/h1.pid"
+	lab_wait 10 ! lab_alive "$(pid h1)"
+	logged h1 'they reach only the initial network namespace'
+	logged h1 'with -N NETNS'
+	run lab_exec h1 "$VPNHA_BIN/vrrpd" -f "$D/h1.conf" -r "$D/h1.run"
+	[ "$status" -eq 111 ]
+}
+
+@test "track interface: eth1 of the master down is a Fault, or a weight; up again, it is master again" {
+	group h1 200 'track interface eth1'
+	group h2 100
+	start h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 6 is_state h2 backup
+	lab_link h1 eth1 down
+	lab_wait 3 is_state h1 fault
+	lab_wait 3 is_state h2 master
+	logged h1 'track interface eth1: down'
+	lab_link h1 eth1 up
+	lab_wait 6 is_state h1 master
+	lab_wait 3 is_state h2 backup
+	# the same with a weight, by a reload: no transition by the reload itself
+	n=$(transitions h1)
+	group h1 200 'track interface eth1 weight -150'
+	kill -HUP "$(pid h1)"
+	lab_wait 3 test "$(field h1 track1)" = 'interface eth1 up -150'
+	[ "$(transitions h1)" = "$n" ]
+	lab_link h1 eth1 down
+	lab_wait 3 is_state h1 backup
+	lab_wait 3 is_state h2 master
+	[ "$(field h1 effective_priority)" = 50 ]
+}
+
+# seq_script: a script that exits with the codes of $D/seq, one line a run,
+# counting its runs in $D/runs; out of lines, it waits for the next one
+seq_script() {
+	cat >"$D/check" <<-'EOF'
+	#!/bin/sh
+	d=$(dirname "$0")
+	n=$(($(wc -l <"$d/runs") + 1))
+	echo "$n" >>"$d/runs"
+	while [ "$(wc -l <"$d/seq")" -lt "$n" ]; do
+		echo "$n" >"$d/waiting"
+		sleep 0.05
+	done
+	exit "$(sed -n "${n}p" "$d/seq")"
+	EOF
+	chmod +x "$D/check"
+	: >"$D/runs"
+}
+
+waiting_at() {	# waiting_at N: the script's run N waits for its line
+	[ "$(cat "$D/waiting" 2>/dev/null)" = "$1" ]
+}
+
+@test "track script: fall failures in a row make it down, rise successes up" {
+	seq_script
+	printf '%s\n' 0 1 0 1 1 0 0 >"$D/seq"
+	group h1 200 'track script chk weight -150'
+	cat >>"$D/h1.conf" <<-EOF
+	set vrrp script chk command "$D/check"
+	set vrrp script chk interval 0.1
+	set vrrp script chk timeout 60
+	set vrrp script chk rise 3
+	set vrrp script chk fall 2
+	EOF
+	group h2 100
+	start h1
+	start h2
+	# runs 1..7 done, run 8 waits: one failure (2) never made it down,
+	# two (4, 5) did; two successes (6, 7) are not yet three
+	lab_wait 10 waiting_at 8
+	[ "$(grep -c 'track script chk: down' "$D/h1.log")" = 1 ]
+	run ! logged h1 'track script chk: up'
+	[ "$(field h1 track1)" = 'script chk down -150' ]
+	lab_wait 6 is_state h2 master
+	echo 0 >>"$D/seq"	# the third success
+	lab_wait 3 logged h1 'track script chk: up'
+	lab_wait 6 is_state h1 master
+	[ "$(field h1 track1)" = 'script chk up -150' ]
+	[ "$(grep -c 'track script chk: down' "$D/h1.log")" = 1 ]
+}
+
+@test "track script: a run past its timeout is killed, with its children, and counts as a failure" {
+	group h1 200 'track script slow'
+	cat >>"$D/h1.conf" <<-EOF
+	set vrrp script slow command "sleep 1000 # $P"
+	set vrrp script slow interval 0.2
+	set vrrp script slow timeout 0.3
+	EOF
+	group h2 100
+	start h2
+	start h1
+	lab_wait 6 is_state h2 master
+	lab_wait 5 logged h1 'track script slow: timed out; killed'
+	lab_wait 3 is_state h1 fault
+	# the script's process group is gone: no sleep of it left behind
+	lab_wait 3 ! pgrep -f "sleep 1000 # $P"
+	# and the loop never waited for it: vrrpd answers at once
+	run ctl h1 show eth0 1
+	assert_output --partial 'state=fault'
+}
+
+@test "track file: the priority moves by the value times the weight, at once, on every write" {
+	mkdir "$D/t"
+	echo 0 >"$D/t/prio"
+	group h1 200 "track file $D/t/prio weight 2"
+	group h2 150
+	start h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 6 is_state h2 backup
+	echo -50 >"$D/t/prio"
+	lab_wait 3 test "$(field h1 effective_priority)" = 100
+	lab_wait 3 is_state h2 master
+	[ "$(field h1 track1)" = "file $D/t/prio -50 2" ]
+	logged h1 "track file $D/t/prio: -50"
+	# replaced by rename, as an atomic writer does
+	echo 10 >"$D/t/new"
+	mv "$D/t/new" "$D/t/prio"
+	lab_wait 3 test "$(field h1 effective_priority)" = 220
+	lab_wait 6 is_state h1 master
+	# missing: 0, and said
+	rm "$D/t/prio"
+	lab_wait 3 test "$(field h1 effective_priority)" = 200
+	logged h1 "track file $D/t/prio: missing or unreadable; counts as 0"
+	# not a number: 0, and said
+	echo ten >"$D/t/prio"
+	lab_wait 3 logged h1 "track file $D/t/prio: not an integer; counts as 0"
+	# a FIFO in its place must not stop vrrpd
+	rm "$D/t/prio"
+	mkfifo "$D/t/prio"
+	echo 7 >"$D/t/new"
+	mv "$D/t/new" "$D/t/other"
+	kill -HUP "$(pid h1)"
+	lab_wait 3 logged h1 'reloaded'
+	run ctl h1 show eth0 1
+	assert_output --partial 'state=master'
+	# and a value outside the priority's range is clamped to 1..254
+	rm "$D/t/prio"
+	echo 1000 >"$D/t/prio"
+	lab_wait 3 test "$(field h1 effective_priority)" = 254
+}
+
+@test "reload adds and removes trackers without a transition" {
+	pp=$(proc h1)
+	group h1 200
+	group h2 100
+	startn h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 6 is_state h2 backup
+	n1=$(transitions h1) n2=$(transitions h2)
+	group h1 200 "track process $P" 'track interface eth1 weight -10'
+	kill -HUP "$(pid h1)"
+	lab_wait 3 test "$(field h1 track_count)" = 2
+	lab_wait 3 test "$(field h1 track1)" = "process $P up fault"
+	[ "$(field h1 track2)" = 'interface eth1 up -10' ]
+	logged h1 "track (none) -> process $P, interface eth1 weight -10"
+	group h1 200 'track interface eth1 weight -10'
+	kill -HUP "$(pid h1)"
+	lab_wait 3 test "$(field h1 track_count)" = 1
+	group h1 200
+	kill -HUP "$(pid h1)"
+	lab_wait 3 test "$(field h1 track_count)" = 0
+	sleep 1
+	[ "$(transitions h1)" = "$n1" ]
+	[ "$(transitions h2)" = "$n2" ]
+	is_state h1 master
+	# the process no longer tracked: its death changes nothing
+	lab_kill "$pp" KILL
+	sleep 1
+	is_state h1 master
+}
+
+@test "vrrp-failover take on a backup held down by a weight: it goes above the master's effective priority" {
+	echo -60 >"$D/prio"
+	group h1 200
+	group h2 220 "track file $D/prio"
+	start h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 6 is_state h2 backup
+	[ "$(field h2 effective_priority)" = 160 ]
+	run vrrp-failover -r "$D/h2.run" take eth0 1
+	assert_success
+	assert_line 'eth0 1 backup, priority 160 -> 201'
+	lab_wait 6 is_state h2 master
+	# a run-time priority is taken as it is, weights aside, until restore
+	[ "$(field h2 priority)" = 201 ]
+	[ "$(field h2 effective_priority)" = 201 ]
+	run vrrp-failover -r "$D/h2.run" restore eth0 1
+	assert_success
+	lab_wait 6 is_state h1 master
+	[ "$(field h2 effective_priority)" = 160 ]
+}
