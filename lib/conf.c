@@ -236,6 +236,9 @@ value(struct stmt *st, int i, const struct conf_schema *sc)
 			    sc->scale), num_fixed_fmt(hi, sizeof hi, sc->max,
 			    sc->scale));
 		}
+		if (rc == NUM_DIGITS)
+			return fail(st, "%s: \"%s\" has more than %u decimal "
+			    "places", sc->word, w, sc->scale);
 		if (rc != NUM_OK)
 			return fail(st, "%s: \"%s\" is %s", sc->word, w,
 			    num_strerror(rc));

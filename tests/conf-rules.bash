@@ -79,6 +79,24 @@ rules_each() {
 	    'set interfaces ethernet eth0 vrrp vrrp-group 3 virtual-address 2001:db8::100/64' \
 	    'set interfaces ethernet eth0 vrrp vrrp-group 3 peer-address fe80::ff:fe00:2' \
 	    'set interfaces ethernet eth0 vrrp vrrp-group 3 peer-address 2001:db8::12'
+	# trackers and their scripts
+	$fn "FILE:8: vrrp-group 1 on eth0: track script chk: no such script: set vrrp script chk command \"CMD\"" \
+	    "$g1 track script chk"
+	$fn "FILE:8: vrrp script chk has no command" \
+	    "set vrrp script chk interval 1"
+	s=()
+	for i in $(seq 17); do s+=("$g1 track process p$i"); done
+	$fn "FILE:24: vrrp-group 1 on eth0: more than 16 trackers" "${s[@]}"
+	$fn "FILE:8: weight: \"-255\" is out of range (-254..254)" \
+	    "$g1 track process charon weight -255"
+	$fn "FILE:8: weight: \"+5\" is not a decimal number" \
+	    "$g1 track process charon weight +5"
+	$fn "FILE:8: file: \"run/prio\" is not an absolute path (without spaces)" \
+	    "$g1 track file run/prio"
+	$fn "FILE:8: process: must be at most 15 characters" \
+	    "$g1 track process charon-too-long1"
+	$fn "FILE:8: interval: \"0.001\" has more than 2 decimal places" \
+	    "set vrrp script chk interval 0.001"
 	# across groups
 	$fn "FILE:8: 192.0.2.100/24 is in vrrp-group 1 on eth0 and in vrrp-group 1 on eth1" \
 	    'set interfaces ethernet eth1 vrrp vrrp-group 1 virtual-address 192.0.2.100/25'
