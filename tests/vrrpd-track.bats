@@ -46,6 +46,18 @@ running() {
 	return 1
 }
 
+live() {	# live SESSION: its processes that have not exited (zombies have)
+	ps -o stat= -s "$1" | grep -vc '^Z' || :
+}
+
+gone() {	# gone PID...: none of them runs (a zombie has exited)
+	local p
+	for p; do
+		[ -e "/proc/$p" ] && ! grep -q '^State:.Z' "/proc/$p/status" 2>/dev/null && return 1
+	done
+	return 0
+}
+
 logged() {	# logged HOST TEXT: HOST's vrrpd said TEXT
 	grep -qF -- "$2" "$D/$1.log"
 }
@@ -125,6 +137,35 @@ transitions() {	# transitions HOST: how many state changes HOST logged
 	lab_wait 3 is_state h1 fault
 	lab_wait 3 ! running "$P"
 	is_state h1 fault
+}
+
+@test "track process: 300 processes of the name come and go; down only when the last has gone" {
+	mkfifo "$D/fifo"
+	# the first waits for the others, then for ever
+	pp=$(proc h1 -c "for i in \$(seq 300); do ( read -r x <>'$D/fifo' ) & done; wait; read -r x <>'$D/fifo'")
+	group h1 200 "track process $P"
+	group h2 100
+	startn h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 10 test "$(live "$pp")" -ge 301
+	# the others in two halves, then the first: up until the very last
+	kids=$(pgrep -s "$pp" | grep -vx "$pp")
+	half=$(echo "$kids" | sed -n '1~2p')
+	kill -KILL $half
+	lab_wait 5 gone $half
+	sleep 0.5
+	is_state h1 master
+	half=$(echo "$kids" | sed -n '2~2p')
+	kill -KILL $half
+	lab_wait 5 gone $half
+	sleep 0.5
+	is_state h1 master
+	run ! logged h1 "track process $P: no process"
+	lab_kill "$pp" KILL
+	lab_wait 3 ! running "$P"
+	lab_wait 3 is_state h1 fault
+	run ! logged h1 'process events lost'
 }
 
 @test "track process: vrrpd inside a network namespace without -N says why and exits 111" {
@@ -226,8 +267,10 @@ waiting_at() {	# waiting_at N: the script's run N waits for its line
 	lab_wait 6 is_state h2 master
 	lab_wait 5 logged h1 'track script slow: timed out; killed'
 	lab_wait 3 is_state h1 fault
-	# the script's process group is gone: no sleep of it left behind
-	lab_wait 3 ! pgrep -f "sleep 1000 # $P"
+	# each run's process group goes with it: after three timeouts, only
+	# the current run's sh and sleep are left, none of the earlier ones
+	lab_wait 5 test "$(grep -c 'track script slow: timed out' "$D/h1.log")" -ge 3
+	[ "$(pgrep -fc "sleep 1000 # $P")" -le 2 ]
 	# and the loop never waited for it: vrrpd answers at once
 	run ctl h1 show eth0 1
 	assert_output --partial 'state=fault'

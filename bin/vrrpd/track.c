@@ -101,7 +101,17 @@ pset_find(pid_t pid)
 	return NULL;
 }
 
-static void pset_add(pid_t, struct tracker *);
+/* Into the first free slot from pid's home; the counts are the caller's. */
+static void
+pset_put(pid_t pid, struct tracker *t)
+{
+	size_t i;
+
+	for (i = pset_home(pid); pset[i].pid != 0; i = (i + 1) & (pset_cap - 1))
+		;
+	pset[i].pid = pid;
+	pset[i].t = t;
+}
 
 static void
 pset_grow(void)
@@ -112,10 +122,9 @@ pset_grow(void)
 	pset_cap = n ? n * 2 : 64;
 	if ((pset = calloc(pset_cap, sizeof *pset)) == NULL)
 		err_fatal(RC_TEMP, "out of memory");
-	pset_len = 0;
 	for (i = 0; i < n; i++)
 		if (old[i].pid != 0)
-			pset_add(old[i].pid, old[i].t);
+			pset_put(old[i].pid, old[i].t);
 	free(old);
 }
 
@@ -123,7 +132,6 @@ static void
 pset_add(pid_t pid, struct tracker *t)
 {
 	struct pslot *s;
-	size_t i;
 
 	if ((s = pset_find(pid)) != NULL) {
 		if (s->t != t) {
@@ -135,10 +143,7 @@ pset_add(pid_t pid, struct tracker *t)
 	}
 	if ((pset_len + 1) * 2 > pset_cap)
 		pset_grow();
-	for (i = pset_home(pid); pset[i].pid != 0; i = (i + 1) & (pset_cap - 1))
-		;
-	pset[i].pid = pid;
-	pset[i].t = t;
+	pset_put(pid, t);
 	pset_len++;
 	t->npid++;
 }
@@ -559,11 +564,18 @@ proc_event(const struct proc_event *ev)
 
 	switch (ev->what) {
 	case PROC_EVENT_FORK:
-		/* a process, not a thread, of a tracked one: the same comm */
+		/*
+		 * A process, not a thread.  A tracked one's child has its
+		 * comm.  Another's is read: its parent may have had a tracked
+		 * name when it forked and another by the time its exec event
+		 * was read (events are read late, /proc is read now).
+		 */
 		if (ev->event_data.fork.child_pid != ev->event_data.fork.child_tgid)
 			break;
 		if ((s = pset_find(ev->event_data.fork.parent_tgid)) != NULL)
 			pset_add(ev->event_data.fork.child_tgid, s->t);
+		else
+			proc_named(ev->event_data.fork.child_tgid, NULL);
 		break;
 	case PROC_EVENT_EXEC:
 		proc_named(ev->event_data.exec.process_tgid, NULL);
@@ -640,13 +652,22 @@ track_file_events(void (*changed)(void))
 	struct tracker *t;
 	ssize_t n;
 	char *p;
-	int any = 0;
+	int any = 0, i;
 
-	while ((n = read(inotify_fd, u.buf, sizeof u.buf)) > 0)
+	/* bounded: a writer in a loop must not keep the loop here */
+	for (i = 0; i < 64 && (n = read(inotify_fd, u.buf, sizeof u.buf)) > 0;
+	    i++)
 		for (p = u.buf; p < u.buf + n; p += sizeof *ev + ev->len) {
 			ev = (const struct inotify_event *)p;
 			for (t = trackers; t != NULL; t = t->next) {
-				if (t->kind != TRACK_FILE || t->wd != ev->wd)
+				if (t->kind != TRACK_FILE)
+					continue;
+				if (ev->mask & IN_Q_OVERFLOW) {
+					file_read(t);	/* events lost: all */
+					any = 1;
+					continue;
+				}
+				if (t->wd != ev->wd)
 					continue;
 				if (ev->mask & IN_IGNORED)
 					t->wd = -1;	/* the directory went */
