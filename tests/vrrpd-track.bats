@@ -369,3 +369,37 @@ waiting_at() {	# waiting_at N: the script's run N waits for its line
 	lab_wait 6 is_state h1 master
 	[ "$(field h2 effective_priority)" = 160 ]
 }
+
+@test "track process in a sync group: the member in Fault takes the whole group to the backup" {
+	pp=$(proc h1)
+	for h in h1 h2; do
+		p=200
+		[ "$h" = h2 ] && p=100
+		cat >"$D/$h.conf" <<-EOF
+		set interfaces ethernet eth0 vrrp vrrp-group 99 virtual-address 192.0.2.100/25
+		set interfaces ethernet eth0 vrrp vrrp-group 99 priority $p
+		set interfaces ethernet eth0 vrrp vrrp-group 99 sync-group ACM
+		set interfaces ethernet eth1 vrrp vrrp-group 101 virtual-address 192.0.2.200/25
+		set interfaces ethernet eth1 vrrp vrrp-group 101 priority $p
+		set interfaces ethernet eth1 vrrp vrrp-group 101 sync-group ACM
+		EOF
+	done
+	echo "set interfaces ethernet eth0 vrrp vrrp-group 99 track process $P" >>"$D/h1.conf"
+	startn h1
+	start h2
+	lab_wait 8 is_state h1 master eth0.99
+	lab_wait 8 is_state h1 master eth1.101
+	lab_wait 8 is_state h2 backup eth1.101
+	lab_kill "$pp" KILL
+	lab_wait 3 is_state h1 fault eth0.99
+	lab_wait 3 is_state h1 backup eth1.101
+	lab_wait 3 is_state h2 master eth0.99
+	lab_wait 3 is_state h2 master eth1.101
+	# held: the inside group, though its link is up, does not take Master back
+	sleep 4
+	is_state h1 backup eth1.101
+	proc h1 >/dev/null
+	lab_wait 8 is_state h1 master eth0.99
+	lab_wait 3 is_state h1 master eth1.101
+	lab_wait 3 is_state h2 backup eth1.101
+}

@@ -332,9 +332,10 @@ track_ready(const struct group *list, char *err, size_t size)
 static void
 file_read(struct tracker *t)
 {
-	char buf[64], *s, *e;
+	char buf[64], *s;
 	struct stat st;
-	long v = 0, old = t->value;
+	int64_t v = 0;
+	long old = t->value;
 	ssize_t n = -1;
 	int fd, ok = 0, why, special = 0;
 
@@ -345,24 +346,21 @@ file_read(struct tracker *t)
 	if (fd >= 0)
 		close(fd);
 	if (n >= 0) {
+		/* the number between blanks, by the parser of vpnha.conf's */
+		while (n > 0 && strchr(" \t\r\n", buf[n - 1]) != NULL)
+			n--;
 		buf[n] = '\0';
-		for (s = buf; *s == ' ' || *s == '\t'; s++)
-			;
-		errno = 0;
-		v = strtol(s, &e, 10);
-		while (*e == ' ' || *e == '\t' || *e == '\n')
-			e++;
-		ok = e != s && *e == '\0' && errno == 0 && v >= -FILE_VALUE_MAX &&
-		    v <= FILE_VALUE_MAX;
+		s = buf + strspn(buf, " \t");
+		ok = num_i64(s, -FILE_VALUE_MAX, FILE_VALUE_MAX, &v) == NUM_OK;
 	}
 	why = ok ? FILE_OK : special ? FILE_SPECIAL : n < 0 ? FILE_MISSING :
 	    FILE_NAN;
 	t->up = ok;
-	t->value = ok ? v : 0;
+	t->value = ok ? (long)v : 0;
 	if (!ok && why != t->why)
 		err_warn("track file %s: %s; counts as 0", t->name, file_why[why]);
 	else if (ok && (t->why != FILE_OK || old != v))
-		err_log("track file %s: %ld", t->name, v);
+		err_log("track file %s: %ld", t->name, (long)v);
 	t->why = why;
 }
 

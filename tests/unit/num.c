@@ -69,12 +69,39 @@ test_fixed(void)
 	CHECK(strcmp(num_strerror(NUM_RANGE), "out of range") == 0);
 }
 
+static void
+test_i64(void)
+{
+	int64_t v = 7;
+
+	CHECK(num_i64("-50", -254, 254, &v) == NUM_OK && v == -50);
+	CHECK(num_i64("254", -254, 254, &v) == NUM_OK && v == 254);
+	CHECK(num_i64("-0", -254, 254, &v) == NUM_OK && v == 0);
+	CHECK(num_i64("-255", -254, 254, &v) == NUM_RANGE);
+	CHECK(num_i64("255", -254, 254, &v) == NUM_RANGE);
+	CHECK(num_i64("-9223372036854775808", INT64_MIN, INT64_MAX, &v) ==
+	    NUM_RANGE);	/* one past INT64_MAX before the sign: refused */
+	CHECK(num_i64("-9223372036854775807", INT64_MIN, INT64_MAX, &v) ==
+	    NUM_OK && v == -INT64_MAX);
+	CHECK(num_i64("99999999999999999999", INT64_MIN, INT64_MAX, &v) ==
+	    NUM_RANGE);
+	v = 7;
+	CHECK(num_i64("+5", -10, 10, &v) == NUM_SYNTAX && v == 7);
+	CHECK(num_i64("-", -10, 10, &v) == NUM_SYNTAX);
+	CHECK(num_i64("--5", -10, 10, &v) == NUM_SYNTAX);
+	CHECK(num_i64(" 5", -10, 10, &v) == NUM_SYNTAX);
+	CHECK(num_i64("5 ", -10, 10, &v) == NUM_SYNTAX);
+	CHECK(num_i64("", -10, 10, &v) == NUM_SYNTAX);
+	CHECK(num_i64(NULL, -10, 10, &v) == NUM_SYNTAX && v == 7);
+}
+
 int
 main(void)
 {
 	test_u64();
 	test_u32();
 	test_fixed();
+	test_i64();
 	if (failures > 0)
 		fprintf(stderr, "num: %d failures\n", failures);
 	return failures > 0;
