@@ -78,7 +78,9 @@ states() {
 	done
 }
 
-@test "multicast dropped: two masters of the multicast group, one master of each unicast group (IPv4 v2, v3; IPv6 global, link-local)" {
+# unicast_pair: h1 (200) and h2 (100), their groups 1..5 started, h1
+# master and h2 backup of the unicast ones
+unicast_pair() {
 	second h1
 	second h2
 	groups h1 200 12
@@ -87,6 +89,10 @@ states() {
 	start h2
 	lab_wait 8 states h1 master
 	lab_wait 8 states h2 backup
+}
+
+@test "multicast dropped: two masters of the multicast group, one master of each unicast group (IPv4 v2, v3; IPv6 global, link-local)" {
+	unicast_pair
 	# the control: multicast reaches no one, so each is master of group 1
 	lab_wait 8 is_state h1 master eth0.1
 	lab_wait 8 is_state h2 master eth0.1
@@ -120,14 +126,7 @@ states() {
 }
 
 @test "unicast: SIGKILL of the master, the backup takes over; the master back takes over again (preempt)" {
-	second h1
-	second h2
-	groups h1 200 12
-	groups h2 100 11
-	start h1
-	start h2
-	lab_wait 8 states h1 master
-	lab_wait 8 states h2 backup
+	unicast_pair
 	lab_kill "$(pid h1)" KILL
 	lab_wait 8 states h2 master
 	has_vip h2 192.0.2.101
@@ -173,14 +172,7 @@ states() {
 }
 
 @test "reload adds and removes a peer-address and changes hello-source-address in place: no transition" {
-	second h1
-	second h2
-	groups h1 200 12
-	groups h2 100 11
-	start h1
-	start h2
-	lab_wait 8 states h1 master
-	lab_wait 8 states h2 backup
+	unicast_pair
 	for v in 2 3 4 5; do
 		t1[v]=$(field h1 last_transition "eth0.$v")
 		t2[v]=$(field h2 last_transition "eth0.$v")
