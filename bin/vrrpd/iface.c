@@ -114,6 +114,7 @@ group_health(struct group *g)
 	int before = group_priority(g);
 
 	group_eval(g);
+	g->run.dirty = 1;	/* a tracker's line, within FLUSH_EVERY */
 	if (g->run.state == VS_INIT)
 		return;
 	if (!group_can_run(g)) {
