@@ -47,12 +47,12 @@ hook_run(const struct group *g, enum vstate from, enum vstate to)
 	_exit(127);
 }
 
-/* A child that was not a running tracker's: a hook's, if any. */
+/* A child that was not a tracker's: a hook's. */
 void
 hook_reaped(pid_t pid, int status)
 {
 	if (vrrpd.hook == NULL)
-		return;		/* a script whose tracker went (reload) */
+		return;
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		err_warn("%s (pid %ld) exited %d", vrrpd.hook, (long)pid,
 		    WEXITSTATUS(status));

@@ -385,11 +385,22 @@ file_watch(struct tracker *t)
 		    t->name);
 }
 
+/* Runs killed with their tracker (a reload): reaped, then not logged. */
+static pid_t orphans[16];
+
 static void
 script_stop(struct tracker *t)
 {
-	if (t->pid > 0)
-		kill(-t->pid, SIGKILL);	/* reaped, then ignored */
+	size_t i;
+
+	if (t->pid <= 0)
+		return;
+	kill(-t->pid, SIGKILL);
+	for (i = 0; i < sizeof orphans / sizeof orphans[0]; i++)
+		if (orphans[i] == 0) {
+			orphans[i] = t->pid;
+			break;
+		}
 	t->pid = 0;
 }
 
@@ -707,8 +718,14 @@ int
 track_reaped(pid_t pid, int status, void (*changed)(void))
 {
 	struct tracker *t;
+	size_t i;
 	int ok;
 
+	for (i = 0; i < sizeof orphans / sizeof orphans[0]; i++)
+		if (orphans[i] == pid) {
+			orphans[i] = 0;
+			return 1;
+		}
 	for (t = trackers; t != NULL; t = t->next)
 		if (t->kind == TRACK_SCRIPT && t->pid == pid)
 			break;
