@@ -403,3 +403,25 @@ waiting_at() {	# waiting_at N: the script's run N waits for its line
 	lab_wait 3 is_state h1 master eth1.101
 	lab_wait 3 is_state h2 backup eth1.101
 }
+
+@test "reload removing a script tracker kills its running script, quietly" {
+	printf '#!/bin/sh\nexit 0\n' >"$D/hook"
+	chmod +x "$D/hook"
+	group h1 200 'track script slow weight -10'
+	cat >>"$D/h1.conf" <<-EOF
+	set vrrp script slow command "sleep 1000 # $P"
+	set vrrp script slow interval 600
+	set vrrp script slow timeout 600
+	EOF
+	start h1 -x "$D/hook"
+	lab_wait 6 is_state h1 master
+	lab_wait 5 pgrep -f "sleep 1000 # $P"
+	group h1 200
+	kill -HUP "$(pid h1)"
+	lab_wait 3 test "$(field h1 track_count)" = 0
+	lab_wait 3 ! pgrep -f "sleep 1000 # $P"
+	kill -HUP "$(pid h1)"	# one more turn of the loop: the reaping is done
+	lab_wait 3 test "$(grep -c reloaded "$D/h1.log")" = 2
+	run ! logged h1 'killed by signal'
+	is_state h1 master
+}
