@@ -984,3 +984,63 @@ tlogged() {
 	proto v3
 	tfailover interface weight h1 h2 h2
 }
+
+# tsteady KIND MODE KHOST VHOST HIGH: by unicast on a switch that drops
+# multicast: tpair, then STEADY_SECONDS in which both sides' states are
+# polled (elected: vrrpd's status file, keepalived's address and log)
+# and neither logs a transition; then HIGH's tracker goes down and up
+tsteady() {
+	local kind=$1 mode=$2 kn vn r n f=adverts_received
+	tpair "$@"
+	[ "$HIGH" != "$(vhost)" ] || f=adverts_sent
+	sleep 0.2	# an advert in flight
+	r=$(field "$(vhost)" $f)
+	kn=$(grep -c 'Entering' "$D/$(khost).log")
+	vn=$(grep -cE -- ' -> [a-z]+$' "$D/$(vhost).log" || :)
+	steady "$HIGH" "$LOW" "$STEADY_SECONDS"
+	[ "$(grep -c 'Entering' "$D/$(khost).log")" = "$kn" ]
+	[ "$(grep -cE -- ' -> [a-z]+$' "$D/$(vhost).log" || :)" = "$vn" ]
+	n=$(($(field "$(vhost)" $f) - r))
+	echo "# $STEADY_SECONDS s steady by unicast: $(kind "$HIGH") master, vrrpd's $f $n" >&3
+	[ "$n" -ge $((STEADY_SECONDS * 9)) ]
+	[ "$(field "$(vhost)" drop_peer)" = 0 ]
+	[ "$(field "$(vhost)" drop_ttl)" = 0 ]
+	# the multicast-dropping switch did drop: adverts go by unicast only
+	lab_exec switch nft list table bridge mcdrop | grep -q 'counter packets [1-9]'
+	tdown "$HIGH" "$kind"
+	if [ "$mode" = fault ]; then
+		lab_wait 5 is_state "$LOW" master
+		lab_wait 3 eval '[ "$(state_of "$HIGH")" = fault ]'
+	else
+		lab_wait 8 elected "$LOW" "$HIGH"
+	fi
+	heard "$(vhost)"
+	tup "$HIGH" "$kind"
+	lab_wait 8 elected "$HIGH" "$LOW"
+	heard "$(vhost)"
+}
+
+@test "track process by unicast, multicast dropped, Fault: 60 s steady with keepalived master; its process dies, vrrpd takes over, and back" {
+	ucast v3
+	tsteady process fault h1 h2 h1
+}
+
+@test "track process by unicast, multicast dropped, weight -100: 60 s steady with vrrpd master; its process dies, keepalived takes over, and back" {
+	ucast v3
+	tsteady process weight h1 h2 h2
+}
+
+@test "track process: keepalived in a lab host without the shim is refused the process events, and stays in Fault" {
+	# what tests/shim/initnet.c is for (see above)
+	proto v3
+	tproc h1
+	ktrack h1 150 process fault
+	kstart h1
+	lab_wait 5 grep -q 'process event listen - errno 111' "$D/h1.log"
+	run ! has_vip h1
+	# its process runs, but it never hears of it
+	lab_wait 3 grep -q 'entering FAULT state (tracked process tp quorum not achieved)' "$D/h1.log"
+	sleep 1
+	run ! has_vip h1
+	run ! grep -q 'Entering MASTER STATE' "$D/h1.log"
+}
