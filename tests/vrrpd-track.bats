@@ -326,3 +326,32 @@ waiting_at() {	# waiting_at N: the script's run N waits for its line
 	lab_wait 6 is_state h1 master
 	[ "$(field h2 effective_priority)" = 160 ]
 }
+
+# zombie NAME: a process named NAME has exited and is not reaped
+zombie() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(cat "$p/comm" 2>/dev/null)" = "$1" ] &&
+		    grep -q '^State:.Z' "$p/status" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+@test "track process: a zombie of the name, found in /proc at start, is not a process that runs" {
+	ln -sf /bin/sleep "$D/$P"
+	# its parent never reaps it: the exit came before vrrpd listened, and
+	# no event comes when (if ever) it is reaped
+	lab_spawn h1 "$D/z.log" bash -c "\"$D/$P\" 0 & exec sleep 1000" >/dev/null
+	lab_wait 3 zombie "$P"
+	run ! running "$P"
+	group h1 200 "track process $P"
+	group h2 100
+	startn h1
+	start h2
+	lab_wait 6 is_state h2 master
+	lab_wait 3 is_state h1 fault
+	[ "$(field h1 track1)" = "process $P down fault" ]
+	# and a process of the name that runs is still seen
+	proc h1 >/dev/null
+	lab_wait 6 is_state h1 master
+}
