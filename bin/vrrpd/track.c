@@ -225,12 +225,41 @@ proc_named(pid_t pid, const char *comm)
 		pset_del(s);
 }
 
+/*
+ * The comm of a process that runs, from /proc/PID/stat ("PID (COMM) S");
+ * -1 if it is gone or a zombie: its exit came before we listened, and no
+ * event comes when it is reaped.
+ */
+static int
+proc_live(pid_t pid, char *buf, size_t size)
+{
+	char path[64], line[128], *l, *r;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, line, sizeof line - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	line[n] = '\0';
+	if ((l = strchr(line, '(')) == NULL || (r = strrchr(l, ')')) == NULL ||
+	    r[1] != ' ' || r[2] == 'Z' || r[2] == 'X' || (size_t)(r - l) > size)
+		return -1;
+	memcpy(buf, l + 1, (size_t)(r - l - 1));
+	buf[r - l - 1] = '\0';
+	return 0;
+}
+
 /* Every process of /proc, at start and after lost events. */
 static void
 proc_scan(void)
 {
 	struct dirent *d;
 	uint64_t pid;
+	char comm[32];
 	DIR *dir;
 	size_t i;
 
@@ -245,8 +274,9 @@ proc_scan(void)
 		return;
 	}
 	while ((d = readdir(dir)) != NULL)
-		if (num_u64(d->d_name, 1, 0x7fffffff, &pid) == NUM_OK)
-			proc_named((pid_t)pid, NULL);
+		if (num_u64(d->d_name, 1, 0x7fffffff, &pid) == NUM_OK &&
+		    proc_live((pid_t)pid, comm, sizeof comm) == 0)
+			proc_named((pid_t)pid, comm);
 	closedir(dir);
 }
 
