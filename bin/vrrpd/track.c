@@ -589,11 +589,18 @@ proc_event(const struct proc_event *ev)
 
 	switch (ev->what) {
 	case PROC_EVENT_FORK:
-		/* a process, not a thread, of a tracked one: the same comm */
-		if (ev->event_data.fork.child_pid != ev->event_data.fork.child_tgid)
+		/*
+		 * A process, not a thread, of a tracked one: the comm of the
+		 * thread that forked, the tracked one's if that is its leader;
+		 * another thread may have a name of its own (PR_SET_NAME)
+		 */
+		if (ev->event_data.fork.child_pid != ev->event_data.fork.child_tgid ||
+		    (s = pset_find(ev->event_data.fork.parent_tgid)) == NULL)
 			break;
-		if ((s = pset_find(ev->event_data.fork.parent_tgid)) != NULL)
+		if (ev->event_data.fork.parent_pid == ev->event_data.fork.parent_tgid)
 			pset_add(ev->event_data.fork.child_tgid, s->t);
+		else
+			proc_named(ev->event_data.fork.child_tgid, NULL);
 		break;
 	case PROC_EVENT_EXEC:
 		proc_named(ev->event_data.exec.process_tgid, NULL);
