@@ -73,7 +73,10 @@ MARGIN=0.15
 
 setup() {
 	D=$BATS_TEST_TMPDIR
-	lab_up 2
+	case $BATS_TEST_DESCRIPTION in
+	track*) lab_up -2 2 ;;	# eth1 to track
+	*) lab_up 2 ;;
+	esac
 	proto v2
 }
 
@@ -705,4 +708,339 @@ kauth() {
 	has_vip h2
 	has_vip h1
 	[ "$(field h2 master_address)" = 192.0.2.12 ]
+}
+
+# ------------------------------------------------------------ tracking
+#
+# keepalived's vrrp_track_process and track_interface against vrrpd's
+# track process and track interface, with the same settings on both
+# sides: without a weight a tracker that is down is a Fault (each resigns
+# with priority 0 first), with weight -100 the master of 150 drops to 50,
+# below the backup's 100 (preempt on both sides).  The tests whose name
+# begins with "track" run on lab_up -2 (eth1 to track).
+#
+# keepalived's track_process inside a lab host, found by trying:
+#   - started in the host (lab_spawn), its VRRP child logs "Failed to
+#     set/clear process event listen - errno 111 - Connection refused" and
+#     the instance stays in Fault for good: the kernel's process events
+#     (the netlink proc connector) reach only sockets made in the initial
+#     network namespace, as for vrrpd (which opens its socket there and
+#     joins the host with -N: startn in tests/vrrp.bash).
+#   - net_namespace in global_defs, and --namespace, are not in Debian's
+#     build ("Unknown keyword 'net_namespace'"; keepalived -v lists no
+#     NETNS among its config options): it cannot start in the initial
+#     namespace and join the host itself.  Started there anyway it would
+#     run on the machine's own interfaces: never.
+#   - so keepalived runs in the host with tests/shim/initnet.c preloaded:
+#     its NETLINK_CONNECTOR socket alone is made in the test's own
+#     namespace (INITNET_NS=/proc/PID/ns/net; /proc/1/ns/net cannot be
+#     opened on this machine), as vrrpd -N does.  keepalived then logs
+#     "Quorum gained for tracked process" and follows the process.
+# A tracked process is a symlink to sleep(1) with a name of the test's own
+# and host's own, "kt<PID><TEST>h1": comm is the name a program was
+# started by, and the lab's hosts share one process table.
+
+# tproc HOST: the tracked process of HOST, started (its PID in
+# $D/HOST.tpid); its name on stdout with tname
+tname() {
+	echo "kt$$-$BATS_TEST_NUMBER$1"
+}
+
+tproc() {
+	local n
+	n=$(tname "$1")
+	ln -sf /bin/sleep "$D/$n"
+	lab_spawn "$1" "$D/$n.log" "$D/$n" 1000 >"$D/$1.tpid"
+}
+
+# kstart_track HOST: keepalived with the shim above
+kstart_track() {
+	local h=$1
+	[ -e "$D/initnet.so" ] ||
+		cc -shared -fPIC -o "$D/initnet.so" "$VPNHA_TOP/tests/shim/initnet.c" -ldl
+	keeplog "$h"
+	echo keepalived >"$D/$h.kind"
+	lab_spawn "$h" "$D/$h.log" env LD_PRELOAD="$D/initnet.so" \
+	    INITNET_NS="/proc/$BASHPID/ns/net" keepalived -n -l -D -G -P \
+	    -f "$D/$h.conf" -p "$D/$h.kpid" -r "$D/$h.vpid" -b "$D/$h.bpid" >"$D/$h.pid"
+	lab_wait 5 grep -q 'Startup complete' "$D/$h.log"
+}
+
+# vstart_track HOST: vrrpd started in the initial namespace, joining
+# HOST's (-N), for its process events
+vstart_track() {
+	local h=$1
+	keeplog "$h"
+	echo vrrpd >"$D/$h.kind"
+	lab_spawn_init "$D/$h.log" "$VPNHA_BIN/vrrpd" -N "$(lab_ns "$h")" \
+	    -f "$D/$h.conf" -r "$D/$h.run" >"$D/$h.pid"
+	lab_wait 5 test -S "$D/$h.run/vrrpd/control"
+}
+
+# ktrack HOST PRIORITY KIND MODE: keepalived.conf of HOST tracking its
+# process (KIND process) or eth1 (interface); MODE fault or weight
+ktrack() {
+	local h=$1 p=$2 w=
+	[ "$4" = fault ] || w=' weight -100'
+	if [ "$3" = process ]; then
+		{
+			kglobal "$h"
+			printf 'vrrp_track_process tp {\n\tprocess %s\n}\n' "$(tname "$h")"
+		} >"$D/$h.head"
+		kconf "$h" "$p" 'track_process {' "	tp$w" '}'
+	else
+		kglobal "$h" >"$D/$h.head"
+		kconf "$h" "$p" 'track_interface {' "	eth1$w" '}'
+	fi
+	# the global part once, with the tracker's block
+	sed -i '/^global_defs {$/,/^}$/d' "$D/$h.conf"
+	cat "$D/$h.head" "$D/$h.conf" >"$D/$h.new"
+	mv "$D/$h.new" "$D/$h.conf"
+}
+
+# vtrack HOST PRIORITY KIND MODE: the same for vrrpd
+vtrack() {
+	local h=$1 p=$2 w=
+	[ "$4" = fault ] || w=' weight -100'
+	if [ "$3" = process ]; then
+		vconf "$h" "$p" "track process $(tname "$h")$w"
+	else
+		vconf "$h" "$p" "track interface eth1$w"
+	fi
+}
+
+# tpair KIND MODE KHOST VHOST HIGH: keepalived on KHOST, vrrpd on VHOST,
+# each tracking its own process (or eth1); HIGH (150) is master, LOW
+# (100) backup, and each side sees the same master
+tpair() {
+	local kind=$1 mode=$2 k=$3 v=$4
+	HIGH=$5
+	LOW=$([ "$HIGH" = "$k" ] && echo "$v" || echo "$k")
+	ktrack "$k" "$([ "$HIGH" = "$k" ] && echo 150 || echo 100)" "$kind" "$mode"
+	vtrack "$v" "$([ "$HIGH" = "$v" ] && echo 150 || echo 100)" "$kind" "$mode"
+	if [ "$kind" = process ]; then
+		tproc "$k"
+		tproc "$v"
+		kstart_track "$k"
+		vstart_track "$v"
+	else
+		kstart "$k"
+		vstart "$v"
+	fi
+	lab_wait 8 elected "$HIGH" "$LOW"
+	# keepalived follows the process events (not refused by the kernel)
+	run ! grep -q 'process event listen' "$D/$k.log"
+	[ "$(field "$v" track1)" = "$kind $([ "$kind" = process ] && tname "$v" || echo eth1) up $([ "$mode" = fault ] && echo fault || echo -100)" ]
+	heard "$v"
+}
+
+# heard VHOST: vrrpd names the master as both sides see it (in Fault
+# it listens to no one)
+heard() {
+	local h=$1 m
+	[ "$(field "$h" state)" != fault ] || return 0
+	m=$([ "$(field "$h" state)" = master ] && echo "$h" || other "$h")
+	lab_wait 3 eval '[ "$(field "$h" master_address)" = "$(addr "$m")" ]'
+}
+
+# tdown HOST KIND, tup HOST KIND: HOST's tracked process killed (SIGKILL)
+# or its eth1 cut at the switch; and back.  The length of HOST's log
+# before, in $D/HOST.mark, for tlogged
+tdown() {
+	wc -l <"$D/$1.log" >"$D/$1.mark"
+	if [ "$2" = process ]; then
+		lab_kill "$(cat "$D/$1.tpid")" KILL
+	else
+		lab_link "$1" eth1 down
+	fi
+}
+
+tup() {
+	wc -l <"$D/$1.log" >"$D/$1.mark"
+	if [ "$2" = process ]; then
+		tproc "$1"
+	else
+		lab_link "$1" eth1 up
+	fi
+}
+
+# tfailover KIND MODE KHOST VHOST HIGH: HIGH's tracker goes down: LOW
+# takes over, HIGH is in Fault (no weight) or backup at 50; it comes back:
+# HIGH is master again.  Then LOW's goes down and back: HIGH stays master
+# (LOW in Fault or backup at 0 -> 1).  Each side agrees at every step.
+tfailover() {
+	local kind=$1 mode=$2 n
+	tpair "$@"
+	tdown "$HIGH" "$kind"
+	if [ "$mode" = fault ]; then
+		lab_wait 5 is_state "$LOW" master
+		lab_wait 3 eval '[ "$(state_of "$HIGH")" = fault ]'
+		run ! has_vip "$HIGH"
+	else
+		lab_wait 8 elected "$LOW" "$HIGH"
+	fi
+	has_vip "$LOW"
+	tlogged "$HIGH" "$kind" down
+	heard "$(vhost)"
+	if [ "$(kind "$HIGH")" = vrrpd ]; then
+		[ "$(field "$HIGH" effective_priority)" = "$([ "$mode" = fault ] && echo 150 || echo 50)" ]
+	fi
+	tup "$HIGH" "$kind"
+	lab_wait 8 elected "$HIGH" "$LOW"
+	tlogged "$HIGH" "$kind" up
+	heard "$(vhost)"
+	# the backup's tracker: the master stays master all along
+	tdown "$LOW" "$kind"
+	tlogged "$LOW" "$kind" down
+	if [ "$mode" = fault ]; then
+		lab_wait 3 eval '[ "$(state_of "$LOW")" = fault ]'
+	fi
+	holds "$HIGH" 1
+	tup "$LOW" "$kind"
+	lab_wait 8 elected "$HIGH" "$LOW"
+	holds "$HIGH" 1
+	heard "$(vhost)"
+}
+
+# holds HOST SECONDS: HOST stays master with the address (polled)
+holds() {
+	local h=$1
+	! lab_wait "$2" ! eval 'is_state "$h" master && has_vip "$h"' 2>/dev/null
+}
+
+khost() {
+	[ "$(kind h1)" = keepalived ] && echo h1 || echo h2
+}
+
+vhost() {
+	[ "$(kind h1)" = vrrpd ] && echo h1 || echo h2
+}
+
+# state_of HOST: vrrpd's state, or the one keepalived last logged
+state_of() {
+	if [ "$(kind "$1")" = vrrpd ]; then
+		field "$1" state
+	else
+		kstate "$1"
+	fi
+}
+
+# tlogged HOST KIND up|down: HOST's daemon said so, since tdown or tup
+tlogged() {
+	local h=$1 what
+	if [ "$(kind "$h")" = vrrpd ]; then
+		case $2:$3 in
+		process:down) what="track process $(tname "$h"): no process" ;;
+		process:up) what="track process $(tname "$h"): running" ;;
+		interface:*) what="track interface eth1: $3" ;;
+		esac
+	else
+		case $2:$3 in
+		process:down) what='Quorum lost for tracked process tp' ;;
+		process:up) what='Quorum gained for tracked process tp' ;;
+		interface:down) what='Netlink reports eth1 down' ;;
+		interface:up) what='Netlink reports eth1 up' ;;
+		esac
+	fi
+	lab_wait 3 eval 'tail -n "+$(($(cat "$D/$h.mark") + 1))" "$D/$h.log" | grep -qF -- "$what"'
+}
+
+@test "track process, Fault: keepalived master's process dies, vrrpd takes over; back when it runs again" {
+	proto v3
+	tfailover process fault h1 h2 h1
+}
+
+@test "track process, Fault: vrrpd master's process dies, keepalived takes over; back when it runs again" {
+	proto v3
+	tfailover process fault h1 h2 h2
+}
+
+@test "track process, weight -100: keepalived master's process dies, vrrpd takes over; back when it runs again" {
+	proto v3
+	tfailover process weight h1 h2 h1
+}
+
+@test "track process, weight -100: vrrpd master's process dies, keepalived takes over; back when it runs again" {
+	proto v3
+	tfailover process weight h1 h2 h2
+}
+
+@test "track interface, Fault: keepalived master's eth1 down, vrrpd takes over; back when it is up" {
+	proto v3
+	tfailover interface fault h1 h2 h1
+}
+
+@test "track interface, Fault: vrrpd master's eth1 down, keepalived takes over; back when it is up" {
+	proto v3
+	tfailover interface fault h1 h2 h2
+}
+
+@test "track interface, weight -100: keepalived master's eth1 down, vrrpd takes over; back when it is up" {
+	proto v3
+	tfailover interface weight h1 h2 h1
+}
+
+@test "track interface, weight -100: vrrpd master's eth1 down, keepalived takes over; back when it is up" {
+	proto v3
+	tfailover interface weight h1 h2 h2
+}
+
+# tsteady KIND MODE KHOST VHOST HIGH: by unicast on a switch that drops
+# multicast: tpair, then STEADY_SECONDS in which both sides' states are
+# polled (elected: vrrpd's status file, keepalived's address and log)
+# and neither logs a transition; then HIGH's tracker goes down and up
+tsteady() {
+	local kind=$1 mode=$2 kn vn r n f=adverts_received
+	tpair "$@"
+	[ "$HIGH" != "$(vhost)" ] || f=adverts_sent
+	sleep 0.2	# an advert in flight
+	r=$(field "$(vhost)" $f)
+	kn=$(grep -c 'Entering' "$D/$(khost).log")
+	vn=$(grep -cE -- ' -> [a-z]+$' "$D/$(vhost).log" || :)
+	steady "$HIGH" "$LOW" "$STEADY_SECONDS"
+	[ "$(grep -c 'Entering' "$D/$(khost).log")" = "$kn" ]
+	[ "$(grep -cE -- ' -> [a-z]+$' "$D/$(vhost).log" || :)" = "$vn" ]
+	n=$(($(field "$(vhost)" $f) - r))
+	echo "# $STEADY_SECONDS s steady by unicast: $(kind "$HIGH") master, vrrpd's $f $n" >&3
+	[ "$n" -ge $((STEADY_SECONDS * 9)) ]
+	[ "$(field "$(vhost)" drop_peer)" = 0 ]
+	[ "$(field "$(vhost)" drop_ttl)" = 0 ]
+	# the multicast-dropping switch did drop: adverts go by unicast only
+	lab_exec switch nft list table bridge mcdrop | grep -q 'counter packets [1-9]'
+	tdown "$HIGH" "$kind"
+	if [ "$mode" = fault ]; then
+		lab_wait 5 is_state "$LOW" master
+		lab_wait 3 eval '[ "$(state_of "$HIGH")" = fault ]'
+	else
+		lab_wait 8 elected "$LOW" "$HIGH"
+	fi
+	heard "$(vhost)"
+	tup "$HIGH" "$kind"
+	lab_wait 8 elected "$HIGH" "$LOW"
+	heard "$(vhost)"
+}
+
+@test "track process by unicast, multicast dropped, Fault: 60 s steady with keepalived master; its process dies, vrrpd takes over, and back" {
+	ucast v3
+	tsteady process fault h1 h2 h1
+}
+
+@test "track process by unicast, multicast dropped, weight -100: 60 s steady with vrrpd master; its process dies, keepalived takes over, and back" {
+	ucast v3
+	tsteady process weight h1 h2 h2
+}
+
+@test "track process: keepalived in a lab host without the shim is refused the process events, and stays in Fault" {
+	# what tests/shim/initnet.c is for (see above)
+	proto v3
+	tproc h1
+	ktrack h1 150 process fault
+	kstart h1
+	lab_wait 5 grep -q 'process event listen - errno 111' "$D/h1.log"
+	run ! has_vip h1
+	# its process runs, but it never hears of it
+	lab_wait 3 grep -q 'entering FAULT state (tracked process tp quorum not achieved)' "$D/h1.log"
+	sleep 1
+	run ! has_vip h1
+	run ! grep -q 'Entering MASTER STATE' "$D/h1.log"
 }

@@ -425,3 +425,73 @@ waiting_at() {	# waiting_at N: the script's run N waits for its line
 	run ! logged h1 'killed by signal'
 	is_state h1 master
 }
+
+# zombie NAME: a process named NAME has exited and is not reaped
+zombie() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(cat "$p/comm" 2>/dev/null)" = "$1" ] &&
+		    grep -q '^State:.Z' "$p/status" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+@test "track process: a zombie of the name, found in /proc at start, is not a process that runs" {
+	ln -sf /bin/sleep "$D/$P"
+	# its parent never reaps it: the exit came before vrrpd listened, and
+	# no event comes when (if ever) it is reaped
+	lab_spawn h1 "$D/z.log" bash -c "\"$D/$P\" 0 & exec sleep 1000" >/dev/null
+	lab_wait 3 zombie "$P"
+	run ! running "$P"
+	group h1 200 "track process $P"
+	group h2 100
+	startn h1
+	start h2
+	lab_wait 6 is_state h2 master
+	lab_wait 3 is_state h1 fault
+	[ "$(field h1 track1)" = "process $P down fault" ]
+	# and a process of the name that runs is still seen
+	proc h1 >/dev/null
+	lab_wait 6 is_state h1 master
+}
+
+@test "track process: a child forked by a thread of another name has that name, not the tracked one" {
+	# python3 named $P: a thread renames itself (prctl PR_SET_NAME) and
+	# forks; the child's comm is the thread's.  Then $P exits, leaving
+	# only that child.
+	ln -sf /usr/bin/python3 "$D/$P"
+	cat >"$D/fork.py" <<-'EOF'
+	import ctypes, os, sys, threading, time
+	d = sys.argv[1]
+	def forker():
+	    ctypes.CDLL(None).prctl(15, b"notracked", 0, 0, 0)
+	    while not os.path.exists(d + "/go"):
+	        time.sleep(0.02)
+	    pid = os.fork()
+	    if pid == 0:
+	        time.sleep(1000)
+	        os._exit(0)
+	    with open(d + "/forked.new", "w") as f:
+	        f.write(str(pid))
+	    os.rename(d + "/forked.new", d + "/forked")
+	threading.Thread(target=forker).start()
+	while not os.path.exists(d + "/forked"):
+	    time.sleep(0.02)
+	os._exit(0)
+	EOF
+	lab_spawn h1 "$D/py.log" "$D/$P" "$D/fork.py" "$D" >/dev/null
+	lab_wait 5 running "$P"
+	group h1 200 "track process $P"
+	group h2 100
+	startn h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 6 is_state h2 backup
+	touch "$D/go"
+	lab_wait 5 test -e "$D/forked"
+	lab_wait 5 ! running "$P"
+	pgrep -x notracked >/dev/null
+	lab_wait 3 is_state h1 fault
+	lab_wait 3 is_state h2 master
+	kill "$(cat "$D/forked")"
+}

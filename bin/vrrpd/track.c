@@ -230,12 +230,41 @@ proc_named(pid_t pid, const char *comm)
 		pset_del(s);
 }
 
+/*
+ * The comm of a process that runs, from /proc/PID/stat ("PID (COMM) S");
+ * -1 if it is gone or a zombie: its exit came before we listened, and no
+ * event comes when it is reaped.
+ */
+static int
+proc_live(pid_t pid, char *buf, size_t size)
+{
+	char path[64], line[128], *l, *r;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, line, sizeof line - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	line[n] = '\0';
+	if ((l = strchr(line, '(')) == NULL || (r = strrchr(l, ')')) == NULL ||
+	    r[1] != ' ' || r[2] == 'Z' || r[2] == 'X' || (size_t)(r - l) > size)
+		return -1;
+	memcpy(buf, l + 1, (size_t)(r - l - 1));
+	buf[r - l - 1] = '\0';
+	return 0;
+}
+
 /* Every process of /proc, at start and after lost events. */
 static void
 proc_scan(void)
 {
 	struct dirent *d;
 	uint64_t pid;
+	char comm[32];
 	DIR *dir;
 	size_t i;
 
@@ -250,8 +279,9 @@ proc_scan(void)
 		return;
 	}
 	while ((d = readdir(dir)) != NULL)
-		if (num_u64(d->d_name, 1, 0x7fffffff, &pid) == NUM_OK)
-			proc_named((pid_t)pid, NULL);
+		if (num_u64(d->d_name, 1, 0x7fffffff, &pid) == NUM_OK &&
+		    proc_live((pid_t)pid, comm, sizeof comm) == 0)
+			proc_named((pid_t)pid, comm);
 	closedir(dir);
 }
 
@@ -574,14 +604,18 @@ proc_event(const struct proc_event *ev)
 	switch (ev->what) {
 	case PROC_EVENT_FORK:
 		/*
-		 * A process, not a thread.  A tracked one's child has its
-		 * comm.  Another's is read: its parent may have had a tracked
-		 * name when it forked and another by the time its exec event
-		 * was read (events are read late, /proc is read now).
+		 * A process, not a thread.  A child the leader of a tracked
+		 * process forked has its comm.  Another's is read: another
+		 * thread may have a name of its own (PR_SET_NAME), or the
+		 * parent had a tracked name when it forked and another by
+		 * the time its exec event was read (events are read late,
+		 * /proc is read now).
 		 */
 		if (ev->event_data.fork.child_pid != ev->event_data.fork.child_tgid)
 			break;
-		if ((s = pset_find(ev->event_data.fork.parent_tgid)) != NULL)
+		s = pset_find(ev->event_data.fork.parent_tgid);
+		if (s != NULL &&
+		    ev->event_data.fork.parent_pid == ev->event_data.fork.parent_tgid)
 			pset_add(ev->event_data.fork.child_tgid, s->t);
 		else
 			proc_named(ev->event_data.fork.child_tgid, NULL);

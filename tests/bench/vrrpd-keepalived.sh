@@ -39,6 +39,37 @@
 #     backups' switch ports (the bridge device sees only flooded ones).
 #     Target: from the dead master's last advert to the backup's first
 #     gratuitous ARP within Master_Down_Interval + 5 ms, as multicast.
+# (t) Issue 16's (a): each router tracks its own charon (strongSwan's, a
+#     symbolic link named charonPIDhN to it: the comm the kernel reports
+#     is the name it was started by, and the lab's hosts share one process
+#     table; a sleep(1) so named when charon is not installed), vrrpd with
+#     `track process`, keepalived with vrrp_track_process; SIGKILL of the
+#     master's charon, from the kill to the backup's first gratuitous ARP,
+#     v2 at 1 s and v3 at 0.1 s.  Fault (no weight): the master resigns
+#     with priority 0; target Skew_Time + 10 ms.  Weight -100: the master
+#     drops from 150 to 50, below the backup's 100 (preempt on); target one
+#     advert interval + Skew_Time.  vrrpd's master advertises 50 at once,
+#     and its backup, with fast-preempt (the default), takes over on it;
+#     an RFC backup discards a lower priority's advert (RFC 5798 6.4.2)
+#     and waits out its Master_Down_Interval, as keepalived does: vrrpd
+#     with fast-preempt false is the third row ("RFC timing"), whose target
+#     is not met by the RFC's own rules.  Also printed: from the kill to
+#     the master's advert at 0 (or 50), the time the process event takes
+#     to reach the wire (keepalived sends its 50 with its next advert).  vrrpd is started in the initial
+#     network namespace and joins the host (-N); keepalived runs with
+#     tests/shim/initnet.c preloaded (see tests/keepalived.bats for why).
+# (p) Issue 16's (b): vrrpd (h1, eth0) and keepalived (h3, eth1), each one
+#     group of v2 at 1 s tracking the same 10 process names (weight -1
+#     each), for BENCH_CPU_SECONDS while tests/bench/forkload.c forks 1,000
+#     processes a second that exit at once (every 20th execs a tracked
+#     name, every 20th more takes one with prctl and forks).  Names 0..4
+#     run all along (sleep(1) so named), names 5..9 only in that churn.
+#     CPU % of one core from utime+stime; target under 2 % for vrrpd.
+#     Then no lost event: vrrpd never logged "process events lost"
+#     (keepalived's "Missed ... messages" and a reinitialised receive buffer
+#     are counted too), and every tracker's state matches what runs: each
+#     daemon's adverts carry 150 - 5 = 145 on the wire, vrrpd's status
+#     file says down for 5..9 and up for 0..4.
 #
 # Hosts (lab_up -2 5): vrrpd on h1 (master) and h2 (backup), keepalived on
 # h3 and h4, h5 listens to the adverts.  Each figure is the median of its
@@ -77,7 +108,7 @@
 # and logs; VPNHA_STATIC (build/musl/bin, from `make static`): where
 # release is also timed with the static vrrp-failover, when it is there
 # (exec'ing it skips the dynamic loader: about 1.5 ms less here);
-# BENCH_PARTS ("a b c d u"): which parts to run.
+# BENCH_PARTS ("a b c d u t p"): which parts to run.
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd) || exit 111
@@ -88,7 +119,7 @@ bin=$(cd "$bin" 2>/dev/null && pwd) || {
 }
 static=${VPNHA_STATIC:-$top/build/musl/bin}/vrrp-failover
 [ -x "$static" ] || static=
-PARTS=${BENCH_PARTS:-a b c d u}
+PARTS=${BENCH_PARTS:-a b c d u t p}
 RUNS=${BENCH_RUNS:-5}
 RUNS_SYNC=${BENCH_RUNS_SYNC:-5}
 RUNS_FORCE=${BENCH_RUNS_FORCE:-3}
@@ -110,6 +141,9 @@ declare -A kind=([h1]=vrrpd [h2]=vrrpd [h3]=keepalived [h4]=keepalived)
 declare -A master=([vrrpd]=h1 [keepalived]=h3) backup=([vrrpd]=h2 [keepalived]=h4)
 declare -A klog cpid R
 UNICAST=			# set in (u): the groups by unicast
+TRACK=()			# (t), (p): tracked processes, "NAME: weight W" or
+				# "NAME:" (Fault); an @ in NAME is the host
+NOFAST=				# (t): vrrpd with fast-preempt false
 
 # ------------------------------------------------------------ the daemons
 
@@ -117,7 +151,7 @@ UNICAST=			# set in (u): the groups by unicast
 # for its daemon, $tmp/HOST.conf: each GROUP ("IF VRID ADDRESS/LEN") with
 # these settings and preempt, in the sync group ACM if SYNC is yes
 conf() {
-	local h=$1 p=$2 ver=$3 iv=$4 sync=$5 g i v a s
+	local h=$1 p=$2 ver=$3 iv=$4 sync=$5 g i v a s t
 	shift 5
 	if [ "${kind[$h]}" = vrrpd ]; then
 		for g; do
@@ -126,6 +160,11 @@ conf() {
 			printf '%s\n' "$s virtual-address $a" "$s priority $p" \
 			    "$s version $ver" "$s advertise-interval $iv" "$s preempt true"
 			[ "$sync" = no ] || echo "$s sync-group ACM"
+			[ -z "$NOFAST" ] || echo "$s fast-preempt false"
+			for t in ${TRACK[@]+"${TRACK[@]}"}; do
+				t=${t//@/$h}
+				echo "$s track process ${t%:*}${t#*:}"
+			done
 			[ -z "$UNICAST" ] || printf '%s\n' \
 			    "$s peer-address $(addr "$(other "$h")")" \
 			    "$s peer-address $(addr $L)" \
@@ -135,6 +174,10 @@ conf() {
 	fi
 	{
 		printf 'global_defs {\n\trouter_id %s\n\tvrrp_lower_prio_no_advert true\n}\n' "$h"
+		for t in ${TRACK[@]+"${TRACK[@]}"}; do
+			t=${t//@/$h}
+			printf 'vrrp_track_process %s {\n\tprocess %s\n}\n' "${t%:*}" "${t%:*}"
+		done
 		if [ "$sync" = yes ]; then
 			printf 'vrrp_sync_group ACM {\n\tgroup {\n'
 			for g; do
@@ -149,6 +192,14 @@ conf() {
 			printf '\tvirtual_router_id %s\n\tversion %s\n\tpriority %s\n' "$v" "$ver" "$p"
 			[ -z "$UNICAST" ] || printf '\tunicast_src_ip %s\n\tunicast_peer {\n\t\t%s\n\t\t%s\n\t}\n\tunicast_ttl 255\n' \
 			    "$(addr "$h")" "$(addr "$(other "$h")")" "$(addr $L)"
+			if [ ${#TRACK[@]} -gt 0 ]; then
+				printf '\ttrack_process {\n'
+				for t in "${TRACK[@]}"; do
+					t=${t//@/$h}
+					printf '\t\t%s%s\n' "${t%:*}" "${t#*:}"
+				done
+				printf '\t}\n'
+			fi
 			printf '\tadvert_int %s\n\tvirtual_ipaddress {\n\t\t%s\n\t}\n}\n' "$iv" "$a"
 		done
 	} >"$tmp/$h.conf"
@@ -168,16 +219,33 @@ kstart() {
 	log=$tmp/log.$((++spawns))
 	klog[$h]=$log
 	rm -f "$tmp/$h.kpid" "$tmp/$h.vpid" "$tmp/$h.bpid"
-	pid[$h]=$(lab_spawn "$h" "$log" keepalived -n -l -D -G -P -f "$tmp/$h.conf" \
+	local -a shim=()
+	# tracking processes: the proc connector from the initial namespace
+	# (tests/shim/initnet.c; see tests/keepalived.bats)
+	[ ${#TRACK[@]} -eq 0 ] || shim=(env LD_PRELOAD="$tmp/initnet.so" INITNET_NS="/proc/$$/ns/net")
+	pid[$h]=$(lab_spawn "$h" "$log" ${shim[@]+"${shim[@]}"} keepalived -n -l -D -G -P -f "$tmp/$h.conf" \
 	    -p "$tmp/$h.kpid" -r "$tmp/$h.vpid" -b "$tmp/$h.bpid") || die "$h: lab_spawn failed"
 	lab_wait 5 grep -q 'Startup complete' "$log" && lab_wait 2 test -s "$tmp/$h.vpid" ||
 		die "$h: keepalived did not start: $(tail -n 3 "$log")"
 	read -r "cpid[$h]" <"$tmp/$h.vpid"
 }
 
+# startn HOST: vrrpd started in the initial network namespace, joining
+# HOST's (-N): its process events come only there
+startn() {
+	local h=$1 log
+	log=$tmp/log.$((++spawns))
+	pid[$h]=$(lab_spawn_init "$log" "$bin/vrrpd" -N "$(lab_ns "$h")" \
+	    -f "$tmp/$h.conf" -r "$tmp/$h.run") || die "$h: lab_spawn_init failed"
+	lab_wait 5 test -S "$tmp/$h.run/vrrpd/control" ||
+		die "$h: vrrpd did not start: $(cat "$log")"
+}
+
 # up HOST: start HOST's daemon
 up() {
-	if [ "${kind[$1]}" = vrrpd ]; then
+	if [ "${kind[$1]}" = vrrpd ] && [ ${#TRACK[@]} -gt 0 ]; then
+		startn "$1"
+	elif [ "${kind[$1]}" = vrrpd ]; then
 		start "$1"
 	else
 		kstart "$1"
@@ -803,6 +871,181 @@ many() {
 	down h1 h2 h3 h4
 }
 
+# ------------------------------------------------------------ (t)
+
+# initnet: keepalived's shim for tracking processes in a lab host
+initnet() {
+	[ -e "$tmp/initnet.so" ] ||
+		cc -shared -fPIC -o "$tmp/initnet.so" "$top/tests/shim/initnet.c" -ldl ||
+		die "cc initnet.c failed"
+}
+
+# tracked: the processes (t) tracks, charon if it is installed
+tracked_setup() {
+	local h
+	# shellcheck source=../lab/swan.bash
+	. "$top/tests/lab/swan.bash"
+	initnet
+	TPROG=/bin/sleep
+	if [ -z "$(swan_missing)" ]; then
+		mkdir -p "$tmp/ca" && swan_ca "$tmp/ca" &&
+		    swan_cert "$tmp/ca" node "C=US, O=vpnha lab, CN=node" ||
+			die "pki failed"
+		for h in h1 h2 h3 h4; do
+			swan_node "$tmp/swan-$h" "$tmp/ca" node || die "swan_node failed"
+		done
+		TPROG=$SWAN_CHARON
+	fi
+	for h in h1 h2 h3 h4; do
+		ln -sf "$TPROG" "$tmp/charon$$$h" || die "ln failed"
+	done
+}
+
+# tstart HOST: HOST's tracked process; its PID in tpid[HOST]
+declare -A tpid
+tstart() {
+	local h=$1
+	if [ "$TPROG" = /bin/sleep ]; then
+		tpid[$h]=$(lab_spawn "$h" "$tmp/t.$h.log" "$tmp/charon$$$h" 1000) ||
+			die "lab_spawn failed"
+	else
+		tpid[$h]=$(SWAN_CHARON=$tmp/charon$$$h swan_start "$h" "$tmp/swan-$h") ||
+			die "$h: charon did not start"
+	fi
+}
+
+# tkill HOST: SIGKILL of HOST's tracked process, stamped in t0
+tkill() {
+	t0=$EPOCHREALTIME
+	kill -s KILL "${tpid[$1]}" || die "$1: kill of the tracked process failed"
+}
+
+# trackfail NAME VERSION INTERVAL MODE: RUNS kills of each master's
+# tracked process; MODE fault or weight (-100)
+trackfail() {
+	local name=$1 ver=$2 iv=$3 mode=$4 k m b i w d key=t$4$2 kk prio=0
+	w=$(((3 * 4 * $(usec "$iv") + 2000000) / 1000000 + 3))
+	TRACK=("charon$$@:")
+	if [ "$mode" = weight ]; then
+		TRACK=("charon$$@: weight -100")
+		prio=50
+	fi
+	lab_capture eth0 "$tmp/$key.pcap" || die "lab_capture failed"
+	for kk in vrrpd keepalived rfc; do
+		[ "$kk" != rfc ] || [ "$mode" = weight ] || continue
+		k=${kk/rfc/vrrpd} NOFAST=${kk#vrrpd}
+		NOFAST=${NOFAST#keepalived}
+		m=${master[$k]} b=${backup[$k]}
+		conf "$m" 150 "$ver" "$iv" no "eth0 1 $VIP/25"
+		conf "$b" 100 "$ver" "$iv" no "eth0 1 $VIP/25"
+		tstart "$m"
+		tstart "$b"
+		up "$m"
+		up "$b"
+		steady "$m" "$b" "$w" "eth0 1" || die "$name $kk: no steady state at start"
+		: >"$tmp/$key.$kk"
+		for ((i = 0; i < RUNS; i++)); do
+			phase "$m" "$i" "$RUNS" "$iv"
+			tkill "$m"
+			echo "$t0" >>"$tmp/$key.$kk"
+			lab_wait "$w" st "$b" eth0 1 master ||
+				die "$name $kk: no failover after the kill (run $((i + 1)))"
+			mark
+			tstart "$m"
+			steady "$m" "$b" "$w" "eth0 1" ||
+				die "$name $kk: no steady state after a restart (run $((i + 1)))"
+			settle
+		done
+		down "$m" "$b"
+		kill -s KILL "${tpid[$m]}" "${tpid[$b]}" 2>/dev/null
+	done
+	NOFAST=
+	TRACK=()
+	lab_capture_stop
+	for kk in vrrpd keepalived rfc; do
+		[ -e "$tmp/$key.$kk" ] || continue
+		k=${kk/rfc/vrrpd}
+		result "$key.$kk" "$name $kk" "$tmp/$key.pcap" $VIP "${backup[$k]}" eth0
+		# and to the master's advert at 0 or 50: the process event's part
+		d=$(delays "$tmp/$key.$kk" <(tshark -r "$tmp/$key.pcap" -Y "vrrp.prio == $prio && ip.src == $(addr "${master[$k]}")" \
+		    -T fields -e frame.time_epoch 2>/dev/null))
+		R[${key}p.$kk]=$(grep -v none <<<"$d" | stats)
+	done
+	row "$name, kill -> GARP" "$key"
+	row "$name, kill -> its advert $prio" "${key}p"
+	if [ "$mode" = weight ]; then
+		R[${key}f.vrrpd]=${R[$key.rfc]} R[${key}f.keepalived]=${R[$key.keepalived]}
+		row "$name, RFC timing, kill -> GARP" "${key}f"
+	fi
+}
+
+# ------------------------------------------------------------ (p)
+
+# churn: (p)
+churn() {
+	local i n t up want k x bad=0 lost
+	local -a names=() paths=()
+	for ((i = 0; i < 10; i++)); do
+		n=pl$$-$i
+		names+=("$n")
+		TRACK+=("$n: weight -1")
+		ln -sf /bin/true "$tmp/$n" || die "ln failed"
+		paths+=("$tmp/$n")
+	done
+	cc -O2 -o "$tmp/forkload" "$top/tests/bench/forkload.c" || die "cc forkload.c failed"
+	initnet
+	# names 0..4 run all along
+	for ((i = 0; i < 5; i++)); do
+		mkdir -p "$tmp/r$i" &&
+		    ln -sf /bin/sleep "$tmp/r$i/${names[i]}" || die "ln failed"
+		lab_spawn h5 "$tmp/r$i.log" "$tmp/r$i/${names[i]}" 1000 >/dev/null ||
+			die "lab_spawn failed"
+	done
+	conf h1 150 2 1 no "eth0 1 $VIP/25"
+	conf h3 150 2 1 no "eth1 2 $VIP1/25"
+	cpid[h1]=''
+	up h1
+	up h3
+	lab_wait 8 st h1 eth0 1 master || die "churn: vrrpd is not master"
+	lab_wait 8 st h3 eth1 2 master || die "churn: keepalived is not master"
+	lab_spawn h5 "$tmp/forkload.out" "$tmp/forkload" 1000 $((CPU_SECONDS + 2)) \
+	    "${paths[@]}" >"$tmp/forkload.pid" || die "lab_spawn failed"
+	sleep 1
+	measure p "vrrpd, 10 tracked names, 1,000 forks/s" vrrpd "$(pids h1)" \
+	    "keepalived, the same" keepalived "$(pids h3)"
+	lab_wait 10 grep -q '^forks' "$tmp/forkload.out" || die "forkload did not end"
+	echo "    forkload: $(cat "$tmp/forkload.out")"
+	sleep 1	# the last events read
+	# every tracker as what runs: 0..4 up, 5..9 down
+	for ((i = 0; i < 10; i++)); do
+		want=down
+		[ "$i" -ge 5 ] || want=up
+		x=$(sed -n "s/^track$((i + 1))=process \\(${names[i]}\\) \\([a-z]*\\) .*/\\2/p" \
+		    "$tmp/h1.run/vrrpd/eth0.1")
+		[ "$x" = "$want" ] || { echo "    vrrpd: ${names[i]} $x, want $want"; bad=1; }
+	done
+	lab_capture eth0 "$tmp/p0.pcap" && lab_capture eth1 "$tmp/p1.pcap" ||
+		die "lab_capture failed"
+	sleep 2.2
+	lab_capture_stop
+	# vrrpd alone on eth0, keepalived alone on eth1
+	for x in "vrrpd p0" "keepalived p1"; do
+		read -r k t <<<"$x"
+		up=$(tshark -r "$tmp/$t.pcap" -Y vrrp -T fields \
+		    -e vrrp.prio 2>/dev/null | sort -u | tr '\n' ' ')
+		echo "    $k: adverts at priority ${up% } after the churn (want 145)"
+		[ "$up" = "145 " ] || bad=1
+	done
+	n=$(cat "$tmp"/log.* | grep -c 'process events lost')
+	lost=$(grep -c -e 'Missed [0-9]* messages' -e 'process_monitor_rcv_bufs' "${klog[h3]}")
+	echo "    vrrpd: \"process events lost\" $n times; keepalived: missed or reinitialised $lost times"
+	R[plost.vrrpd]="$n $n $n 1" R[plost.keepalived]="$lost $lost $lost 1"
+	R[pok.vrrpd]="$((1 - bad)) 1 1 1"
+	lab_kill "$(cat "$tmp/forkload.pid")" 2>/dev/null
+	down h1 h3
+	TRACK=()
+}
+
 # ------------------------------------------------------------ the run
 
 # skew PRIORITY INTERVAL [N]: Skew_Time in ms of PRIORITY at INTERVAL
@@ -906,6 +1149,50 @@ target "(u) v2 1 s: last advert -> GARP, vrrpd/keepalived <= 1" u2l 'r <= 1'
 target "(u) v3 0.1 s: last advert -> GARP <= Master_Down_Interval $(skew 100 0.1 3) + 5 (median)" u3l \
     "v <= $(skew 100 0.1 3) + 5"
 target "(u) v3 0.1 s: last advert -> GARP, vrrpd/keepalived <= 1" u3l 'r <= 1'
+fi
+
+if part t; then
+echo
+echo "(t) SIGKILL of the tracked process on the master (150; backup 100, preempt): from the kill"
+echo "    to the backup's first gratuitous ARP; $RUNS runs each; Fault (no weight) and weight -100"
+tracked_setup
+echo "    the tracked process: $TPROG, as charon$$hN"
+heading ""
+trackfail "v2 1 s Fault" 2 1 fault
+trackfail "v3 0.1 s Fault" 3 0.1 fault
+trackfail "v2 1 s weight" 2 1 weight
+trackfail "v3 0.1 s weight" 3 0.1 weight
+echo "($((SECONDS - start_s)) s)"
+target "(t) v2 1 s Fault: kill -> GARP <= Skew_Time $sk + 10 (median)" tfault2 "v <= $sk + 10"
+target "(t) v3 0.1 s Fault: kill -> GARP <= Skew_Time $(skew 100 0.1) + 10 (median)" tfault3 \
+    "v <= $(skew 100 0.1) + 10"
+target "(t) v2 1 s Fault: vrrpd/keepalived <= 1" tfault2 'r <= 1'
+target "(t) v3 0.1 s Fault: vrrpd/keepalived <= 1" tfault3 'r <= 1'
+target "(t) v2 1 s weight: kill -> GARP <= 1000 + Skew_Time $sk (median)" tweight2 "v <= 1000 + $sk"
+target "(t) v2 1 s weight, fast-preempt false: <= 1000 + Skew_Time $sk (median)" tweight2f \
+    "v <= 1000 + $sk"
+target "(t) v3 0.1 s weight: kill -> GARP <= 100 + Skew_Time $(skew 100 0.1) (median)" tweight3 \
+    "v <= 100 + $(skew 100 0.1)"
+target "(t) v3 0.1 s weight, fast-preempt false: <= 100 + Skew_Time $(skew 100 0.1) (median)" tweight3f \
+    "v <= 100 + $(skew 100 0.1)"
+target "(t) v2 1 s weight: vrrpd/keepalived <= 1" tweight2 'r <= 1'
+target "(t) v3 0.1 s weight: vrrpd/keepalived <= 1" tweight3 'r <= 1'
+fi
+
+if part p; then
+echo
+echo "(p) 10 tracked process names, v2 at 1 s, vrrpd (h1) and keepalived (h3) at once, while"
+echo "    forkload forks 1,000 processes a second; over $CPU_SECONDS s: CPU % of one core"
+printf '%-36s %5s %-20s  %-10s  %-10s  %-10s\n' "" procs CPU VmRSS VmHWM PSS
+churn
+echo
+heading "(p)"
+row "CPU %, 1,000 forks/s" pcpu
+row "process events lost (count)" plost
+target "(p) vrrpd under 2 % of a core" pcpu 'v < 2'
+target "(p) vrrpd: no process event lost" plost 'v == 0'
+R[pok.keepalived]=${R[pok.vrrpd]}
+target "(p) every tracker's state as what runs (both daemons)" pok 'v == 1'
 fi
 
 lab_kill "$lpid" || :
