@@ -495,3 +495,51 @@ zombie() {
 	lab_wait 3 is_state h2 master
 	kill "$(cat "$D/forked")"
 }
+
+@test "track process: a forged process event is refused by the kernel to a user, and ignored by vrrpd from root" {
+	pp=$(proc h1)
+	group h1 200 "track process $P"
+	group h2 100
+	startn h1
+	start h2
+	lab_wait 6 is_state h1 master
+	lab_wait 6 is_state h2 backup
+	# "PID exited", unicast to every connector socket but the kernel's:
+	# prints how many sends went through
+	cat >"$D/forge.py" <<-'EOF'
+	import socket, struct, sys
+	victim = int(sys.argv[1])
+	ports = []
+	with open("/proc/net/netlink") as f:
+	    for line in f.read().splitlines()[1:]:
+	        w = line.split()
+	        if int(w[1]) == 11 and int(w[2]) != 0:	# NETLINK_CONNECTOR
+	            ports.append(int(w[2]) & 0xffffffff)
+	s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 11)
+	ev = struct.pack("=IIQ", 0x80000000, 0, 0) + struct.pack("=IIII", victim, victim, 0, 0)
+	cn = struct.pack("=IIIIHH", 1, 1, 0, 0, len(ev), 0) + ev
+	nl = struct.pack("=IHHII", 16 + len(cn), 3, 0, 0, 0) + cn
+	sent = 0
+	for p in ports:
+	    try:
+	        s.sendto(nl, (p, 0))
+	        sent += 1
+	    except OSError:
+	        pass
+	print(sent)
+	EOF
+	# a user may not send to another's netlink port at all
+	run setpriv --reuid nobody --regid nogroup --clear-groups /usr/bin/python3 - "$pp" <"$D/forge.py"
+	assert_success
+	[ "$output" = 0 ]
+	# root may: vrrpd believes only the kernel (port 0)
+	run /usr/bin/python3 - "$pp" <"$D/forge.py"
+	assert_success
+	[ "$output" -ge 1 ]
+	sleep 1
+	is_state h1 master
+	run ! logged h1 "track process $P: no process"
+	# the real exit still counts
+	lab_kill "$pp" KILL
+	lab_wait 3 is_state h1 fault
+}

@@ -40,7 +40,9 @@
 #include "vrrpd.h"
 
 #define PROC_RCVBUF	(4 << 20)	/* events of a fork storm, unread */
-#define PROC_BATCH	256		/* events a wakeup, then the others */
+#define PROC_BATCH	8		/* recvmmsg calls a wakeup, then the others */
+#define PROC_BATCH_MSGS	64		/* datagrams a call */
+#define PROC_MSG_SIZE	256		/* one event: 16 + 20 + 40 bytes */
 #define FILE_VALUE_MAX	1000000		/* |value| of a tracked file */
 
 enum { FILE_OK, FILE_MISSING, FILE_SPECIAL, FILE_NAN, FILE_NEW };
@@ -644,21 +646,56 @@ proc_event(const struct proc_event *ev)
 	}
 }
 
+/* One datagram of process events, from the kernel alone. */
+static void
+proc_datagram(const struct sockaddr_nl *from, struct nlmsghdr *nh, size_t n)
+{
+	struct cn_msg *cn;
+	struct proc_event ev;
+
+	/* root could unicast to our port (a user may not): believe port 0 */
+	if (from->nl_family != AF_NETLINK || from->nl_pid != 0)
+		return;
+	for (; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
+		cn = NLMSG_DATA(nh);
+		if (nh->nlmsg_len < NLMSG_LENGTH(sizeof *cn) ||
+		    cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC ||
+		    nh->nlmsg_len < NLMSG_LENGTH(sizeof *cn + cn->len))
+			continue;
+		/* cn->data is 4-aligned only: a copy, zero past what came */
+		memset(&ev, 0, sizeof ev);
+		memcpy(&ev, cn->data, cn->len < sizeof ev ? cn->len : sizeof ev);
+		proc_event(&ev);
+	}
+}
+
+/*
+ * The events queued, PROC_BATCH_MSGS datagrams a call (the kernel sends
+ * one an event), at most PROC_BATCH calls a wakeup.
+ */
 void
 track_proc_events(void (*changed)(void))
 {
-	union {
-		char buf[8192];
+	static union {
+		char buf[PROC_MSG_SIZE];
 		struct nlmsghdr align;
-	} u;
-	struct nlmsghdr *nh;
-	struct cn_msg *cn;
-	struct proc_event ev;
-	ssize_t n;
-	int i;
+	} u[PROC_BATCH_MSGS];
+	struct sockaddr_nl from[PROC_BATCH_MSGS];
+	struct mmsghdr mm[PROC_BATCH_MSGS];
+	struct iovec iov[PROC_BATCH_MSGS];
+	int i, j, n;
 
 	for (i = 0; i < PROC_BATCH; i++) {
-		if ((n = recv(proc_fd, u.buf, sizeof u.buf, 0)) < 0) {
+		for (j = 0; j < PROC_BATCH_MSGS; j++) {
+			iov[j].iov_base = u[j].buf;
+			iov[j].iov_len = sizeof u[j].buf;
+			memset(&mm[j], 0, sizeof mm[j]);
+			mm[j].msg_hdr.msg_name = &from[j];
+			mm[j].msg_hdr.msg_namelen = sizeof from[j];
+			mm[j].msg_hdr.msg_iov = &iov[j];
+			mm[j].msg_hdr.msg_iovlen = 1;
+		}
+		if ((n = recvmmsg(proc_fd, mm, PROC_BATCH_MSGS, 0, NULL)) < 0) {
 			if (errno != ENOBUFS)
 				break;
 			err_warn("process events lost (the socket overflowed); "
@@ -666,19 +703,10 @@ track_proc_events(void (*changed)(void))
 			proc_scan();
 			continue;
 		}
-		for (nh = &u.align; NLMSG_OK(nh, (size_t)n);
-		    nh = NLMSG_NEXT(nh, n)) {
-			cn = NLMSG_DATA(nh);
-			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof *cn) ||
-			    cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC ||
-			    nh->nlmsg_len < NLMSG_LENGTH(sizeof *cn + cn->len))
-				continue;
-			/* cn->data is 4-aligned only: a copy, zero past what came */
-			memset(&ev, 0, sizeof ev);
-			memcpy(&ev, cn->data, cn->len < sizeof ev ? cn->len :
-			    sizeof ev);
-			proc_event(&ev);
-		}
+		for (j = 0; j < n; j++)
+			proc_datagram(&from[j], &u[j].align, mm[j].msg_len);
+		if (n < PROC_BATCH_MSGS)
+			break;	/* drained */
 	}
 	if (proc_changed())
 		changed();
