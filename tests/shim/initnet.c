@@ -1,7 +1,7 @@
 /*
  * LD_PRELOAD shim for keepalived's track_process in a lab host
- * (tests/keepalived.bats, tests/bench/vrrpd-track.sh).  The kernel's
- * process events (the netlink proc connector) reach only sockets made in
+ * (tests/keepalived.bats, parts t and p of tests/bench/vrrpd-keepalived.sh).
+ * The kernel's process events (the netlink proc connector) reach only sockets made in
  * the initial network namespace: inside a lab host keepalived's
  * subscription gets ECONNREFUSED and its tracked processes stay down for
  * good.  Debian's keepalived 2.2.7 is built without net_namespace (and
