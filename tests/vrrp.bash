@@ -55,6 +55,12 @@ field() {
 	sed -n "s/^$2=//p" "$D/$1.run/vrrpd/${3:-eth0.1}" 2>/dev/null
 }
 
+# field_is HOST NAME VALUE [FILE]: the status file says so (read anew each
+# time: lab_wait field_is ..., never lab_wait test "$(field ...)")
+field_is() {
+	[ "$(field "$1" "$2" "${4:-eth0.1}")" = "$3" ]
+}
+
 is_state() {
 	[ "$(field "$1" state "${3:-eth0.1}")" = "$2" ]
 }

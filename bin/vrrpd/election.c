@@ -358,14 +358,25 @@ election_priority(struct group *g, int priority)
 void
 election_moved(struct group *g, int before)
 {
-	err_log("%s: vrid %u: effective priority %d -> %d", g->ifp->name,
-	    g->vrid, before, group_priority(g));
+	/*
+	 * A tracker that flaps: a line and a status file a second, an
+	 * advert an interval; the regular ones carry the rest.
+	 */
+	if (vrrpd.now - g->run.moved_logged >= CLOCK_SEC) {
+		err_log("%s: vrid %u: effective priority %d -> %d",
+		    g->ifp->name, g->vrid, before, group_priority(g));
+		g->run.moved_logged = vrrpd.now;
+		status_write(g);
+	} else
+		g->run.dirty = 1;
 	if (g->run.state == VS_MASTER) {
 		g->run.master_priority = group_priority(g);
-		net_send(g, group_priority(g));
-		g->run.adver_at = vrrpd.now + cs_ns(g->cf.interval);
+		if (vrrpd.now - g->run.moved_sent >= cs_ns(g->cf.interval)) {
+			net_send(g, group_priority(g));
+			g->run.adver_at = vrrpd.now + cs_ns(g->cf.interval);
+			g->run.moved_sent = vrrpd.now;
+		}
 	}
-	status_write(g);
 }
 
 /*

@@ -62,11 +62,39 @@ struct tracker {
 	int timed_out, ok_run, fail_run, results;
 	int64_t next_at, kill_at;	/* a script's, monotonic; -1 none */
 	int wd;				/* a file's inotify watch, or -1 */
+	int64_t logged_at;		/* its last line: one a second */
+	int unlogged;			/* changes since, not logged */
 	int used;
 	struct tracker *next;
 };
 
 static struct tracker *trackers;
+
+/*
+ * Processes whose exec event was read when /proc said an untracked name,
+ * and when: the event is read after the fact, and the process may have had
+ * a tracked name at the time and forked before it executed again.  A fork
+ * the kernel stamped before that reading, by one of these, or by another
+ * thread of a tracked process, has its child's comm read; any other fork
+ * costs no /proc read (a fork storm is a thousand a second).
+ */
+#define RECENT_MAX	256
+static struct {
+	pid_t pid;
+	int64_t seen;		/* when /proc was read, monotonic */
+} recent[RECENT_MAX];
+static unsigned recent_next;
+
+static int
+recent_exec(pid_t pid, int64_t forked)
+{
+	unsigned i;
+
+	for (i = 0; i < RECENT_MAX; i++)
+		if (recent[i].pid == pid && forked < recent[i].seen)
+			return 1;
+	return 0;
+}
 static int proc_fd = -1, proc_listening, inotify_fd = -1;
 static struct watch watch_proc = { WATCH_PROC, NULL },
     watch_inotify = { WATCH_INOTIFY, NULL };
@@ -211,8 +239,11 @@ proc_comm(pid_t pid, char *buf, size_t size)
 	return 0;
 }
 
-/* Process pid now has comm (NULL: read it); in the set if it is tracked. */
-static void
+/*
+ * Process pid now has comm (NULL: read it); in the set if it is tracked.
+ * 1 if it is.
+ */
+static int
 proc_named(pid_t pid, const char *comm)
 {
 	struct tracker *t;
@@ -230,6 +261,7 @@ proc_named(pid_t pid, const char *comm)
 		pset_add(pid, t);
 	else if (s != NULL)
 		pset_del(s);
+	return t != NULL;
 }
 
 /*
@@ -496,6 +528,22 @@ track_get(const struct tconf *tc, int *fresh_procs)
 	return t;
 }
 
+/*
+ * A process that flaps (a name run a hundred times a second) must not
+ * flood the log: one line a second a tracker, saying how many changes
+ * went unsaid.
+ */
+static int
+track_may_log(struct tracker *t)
+{
+	if (t->logged_at != 0 && vrrpd.now - t->logged_at < CLOCK_SEC) {
+		t->unlogged++;
+		return 0;
+	}
+	t->logged_at = vrrpd.now;
+	return 1;
+}
+
 /* Process trackers that went up or down since they were last reported. */
 static int
 proc_changed(void)
@@ -506,8 +554,12 @@ proc_changed(void)
 	for (t = trackers; t != NULL; t = t->next)
 		if (t->kind == TRACK_PROCESS && t->up != (t->npid > 0)) {
 			t->up = t->npid > 0;
-			err_log("track process %s: %s", t->name, t->up ?
-			    "running" : "no process");
+			if (track_may_log(t)) {
+				err_log("track process %s: %s%s", t->name, t->up ?
+				    "running" : "no process", t->unlogged ?
+				    " (and changes not logged)" : "");
+				t->unlogged = 0;
+			}
 			changed = 1;
 		}
 	return changed;
@@ -619,11 +671,16 @@ proc_event(const struct proc_event *ev)
 		if (s != NULL &&
 		    ev->event_data.fork.parent_pid == ev->event_data.fork.parent_tgid)
 			pset_add(ev->event_data.fork.child_tgid, s->t);
-		else
+		else if (s != NULL || recent_exec(ev->event_data.fork.parent_tgid,
+		    (int64_t)ev->timestamp_ns))
 			proc_named(ev->event_data.fork.child_tgid, NULL);
 		break;
 	case PROC_EVENT_EXEC:
-		proc_named(ev->event_data.exec.process_tgid, NULL);
+		if (!proc_named(ev->event_data.exec.process_tgid, NULL)) {
+			recent[recent_next].pid = ev->event_data.exec.process_tgid;
+			recent[recent_next].seen = clock_mono();
+			recent_next = (recent_next + 1) % RECENT_MAX;
+		}
 		break;
 	case PROC_EVENT_COMM:
 		if (ev->event_data.comm.process_pid ==

@@ -63,6 +63,7 @@ static int signal_fd, timer_fd;
 static struct watch watch_signal = { WATCH_SIGNAL, NULL },
     watch_timer = { WATCH_TIMER, NULL }, watch_netlink = { WATCH_NETLINK, NULL };
 static int64_t flush_at = -1;
+static int64_t armed = -2;	/* the timer's deadline as last set */
 
 static void
 vrrpd_shutdown(int rc)
@@ -140,17 +141,24 @@ vrrpd_arm(void)
 	d = track_next();
 	if (d >= 0 && (t < 0 || d < t))
 		t = d;
-	loop_timer_set(timer_fd, t);
+	/* a wakeup that moved no deadline (a process event) costs no syscall */
+	if (t != armed)
+		loop_timer_set(timer_fd, t);
+	armed = t;
 }
 
+/* Every wakeup runs the timers; fired says the timer itself did. */
 static void
-vrrpd_timers(void)
+vrrpd_timers(int fired)
 {
 	struct group *g;
 	uint64_t n;
 
-	while (read(timer_fd, &n, sizeof n) > 0)
-		;
+	if (fired) {
+		while (read(timer_fd, &n, sizeof n) > 0)
+			;
+		armed = -2;	/* expired: set again, whatever the deadline */
+	}
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		election_timers(g);
 	track_timers(iface_health);
@@ -167,12 +175,13 @@ vrrpd_loop(void)
 {
 	struct epoll_event ev[32];
 	struct watch *w;
-	int i, n;
+	int i, n, fired;
 
 	for (;;) {
 		vrrpd_arm();
 		n = loop_wait(ev, 32, -1);
 		vrrpd.now = clock_mono();
+		fired = 0;
 		for (i = 0; i < n; i++) {
 			w = ev[i].data.ptr;
 			switch (w->kind) {
@@ -180,7 +189,8 @@ vrrpd_loop(void)
 				vrrpd_signals();
 				break;
 			case WATCH_TIMER:
-				break;	/* every wakeup runs the timers */
+				fired = 1;
+				break;
 			case WATCH_NETLINK:
 				nl_drain(vrrpd.nlev, iface_changed);
 				break;
@@ -204,7 +214,7 @@ vrrpd_loop(void)
 				break;
 			}
 		}
-		vrrpd_timers();
+		vrrpd_timers(fired);
 	}
 }
 

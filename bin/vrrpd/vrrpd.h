@@ -125,6 +125,7 @@ struct grun {
 	int dirty;			/* status file to rewrite */
 	struct tracker *trk[CONF_TRACK_MAX];	/* of cf.track, by track_bind */
 	int adjust;			/* the trackers' sum of weights */
+	int64_t moved_logged, moved_sent;	/* election_moved's last */
 	int tfault;			/* a tracker without weight is down */
 };
 
