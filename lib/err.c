@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "err.h"
 #include "rc.h"
 
@@ -104,4 +105,25 @@ err_usage(const char *usage)
 {
 	dprintf(2, "usage: %s\n", usage);
 	exit(RC_USAGE);
+}
+
+int
+err_hush_say(struct err_hush *h, int64_t now)
+{
+	int held;
+
+	if (h->said != 0 && now - h->said < CLOCK_SEC) {
+		h->held++;
+		return -1;
+	}
+	held = h->held;
+	h->said = now;
+	h->held = 0;
+	return held;
+}
+
+int64_t
+err_hush_due(const struct err_hush *h)
+{
+	return h->held > 0 ? h->said + CLOCK_SEC : -1;
 }

@@ -16,6 +16,12 @@ load helper
 	assert_output ''
 }
 
+@test "unit: lib/err err_hush (a line a second; what was held back said after)" {
+	run "$VPNHA_TOP/build/san/unit/hush"
+	assert_success
+	assert_output ''
+}
+
 @test "unit: bin/vrrpd/advert (VRRP advertisements: round trips, rejections)" {
 	run "$VPNHA_TOP/build/san/unit/advert"
 	assert_success

@@ -66,14 +66,20 @@ transitions() {	# transitions HOST: how many state changes HOST logged
 	grep -cE 'vrid [0-9]+: [a-z]+ -> [a-z]+$' "$D/$1.log" || :
 }
 
-@test "track process without weight: the master's process dies, the backup takes over; it runs again, the master is back" {
-	pp=$(proc h1)
-	group h1 200 "track process $P"
+# tracked_pair TRACK [START]: h1 (200, tracking TRACK, started by START,
+# default startn) and h2 (100); h1 master, h2 backup
+tracked_pair() {
+	group h1 200 "$1"
 	group h2 100
-	startn h1
+	"${2:-startn}" h1
 	start h2
 	lab_wait 6 is_state h1 master
 	lab_wait 6 is_state h2 backup
+}
+
+@test "track process without weight: the master's process dies, the backup takes over; it runs again, the master is back" {
+	pp=$(proc h1)
+	tracked_pair "track process $P"
 	[ "$(field h1 track1)" = "process $P up fault" ]
 	lab_kill "$pp" KILL
 	lab_wait 3 is_state h1 fault
@@ -90,12 +96,7 @@ transitions() {	# transitions HOST: how many state changes HOST logged
 
 @test "track process with a weight: the master drops below the backup, then comes back" {
 	pp=$(proc h1)
-	group h1 200 "track process $P weight -150"
-	group h2 100
-	startn h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
+	tracked_pair "track process $P weight -150"
 	[ "$(field h1 effective_priority)" = 200 ]
 	lab_kill "$pp" KILL
 	lab_wait 3 is_state h2 master
@@ -168,6 +169,34 @@ transitions() {	# transitions HOST: how many state changes HOST logged
 	run ! logged h1 'process events lost'
 }
 
+# said HOST TEXT: how many lines of HOST's log have TEXT
+said() {
+	grep -cF -- "$2" "$D/$1.log" || :
+}
+
+@test "track process that flaps: at most a line a second, and the last state always said" {
+	pp=$(proc h1)
+	tracked_pair "track process $P weight -150"
+	# down and up five times within a second or two
+	for i in 1 2 3 4 5; do
+		lab_kill "$pp" KILL
+		lab_wait 3 ! running "$P"
+		pp=$(proc h1)
+		lab_wait 3 running "$P"
+	done
+	# down, said; up at once: held back, then said when its second is over
+	n=$(said h1 "track process $P: no process")
+	lab_kill "$pp" KILL
+	lab_wait 3 eval '[ "$(said h1 "track process $P: no process")" -gt "$n" ]'
+	pp=$(proc h1)
+	lab_wait 3 eval '[ "$(grep -F "track process $P: " "$D/h1.log" | tail -n 1 | grep -c running)" = 1 ]'
+	lab_wait 3 eval '[ "$(grep -F "effective priority" "$D/h1.log" | tail -n 1 | grep -c -- "-> 200")" = 1 ]'
+	logged h1 'changes not logged'
+	[ "$(said h1 "track process $P: ")" -le 8 ]
+	lab_wait 3 field_is h1 track1 "process $P up -150"
+	lab_wait 6 is_state h1 master
+}
+
 @test "track process: vrrpd inside a network namespace without -N says why and exits 111" {
 	group h1 200 "track process $P"
 	lab_spawn h1 "$D/h1.log" "$VPNHA_BIN/vrrpd" -f "$D/h1.conf" -r "$D/h1.run" >"$D/h1.pid"
@@ -179,12 +208,7 @@ transitions() {	# transitions HOST: how many state changes HOST logged
 }
 
 @test "track interface: eth1 of the master down is a Fault, or a weight; up again, it is master again" {
-	group h1 200 'track interface eth1'
-	group h2 100
-	start h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
+	tracked_pair 'track interface eth1' start
 	lab_link h1 eth1 down
 	lab_wait 3 is_state h1 fault
 	lab_wait 3 is_state h2 master
@@ -484,12 +508,7 @@ zombie() {
 	EOF
 	lab_spawn h1 "$D/py.log" "$D/$P" "$D/fork.py" "$D" >/dev/null
 	lab_wait 5 running "$P"
-	group h1 200 "track process $P"
-	group h2 100
-	startn h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
+	tracked_pair "track process $P"
 	touch "$D/go"
 	lab_wait 5 test -e "$D/forked"
 	lab_wait 5 ! running "$P"
@@ -501,12 +520,7 @@ zombie() {
 
 @test "track process: a forged process event is refused by the kernel to a user, and ignored by vrrpd from root" {
 	pp=$(proc h1)
-	group h1 200 "track process $P"
-	group h2 100
-	startn h1
-	start h2
-	lab_wait 6 is_state h1 master
-	lab_wait 6 is_state h2 backup
+	tracked_pair "track process $P"
 	# "PID exited", unicast to every connector socket but the kernel's:
 	# prints how many sends went through
 	cat >"$D/forge.py" <<-'EOF'

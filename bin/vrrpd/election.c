@@ -252,9 +252,24 @@ election_fault(struct group *g)
 	transition(g, VS_FAULT);
 }
 
+static void
+moved_say(struct group *g, int held)
+{
+	char more[48] = "";
+
+	if (held > 0)
+		snprintf(more, sizeof more, " (%d change%s not logged)", held,
+		    held == 1 ? "" : "s");
+	err_log("%s: vrid %u: effective priority %d -> %d%s", g->ifp->name,
+	    g->vrid, g->run.said_priority, group_priority(g), more);
+	g->run.said_priority = group_priority(g);
+}
+
 void
 election_timers(struct group *g)
 {
+	int64_t d;
+
 	if (g->run.state == VS_BACKUP && g->run.down_at >= 0 &&
 	    g->run.down_at <= vrrpd.now) {
 		/* Master_Down_Timer fired: the master is gone, or preempted */
@@ -276,6 +291,9 @@ election_timers(struct group *g)
 	}
 	if (g->run.garp_at >= 0 && g->run.garp_at <= vrrpd.now)
 		vip_announce(g);
+	d = err_hush_due(&g->run.hush);
+	if (d >= 0 && d <= vrrpd.now)
+		moved_say(g, err_hush_say(&g->run.hush, vrrpd.now));
 }
 
 void
@@ -358,14 +376,16 @@ election_priority(struct group *g, int priority)
 void
 election_moved(struct group *g, int before)
 {
+	int held;
+
 	/*
-	 * A tracker that flaps: a line and a status file a second, an
-	 * advert an interval; the regular ones carry the rest.
+	 * A tracker that flaps: a line a second (the last one said when
+	 * its second is over, by election_timers), the status file as
+	 * often, an advert an interval; the regular ones carry the rest.
 	 */
-	if (vrrpd.now - g->run.moved_logged >= CLOCK_SEC) {
-		err_log("%s: vrid %u: effective priority %d -> %d",
-		    g->ifp->name, g->vrid, before, group_priority(g));
-		g->run.moved_logged = vrrpd.now;
+	if ((held = err_hush_say(&g->run.hush, vrrpd.now)) >= 0) {
+		g->run.said_priority = before;
+		moved_say(g, held);
 		status_write(g);
 	} else
 		g->run.dirty = 1;
@@ -397,7 +417,7 @@ election_release(struct group *g)
 int64_t
 election_next(const struct group *g)
 {
-	int64_t t = -1;
+	int64_t t = -1, d;
 
 	if (g->run.adver_at >= 0)
 		t = g->run.adver_at;
@@ -405,5 +425,8 @@ election_next(const struct group *g)
 		t = g->run.down_at;
 	if (g->run.garp_at >= 0 && (t < 0 || g->run.garp_at < t))
 		t = g->run.garp_at;
+	d = err_hush_due(&g->run.hush);
+	if (d >= 0 && (t < 0 || d < t))
+		t = d;
 	return t;
 }

@@ -62,8 +62,7 @@ struct tracker {
 	int timed_out, ok_run, fail_run, results;
 	int64_t next_at, kill_at;	/* a script's, monotonic; -1 none */
 	int wd;				/* a file's inotify watch, or -1 */
-	int64_t logged_at;		/* its last line: one a second */
-	int unlogged;			/* changes since, not logged */
+	struct err_hush hush;		/* its lines: one a second */
 	int used;
 	struct tracker *next;
 };
@@ -392,6 +391,48 @@ track_ready(const struct group *list, char *err, size_t size)
 	return 0;
 }
 
+/*
+ * Its state in the log: a name run a hundred times a second, a file
+ * written as often, must not flood it (err_hush): a line a second, the
+ * changes held back counted, the last state always said.
+ */
+static void
+track_say(const struct tracker *t, int held)
+{
+	char more[48] = "";
+
+	if (held > 0)
+		snprintf(more, sizeof more, " (%d change%s not logged)", held,
+		    held == 1 ? "" : "s");
+	switch (t->kind) {
+	case TRACK_PROCESS:
+		err_log("track process %s: %s%s", t->name, t->up ? "running" :
+		    "no process", more);
+		break;
+	case TRACK_FILE:
+		if (t->why == FILE_OK)
+			err_log("track file %s: %ld%s", t->name, t->value, more);
+		else
+			err_warn("track file %s: %s; counts as 0%s", t->name,
+			    file_why[t->why], more);
+		break;
+	default:
+		err_log("track %s %s: %s%s", t->kind == TRACK_SCRIPT ?
+		    "script" : "interface", t->name, t->up ? "up" : "down",
+		    more);
+		break;
+	}
+}
+
+static void
+track_report(struct tracker *t)
+{
+	int held = err_hush_say(&t->hush, vrrpd.now);
+
+	if (held >= 0)
+		track_say(t, held);
+}
+
 /* A file's value; 0 (said once a reason) when missing, unreadable or no number. */
 static void
 file_read(struct tracker *t)
@@ -421,11 +462,10 @@ file_read(struct tracker *t)
 	    FILE_NAN;
 	t->up = ok;
 	t->value = ok ? (long)v : 0;
-	if (!ok && why != t->why)
-		err_warn("track file %s: %s; counts as 0", t->name, file_why[why]);
-	else if (ok && (t->why != FILE_OK || old != v))
-		err_log("track file %s: %ld", t->name, (long)v);
-	t->why = why;
+	if (why != t->why || (ok && old != v)) {
+		t->why = why;
+		track_report(t);
+	}
 }
 
 static void
@@ -528,22 +568,6 @@ track_get(const struct tconf *tc, int *fresh_procs)
 	return t;
 }
 
-/*
- * A process that flaps (a name run a hundred times a second) must not
- * flood the log: one line a second a tracker, saying how many changes
- * went unsaid.
- */
-static int
-track_may_log(struct tracker *t)
-{
-	if (t->logged_at != 0 && vrrpd.now - t->logged_at < CLOCK_SEC) {
-		t->unlogged++;
-		return 0;
-	}
-	t->logged_at = vrrpd.now;
-	return 1;
-}
-
 /* Process trackers that went up or down since they were last reported. */
 static int
 proc_changed(void)
@@ -554,12 +578,7 @@ proc_changed(void)
 	for (t = trackers; t != NULL; t = t->next)
 		if (t->kind == TRACK_PROCESS && t->up != (t->npid > 0)) {
 			t->up = t->npid > 0;
-			if (track_may_log(t)) {
-				err_log("track process %s: %s%s", t->name, t->up ?
-				    "running" : "no process", t->unlogged ?
-				    " (and changes not logged)" : "");
-				t->unlogged = 0;
-			}
+			track_report(t);
 			changed = 1;
 		}
 	return changed;
@@ -645,8 +664,8 @@ track_link(const char *ifname, int up)
 	struct tracker *t = track_find(TRACK_INTERFACE, ifname);
 
 	if (t != NULL && t->up != up) {
-		err_log("track interface %s: %s", ifname, up ? "up" : "down");
 		t->up = up;
+		track_report(t);
 	}
 }
 
@@ -829,7 +848,7 @@ script_result(struct tracker *t, int ok)
 	}
 	t->results++;
 	if (t->up != was)
-		err_log("track script %s: %s", t->name, t->up ? "up" : "down");
+		track_report(t);
 	return t->up != was;
 }
 
@@ -897,9 +916,13 @@ void
 track_timers(void (*changed)(void))
 {
 	struct tracker *t;
+	int64_t d;
 
 	(void)changed;	/* results come with the reaping */
 	for (t = trackers; t != NULL; t = t->next) {
+		d = err_hush_due(&t->hush);
+		if (d >= 0 && d <= vrrpd.now)
+			track_say(t, err_hush_say(&t->hush, vrrpd.now));
 		if (t->kind != TRACK_SCRIPT)
 			continue;
 		if (t->pid > 0 && t->kill_at >= 0 && t->kill_at <= vrrpd.now) {
@@ -919,6 +942,9 @@ track_next(void)
 	int64_t at = -1, d;
 
 	for (t = trackers; t != NULL; t = t->next) {
+		d = err_hush_due(&t->hush);
+		if (d >= 0 && (at < 0 || d < at))
+			at = d;
 		if (t->kind != TRACK_SCRIPT)
 			continue;
 		d = t->pid > 0 ? t->kill_at : t->next_at;

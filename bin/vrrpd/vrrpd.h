@@ -12,6 +12,7 @@
 
 #include "advert.h"
 #include "conf.h"
+#include "err.h"
 #include "loop.h"
 
 #define VRRPD_VIPS_MAX	32		/* virtual addresses of one group */
@@ -125,7 +126,9 @@ struct grun {
 	int dirty;			/* status file to rewrite */
 	struct tracker *trk[CONF_TRACK_MAX];	/* of cf.track, by track_bind */
 	int adjust;			/* the trackers' sum of weights */
-	int64_t moved_logged, moved_sent;	/* election_moved's last */
+	struct err_hush hush;		/* election_moved's lines */
+	int said_priority;		/* the effective one last logged */
+	int64_t moved_sent;		/* election_moved's last advert */
 	int tfault;			/* a tracker without weight is down */
 };
 

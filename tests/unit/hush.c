@@ -1,0 +1,27 @@
+/* lib/err.c's err_hush: a line a second, what was held back said after. */
+#include <stdio.h>
+
+#include "check.h"
+#include "clock.h"
+#include "err.h"
+
+int
+main(void)
+{
+	struct err_hush h = { 0, 0 };
+	int64_t t = 5 * CLOCK_SEC;
+
+	CHECK(err_hush_due(&h) == -1);
+	CHECK(err_hush_say(&h, t) == 0);		/* the first: said */
+	CHECK(err_hush_due(&h) == -1);
+	CHECK(err_hush_say(&h, t + 1) == -1);		/* within its second */
+	CHECK(err_hush_say(&h, t + CLOCK_SEC - 1) == -1);
+	CHECK(err_hush_due(&h) == t + CLOCK_SEC);	/* two to say then */
+	CHECK(err_hush_say(&h, t + CLOCK_SEC) == 2);
+	CHECK(err_hush_due(&h) == -1);
+	/* long after: said at once, nothing held */
+	CHECK(err_hush_say(&h, t + 10 * CLOCK_SEC) == 0);
+	CHECK(err_hush_say(&h, t + 10 * CLOCK_SEC) == -1);
+	CHECK(err_hush_due(&h) == t + 11 * CLOCK_SEC);
+	return failures != 0;
+}
