@@ -297,9 +297,16 @@ skew() {
 	awk -v p="$1" -v i="$INT" 'BEGIN { printf "%.3f", (256 - p) * i / 256 }'
 }
 
-# steady MASTER BACKUP SECONDS: nothing changes for SECONDS (polled)
+# steady MASTER BACKUP SECONDS: nothing changes for SECONDS (polled); if
+# something does, what each side says then, for the failure's output
 steady() {
-	! lab_wait "$3" ! elected "$1" "$2" 2>/dev/null
+	local h
+	lab_wait "$3" ! elected "$1" "$2" 2>/dev/null || return 0
+	for h in "$1" "$2"; do
+		echo "steady: $h ($(kind "$h")): state $(state_of "$h"), $(has_vip "$h" && echo with || echo without) the address; its log ends:" >&2
+		tail -n 5 "$D/$h.log" >&2
+	done
+	return 1
 }
 
 # addr HOST: the source address of HOST's adverts

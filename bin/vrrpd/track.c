@@ -43,6 +43,7 @@
 #define PROC_BATCH	8		/* recvmmsg calls a wakeup, then the others */
 #define PROC_BATCH_MSGS	64		/* datagrams a call */
 #define PROC_MSG_SIZE	256		/* one event: 16 + 20 + 40 bytes */
+#define PROC_CHURN_NS	(10 * CLOCK_MS)	/* wakeups closer: read on a clock */
 #define FILE_VALUE_MAX	1000000		/* |value| of a tracked file */
 
 enum { FILE_OK, FILE_MISSING, FILE_SPECIAL, FILE_NAN, FILE_NEW };
@@ -95,6 +96,8 @@ recent_exec(pid_t pid, int64_t forked)
 	return 0;
 }
 static int proc_fd = -1, proc_listening, inotify_fd = -1;
+static int64_t proc_woke = -1;		/* the last read of process events */
+static int64_t proc_poll_at = -1;	/* churn: the next; -1: on events */
 static struct watch watch_proc = { WATCH_PROC, NULL },
     watch_inotify = { WATCH_INOTIFY, NULL };
 
@@ -746,6 +749,31 @@ proc_datagram(const struct sockaddr_nl *from, struct nlmsghdr *nh, size_t n)
 }
 
 /*
+ * Churn (a machine that forks hundreds of processes a second, in bursts):
+ * a wakeup for every few events costs more than the events.  When reads
+ * come closer than PROC_CHURN_NS, the socket is read on the clock every
+ * PROC_CHURN_NS instead, until a read finds nothing: a tracked process'
+ * end is then seen that much later at most, and only while the machine
+ * churns.
+ */
+static void
+proc_pace(int got)
+{
+	int churn = proc_woke >= 0 && vrrpd.now - proc_woke < PROC_CHURN_NS;
+
+	proc_woke = vrrpd.now;
+	if (proc_poll_at < 0 && churn) {
+		loop_mod(proc_fd, &watch_proc, 0);
+		proc_poll_at = vrrpd.now + PROC_CHURN_NS;
+	} else if (proc_poll_at >= 0 && got > 0)
+		proc_poll_at = vrrpd.now + PROC_CHURN_NS;
+	else if (proc_poll_at >= 0) {
+		loop_mod(proc_fd, &watch_proc, EPOLLIN);	/* quiet again */
+		proc_poll_at = -1;
+	}
+}
+
+/*
  * The events queued, PROC_BATCH_MSGS datagrams a call (the kernel sends
  * one an event), at most PROC_BATCH calls a wakeup.
  */
@@ -759,7 +787,7 @@ track_proc_events(void (*changed)(void))
 	struct sockaddr_nl from[PROC_BATCH_MSGS];
 	struct mmsghdr mm[PROC_BATCH_MSGS];
 	struct iovec iov[PROC_BATCH_MSGS];
-	int i, j, n;
+	int i, j, n, got = 0;
 
 	for (i = 0; i < PROC_BATCH; i++) {
 		for (j = 0; j < PROC_BATCH_MSGS; j++) {
@@ -781,9 +809,11 @@ track_proc_events(void (*changed)(void))
 		}
 		for (j = 0; j < n; j++)
 			proc_datagram(&from[j], &u[j].align, mm[j].msg_len);
+		got += n;
 		if (n < PROC_BATCH_MSGS)
 			break;	/* drained */
 	}
+	proc_pace(got);
 	if (proc_changed())
 		changed();
 }
@@ -918,7 +948,8 @@ track_timers(void (*changed)(void))
 	struct tracker *t;
 	int64_t d;
 
-	(void)changed;	/* results come with the reaping */
+	if (proc_poll_at >= 0 && proc_poll_at <= vrrpd.now)
+		track_proc_events(changed);
 	for (t = trackers; t != NULL; t = t->next) {
 		d = err_hush_due(&t->hush);
 		if (d >= 0 && d <= vrrpd.now)
@@ -939,7 +970,7 @@ int64_t
 track_next(void)
 {
 	const struct tracker *t;
-	int64_t at = -1, d;
+	int64_t at = proc_poll_at, d;
 
 	for (t = trackers; t != NULL; t = t->next) {
 		d = err_hush_due(&t->hush);
