@@ -43,7 +43,7 @@
 #define PROC_BATCH	8		/* recvmmsg calls a wakeup, then the others */
 #define PROC_BATCH_MSGS	64		/* datagrams a call */
 #define PROC_MSG_SIZE	256		/* one event: 16 + 20 + 40 bytes */
-#define PROC_CHURN_NS	(10 * CLOCK_MS)	/* wakeups closer: read on a clock */
+#define PROC_CHURN_NS	(5 * CLOCK_MS)	/* wakeups closer: read on a clock */
 #define FILE_VALUE_MAX	1000000		/* |value| of a tracked file */
 
 enum { FILE_OK, FILE_MISSING, FILE_SPECIAL, FILE_NAN, FILE_NEW };
