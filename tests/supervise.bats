@@ -333,7 +333,11 @@ t_kill() {
 	lab_wait 10 eval '[ -n "$(spid vrrpd)" ] && [ "$(spid vrrpd)" != "$old" ]'
 	new=$(spid vrrpd)
 	ready vrrpd
-	lab_wait 15 eval '[ "$(field h1 pid)" = "$new" ] && is_state h1 master'
+	lab_wait 15 eval '[ "$(field h1 pid)" = "$new" ] && is_state h1 master' || {
+		echo "# vrrpd $old killed, $new started, $(spid vrrpd) now; h1's status, then its log:" >&2
+		cat "$D/h1.run/vrrpd/eth0.1" "$D/log/vrrpd/current" >&2
+		return 1
+	}
 	has_vip h1
 	lab_wait 10 is_state h2 backup
 	lab_wait 5 ! has_vip h2
