@@ -127,3 +127,13 @@ err_hush_due(const struct err_hush *h)
 {
 	return h->held > 0 ? h->said + CLOCK_SEC : -1;
 }
+
+const char *
+err_hush_more(int held, char *buf, size_t size)
+{
+	if (held <= 0)
+		return "";
+	snprintf(buf, size, " (%d change%s not logged)", held,
+	    held == 1 ? "" : "s");
+	return buf;
+}

@@ -8,6 +8,7 @@
 #ifndef VPNHA_ERR_H
 #define VPNHA_ERR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define ERR_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -36,5 +37,7 @@ struct err_hush {
 int err_hush_say(struct err_hush *h, int64_t now);
 /* When held-back changes are to be said (err_hush_say then), or -1. */
 int64_t err_hush_due(const struct err_hush *h);
+/* The end of the line that says it: " (N changes not logged)", or "". */
+const char *err_hush_more(int held, char *buf, size_t size);
 
 #endif

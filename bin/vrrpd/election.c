@@ -255,13 +255,11 @@ election_fault(struct group *g)
 static void
 moved_say(struct group *g, int held)
 {
-	char more[48] = "";
+	char buf[48];
 
-	if (held > 0)
-		snprintf(more, sizeof more, " (%d change%s not logged)", held,
-		    held == 1 ? "" : "s");
 	err_log("%s: vrid %u: effective priority %d -> %d%s", g->ifp->name,
-	    g->vrid, g->run.said_priority, group_priority(g), more);
+	    g->vrid, g->run.said_priority, group_priority(g),
+	    err_hush_more(held, buf, sizeof buf));
 	g->run.said_priority = group_priority(g);
 }
 

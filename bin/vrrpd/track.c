@@ -402,11 +402,9 @@ track_ready(const struct group *list, char *err, size_t size)
 static void
 track_say(const struct tracker *t, int held)
 {
-	char more[48] = "";
+	char buf[48];
+	const char *more = err_hush_more(held, buf, sizeof buf);
 
-	if (held > 0)
-		snprintf(more, sizeof more, " (%d change%s not logged)", held,
-		    held == 1 ? "" : "s");
 	switch (t->kind) {
 	case TRACK_PROCESS:
 		err_log("track process %s: %s%s", t->name, t->up ? "running" :

@@ -1,5 +1,6 @@
 /* lib/err.c's err_hush: a line a second, what was held back said after. */
 #include <stdio.h>
+#include <string.h>
 
 #include "check.h"
 #include "clock.h"
@@ -23,5 +24,14 @@ main(void)
 	CHECK(err_hush_say(&h, t + 10 * CLOCK_SEC) == 0);
 	CHECK(err_hush_say(&h, t + 10 * CLOCK_SEC) == -1);
 	CHECK(err_hush_due(&h) == t + 11 * CLOCK_SEC);
+	{
+		char buf[48];
+
+		CHECK(strcmp(err_hush_more(0, buf, sizeof buf), "") == 0);
+		CHECK(strcmp(err_hush_more(1, buf, sizeof buf),
+		    " (1 change not logged)") == 0);
+		CHECK(strcmp(err_hush_more(3, buf, sizeof buf),
+		    " (3 changes not logged)") == 0);
+	}
 	return failures != 0;
 }
