@@ -28,6 +28,7 @@ HA_VIP=192.0.2.100
 HA_INVIP=192.0.2.200
 HA_DOMAIN=vpn.example.org
 HA_VPNDN="C=US, O=Example, CN=vpn.example.org"
+# shellcheck disable=SC2153 # set by lab/swan
 HA_HOOK=$SWAN_TOP/contrib/strongswan/ha/ha-segment
 HA_UPDOWN=$SWAN_TOP/contrib/strongswan/updown
 : "${HA_GW:=20}" "${HA_ADVERT:=1}" "${HA_PLUGIN:=yes}"
