@@ -113,9 +113,9 @@ children_installed() {
 	lab_wait 60 aged
 	snapshot before
 	ha_kill 1
-	local t=$EPOCHREALTIME
+	local t
 	lab_wait 15 ha_state_is 2 master
-	lab_wait 30 ha_all_replied_after "$t"
+	lab_wait 30 ha_all_replied_after "$(ha_master_since 2)"
 	# the hook's own words: segment taken, CHILD_SAs rekeyed, gateways
 	# published from the new master
 	lab_wait 10 grep -q "$HA_GW gateways published from this node" "$D/vrrpd2.log"
@@ -156,10 +156,10 @@ children_installed() {
 	snapshot before
 	lab_link h1 eth0 down
 	lab_link h1 eth1 down
-	local t=$EPOCHREALTIME
+	local t
 	lab_wait 15 ha_state_is 2 master
 	lab_wait 15 ha_state_is 1 fault
-	lab_wait 30 ha_all_replied_after "$t"
+	lab_wait 30 ha_all_replied_after "$(ha_master_since 2)"
 	# h1 gave the segment up when its links went (the sync link too, so
 	# h2 never heard it: vrrpd decided)
 	lab_wait 5 grep -q 'told charon .* -1' "$D/vrrpd1.log"

@@ -37,10 +37,9 @@
 # The ha plugin's start-up resync: each charon asks its peer for every SA
 # 1 s after it starts, and a gateway that connects before that answer
 # leaves duplicate PASSIVE IKE_SAs on h2 (contrib/strongswan/ha/
-# FINDINGS.md, "Duplicates").  At 0.1 s adverts ha_up starts the gateways
-# sooner than that, so here h1's vrrpd starts only once both charons have
-# asked and been answered; a lab whose h2 holds other than one PASSIVE
-# IKE_SA per gateway at the kill is said so under the table.
+# FINDINGS.md, "Duplicates"): ha_up starts h1's vrrpd only once both
+# charons have asked and h1 has answered.  A lab whose h2 holds other than
+# one PASSIVE IKE_SA per gateway at the kill is said so under the table.
 #
 # Master_Down_Interval of h2 (RFC 3768 6.1, RFC 5798 6.1): 3 * interval +
 # (256 - 100) * interval / 256 = 3.609 s at 1 s, 0.361 s at 0.1 s.
@@ -83,22 +82,6 @@ fi
 [ -e /usr/lib/ipsec/plugins/libstrongswan-ha.so ] || {
 	echo "$bench: strongSwan's ha plugin not installed (Debian: libcharon-extra-plugins)" >&2
 	exit 111
-}
-
-# ha_vrrpd I, wrapped: before h1's vrrpd, the start-up resync of both
-# charons done: each has asked, and h1 has answered h2 (h2 answers h1
-# only if it ran by then, and has nothing to give anyway)
-eval "$(declare -f ha_vrrpd | sed '1s/^ha_vrrpd/_bench_ha_vrrpd/')"
-ha_vrrpd() {
-	local i
-	if [ "$1" = 1 ] && [ "$HA_PLUGIN" = yes ]; then
-		for i in 1 2; do
-			lab_wait 5 grep -q 'requesting HA resynchronization' \
-			    "$D/h$i/charon.log" || return 1
-		done
-		lab_wait 5 grep -q 'resyncing HA segment' "$D/h1/charon.log" || return 1
-	fi
-	_bench_ha_vrrpd "$@"
 }
 
 # mdi INTERVAL: Master_Down_Interval of priority 100, in s
@@ -155,7 +138,7 @@ crash() {
 	t0=$EPOCHREALTIME
 	ha_kill 1 || die "$key: ha_kill failed"
 	lab_wait 20 ha_state_is 2 master || die "$key: h2 did not become master"
-	tm=$(sed -n 's/^last_transition=//p' "$(ha_run 2)/vpnha/vrrpd/eth0.1")
+	tm=$(ha_master_since 2)
 	[ -n "$tm" ] || die "$key: no last_transition in h2's status file"
 	lab_wait "$BOUND" ha_all_replied_after "$tm" || :
 	sleep 2		# no gap still open

@@ -305,6 +305,13 @@ ha_pingers() {
 	done
 }
 
+# ha_master_since I: when hI's vrrpd last changed the state of VRID 1
+# (epoch s): replies stamped after a takeover's have come through the new
+# master, where replies stamped after the kill may have been on their way
+ha_master_since() {
+	sed -n 's/^last_transition=//p' "$(ha_run "$1")/vpnha/vrrpd/eth0.1" 2>/dev/null
+}
+
 # ha_replied_after K T: gwK has had a reply stamped after T (epoch s)
 ha_replied_after() {
 	awk -v t="$2" '/bytes from/ { s = substr($1, 2, length($1) - 2) + 0; if (s > t) { f = 1; exit } }
@@ -344,6 +351,16 @@ ha_up() {
 	for i in 1 2; do
 		_ha_concentrator "$i" && ha_ddns "$i" && ha_charon "$i" || return 1
 	done
+	# Each charon asks its peer for every SA 1 s after its start; a
+	# gateway that connects before h1 has answered would be copied to h2
+	# twice (FINDINGS.md, "Duplicates")
+	if [ "$HA_PLUGIN" = yes ]; then
+		for i in 1 2; do
+			lab_wait 5 grep -q 'requesting HA resynchronization' \
+				"$D/h$i/charon.log" || return 1
+		done
+		lab_wait 5 grep -q 'resyncing HA segment' "$D/h1/charon.log" || return 1
+	fi
 	for i in 1 2; do
 		ha_vrrpd "$i" || return 1
 	done
