@@ -182,3 +182,51 @@ children_installed() {
 	dns_same before back 1 2
 	no_withdrawal
 }
+
+@test "ha plugin: ha-segment release, then SIGTERM of the master's charon: the backup takes every tunnel under the same IKE_SA, no name changes" {
+	ha_up || fail "the lab did not come up"
+	lab_wait 60 aged
+	snapshot before
+	run ha_hook 1 release
+	assert_success
+	assert_output --partial "release: told charon $(cat "$D/charon1.pid") -1"
+	# h2 took the segment on h1's DROP, before any VRRP move
+	lab_wait 5 ha_count_is h2 ESTABLISHED "$HA_GW"
+	ha_count_is h1 ESTABLISHED 0
+	lab_kill "$(cat "$D/charon1.pid")" TERM
+	lab_wait 10 ! lab_alive "$(cat "$D/charon1.pid")"
+	# charon tracked: h1 faults, h2 takes the addresses
+	lab_wait 15 ha_state_is 2 master
+	lab_wait 30 ha_all_replied_after "$(ha_master_since 2)"
+	lab_wait 10 grep -q "$HA_GW gateways published from this node" "$D/vrrpd2.log"
+	few_refused
+	snapshot after
+	same_tunnels before after
+	dns_same before after 1 2
+	no_withdrawal
+}
+
+# segment_follows: after the flapping, one master, whose charon holds
+# every IKE_SA active, the other's none
+segment_follows() {
+	local m o
+	if ha_state_is 1 master; then m=1 o=2; else m=2 o=1; fi
+	ha_state_is "$m" master && ! ha_state_is "$o" master &&
+		ha_count_is "h$m" ESTABLISHED "$HA_GW" && ha_count_is "h$o" ESTABLISHED 0
+}
+
+@test "ha plugin: the master's cable flaps faster than the hook runs; the segment ends with the node VRRP ends with" {
+	HA_GW=3 HA_ADVERT=0.1
+	ha_up || fail "the lab did not come up"
+	local n
+	for n in 1 2 3 4 5 6; do
+		lab_link h1 eth0 down
+		lab_link h1 eth0 up
+		lab_link h2 eth0 down
+		lab_link h2 eth0 up
+	done
+	lab_wait 20 segment_follows
+	local t=$EPOCHREALTIME
+	lab_wait 15 ha_all_replied_after "$t"
+	segment_follows
+}

@@ -207,13 +207,29 @@ ha_vrrpd() {
 	if [ "$HA_PLUGIN" = yes ]; then
 		hook=(-x "$HA_HOOK")
 	fi
-	lab_spawn_init "$D/vrrpd$i.log" env HA_GROUP=eth0.1 VPNHA_RUNDIR="$run" \
-		HA_FIFO="$(ha_run "$i")/charon.ha" HA_PIDFILE="$(ha_run "$i")/charon.pid" \
-		HA_STATE="$D/hook$i" VICI_URI="unix://$(ha_run "$i")/charon.vici" \
-		STRONGSWAN_CONF="$D/h$i/strongswan.conf" DDNS_CTL="$VPNHA_BIN/ddns-ctl" \
+	# shellcheck disable=SC2046 # words without spaces
+	lab_spawn_init "$D/vrrpd$i.log" env $(_ha_hook_env "$i") \
 		"$VPNHA_BIN/vrrpd" -N "$(lab_ns "h$i")" -f "$D/v$i.conf" -r "$run" \
 		"${hook[@]}" >"$D/vrrpd$i.pid" || return 1
 	lab_wait 5 test -S "$run/vrrpd/control"
+}
+
+# _ha_hook_env I: the settings of hI's hook, NAME=VALUE words (no spaces)
+_ha_hook_env() {
+	local run
+	run=$(ha_run "$1")
+	echo HA_GROUP=eth0.1 VPNHA_RUNDIR="$run/vpnha" HA_FIFO="$run/charon.ha" \
+		HA_PIDFILE="$run/charon.pid" HA_STATE="$D/hook$1" \
+		VICI_URI="unix://$run/charon.vici" \
+		STRONGSWAN_CONF="$D/h$1/strongswan.conf" DDNS_CTL="$VPNHA_BIN/ddns-ctl"
+}
+
+# ha_hook I ARGS...: hI's hook run by hand, as vrrpd runs it
+ha_hook() {
+	local i=$1
+	shift
+	# shellcheck disable=SC2046 # words without spaces
+	env $(_ha_hook_env "$i") "$HA_HOOK" "$@"
 }
 
 # ha_state I: hI's state of VRID 1 (vrrpd's status file)
