@@ -56,9 +56,11 @@ CPROGS  := $(patsubst bin/%/,%,$(dir $(wildcard bin/*/*.c)))
 CPROGS  := $(sort $(CPROGS))
 SCRIPTS := $(sort $(patsubst bin/%/,%,$(dir $(wildcard bin/*/*.sh))))
 LIBS_lb-size = -lm
-PKGS_vrrpd = libcap-ng
+# libsodium for every reader of vpnha.conf: a tsig-key's base64 (conf_rules.c)
+PKGS_vrrpd = libsodium libcap-ng
 PKGS_ddns-syncd = libsodium libcap-ng
-PKGS_ddns-named = ldns libcap-ng
+PKGS_ddns-named = ldns libsodium libcap-ng
+PKGS_vpnha-checkconf = libsodium
 
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard lib/*.c))
 
@@ -99,18 +101,19 @@ $(foreach p,$(SCRIPTS),$(eval $(call script,$(p))))
 # (and the libraries in TESTLIBS_NAME).
 TESTSRC_advert = bin/vrrpd/advert.c
 TESTSRC_dns = bin/ddns-named/answer.c bin/ddns-named/zone.c bin/ddns-named/pool.c
-TESTLIBS_dns = -lldns
+TESTLIBS_dns = -lldns -lsodium
 TESTSRC_dnsfeed = bin/ddns-named/feedline.c bin/ddns-named/zone.c \
 	bin/ddns-named/pool.c
-TESTLIBS_dnsfeed = -lldns
+TESTLIBS_dnsfeed = -lldns -lsodium
 TESTSRC_dnstcp = bin/ddns-named/stream.c bin/ddns-named/answer.c \
 	bin/ddns-named/zone.c bin/ddns-named/pool.c
-TESTLIBS_dnstcp = -lldns
+TESTLIBS_dnstcp = -lldns -lsodium
 TESTSRC_ctlline = bin/ddns-syncd/request.c bin/ddns-syncd/addr.c
 DDNS_WIRE = bin/ddns-syncd/noise.c bin/ddns-syncd/wire.c bin/ddns-syncd/table.c
 TESTSRC_noise = $(DDNS_WIRE)
 TESTSRC_noisehs = $(DDNS_WIRE)
 TESTSRC_frame = $(DDNS_WIRE)
+TESTLIBS_conf = -lsodium
 TESTLIBS_noise = -lsodium
 TESTLIBS_noisehs = -lsodium
 TESTLIBS_frame = -lsodium

@@ -34,6 +34,13 @@
 #define CONF_TRACK_MAX		16	/* track ... of one vrrp-group */
 #define CONF_TRACK_PATH_MAX	255	/* track file PATH */
 #define CONF_SCRIPT_CMD_MAX	511	/* vrrp script NAME command */
+#define CONF_SECONDARIES_MAX	32	/* ipsec-ddns secondary */
+#define CONF_TSIG_KEYS_MAX	32	/* ipsec-ddns tsig-key */
+
+/* The SOA timers without refresh, retry, expire (seconds) */
+#define CONF_REFRESH_DEFAULT	3600
+#define CONF_RETRY_DEFAULT	600
+#define CONF_EXPIRE_DEFAULT	1209600
 
 enum conf_kind {
 	CONF_NODE,	/* keyword with children:        vrrp */
@@ -99,6 +106,15 @@ void conf_free(struct conf *);
  * by conf_parse.  0, or -1 with err set to the first broken rule.
  */
 int conf_rules(const struct conf *, struct conf_error *);
+
+/*
+ * The SOA RNAME of `contact MAILBOX` (RFC 1035 8), in presentation form
+ * with the final dot, into out (room for size bytes): LOCAL@DOMAIN
+ * becomes LOCAL.DOMAIN. with each dot of LOCAL escaped ("\."), a name
+ * without '@' (an RNAME already) stays.  0, or -1 with *why.
+ */
+#define CONF_RNAME_MAX	384	/* its room: 2 * 63 + 1 + 253 + 1, NUL */
+int conf_rname(char *out, size_t size, const char *mailbox, const char **why);
 
 /*
  * What reads but is suspect, each on stderr (lib/err) as "FILE[:LINE]:

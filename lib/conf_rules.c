@@ -7,14 +7,19 @@
  * them, domain names in lower case without the final dot.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "conf.h"
+#include "gwid.h"
 #include "num.h"
 #include "rc.h"
+#include "tsig.h"
 
 #define DDNS	"service ipsec-ddns"
 #define POOL	"service dns-pool"
@@ -532,11 +537,208 @@ pool(const struct conf *c, struct conf_error *err)
 	return 0;
 }
 
+/* RFC 5322 3.2.3: the atext of a mailbox's local part, dots apart. */
+static int
+atext(unsigned char ch)
+{
+	return ch != '\0' && (isalnum(ch) ||
+	    strchr("!#$%&'*+-/=?^_`{|}~", ch) != NULL);
+}
+
+/*
+ * The first label: a local part up to '@' (its dots become "\."), or an
+ * RNAME's own label up to the first dot that is not escaped.  Its bytes
+ * in *n, escaped into out (room for 2 * GWID_LABEL_MAX); the end.
+ */
+static const char *
+rname_label(const char *m, const char *at, char *out, size_t *k,
+    size_t *n, const char **why)
+{
+	const char *p;
+
+	for (*k = *n = 0, p = m; *p != '\0' && p != at &&
+	    (at != NULL || *p != '.'); p++) {
+		if (at == NULL && p[0] == '\\' && p[1] == '.')
+			p++;
+		else if (*p != '.' && !atext((unsigned char)*p)) {
+			*why = "a character a mailbox's local part may not hold";
+			return NULL;
+		}
+		if (++*n > GWID_LABEL_MAX) {
+			*why = "a local part longer than 63 characters";
+			return NULL;
+		}
+		if (*p == '.')
+			out[(*k)++] = '\\';
+		out[(*k)++] = *p;
+	}
+	if (*n == 0)
+		*why = at != NULL ? "no local part before '@'" : "an empty label";
+	return *n == 0 ? NULL : p;
+}
+
+int
+conf_rname(char *out, size_t size, const char *m, const char **why)
+{
+	char label[2 * GWID_LABEL_MAX];
+	const char *at = strchr(m, '@'), *p;
+	size_t k, n, dl;
+
+	if ((p = rname_label(m, at, label, &k, &n, why)) == NULL)
+		return -1;
+	if (*p == '\0') {
+		*why = "no domain: write LOCAL@DOMAIN";
+		return -1;
+	}
+	dl = strlen(++p);
+	if (!gwid_domain_ok(p, dl)) {
+		*why = "not a domain name after the first label";
+		return -1;
+	}
+	if (p[dl - 1] == '.')
+		dl--;
+	/* RFC 1035 3.1: its label, the domain's labels and the root */
+	if (1 + n + 1 + dl + 1 > 255) {
+		*why = "longer than 255 bytes as a domain name";
+		return -1;
+	}
+	if ((size_t)snprintf(out, size, "%.*s.%.*s.", (int)k, label, (int)dl,
+	    p) >= size) {
+		*why = "longer than the room for it";
+		return -1;
+	}
+	return 0;
+}
+
+/* The timer at name: its value, or the default; *set its node or NULL. */
+static uint32_t
+timer(const struct conf_node *d, const char *name, uint32_t def,
+    const struct conf_node **set)
+{
+	uint32_t v = def;
+
+	if ((*set = conf_find(d, name)) != NULL)
+		num_u32(conf_value(d, name), 0, UINT32_MAX, &v);
+	return v;
+}
+
+#define DEF(n)	((n) == NULL ? " (the default)" : "")
+
+/* Of the statements set (not NULL), the one set last: it broke the rule. */
+static const struct conf_node *
+later(const struct conf_node *a, const struct conf_node *b)
+{
+	return a == NULL || (b != NULL && conf_line(b) > conf_line(a)) ? b : a;
+}
+
+/*
+ * The SOA's contact and timers.  A secondary retries a failed refresh
+ * sooner than its next refresh, and keeps the zone at least through one
+ * refresh and its retry (RFC 1912 2.2); BIND would quietly raise such an
+ * expire, NSD and Knot serve it as it is: here the file is refused.
+ */
+static int
+soa(const struct conf *c, struct conf_error *err, const struct conf_node *d)
+{
+	const struct conf_node *nf, *nr, *ne;
+	uint32_t f = timer(d, "refresh", CONF_REFRESH_DEFAULT, &nf);
+	uint32_t r = timer(d, "retry", CONF_RETRY_DEFAULT, &nr);
+	uint32_t e = timer(d, "expire", CONF_EXPIRE_DEFAULT, &ne);
+	const char *s = conf_value(d, "contact"), *why;
+	char rname[CONF_RNAME_MAX];
+
+	if (s != NULL && conf_rname(rname, sizeof rname, s, &why) < 0)
+		return bad(c, err, conf_find(d, "contact"), "contact %s: %s",
+		    s, why);
+	if (r >= f)
+		return bad(c, err, later(nr, nf), "retry %u%s is not "
+		    "shorter than refresh %u%s (RFC 1912 2.2)", r, DEF(nr), f,
+		    DEF(nf));
+	if ((uint64_t)e < (uint64_t)f + r)
+		return bad(c, err, later(ne, later(nf, nr)),
+		    "expire %u%s is shorter than refresh %u%s and retry %u%s "
+		    "together (RFC 1912 2.2)", e, DEF(ne), f, DEF(nf), r,
+		    DEF(nr));
+	return 0;
+}
+
+/* tsig-key NAME secret BASE64: an HMAC-SHA256 key, 16 to 64 bytes. */
+static int
+tsig_keys(const struct conf *c, struct conf_error *err,
+    const struct conf_node *d)
+{
+	unsigned char buf[256];
+	const struct conf_node *t;
+	const char *s;
+	size_t len;
+	int n = 0, rc;
+
+	for (t = conf_first(conf_find(d, "tsig-key")); t; t = conf_next(t)) {
+		if (++n > CONF_TSIG_KEYS_MAX)
+			return bad(c, err, t, "more than %d tsig keys",
+			    CONF_TSIG_KEYS_MAX);
+		if ((s = conf_value(t, "secret")) == NULL)
+			return bad(c, err, t, "tsig-key %s has no secret: set "
+			    "service ipsec-ddns tsig-key %s secret BASE64",
+			    conf_word(t), conf_word(t));
+		rc = sodium_base642bin(buf, sizeof buf, s, strlen(s), NULL,
+		    &len, NULL, sodium_base64_VARIANT_ORIGINAL);
+		sodium_memzero(buf, sizeof buf);
+		if (rc != 0)
+			return bad(c, err, conf_find(t, "secret"), "tsig-key %s: "
+			    "the secret is not base64 (RFC 4648, with its "
+			    "padding)", conf_word(t));
+		if (len < TSIG_SECRET_MIN || len > TSIG_SECRET_MAX)
+			return bad(c, err, conf_find(t, "secret"), "tsig-key %s: "
+			    "the secret is %zu bytes; HMAC-SHA256 takes %d to %d "
+			    "(RFC 8945 6)", conf_word(t), len, TSIG_SECRET_MIN,
+			    TSIG_SECRET_MAX);
+	}
+	return 0;
+}
+
+/* secondary ADDRESS [tsig-key NAME]: a unicast address, a key defined. */
+static int
+secondaries(const struct conf *c, struct conf_error *err,
+    const struct conf_node *d)
+{
+	const struct conf_node *t;
+	const char *w, *k;
+	int n = 0, ll;
+
+	for (t = conf_first(conf_find(d, "secondary")); t; t = conf_next(t)) {
+		w = conf_word(t);
+		if (++n > CONF_SECONDARIES_MAX)
+			return bad(c, err, t, "more than %d secondaries",
+			    CONF_SECONDARIES_MAX);
+		if (!unicast_addr(w, family(w), &ll))
+			return bad(c, err, t, "secondary %s is not a unicast "
+			    "address", w);
+		k = conf_value(t, "tsig-key");
+		if (k != NULL && conf_find(conf_find(d, "tsig-key"), k) == NULL)
+			return bad(c, err, conf_find(t, "tsig-key"), "secondary "
+			    "%s tsig-key %s: no such key: set service ipsec-ddns "
+			    "tsig-key %s secret BASE64", w, k, k);
+	}
+	return 0;
+}
+
+/* ddns-named as the primary of its zones: the SOA, the secondaries. */
+static int
+primary(const struct conf *c, struct conf_error *err)
+{
+	const struct conf_node *d = conf_find(conf_root(c), DDNS);
+
+	if (soa(c, err, d) < 0 || tsig_keys(c, err, d) < 0)
+		return -1;
+	return secondaries(c, err, d);
+}
+
 int
 conf_rules(const struct conf *c, struct conf_error *err)
 {
 	static int (*const rule[])(const struct conf *, struct conf_error *) = {
-		vrrp, ddns, named, pool,
+		vrrp, ddns, named, pool, primary,
 	};
 	size_t i;
 

@@ -85,6 +85,18 @@ static const struct conf_schema name_server[] = {
 	END
 };
 
+/* ddns-named as a primary: a secondary, and the TSIG key it signs with */
+static const struct conf_schema secondary[] = {
+	{ "tsig-key", CONF_LEAF, CONF_T_DOMAIN, 0, 0, 0, NULL },
+	END
+};
+
+/* the secret in base64, its length checked decoded (conf_rules.c) */
+static const struct conf_schema tsig_key[] = {
+	{ "secret", CONF_LEAF, CONF_T_SECRET, 1, 256, 0, NULL },
+	END
+};
+
 static const struct conf_schema ipsec_ddns[] = {
 	{ "enable", CONF_FLAG, CONF_T_NONE, 0, 0, 0, NULL },
 	/* the guide: at least 8 characters */
@@ -103,6 +115,18 @@ static const struct conf_schema ipsec_ddns[] = {
 	/* ddns-named: responses a second per source prefix and kind, 0 off */
 	{ "rate-limit", CONF_LEAF, CONF_T_UINT, 0, 1000000, 0, NULL },
 	{ "rate-limit-slip", CONF_LEAF, CONF_T_UINT, 0, 100, 0, NULL },
+	/*
+	 * ddns-named's SOA and its secondaries: seconds (notify-delay 0..60
+	 * to the hundredth); the timers within what BIND 9 keeps as given
+	 * (refresh and retry at most 4 and 2 weeks, expire 24 weeks)
+	 */
+	{ "secondary", CONF_TAG, CONF_T_ADDR, 0, 0, 0, secondary },
+	{ "tsig-key", CONF_TAG, CONF_T_DOMAIN, 0, 0, 0, tsig_key },
+	{ "notify-delay", CONF_LEAF, CONF_T_DECIMAL, 0, 6000, 2, NULL },
+	{ "contact", CONF_LEAF, CONF_T_WORD, 1, 320, 0, NULL },
+	{ "refresh", CONF_LEAF, CONF_T_UINT, 60, 2419200, 0, NULL },
+	{ "retry", CONF_LEAF, CONF_T_UINT, 60, 1209600, 0, NULL },
+	{ "expire", CONF_LEAF, CONF_T_UINT, 3600, 14515200, 0, NULL },
 	END
 };
 

@@ -146,4 +146,64 @@ rules_each() {
 	$fn "FILE:10: service dns-pool has no member (the cluster's nodes are not addresses): set service dns-pool member ADDRESS node NODE" \
 	    "delete service ipsec-ddns self" "$dd self acm1.example.net" \
 	    "$dp name pool.example.net"
+	# ddns-named as a primary: its SOA, its secondaries and their keys
+	rules_primary "$fn"
+}
+
+# rules_primary FN: rules_each's for the SOA, secondary and tsig-key
+rules_primary() {
+	local fn=$1 dd='set service ipsec-ddns' i s l63 d253
+	local k32='MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI='
+
+	$fn "FILE:8: secondary 192.0.2.53 tsig-key k1.example: no such key: set service ipsec-ddns tsig-key k1.example secret BASE64" \
+	    "$dd secondary 192.0.2.53 tsig-key k1.example"
+	$fn "FILE:9: secondary 2001:db8::53 tsig-key k2.example: no such key: set service ipsec-ddns tsig-key k2.example secret BASE64" \
+	    "$dd tsig-key k1.example secret $k32" \
+	    "$dd secondary 2001:db8::53 tsig-key k2.example"
+	$fn "FILE:8: secondary 224.0.0.1 is not a unicast address" \
+	    "$dd secondary 224.0.0.1"
+	s=()
+	for i in $(seq 33); do s+=("$dd secondary 198.51.100.$i"); done
+	$fn "FILE:40: more than 32 secondaries" "${s[@]}"
+	$fn "FILE:8: tsig-key k1.example has no secret: set service ipsec-ddns tsig-key k1.example secret BASE64" \
+	    "$dd tsig-key k1.example"
+	$fn "FILE:8: tsig-key k1.example: the secret is not base64 (RFC 4648, with its padding)" \
+	    "$dd tsig-key k1.example secret not-base64!"
+	$fn "FILE:8: tsig-key k1.example: the secret is not base64 (RFC 4648, with its padding)" \
+	    "$dd tsig-key k1.example secret MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI"
+	$fn "FILE:8: tsig-key k1.example: the secret is 15 bytes; HMAC-SHA256 takes 16 to 64 (RFC 8945 6)" \
+	    "$dd tsig-key k1.example secret MTIzNDU2Nzg5MDEyMzQ1"
+	$fn "FILE:8: tsig-key k1.example: the secret is 65 bytes; HMAC-SHA256 takes 16 to 64 (RFC 8945 6)" \
+	    "$dd tsig-key k1.example secret $(head -c 65 /dev/zero | base64 -w0)"
+	s=()
+	for i in $(seq 33); do s+=("$dd tsig-key k$i.example secret $k32"); done
+	$fn "FILE:40: more than 32 tsig keys" "${s[@]}"
+	# the SOA timers, the defaults (3600 600 1209600) counted
+	$fn "FILE:8: retry 600 (the default) is not shorter than refresh 600 (RFC 1912 2.2)" \
+	    "$dd refresh 600"
+	$fn "FILE:9: retry 7200 is not shorter than refresh 7200 (RFC 1912 2.2)" \
+	    "$dd retry 7200" "$dd refresh 7200"
+	$fn "FILE:8: retry 3600 is not shorter than refresh 3600 (the default) (RFC 1912 2.2)" \
+	    "$dd retry 3600"
+	$fn "FILE:8: expire 3600 is shorter than refresh 3600 (the default) and retry 600 (the default) together (RFC 1912 2.2)" \
+	    "$dd expire 3600"
+	$fn "FILE:8: expire 1209600 (the default) is shorter than refresh 2419200 and retry 600 (the default) together (RFC 1912 2.2)" \
+	    "$dd refresh 2419200"
+	# the contact: a mailbox, or a name in RNAME form
+	$fn "FILE:8: contact hostmaster: no domain: write LOCAL@DOMAIN" \
+	    "$dd contact hostmaster"
+	$fn "FILE:8: contact @example.org: no local part before '@'" \
+	    "$dd contact @example.org"
+	$fn "FILE:8: contact a@b@example.org: not a domain name after the first label" \
+	    "$dd contact a@b@example.org"
+	$fn "FILE:8: contact a<b@example.org: a character a mailbox's local part may not hold" \
+	    "$dd contact a<b@example.org"
+	$fn "FILE:8: contact a\\b.example.org: a character a mailbox's local part may not hold" \
+	    "$dd contact a\\b.example.org"
+	l63=$(printf 'x%.0s' $(seq 63))
+	$fn "FILE:8: contact ${l63}y@example.org: a local part longer than 63 characters" \
+	    "$dd contact ${l63}y@example.org"
+	d253=$l63.$l63.$l63.$(printf 'x%.0s' $(seq 61))
+	$fn "FILE:8: contact a@$d253: longer than 255 bytes as a domain name" \
+	    "$dd contact a@$d253"
 }

@@ -411,3 +411,78 @@ vpnha-checkconf: warning: $f:5: $w" ] || fail "stderr: $stderr"
 	assert_success
 	assert_output --partial 'others may read it, and it holds a secret'
 }
+
+@test "ddns-named as a primary: secondary, tsig-key, notify-delay, contact and the SOA timers, printed back; the key's secret hidden" {
+	k='MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI='
+	conf 'set service ipsec-ddns domain vpn.example.org' \
+	     "set service ipsec-ddns tsig-key K1.Example. secret $k" \
+	     'set service ipsec-ddns secondary 192.0.2.53 tsig-key k1.example.' \
+	     'set service ipsec-ddns secondary 2001:DB8::0:53' \
+	     'set service ipsec-ddns notify-delay 0.50' \
+	     'set service ipsec-ddns contact first.last@example.org' \
+	     'set service ipsec-ddns refresh 07200' \
+	     'set service ipsec-ddns retry 900' \
+	     'set service ipsec-ddns expire 2419200'
+	check
+	assert_success
+	assert_output 'set service ipsec-ddns domain vpn.example.org
+set service ipsec-ddns tsig-key k1.example secret "(hidden)"
+set service ipsec-ddns secondary 192.0.2.53 tsig-key k1.example
+set service ipsec-ddns secondary 2001:db8::53
+set service ipsec-ddns notify-delay 0.5
+set service ipsec-ddns contact first.last@example.org
+set service ipsec-ddns refresh 7200
+set service ipsec-ddns retry 900
+set service ipsec-ddns expire 2419200'
+	refute_output --partial "$k"
+	# a key's secret makes the file one others must not read
+	chmod 644 "$BATS_TEST_TMPDIR/vpnha.conf"
+	run vpnha-checkconf -q -f "$BATS_TEST_TMPDIR/vpnha.conf"
+	assert_success
+	assert_output --partial 'others may read it, and it holds a secret'
+	# the contact as an RNAME already, the limits of each range
+	conf 'set service ipsec-ddns contact hostmaster.example.org' \
+	     'set service ipsec-ddns notify-delay 0' \
+	     'set service ipsec-ddns refresh 2419200' \
+	     'set service ipsec-ddns retry 60' \
+	     'set service ipsec-ddns expire 14515200'
+	run vpnha-checkconf -q -f "$BATS_TEST_TMPDIR/vpnha.conf"
+	assert_success
+	assert_output ''
+	conf 'set service ipsec-ddns notify-delay 60' 'set service ipsec-ddns refresh 120' \
+	     'set service ipsec-ddns retry 60' 'set service ipsec-ddns expire 3600' \
+	     'set service ipsec-ddns contact first\.last.example.org'
+	run vpnha-checkconf -f "$BATS_TEST_TMPDIR/vpnha.conf"
+	assert_success
+	assert_line 'set service ipsec-ddns contact "first\\.last.example.org"'
+}
+
+@test "ddns-named as a primary: each bad value names file:line, the statement and the value" {
+	dd='set service ipsec-ddns'
+	while IFS='|' read -r stmt msg; do
+		conf '# line 1' "$dd $stmt"
+		check
+		assert_failure 100
+		[ "$output" = "vpnha-checkconf: fatal: $BATS_TEST_TMPDIR/vpnha.conf:2: $msg" ] ||
+		    fail "$stmt: $output"
+	done <<-'EOF'
+	refresh 59|refresh: "59" is out of range (60..2419200)
+	refresh 2419201|refresh: "2419201" is out of range (60..2419200)
+	retry 59|retry: "59" is out of range (60..1209600)
+	retry 1209601|retry: "1209601" is out of range (60..1209600)
+	expire 3599|expire: "3599" is out of range (3600..14515200)
+	expire 14515201|expire: "14515201" is out of range (3600..14515200)
+	refresh 1h|refresh: "1h" is not a decimal number
+	notify-delay 60.01|notify-delay: "60.01" is out of range (0..60)
+	notify-delay 0.001|notify-delay: "0.001" has more than 2 decimal places
+	notify-delay -1|notify-delay: "-1" is not a decimal number
+	secondary 192.0.2.300|secondary: "192.0.2.300" is not an IPv4 or IPv6 address
+	secondary ns.example.net|secondary: "ns.example.net" is not an IPv4 or IPv6 address
+	secondary 192.0.2.53 tsig-key a..b|tsig-key: "a..b" is not a valid domain name
+	secondary 192.0.2.53 tsig-key|tsig-key: missing value
+	tsig-key a..b secret MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI=|tsig-key: "a..b" is not a valid domain name
+	tsig-key k1.example secret|secret: missing value
+	tsig-key k1.example algorithm hmac-sha1|unknown word "algorithm" after "tsig-key k1.example"; expected one of: secret
+	contact "a b@example.org"|contact: "a b@example.org" has a control character or a space
+	EOF
+}
