@@ -735,3 +735,67 @@ ns2.$DOMAIN."
 	run d +short ns2.$DOMAIN A
 	assert_output ''
 }
+
+# soa NAME: the SOA's RDATA without the serial, as dig +short writes it
+soa() {
+	d +short "$1" SOA | awk '{ $3 = "S"; print }'
+}
+
+# soa_is NAME WANT: wait for the SOA of NAME to be WANT (after a reload)
+soa_is() {
+	[ "$(soa "$1")" = "$2" ]
+}
+
+@test "the SOA: contact, refresh, retry and expire configured, in the domain's zone and the pool's own; a reload changes them" {
+	P=pool.example.net
+	echo "set service dns-pool name $P" >>"$T/vpnha.conf"
+	start_named -d "$T/records"
+	# the defaults: hostmaster under each zone's apex
+	run soa $DOMAIN
+	assert_output "ns1.$DOMAIN. hostmaster.$DOMAIN. S 3600 600 1209600 30"
+	run soa $P
+	assert_output "ns1.$DOMAIN. hostmaster.$P. S 3600 600 1209600 10"
+	cat >>"$T/vpnha.conf" <<-EOF
+	set service ipsec-ddns contact first.last@example.org
+	set service ipsec-ddns refresh 7200
+	set service ipsec-ddns retry 900
+	set service ipsec-ddns expire 2419200
+	EOF
+	kill -HUP "$NPID"
+	wait_for soa_is $DOMAIN "ns1.$DOMAIN. first\\.last.example.org. S 7200 900 2419200 30" ||
+	    fail "after the reload: $(soa $DOMAIN)"
+	run soa $P
+	assert_output "ns1.$DOMAIN. first\\.last.example.org. S 7200 900 2419200 10"
+	# and in the authority section of negative answers, both zones
+	run d +noall +authority nothere.$DOMAIN A
+	assert_output --regexp "	SOA	ns1\.$DOMAIN\. first\\\\\.last\.example\.org\. [0-9]+ 7200 900 2419200 30\$"
+	run d +noall +authority x.$P A
+	assert_output --regexp "	SOA	ns1\.$DOMAIN\. first\\\\\.last\.example\.org\. [0-9]+ 7200 900 2419200 10\$"
+	# a contact under the domain, in RNAME form; the case asked is kept
+	# in the owner, the RNAME is served in lower case
+	sed -i '/contact/d' "$T/vpnha.conf"
+	echo "set service ipsec-ddns contact DNS-Admin.$DOMAIN" >>"$T/vpnha.conf"
+	kill -HUP "$NPID"
+	wait_for soa_is $DOMAIN "ns1.$DOMAIN. dns-admin.$DOMAIN. S 7200 900 2419200 30" ||
+	    fail "after the second reload: $(soa $DOMAIN)"
+	run soa $P
+	assert_output "ns1.$DOMAIN. dns-admin.$DOMAIN. S 7200 900 2419200 10"
+	# every statement gone: the defaults again
+	sed -i '/contact\|refresh\|retry\|expire/d' "$T/vpnha.conf"
+	kill -HUP "$NPID"
+	wait_for soa_is $DOMAIN "ns1.$DOMAIN. hostmaster.$DOMAIN. S 3600 600 1209600 30" ||
+	    fail "after the third reload: $(soa $DOMAIN)"
+	run soa $P
+	assert_output "ns1.$DOMAIN. hostmaster.$P. S 3600 600 1209600 10"
+}
+
+@test "a reload with a bad SOA statement keeps the running SOA and says where" {
+	start_named -d "$T/records"
+	echo 'set service ipsec-ddns refresh 600' >>"$T/vpnha.conf"
+	kill -HUP "$NPID"
+	wait_for grep -q "keeping the running configuration" "$T/log"
+	run grep 'reload:' "$T/log"
+	assert_output "ddns-named: warning: reload: $T/vpnha.conf:5: retry 600 (the default) is not shorter than refresh 600 (RFC 1912 2.2); keeping the running configuration"
+	run soa $DOMAIN
+	assert_output "ns1.$DOMAIN. hostmaster.$DOMAIN. S 3600 600 1209600 30"
+}

@@ -241,9 +241,9 @@ put_soa(struct out *o, const struct zone *z, size_t apex)
 	zname_put(o, mname, apex);
 	zname_put(o, &z->contact, apex);
 	out_put32(o, zone_serial(z));
-	out_put32(o, ZONE_REFRESH);
-	out_put32(o, ZONE_RETRY);
-	out_put32(o, ZONE_EXPIRE);
+	out_put32(o, z->refresh);
+	out_put32(o, z->retry);
+	out_put32(o, z->expire);
 	out_put32(o, z->ttl);	/* negative TTL, RFC 2308 4 */
 }
 
@@ -408,22 +408,31 @@ full_put(struct out *o, const struct zone *z, const struct zname *n)
 		out_put(o, z->apex, z->apexlen);
 }
 
-/* The pool's own zone (a name outside the domain): its SOA at apex. */
+/*
+ * The pool's own zone (a name outside the domain): its SOA at apex, with
+ * the domain's contact when one is configured, else hostmaster under the
+ * pool name; the domain's timers.
+ */
 static void
 pool_soa(struct out *o, const struct zone *z, size_t apex)
 {
 	static const uint8_t contact[] = "\012" ZONE_CONTACT;
 	const struct zname *mname = &z->ns[0].name;
+	size_t clen = z->contact_given ? full_size(z, &z->contact) :
+	    sizeof contact - 1 + 2;
 
-	rr_head(o, apex, T_SOA, z->pool.ttl, full_size(z, mname) +
-	    sizeof contact - 1 + 2 + 20);
+	rr_head(o, apex, T_SOA, z->pool.ttl, full_size(z, mname) + clen + 20);
 	full_put(o, z, mname);
-	out_put(o, contact, sizeof contact - 1);
-	out_put16(o, PTR | (unsigned)apex);
+	if (z->contact_given)
+		full_put(o, z, &z->contact);
+	else {
+		out_put(o, contact, sizeof contact - 1);
+		out_put16(o, PTR | (unsigned)apex);
+	}
 	out_put32(o, zone_serial(z));
-	out_put32(o, ZONE_REFRESH);
-	out_put32(o, ZONE_RETRY);
-	out_put32(o, ZONE_EXPIRE);
+	out_put32(o, z->refresh);
+	out_put32(o, z->retry);
+	out_put32(o, z->expire);
 	out_put32(o, z->pool.ttl);	/* negative TTL, RFC 2308 4 */
 }
 

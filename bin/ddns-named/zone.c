@@ -12,7 +12,9 @@
 #include <strings.h>
 
 #include <ldns/ldns.h>
+#include <sodium.h>
 
+#include "clock.h"
 #include "conf.h"
 #include "gwid.h"
 #include "num.h"
@@ -247,6 +249,102 @@ zone_ns_feed(struct zone *z, const char **bad)
 	return z->nns != nold || i < z->nns;
 }
 
+_Static_assert(ZONE_SECONDARY_MAX >= CONF_SECONDARIES_MAX &&
+    ZONE_KEY_MAX >= CONF_TSIG_KEYS_MAX, "room for every secondary and key");
+
+/*
+ * contact and the timers of the SOA (lib/conf_rules.c checked them).
+ * Without contact, hostmaster under the apex of each zone served.
+ */
+static void
+zone_soa(struct zone *z, const struct conf_node *dd)
+{
+	char rname[CONF_RNAME_MAX];
+	const char *s, *why;
+
+	z->refresh = CONF_REFRESH_DEFAULT;
+	z->retry = CONF_RETRY_DEFAULT;
+	z->expire = CONF_EXPIRE_DEFAULT;
+	if ((s = conf_value(dd, "refresh")) != NULL)
+		num_u32(s, 0, UINT32_MAX, &z->refresh);
+	if ((s = conf_value(dd, "retry")) != NULL)
+		num_u32(s, 0, UINT32_MAX, &z->retry);
+	if ((s = conf_value(dd, "expire")) != NULL)
+		num_u32(s, 0, UINT32_MAX, &z->expire);
+	if ((s = conf_value(dd, "contact")) != NULL &&
+	    conf_rname(rname, sizeof rname, s, &why) == 0 &&
+	    zname_make(&z->contact, z, rname) >= 0) {
+		z->contact_given = 1;
+		return;
+	}
+	zname_make(&z->contact, z, ZONE_CONTACT);
+	z->contact.len = (uint8_t)(z->contact.len - 1);
+	z->contact.inzone = 1;
+}
+
+/*
+ * tsig-key NAME secret BASE64: the name as written and in wire form,
+ * the secret decoded.  tsig_key_set() of lib/tsig.c does the same and
+ * is to replace the body of this loop once it is there.
+ */
+static int
+zone_keys(struct zone *z, const struct conf *c, const struct conf_node *dd,
+    struct conf_error *err)
+{
+	const struct conf_node *t;
+	struct tsig_key *k;
+	const char *s;
+	ldns_rdf *d;
+
+	for (t = conf_first(conf_find(dd, "tsig-key")); t != NULL &&
+	    z->nkey < ZONE_KEY_MAX; t = conf_next(t)) {
+		k = &z->key[z->nkey];
+		s = conf_value(t, "secret");
+		snprintf(k->text, sizeof k->text, "%s", conf_word(t));
+		if ((d = ldns_dname_new_frm_str(conf_word(t))) == NULL ||
+		    ldns_rdf_size(d) > TSIG_NAME_MAX || s == NULL ||
+		    sodium_base642bin(k->secret, sizeof k->secret, s,
+		    strlen(s), NULL, &k->secretlen, NULL,
+		    sodium_base64_VARIANT_ORIGINAL) != 0) {
+			ldns_rdf_deep_free(d);
+			return conf_fail(err, conf_file(c), conf_line(t),
+			    "tsig-key %s: not a key", conf_word(t));
+		}
+		ldns_dname2canonical(d);
+		k->namelen = ldns_rdf_size(d);
+		memcpy(k->name, ldns_rdf_data(d), k->namelen);
+		ldns_rdf_deep_free(d);
+		z->nkey++;
+	}
+	return 0;
+}
+
+/* secondary ADDRESS [tsig-key NAME], and notify-delay. */
+static void
+zone_secondaries(struct zone *z, const struct conf_node *dd)
+{
+	const struct conf_node *t;
+	struct zsecondary *sec;
+	const char *k;
+	uint64_t cs = ZONE_NOTIFY_DELAY / 10;
+	int i;
+
+	for (t = conf_first(conf_find(dd, "secondary")); t != NULL &&
+	    z->nsec < ZONE_SECONDARY_MAX; t = conf_next(t)) {
+		sec = &z->sec[z->nsec++];
+		zone_addr(conf_word(t), &sec->af, sec->a);
+		snprintf(sec->text, sizeof sec->text, "%s", conf_word(t));
+		sec->key = -1;
+		k = conf_value(t, "tsig-key");
+		for (i = 0; k != NULL && i < z->nkey; i++)
+			if (strcmp(z->key[i].text, k) == 0)
+				sec->key = i;
+	}
+	if (conf_value(dd, "notify-delay") != NULL)
+		num_fixed(conf_value(dd, "notify-delay"), 2, 0, 6000, &cs);
+	z->notify_delay = (int64_t)cs * 10 * CLOCK_MS;
+}
+
 int
 zone_config(struct zone *z, const struct conf *c, struct conf_error *err)
 {
@@ -276,9 +374,10 @@ zone_config(struct zone *z, const struct conf *c, struct conf_error *err)
 		num_u32(s, 0, RRL_LIMIT_MAX, &z->rrl_limit);
 	if ((s = conf_value(dd, "rate-limit-slip")) != NULL)
 		num_u32(s, 0, RRL_SLIP_MAX, &z->rrl_slip);
-	zname_make(&z->contact, z, ZONE_CONTACT);
-	z->contact.len = (uint8_t)(z->contact.len - 1);
-	z->contact.inzone = 1;
+	zone_soa(z, dd);
+	if (zone_keys(z, c, dd, err) < 0)
+		return -1;
+	zone_secondaries(z, dd);
 	if (conf_find(dd, "name-server") != NULL) {
 		z->ns_given = 1;
 		ns_given(z, conf_find(dd, "name-server"));

@@ -10,13 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tsig.h"
+
 #define ZONE_NS_MAX		32	/* DESIGN.md: no limit below 32 nodes */
 #define ZONE_NS_ADDR_MAX	4	/* glue addresses of one name server */
 #define ZONE_TTL_DEFAULT	30	/* seconds */
-#define ZONE_REFRESH		3600	/* SOA timers: no secondaries use */
-#define ZONE_RETRY		600	/* them, every node is a primary */
-#define ZONE_EXPIRE		1209600
 #define ZONE_CONTACT		"hostmaster"	/* SOA RNAME, under the apex */
+#define ZONE_NOTIFY_DELAY	100	/* ms, without notify-delay */
+#define ZONE_SECONDARY_MAX	32	/* secondary */
+#define ZONE_KEY_MAX		32	/* tsig-key */
 #define NAME_WIRE_MAX		255	/* RFC 1035 3.1 */
 #define LABEL_MAX		63
 #define ZONE_SERIAL_UNIT	10	/* ms: one step of the SOA serial */
@@ -98,6 +100,13 @@ struct pool {
 	struct pview v[2];		/* IPv4, IPv6 */
 };
 
+/* A secondary: where NOTIFY goes, whom a transfer is answered to. */
+struct zsecondary {
+	uint8_t af, a[16];
+	int key;			/* index into key[], -1 none */
+	char text[64];			/* the address, for the log */
+};
+
 struct zone {
 	char domain[256];		/* presentation, lower case, no final dot */
 	uint8_t apex[NAME_WIRE_MAX];	/* wire, lower case */
@@ -107,6 +116,13 @@ struct zone {
 	int ns_given;			/* by name-server: the feed leaves it */
 	struct nshost ns[ZONE_NS_MAX];
 	struct zname contact;		/* SOA RNAME */
+	int contact_given;		/* by contact: the pool's zone's too */
+	uint32_t refresh, retry, expire;	/* SOA timers, seconds */
+	int64_t notify_delay;		/* lib/clock.h units */
+	struct zsecondary sec[ZONE_SECONDARY_MAX];
+	int nsec;
+	struct tsig_key key[ZONE_KEY_MAX];
+	int nkey;
 	uint32_t rrl_limit, rrl_slip;	/* rate-limit, rate-limit-slip */
 	int64_t stamp;			/* the highest stamp seen, ms */
 	struct table *t;
