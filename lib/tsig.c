@@ -428,9 +428,13 @@ tsig_check_response(struct tsig_ctx *ctx, const uint8_t *msg, size_t len,
 	    memcmp(rr.name, ctx->key->name, rr.namelen) != 0 ||
 	    !is_sha256(&rr))
 		return TSIG_BADKEY;
-	/* 5.3.2: the server's BADSIG or BADKEY comes unsigned */
+	/*
+	 * 5.3.2: the server's BADSIG or BADKEY comes unsigned (and NSD's
+	 * BADTIME too): its word is all there is, a failure either way.
+	 */
 	if (rr.maclen == 0)
-		return rr.error == TSIG_BADKEY ? TSIG_BADKEY : TSIG_BADSIG;
+		return rr.error == TSIG_BADKEY || rr.error == TSIG_BADTIME ||
+		    rr.error == TSIG_BADTRUNC ? (int)rr.error : TSIG_BADSIG;
 	if (rr.maclen != TSIG_MAC)
 		return TSIG_BADSIG;
 	d.prior = ctx->mac;

@@ -3,12 +3,17 @@
  * against a digest composed here from the RFC's tables (4.3, 5.3.1),
  * apart from lib/tsig.c's; tests/tsig.bats checks them against dig.
  *
- * `tsig serve NAME SECRET [WRONG [BREAK]]`: a server for tests/tsig.bats
- * on 127.0.0.1 (UDP and TCP, the port printed on stdout): each query
- * verified, answered (an A record, or an AXFR of four messages over TCP)
- * and signed; with WRONG (a secret) the answers are signed with that
- * secret instead; with BREAK (1 to 4) that message of an AXFR is signed
- * as if it were the first (the chain of 5.3.1 broken there).
+ * `tsig serve [-w WRONG] [-b N] [-t SECONDS] NAME SECRET`: a server for
+ * tests/tsig.bats on 127.0.0.1 (UDP and TCP, the port printed on
+ * stdout): each query verified, answered (an A record, or an AXFR of
+ * four messages over TCP) and signed.  -w: signed with the secret WRONG
+ * instead; -b: message N of an AXFR signed as if it were the first (the
+ * chain of 5.3.1 broken); -t: a clock SECONDS ahead.
+ *
+ * `tsig ask [-t SECONDS] PORT NAME SECRET QNAME QTYPE`: a client over TCP
+ * to 127.0.0.1#PORT (NSD in tests/tsig.bats): the query signed, each
+ * message of the answer checked (an AXFR until its second SOA), one
+ * line each: "message N: RCODE TSIG-RESULT RECORDS".
  */
 #include <sys/socket.h>
 
@@ -284,6 +289,9 @@ test_errors(void)
 	rlen = tsig_sign(&s, r, rt, sizeof r, NOW, TSIG_BADSIG);
 	CHECK(rlen == rt + 18 + 10 + 13 + 16);
 	CHECK(tsig_check_response(&c, r, rlen, NOW) == TSIG_BADSIG);
+	/* NSD sends its BADTIME unsigned too: still BADTIME, not BADSIG */
+	put16(r + rlen - 4, TSIG_BADTIME);
+	CHECK(tsig_check_response(&c, r, rlen, NOW) == TSIG_BADTIME);
 
 	CHECK(tsig_verify(q, qlen, K, 2, NOW + 1000, &s) == TSIG_BADTIME);
 	rt = response(r, q, qt);
@@ -420,6 +428,14 @@ struct served {
 	int use_wrong, brk;
 };
 
+static int64_t skew_s;		/* -t */
+
+static int64_t
+now(void)
+{
+	return (int64_t)time(NULL) + skew_s;
+}
+
 static size_t
 answer(struct served *sv, const uint8_t *q, size_t qlen, uint8_t *r,
     size_t max, struct tsig_ctx *ctx)
@@ -436,19 +452,19 @@ answer(struct served *sv, const uint8_t *q, size_t qlen, uint8_t *r,
 	r[2] = (uint8_t)((q[2] & 0x79) | 0x84);	/* QR AA, opcode and RD */
 	r[3] = 0;
 	memset(r + 6, 0, 6);
-	e = tsig_verify(q, qlen, &sv->right, 1, time(NULL), ctx);
+	e = tsig_verify(q, qlen, &sv->right, 1, now(), ctx);
 	if (e == -1) {
 		r[3] = tsig_present(q, qlen) == 0 ? 5 : 1;  /* REFUSED, FORMERR */
 		return qend;
 	}
 	if (e != TSIG_NOERROR) {
 		r[3] = 9;				/* NOTAUTH */
-		return tsig_sign(ctx, r, qend, max, time(NULL), e);
+		return tsig_sign(ctx, r, qend, max, now(), e);
 	}
 	if (sv->use_wrong)
 		ctx->key = &sv->wrong;
 	rlen = get16(q + qend - 4) == 1 ? response(r, r, qend) : qend;
-	return tsig_sign(ctx, r, rlen, max, time(NULL), 0);
+	return tsig_sign(ctx, r, rlen, max, now(), 0);
 }
 
 static int
@@ -542,7 +558,7 @@ axfr(struct served *sv, int fd, const uint8_t *q, size_t qend,
 			}
 		if (msg == sv->brk)
 			ctx->msgs = 1;	/* signed as the first: broken */
-		if ((len = tsig_sign(ctx, r, len, sizeof r, time(NULL), 0)) == 0 ||
+		if ((len = tsig_sign(ctx, r, len, sizeof r, now(), 0)) == 0 ||
 		    send_tcp(fd, r, len) < 0)
 			return;
 	}
@@ -575,7 +591,7 @@ serve_tcp(struct served *sv, int fd)
 			;
 		qend += 5;
 		if (r[3] == 0 && get16(q + qend - 4) == 252) {
-			tsig_verify(q, qlen, &sv->right, 1, time(NULL), &ctx);
+			tsig_verify(q, qlen, &sv->right, 1, now(), &ctx);
 			if (sv->use_wrong)
 				ctx.key = &sv->wrong;
 			axfr(sv, fd, q, qend, &ctx);
@@ -593,16 +609,26 @@ serve(int argc, char **argv)
 	struct served sv = { 0 };
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t sl = sizeof sin;
-	const char *why;
-	int u, t, one = 1;
+	const char *why = "usage: tsig serve [-w WRONG] [-b N] [-t SECONDS] "
+	    "NAME SECRET", *wrong = NULL;
+	int u, t, c, one = 1;
 
-	if (tsig_key_set(&sv.right, argv[2], argv[3], &why) < 0 ||
-	    (argc > 4 && tsig_key_set(&sv.wrong, argv[2], argv[4], &why) < 0)) {
+	while ((c = getopt(argc, argv, "w:b:t:")) != -1)
+		if (c == 'w')
+			wrong = optarg;
+		else if (c == 'b')
+			sv.brk = atoi(optarg);
+		else if (c == 't')
+			skew_s = atoi(optarg);
+		else
+			return 100;
+	if (argc - optind != 2 ||
+	    tsig_key_set(&sv.right, argv[optind], argv[optind + 1], &why) < 0 ||
+	    (wrong && tsig_key_set(&sv.wrong, argv[optind], wrong, &why) < 0)) {
 		fprintf(stderr, "tsig: %s\n", why);
 		return 100;
 	}
-	sv.use_wrong = argc > 4 && strcmp(argv[4], argv[3]) != 0;
-	sv.brk = argc > 5 ? atoi(argv[5]) : 0;
+	sv.use_wrong = wrong != NULL;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((u = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
 	    bind(u, (struct sockaddr *)&sin, sizeof sin) < 0 ||
@@ -627,10 +653,10 @@ serve(int argc, char **argv)
 		if (poll(p, 2, -1) < 0)
 			return 111;
 		if (p[1].revents & POLLIN) {
-			int c = accept(t, NULL, NULL);
+			int a = accept(t, NULL, NULL);
 
-			if (c >= 0)
-				serve_tcp(&sv, c);
+			if (a >= 0)
+				serve_tcp(&sv, a);
 		}
 		if (!(p[0].revents & POLLIN) ||
 		    (n = recvfrom(u, q, sizeof q, 0, (struct sockaddr *)&from,
@@ -641,6 +667,100 @@ serve(int argc, char **argv)
 	}
 }
 
+/* The number of SOA records in the answer section of m, or -1. */
+static int
+count_soa(const uint8_t *m, size_t len, int *records)
+{
+	size_t p = 12;
+	unsigned i;
+	int n = 0;
+
+	*records = (int)get16(m + 6);
+	for (i = 0; i < get16(m + 4) + get16(m + 6); i++) {
+		while (p < len && m[p] != 0 && m[p] < 0xc0)
+			p += m[p] + 1u;
+		p += p < len && m[p] >= 0xc0 ? 2 : 1;
+		if (p + 4 > len)
+			return -1;
+		if (i >= get16(m + 4)) {
+			if (p + 10 > len)
+				return -1;
+			n += get16(m + p) == 6;
+			p += 10u + get16(m + p + 8);
+		} else
+			p += 4;
+	}
+	return n;
+}
+
+static int
+ask(int argc, char **argv)
+{
+	static const char *rcodes[] = { "NOERROR", "FORMERR", "SERVFAIL",
+	    "NXDOMAIN", "NOTIMP", "REFUSED", "6", "7", "8", "NOTAUTH" };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct tsig_key k;
+	struct tsig_ctx ctx;
+	uint8_t m[65535], l[2];
+	const char *why = "usage: tsig ask [-t SECONDS] PORT NAME SECRET "
+	    "QNAME QTYPE", *q;
+	size_t len;
+	int fd, c, e, soa = 0, msg, records = 0, total = 0;
+
+	while ((c = getopt(argc, argv, "t:")) != -1)
+		if (c == 't')
+			skew_s = atoi(optarg);
+		else
+			return 100;
+	if (argc - optind != 5 || tsig_key_set(&k, argv[optind + 1],
+	    argv[optind + 2], &why) < 0) {
+		fprintf(stderr, "tsig: %s\n", why);
+		return 100;
+	}
+	memset(m, 0, 12);
+	put16(m, 0x4242);
+	put16(m + 4, 1);
+	len = 12;
+	for (q = argv[optind + 3]; *q != '\0'; q += *q == '.') {
+		size_t lab = len++;
+
+		for (; *q != '\0' && *q != '.'; q++)
+			m[len++] = (uint8_t)*q;
+		m[lab] = (uint8_t)(len - lab - 1);
+	}
+	m[len++] = 0;
+	put16(m + len, (unsigned)atoi(argv[optind + 4]));
+	put16(m + len + 2, 1);
+	ctx = (struct tsig_ctx){ .key = &k };
+	len = tsig_sign(&ctx, m, len + 4, sizeof m, now(), 0);
+	sin.sin_port = htons((uint16_t)atoi(argv[optind]));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	put16(l, (unsigned)len);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0 ||
+	    send_tcp(fd, m, len) < 0) {
+		perror("tsig: ask");
+		return 111;
+	}
+	for (msg = 1; read_full(fd, l, 2) == 0 &&
+	    read_full(fd, m, get16(l)) == 0; msg++) {
+		len = get16(l);
+		e = tsig_check_response(&ctx, m, len, now());
+		c = len >= 12 ? count_soa(m, len, &records) : -1;
+		total += records;
+		printf("message %d: %s %s %d\n", msg, len < 12 || (m[3] & 15)
+		    > 9 ? "?" : rcodes[m[3] & 15], e == 0 ? "NOERROR" : e ==
+		    TSIG_BADSIG ? "BADSIG" : e == TSIG_BADKEY ? "BADKEY" : e ==
+		    TSIG_BADTIME ? "BADTIME" : "malformed", records);
+		if (argv[optind + 4][0] != '2' || (soa += c) >= 2 || c < 0 ||
+		    e != 0)
+			break;
+	}
+	printf("records %d\n", total);
+	close(fd);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -648,8 +768,10 @@ main(int argc, char **argv)
 
 	if (sodium_init() < 0)
 		return 111;
-	if (argc >= 4 && strcmp(argv[1], "serve") == 0)
-		return serve(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "serve") == 0)
+		return serve(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "ask") == 0)
+		return ask(argc - 1, argv + 1);
 	if (tsig_key_set(&K[0], "transfer.example.", B64, &why) < 0 ||
 	    tsig_key_set(&K[1], "other.", B64_2, &why) < 0)
 		return 1;
