@@ -194,6 +194,7 @@ find_tsig(const uint8_t *m, size_t len, struct rr *rr)
 			    parse_tsig(m, len, start, rr) : -1;
 		p += 10 + get16(m + p + 8);
 	}
+	rr->start = p;		/* where the records end */
 	return 0;
 }
 
@@ -370,6 +371,11 @@ tsig_sign(struct tsig_ctx *ctx, uint8_t *buf, size_t len, size_t max,
 	if (len < HDR || len > max || get16(buf + 10) == 0xffff ||
 	    (ctx->key == NULL && (sign || request)))
 		return 0;
+	/* a message that ends past its records, or holds a TSIG record
+	 * already, would not be read as we sign it */
+	if (find_tsig(buf, len, &v) != 0 || v.start != len)
+		return 0;
+	memset(&v, 0, sizeof v);
 	if (request) {
 		memcpy(ctx->name, ctx->key->name, ctx->key->namelen);
 		ctx->namelen = ctx->key->namelen;

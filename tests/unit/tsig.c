@@ -228,6 +228,12 @@ test_round_trip(void)
 	CHECK(tsig_check_response(&c, r, rlen, NOW + 2) == TSIG_NOERROR);
 	/* the same response again: chained to it now, not to the request */
 	CHECK(tsig_check_response(&c, r, rlen, NOW + 2) == TSIG_BADSIG);
+	/* bytes after the records, or a TSIG record there already: refused */
+	CHECK(tsig_verify(q, qlen, K, 2, NOW, &s) == TSIG_NOERROR);
+	rt = response(r, q, qt);
+	CHECK(tsig_sign(&s, r, rt + 1, sizeof r, NOW, 0) == 0);
+	CHECK((rlen = tsig_sign(&s, r, rt, sizeof r, NOW, 0)) > 0);
+	CHECK(tsig_sign(&s, r, rlen, sizeof r, NOW, 0) == 0);
 	/* no room */
 	CHECK(tsig_verify(q, qlen, K, 2, NOW, &s) == TSIG_NOERROR);
 	rt = response(r, q, qt);
