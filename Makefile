@@ -120,6 +120,7 @@ TESTLIBS_frame = -lsodium
 TESTSRC_journal = bin/ddns-syncd/journal.c bin/ddns-syncd/table.c \
 	bin/ddns-syncd/wire.c bin/ddns-syncd/addr.c
 TESTLIBS_journal = -lsodium
+TESTLIBS_tsig = -lsodium
 testsrc = $(TESTSRC_$(1))
 testinc = $(sort $(patsubst %/,-I%,$(dir $(TESTSRC_$(1)))))
 

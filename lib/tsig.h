@@ -49,6 +49,11 @@ struct tsig_ctx {
 	size_t maclen;
 	uint16_t id;			/* the original ID */
 	int msgs;			/* messages signed or checked so far */
+	/* the request's key name and Time Signed, for an error response
+	 * (BADKEY: the key may be unknown; BADTIME echoes the time, 5.3.2) */
+	uint8_t name[TSIG_NAME_MAX];
+	size_t namelen;
+	int64_t signed_at;
 };
 
 /*
@@ -69,7 +74,9 @@ int tsig_present(const uint8_t *msg, size_t len);
  * Check a signed request against the keys.  Returns TSIG_NOERROR with
  * ctx ready to sign the response, TSIG_BADKEY (unknown key or
  * algorithm), TSIG_BADSIG or TSIG_BADTIME (then ctx holds what the
- * error response needs: RFC 8945 5.3.2), or -1 for a malformed record.
+ * error response needs: RFC 8945 5.3.2), TSIG_BADTRUNC (a MAC cut
+ * short: our policy wants it whole, 5.2.4), or -1 for a malformed or
+ * absent record (FORMERR).
  * now is the time in seconds since the epoch.
  */
 int tsig_verify(const uint8_t *msg, size_t len, const struct tsig_key *keys,
@@ -89,6 +96,8 @@ size_t tsig_sign(struct tsig_ctx *ctx, uint8_t *buf, size_t len, size_t max,
 /*
  * Check a response to a request we signed with ctx (a NOTIFY's answer):
  * TSIG_NOERROR, another TSIG error, or -1 when malformed or unsigned.
+ * Called again on each message of a multi-message answer (an AXFR), it
+ * checks the chain of 5.3.1; every message must be signed.
  */
 int tsig_check_response(struct tsig_ctx *ctx, const uint8_t *msg,
     size_t len, int64_t now);

@@ -64,6 +64,10 @@ fuzz() {
 	fuzz journal
 }
 
+@test "fuzz: TSIG records of requests and answers, verified, signed and checked (tsig)" {
+	fuzz tsig
+}
+
 @test "every target in tests/fuzz/ has its test here" {
 	for f in "$VPNHA_TOP"/tests/fuzz/*.c; do
 		t=$(basename "$f" .c)

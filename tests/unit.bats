@@ -39,3 +39,9 @@ load helper
 	assert_success
 	assert_output 'interop ok'
 }
+
+@test "unit: lib/tsig (TSIG with HMAC-SHA256: MACs as RFC 8945 composes them, errors, chains, malformed records)" {
+	run "$VPNHA_TOP/build/san/unit/tsig"
+	assert_success
+	assert_output ''
+}
