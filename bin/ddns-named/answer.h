@@ -48,6 +48,9 @@ struct qinfo {
 void dns_seed(uint64_t);
 size_t dns_answer(const struct zone *z, const uint8_t *q, size_t qlen,
     uint8_t *r, size_t rmax, int tcp, struct qinfo *info);
+/* The same, with reserve bytes of the room left free (for a TSIG record). */
+size_t dns_answer_r(const struct zone *z, const uint8_t *q, size_t qlen,
+    uint8_t *r, size_t rmax, int tcp, size_t reserve, struct qinfo *info);
 /*
  * The response r of len bytes, as dns_answer described it in info, made
  * empty with TC set: the header, the question and the OPT record, which
