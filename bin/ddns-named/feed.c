@@ -100,8 +100,7 @@ feed_nodes(int bump)
 	if (!ns)
 		return;
 	if (bump)
-		zone_stamp(&named.zone, (named.zone.stamp / ZONE_SERIAL_UNIT +
-		    1) * ZONE_SERIAL_UNIT);
+		zone_step(&named.zone);
 	list[0] = '\0';
 	for (i = 0; i < t->nnode && n < sizeof list; i++)
 		if (t->node[i].listed)
@@ -176,9 +175,13 @@ feed_start(void)
 static void
 feed_snapshot(void)
 {
+	uint32_t serial = zone_serial(&named.zone);
+
 	table_free(named.zone.t);
 	named.zone.t = feed.next;
 	zone_stamp(&named.zone, feed.stamp);
+	if (feed.served && zone_serial(&named.zone) == serial)
+		zone_step(&named.zone);	/* other data: another serial */
 	feed_nodes(feed.served);
 	feed.served = 1;
 	feed.next = NULL;
@@ -247,18 +250,38 @@ feed_line(char *s)
 	return 0;
 }
 
+/*
+ * The served table changed without a stamp above the serial (a change
+ * older than one already served, as concurrent publications on two
+ * nodes arrive): the serial still moves one step, so that a secondary
+ * asks for the change (RFC 1034 4.3.5: a secondary copies the zone only
+ * when the serial moves).  A snapshot served in its place does the same
+ * (feed_snapshot).
+ */
+static void
+feed_moved(const struct table *t, unsigned long gen, uint32_t serial)
+{
+	if (!feed.live || named.zone.t != t || t->gen == gen ||
+	    zone_serial(&named.zone) != serial)
+		return;
+	zone_step(&named.zone);
+}
+
 void
 feed_event(void)
 {
 	char *nl, *p;
 	ssize_t k;
+	const struct table *t = named.zone.t;
+	unsigned long gen = t != NULL ? t->gen : 0;
+	uint32_t serial = zone_serial(&named.zone);
 	int n;
 
 	for (n = 0; n < FEED_READS; n++) {
 		k = read(feed.fd, feed.buf + feed.len,
 		    sizeof feed.buf - feed.len);
 		if (k < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
+			break;
 		if (k <= 0) {
 			feed_lost(k == 0 ? "closed" : strerror(errno));
 			return;
@@ -283,6 +306,7 @@ feed_event(void)
 			return;
 		}
 	}
+	feed_moved(t, gen, serial);
 }
 
 int64_t

@@ -430,6 +430,12 @@ zone_stamp(struct zone *z, int64_t ms)
 		z->stamp = ms;
 }
 
+void
+zone_step(struct zone *z)
+{
+	z->stamp = (z->stamp / ZONE_SERIAL_UNIT + 1) * ZONE_SERIAL_UNIT;
+}
+
 uint32_t
 zone_serial(const struct zone *z)
 {
@@ -567,6 +573,7 @@ table_set(struct table *t, const struct zone *z, const char *label,
 	r->af = (uint8_t)af;
 	memset(r->addr, 0, sizeof r->addr);
 	memcpy(r->addr, addr, alen);
+	t->gen++;
 	if (2 * t->n > t->mask + 1 && table_grow(t) < 0) {
 		*why = "out of memory";
 		return -1;
@@ -590,6 +597,7 @@ table_del(struct table *t, const char *label, size_t len)
 		t->node[t->slot[i]->origin - 1].gws--;
 	free(t->slot[i]);
 	t->n--;
+	t->gen++;
 	/* backward shift: close the gap so that no probe chain breaks */
 	for (j = i;;) {
 		j = (j + 1) & t->mask;

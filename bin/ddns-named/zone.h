@@ -49,6 +49,7 @@ struct table {
 	struct rec **slot;		/* open addressing, linear probing */
 	size_t mask;			/* slots - 1 */
 	size_t n;
+	unsigned long gen;		/* changes made: a record set or removed */
 	int nnode;
 	int moved;			/* a node listed or removed: set by @ */
 	struct tnode node[TABLE_NODES_MAX];
@@ -157,6 +158,8 @@ int pool_nodes(struct zone *);
  * zone_stamp() raises the stamp to ms, or leaves it if it is higher.
  */
 void zone_stamp(struct zone *, int64_t ms);
+/* The stamp up to the next step of the serial: the serial moves by one. */
+void zone_step(struct zone *);
 uint32_t zone_serial(const struct zone *);
 
 struct table *table_new(size_t hint);
