@@ -36,6 +36,10 @@ fuzz() {
 	fuzz dnstcp
 }
 
+@test "fuzz: a query's TSIG and transfer checks, and the transfer it starts (xfr)" {
+	fuzz xfr
+}
+
 @test "fuzz: vrrpd control request lines, parsed and written again (vrrpctl)" {
 	fuzz vrrpctl
 }

@@ -118,6 +118,7 @@ named_reload(void)
 	} else
 		z.t = named.zone.t;
 	named.zone = z;
+	notify_reset();
 	feed_nodes(0);	/* the cluster the feed lists still makes the NS set */
 	rrl_set(named.zone.rrl_limit, named.zone.rrl_slip);
 	err_log("reloaded: %s, %zu records, serial %u", named.zone.domain,
@@ -158,6 +159,7 @@ timeout_ms(void)
 	int64_t t = deadline_min(net_timers(), rrl_timers(named.now));
 
 	t = deadline_min(t, named.records == NULL ? feed_timers() : -1);
+	t = deadline_min(t, notify_timers());
 
 	if (t < 0)
 		return -1;
@@ -197,6 +199,9 @@ named_loop(void)
 			case W_FEED:
 				feed_event();
 				break;
+			case W_NOTIFY:
+				notify_event(w->p);
+				break;
 			}
 		}
 		/*
@@ -209,6 +214,7 @@ named_loop(void)
 		net_busy();
 		for (i = 0; i < na; i++)
 			net_accept(accepts[i]->p);
+		notify_check();
 	}
 }
 
@@ -258,6 +264,7 @@ named_setup(const char **listen, int nlisten)
 		net_listen("0.0.0.0", 1);
 		net_listen("::", 0);	/* a host without IPv6 still serves */
 	}
+	notify_start();
 	/* every socket is bound: no capability is needed any more */
 	if (caps_keep(none, named.user, &why) < 0)
 		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);

@@ -22,7 +22,7 @@
 #define FEED_RETRY_MIN	(100 * CLOCK_MS)
 #define FEED_RETRY_MAX	(5 * CLOCK_SEC)
 
-enum wkind { W_SIG, W_UDP, W_TCPL, W_TCP, W_FEED };
+enum wkind { W_SIG, W_UDP, W_TCPL, W_TCP, W_FEED, W_NOTIFY };
 
 struct named {
 	const char *conf, *run, *user, *records;
@@ -43,6 +43,13 @@ void net_tcp(void *conn, uint32_t events);
 void net_round(void);		/* a round of the loop begins */
 void net_busy(void);		/* turns for connections with work left */
 int64_t net_timers(void);	/* next deadline (now if busy), or -1 */
+
+/* notify.c */
+void notify_start(void);
+void notify_reset(void);	/* the secondaries may have changed */
+void notify_check(void);	/* after a turn: has the serial moved? */
+int64_t notify_timers(void);	/* next deadline, or -1 */
+void notify_event(void *fd);
 
 /* feed.c */
 void feed_start(void);

@@ -291,6 +291,8 @@ net_udp(void *p)
 	struct listener *l = p;
 	struct sockaddr *from;
 	struct qinfo info;
+	struct peer peer;
+	struct xfr *x;
 	int i, n, m, v, round;
 	size_t len;
 
@@ -301,9 +303,10 @@ net_udp(void *p)
 			return;
 		for (i = m = 0; i < n; i++) {
 			from = (struct sockaddr *)&mmsg.from[i];
-			len = dns_answer(&named.zone, mmsg.q[i],
+			peer_set(&peer, from);
+			len = dns_serve(&named.zone, mmsg.q[i],
 			    mmsg.in[i].msg_len, mmsg.r[m], DNS_UDP_MAX, 0,
-			    &info);
+			    &peer, &info, &x);
 			v = len > 0 ? rrl_verdict(from, &info, named.now) :
 			    RRL_SEND;
 			if (v == RRL_SLIP_TC) {
@@ -327,6 +330,7 @@ net_udp(void *p)
 static void
 conn_close(struct tconn *c)
 {
+	stream_free(&c->s);
 	close(c->fd);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
@@ -357,9 +361,15 @@ net_accept(void *p)
 {
 	struct listener *l = p;
 	struct tconn *c;
+	struct sockaddr_in6 from;
+	socklen_t flen;
 	int fd;
 
-	while ((fd = accept4(l->tcp, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+	for (;;) {
+		flen = sizeof from;
+		if ((fd = accept4(l->tcp, (struct sockaddr *)&from, &flen,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0)
+			break;
 		if (nconns == TCP_CLIENTS_MAX)
 			conn_evict();
 		if ((c = malloc(sizeof *c)) == NULL) {
@@ -372,6 +382,7 @@ net_accept(void *p)
 		c->round = rounds - 1;
 		c->events = EPOLLIN;
 		stream_init(&c->s);
+		peer_set(&c->s.peer, (struct sockaddr *)&from);
 		c->w = (struct watch){ W_TCP, c };
 		c->prev = NULL;
 		if ((c->next = conns) != NULL)
@@ -453,7 +464,7 @@ conn_turn(struct tconn *c)
 			goto drop;
 	}
 	nbusy -= c->busy;
-	c->busy = c->s.outlen == 0 && stream_whole(&c->s);
+	c->busy = c->s.outlen == 0 && stream_pending(&c->s);
 	nbusy += c->busy;
 	/* a reply the client does not read: wait for room, read no more */
 	if (c->events != (c->s.outlen > 0 ? EPOLLOUT : EPOLLIN)) {

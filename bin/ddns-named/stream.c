@@ -11,6 +11,14 @@ void
 stream_init(struct stream *s)
 {
 	s->off = s->len = s->outoff = s->outlen = 0;
+	s->x = NULL;
+}
+
+void
+stream_free(struct stream *s)
+{
+	xfr_free(s->x);
+	s->x = NULL;
 }
 
 uint8_t *
@@ -44,6 +52,21 @@ stream_whole(const struct stream *s)
 }
 
 int
+stream_pending(const struct stream *s)
+{
+	return s->x != NULL || stream_whole(s);
+}
+
+/* Frame the message of len bytes written at out + outlen + 2. */
+static void
+stream_frame(struct stream *s, size_t len)
+{
+	s->out[s->outlen] = (uint8_t)(len >> 8);
+	s->out[s->outlen + 1] = (uint8_t)len;
+	s->outlen += 2 + len;
+}
+
+int
 stream_serve(struct stream *s, const struct zone *z, int max,
     stream_log *log, void *arg)
 {
@@ -54,22 +77,32 @@ stream_serve(struct stream *s, const struct zone *z, int max,
 	if (s->outoff != s->outlen)
 		return 0;
 	s->outoff = s->outlen = 0;
-	for (n = 0; n < max && s->len - s->off >= 2 &&
-	    sizeof s->out - s->outlen >= STREAM_MSG; n++) {
+	for (n = 0; n < max && sizeof s->out - s->outlen >= STREAM_MSG; n++) {
+		if (s->x != NULL) {
+			if ((len = xfr_next(s->x, s->out + s->outlen + 2,
+			    DNS_TCP_MAX)) == 0) {
+				stream_free(s);
+				continue;
+			}
+			stream_frame(s, len);
+			answered++;
+			continue;
+		}
+		if (s->len - s->off < 2)
+			break;
 		if ((need = stream_head(s)) < DNS_HEADER)
 			return -1;
 		if (s->len - s->off < 2 + need)
 			break;
-		len = dns_answer(z, s->in + s->off + 2, need,
-		    s->out + s->outlen + 2, DNS_TCP_MAX, 1, &info);
+		len = dns_serve(z, s->in + s->off + 2, need,
+		    s->out + s->outlen + 2, DNS_TCP_MAX, 1, &s->peer, &info,
+		    &s->x);
 		if (log != NULL)
 			log(arg, s->in + s->off + 2, &info);
 		s->off += 2 + need;
 		if (len == 0)
 			continue;
-		s->out[s->outlen] = (uint8_t)(len >> 8);
-		s->out[s->outlen + 1] = (uint8_t)len;
-		s->outlen += 2 + len;
+		stream_frame(s, len);
 		answered++;
 	}
 	return answered;

@@ -16,10 +16,13 @@
 #include <stdint.h>
 
 #include "answer.h"
+#include "xfr.h"
 
 #define STREAM_MSG	(2 + DNS_TCP_MAX)	/* a length and a message */
 
 struct stream {
+	struct peer peer;		/* who is at the other end */
+	struct xfr *x;			/* a transfer going out, or NULL */
 	size_t off, len;		/* in[off, len): not yet answered */
 	size_t outoff, outlen;		/* out[outoff, outlen): not yet sent */
 	uint8_t in[STREAM_MSG];
@@ -30,13 +33,19 @@ struct stream {
 typedef void stream_log(void *arg, const uint8_t *q, const struct qinfo *);
 
 void stream_init(struct stream *);
+/* The end of the connection: a transfer still going out is dropped. */
+void stream_free(struct stream *);
 /* Where the next read goes, after the rest is moved to the start. */
 uint8_t *stream_room(struct stream *, size_t *size);
 void stream_got(struct stream *, size_t n);
 /* Is a whole message waiting, so that a turn can go on without a read? */
 int stream_whole(const struct stream *);
+/* Is there work without a read: a whole message, or a transfer's next? */
+int stream_pending(const struct stream *);
 /*
- * Answer up to max whole messages into out, which must be empty.
+ * Answer up to max whole messages into out, which must be empty; a
+ * message of a transfer going out counts as one, and the queries behind
+ * it wait until it is over (RFC 5936 4.1.2 lets them).
  * Returns how many got an answer, or -1 when a message is shorter than
  * a DNS header: a zero-length or runt message is no query, and what
  * follows it cannot be trusted to be framed, so the connection ends.

@@ -1,0 +1,313 @@
+/*
+ * A zone transfer out, over one TCP connection (RFC 5936): the SOA, the
+ * name servers and their glue, the pool name's members when it is under
+ * the domain, every gateway, the SOA again; as many messages as it takes,
+ * each at most XFR_MSG bytes, each signed when the request was (RFC 8945
+ * 5.3.1: every message, chained).  The records and the zone's fixed part
+ * are copied when it starts, so that the feed may change the table while
+ * the messages go out, and both SOAs carry the same serial.
+ *
+ * IXFR (RFC 1995) is answered with our SOA alone when the secondary has
+ * our serial or a newer one, and with the whole zone otherwise, as 4 of
+ * the RFC allows a server without the history of its changes.
+ */
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "err.h"
+#include "tsig.h"
+#include "wire.h"
+#include "xfr.h"
+
+enum { XS_SOA, XS_NS, XS_GLUE, XS_POOL, XS_RECS, XS_END, XS_DONE };
+
+struct xrec {
+	uint8_t af, len;
+	uint8_t a[16];
+	uint8_t label[LABEL_MAX];
+};
+
+struct xfr {
+	struct zone z;			/* the fixed part, as it began */
+	uint8_t head[DNS_HEADER + NAME_WIRE_MAX + 4];	/* header, question */
+	size_t headlen;
+	struct xrec *rec;
+	size_t nrec, next;
+	int stage, sub, subaddr;
+	int sign;
+	struct tsig_ctx tsig;
+	unsigned msgs;
+	size_t bytes;
+	char peer[64];
+	int ixfr, uptodate;
+};
+
+static int running;		/* transfers at once, at most XFR_MAX */
+
+/* The serial of the SOA in the authority section of an IXFR query. */
+static int
+ixfr_serial(const struct query *q, uint32_t *serial)
+{
+	size_t p = q->qend, end;
+	int names;
+
+	if (get_u16(q->b + 8) != 1)
+		return -1;
+	for (names = 0; names < 3; names++) {	/* owner, MNAME, RNAME */
+		for (;;) {
+			if (p >= q->len)
+				return -1;
+			if ((q->b[p] & 0xc0) == 0xc0) {
+				p += 2;
+				break;
+			}
+			if (q->b[p] > LABEL_MAX)
+				return -1;
+			if (q->b[p] == 0) {
+				p++;
+				break;
+			}
+			p += 1 + q->b[p];
+		}
+		if (names == 0) {	/* type, class, TTL, RDLENGTH */
+			if (p + 10 > q->len || get_u16(q->b + p) != T_SOA)
+				return -1;
+			end = p + 10 + get_u16(q->b + p + 8);
+			if (end > q->len)
+				return -1;
+			p += 10;
+		}
+	}
+	if (p + 20 != end)
+		return -1;
+	*serial = (uint32_t)get_u16(q->b + p) << 16 | get_u16(q->b + p + 2);
+	return 0;
+}
+
+/* RFC 1982: is a at or after b? */
+static int
+serial_ge(uint32_t a, uint32_t b)
+{
+	return a == b || (int32_t)(a - b) > 0;
+}
+
+static int
+xfr_snapshot(struct xfr *x, const struct table *t)
+{
+	const struct rec *r;
+	size_t i;
+
+	x->nrec = 0;
+	if (t == NULL || t->n == 0)
+		return 0;
+	if ((x->rec = calloc(t->n, sizeof *x->rec)) == NULL)
+		return -1;
+	for (i = 0; i <= t->mask && x->nrec < t->n; i++) {
+		if ((r = t->slot[i]) == NULL)
+			continue;
+		x->rec[x->nrec].af = r->af;
+		x->rec[x->nrec].len = r->len;
+		memcpy(x->rec[x->nrec].a, r->addr, 16);
+		memcpy(x->rec[x->nrec].label, r->label, r->len);
+		x->nrec++;
+	}
+	return 0;
+}
+
+struct xfr *
+xfr_new(const struct zone *z, const struct query *q,
+    const struct tsig_ctx *sig, const struct peer *from, int64_t now)
+{
+	const struct zsecondary *s = zone_secondary(z, from);
+	struct xfr *x;
+	uint32_t serial;
+
+	(void)now;
+	if (running >= XFR_MAX) {
+		err_warn("transfer to %s refused: %d transfers running",
+		    s != NULL ? s->text : "?", running);
+		return NULL;
+	}
+	if ((x = calloc(1, sizeof *x)) == NULL)
+		return NULL;
+	x->z = *z;
+	x->z.t = NULL;
+	x->ixfr = q->qtype == T_IXFR;
+	snprintf(x->peer, sizeof x->peer, "%s", s != NULL ? s->text : "?");
+	if (x->ixfr && ixfr_serial(q, &serial) == 0 &&
+	    serial_ge(serial, zone_serial(z))) {
+		x->stage = XS_END;	/* up to date: our SOA alone */
+		x->uptodate = 1;
+	}
+	else if (xfr_snapshot(x, z->t) < 0) {
+		free(x);
+		return NULL;
+	}
+	memcpy(x->head, q->b, q->qend);
+	x->headlen = q->qend;
+	if (sig != NULL) {
+		x->sign = 1;
+		x->tsig = *sig;
+	}
+	running++;
+	return x;
+}
+
+void
+xfr_free(struct xfr *x)
+{
+	if (x == NULL)
+		return;
+	if (x->stage != XS_DONE)
+		err_warn("%s to %s (serial %u) broken off after %u messages",
+		    x->ixfr ? "IXFR" : "AXFR", x->peer, zone_serial(&x->z),
+		    x->msgs);
+	running--;
+	free(x->rec);
+	free(x);
+}
+
+/* An address record of owner label (wire, with its length) under the apex. */
+static void
+addr_rr(struct out *o, const uint8_t *label, size_t len, uint32_t ttl,
+    int af, const uint8_t *a)
+{
+	out_put(o, label, len);
+	out_put16(o, PTR | DNS_HEADER);
+	rr_tail(o, af == AF_INET ? T_A : T_AAAA, ttl, af == AF_INET ? 4 : 16);
+	out_put(o, a, af == AF_INET ? 4 : 16);
+}
+
+/*
+ * One more record of the stage the transfer is in, or the next stage:
+ * 1 written, 0 nothing (the stage is over), -1 it did not fit.
+ */
+static int
+xfr_one(struct xfr *x, struct out *o)
+{
+	const struct zone *z = &x->z;
+	const struct nshost *h;
+	const struct xrec *r;
+	size_t mark = o->len;
+	uint8_t l[1 + LABEL_MAX];
+
+	switch (x->stage) {
+	case XS_SOA:
+	case XS_END:
+		put_soa(o, z, DNS_HEADER);
+		break;
+	case XS_NS:
+		if (x->sub >= z->nns)
+			return 0;
+		rr_head(o, DNS_HEADER, T_NS, z->ttl, zname_size(&z->ns[x->sub].name));
+		zname_put(o, &z->ns[x->sub].name, DNS_HEADER);
+		break;
+	case XS_GLUE:
+		while (x->sub < z->nns && x->subaddr >= z->ns[x->sub].naddr) {
+			x->sub++;
+			x->subaddr = 0;
+		}
+		if (x->sub >= z->nns)
+			return 0;
+		h = &z->ns[x->sub];
+		zname_put(o, &h->name, DNS_HEADER);
+		rr_tail(o, h->addr[x->subaddr].af == AF_INET ? T_A : T_AAAA,
+		    z->ttl, h->addr[x->subaddr].af == AF_INET ? 4 : 16);
+		out_put(o, h->addr[x->subaddr].a,
+		    h->addr[x->subaddr].af == AF_INET ? 4 : 16);
+		break;
+	case XS_POOL:
+		if (!z->pool.on || !z->pool.inzone || x->sub >= z->pool.nmember)
+			return 0;
+		addr_rr(o, z->pool.name, z->pool.namelen, z->pool.ttl,
+		    z->pool.m[x->sub].af, z->pool.m[x->sub].a);
+		break;
+	case XS_RECS:
+		if (x->next >= x->nrec)
+			return 0;
+		r = &x->rec[x->next];
+		l[0] = r->len;
+		memcpy(l + 1, r->label, r->len);
+		addr_rr(o, l, 1 + (size_t)r->len, z->ttl, r->af, r->a);
+		break;
+	default:
+		return 0;
+	}
+	if (o->over) {
+		o->len = mark;
+		o->over = 0;
+		return -1;
+	}
+	return 1;
+}
+
+/* Past the record just written: the next one of the stage. */
+static void
+xfr_step(struct xfr *x)
+{
+	switch (x->stage) {
+	case XS_SOA:
+		x->stage = XS_NS;
+		x->sub = 0;
+		break;
+	case XS_GLUE:
+		x->subaddr++;
+		break;
+	case XS_RECS:
+		x->next++;
+		break;
+	case XS_END:
+		x->stage = XS_DONE;
+		break;
+	default:
+		x->sub++;
+	}
+}
+
+size_t
+xfr_next(struct xfr *x, uint8_t *r, size_t rmax)
+{
+	struct out o;
+	unsigned an = 0;
+	int k;
+
+	if (x->stage == XS_DONE)
+		return 0;
+	o.b = r;
+	o.len = 0;
+	o.cap = (rmax < XFR_MSG ? rmax : XFR_MSG) - TSIG_RR_MAX;
+	o.over = 0;
+	out_put(&o, x->head, x->headlen);
+	r[2] = F_QR | F_AA | (x->head[2] & F_RD);
+	r[3] = 0;
+	memset(r + 4, 0, 8);
+	r[5] = 1;
+	while (x->stage != XS_DONE && (k = xfr_one(x, &o)) >= 0) {
+		if (k == 0) {
+			x->stage++;
+			x->sub = x->subaddr = 0;
+			continue;
+		}
+		an++;
+		xfr_step(x);
+	}
+	r[6] = (uint8_t)(an >> 8);
+	r[7] = (uint8_t)an;
+	x->msgs++;
+	x->bytes += o.len;
+	if (x->sign && (o.len = tsig_sign(&x->tsig, r, o.len, rmax,
+	    (int64_t)time(NULL), 0)) == 0)
+		x->stage = XS_DONE;	/* cannot happen: room was kept */
+	if (x->stage == XS_DONE && x->uptodate)
+		err_log("IXFR to %s: serial %u, up to date", x->peer,
+		    zone_serial(&x->z));
+	else if (x->stage == XS_DONE)
+		err_log("%s to %s: serial %u, %zu records, %u messages, %zu "
+		    "bytes", x->ixfr ? "IXFR" : "AXFR", x->peer,
+		    zone_serial(&x->z), x->nrec, x->msgs, x->bytes);
+	return o.len;
+}
