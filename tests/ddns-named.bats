@@ -800,3 +800,31 @@ soa_is() {
 	run soa $DOMAIN
 	assert_output "ns1.$DOMAIN. hostmaster.$DOMAIN. S 3600 600 1209600 30"
 }
+
+@test "AXFR of 100,000 records to a secondary: every record, once, as the server answers it; SOA first and last, one serial" {
+	echo "set service ipsec-ddns secondary 127.0.0.1" >>"$T/vpnha.conf"
+	awk 'BEGIN { for (i = 0; i < 100000; i++) {
+		if (i % 3 == 0) a = sprintf("2001:db8:%x::1", int(i / 3) + 1)
+		else a = sprintf("198.51.100.%d", i % 256)
+		printf "gw%d %s\n", i, a } }' >"$T/records"
+	start_named -d "$T/records"
+	d "$DOMAIN" AXFR +noall +answer +onesoa >"$T/axfr" 2>&1 || :
+	# the records file, as the answers give it: name, type, address
+	awk '{ printf "%s.%s.\t%s\t%s\n", tolower($1), "'"$DOMAIN"'", ($2 ~ /:/) ? "AAAA" : "A", $2 }' \
+	    "$T/records" | sort >"$T/want"
+	awk '$4 == "A" || $4 == "AAAA" { print $1 "\t" $4 "\t" $5 }' "$T/axfr" |
+	    grep -v '^ns' | sort >"$T/got"
+	run diff "$T/want" "$T/got"
+	assert_success
+	run grep -c 'SOA' "$T/axfr"
+	assert_output 1	# +onesoa: the closing SOA was the same as the first
+	d "$DOMAIN" AXFR +noall +answer >"$T/axfr2"
+	[ "$(awk '$4 == "SOA" { print $7 }' "$T/axfr2" | sort -u | wc -l)" = 1 ]
+	[ "$(awk '$4 == "SOA"' "$T/axfr2" | wc -l)" = 2 ]
+	# a sample of names asked one by one gives what the transfer gave
+	for i in 0 1 2 3 99999 65536 12345 77777; do
+		run d +short "gw$i.$DOMAIN" "$(awk -v n="gw$i.$DOMAIN." '$1 == n { print $2 }' "$T/got")"
+		assert_output "$(awk -v n="gw$i.$DOMAIN." '$1 == n { print $3 }' "$T/got")"
+	done
+	grep -q "AXFR to 127.0.0.1: serial [0-9]*, 100000 records" "$T/log"
+}
