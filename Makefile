@@ -106,10 +106,10 @@ TESTSRC_dnsfeed = bin/ddns-named/feedline.c bin/ddns-named/zone.c \
 	bin/ddns-named/pool.c
 TESTLIBS_dnsfeed = -lldns -lsodium
 TESTSRC_dnstcp = bin/ddns-named/stream.c bin/ddns-named/answer.c \
-	bin/ddns-named/serve.c bin/ddns-named/xfr.c \
+	bin/ddns-named/serve.c bin/ddns-named/xfr.c bin/ddns-named/xlog.c \
 	bin/ddns-named/zone.c bin/ddns-named/pool.c
 TESTLIBS_dnstcp = -lldns -lsodium
-TESTSRC_xfr = bin/ddns-named/serve.c bin/ddns-named/xfr.c \
+TESTSRC_xfr = bin/ddns-named/serve.c bin/ddns-named/xfr.c bin/ddns-named/xlog.c \
 	bin/ddns-named/answer.c bin/ddns-named/zone.c bin/ddns-named/pool.c
 TESTLIBS_xfr = -lldns -lsodium
 TESTSRC_ctlline = bin/ddns-syncd/request.c bin/ddns-syncd/addr.c

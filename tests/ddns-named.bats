@@ -828,3 +828,56 @@ soa_is() {
 	done
 	grep -q "AXFR to 127.0.0.1: serial [0-9]*, 100000 records" "$T/log"
 }
+
+@test "IXFR: the versions since the secondary's serial, deletions and additions, each name once a version; older than the history, the whole zone" {
+	echo "set service ipsec-ddns secondary 127.0.0.1" >>"$T/vpnha.conf"
+	start_feed
+	start_named -s "$T/feed"
+	feed "+ gw1 192.0.2.10"
+	feed "+ gw2 192.0.2.20"
+	feed "+ gw3 192.0.2.30"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short gw3.$DOMAIN | grep -q ."
+	s0=$(serial)
+	sleep 0.02	# a later stamp: the next change is a version of its own
+	feed "+ gw1 192.0.2.11"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short gw1.$DOMAIN | grep -qx 192.0.2.11"
+	s1=$(serial)
+	sleep 0.02
+	feed "- gw2"
+	feed "+ gw4 2001:db8::4"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short gw4.$DOMAIN AAAA | grep -q ."
+	s2=$(serial)
+	newer "$s1" "$s0"
+	newer "$s2" "$s1"
+	run d "$DOMAIN" IXFR="$s0" +noall +answer
+	assert_success
+	# SOA s2; SOA s0, gw1 old, SOA s1, gw1 new; SOA s1, (gw2), SOA s2,
+	# (gw4); SOA s2 -- the versions may be folded differently by the
+	# feed's reads, but the records are these, each where RFC 1995 puts it
+	printf '%s\n' "$output" | awk '{ print $1, $4, ($4 == "SOA") ? $7 : $5 }' >"$T/ixfr"
+	run head -n 1 "$T/ixfr"
+	assert_output "$DOMAIN. SOA $s2"
+	run tail -n 1 "$T/ixfr"
+	assert_output "$DOMAIN. SOA $s2"
+	run grep -c "^gw" "$T/ixfr"
+	assert_output 4	# gw1 out and in, gw2 out, gw4 in: not the zone
+	grep -qx "gw1.$DOMAIN. A 192.0.2.10" "$T/ixfr"
+	grep -qx "gw1.$DOMAIN. A 192.0.2.11" "$T/ixfr"
+	grep -qx "gw2.$DOMAIN. A 192.0.2.20" "$T/ixfr"
+	grep -qx "gw4.$DOMAIN. AAAA 2001:db8::4" "$T/ixfr"
+	# gw1's old record comes before its new one, after the SOA of s0
+	[ "$(grep -n "^$DOMAIN. SOA $s0\$" "$T/ixfr" | head -n 1 | cut -d: -f1)" -lt \
+	    "$(grep -n "192.0.2.10\$" "$T/ixfr" | cut -d: -f1)" ]
+	[ "$(grep -n "192.0.2.10\$" "$T/ixfr" | cut -d: -f1)" -lt \
+	    "$(grep -n "192.0.2.11\$" "$T/ixfr" | cut -d: -f1)" ]
+	grep -q "IXFR to 127.0.0.1: serial $s0 to $s2" "$T/log"
+	# from s1: only the second version
+	run sh -c "dig @127.0.0.1 -p $PORT $DOMAIN IXFR=$s1 +noall +answer | grep -c '^gw'"
+	assert_output 2
+	# up to date
+	run sh -c "dig @127.0.0.1 -p $PORT $DOMAIN IXFR=$s2 +noall +answer | wc -l"
+	assert_output 1
+	# older than the history: the whole zone, as an AXFR
+	run sh -c "dig @127.0.0.1 -p $PORT $DOMAIN IXFR=$((s0 - 5)) +noall +answer | grep -c '^gw'"
+	assert_output 3	# gw1, gw3, gw4
+}

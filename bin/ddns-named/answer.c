@@ -124,13 +124,20 @@ read_sections(struct query *q)
 void
 put_soa(struct out *o, const struct zone *z, size_t apex)
 {
+	put_soa_serial(o, z, apex, zone_serial(z));
+}
+
+void
+put_soa_serial(struct out *o, const struct zone *z, size_t apex,
+    uint32_t serial)
+{
 	const struct zname *mname = &z->ns[0].name;
 
 	rr_head(o, apex, T_SOA, z->ttl, zname_size(mname) +
 	    zname_size(&z->contact) + 20);
 	zname_put(o, mname, apex);
 	zname_put(o, &z->contact, apex);
-	out_put32(o, zone_serial(z));
+	out_put32(o, serial);
 	out_put32(o, z->refresh);
 	out_put32(o, z->retry);
 	out_put32(o, z->expire);

@@ -41,6 +41,7 @@
 #include "err.h"
 #include "num.h"
 #include "rc.h"
+#include "xlog.h"
 #include "rrl.h"
 #include "run.h"
 
@@ -118,6 +119,7 @@ named_reload(void)
 	} else
 		z.t = named.zone.t;
 	named.zone = z;
+	xlog_reset(zone_serial(&named.zone));	/* its SOA, NS, pool may differ */
 	notify_reset();
 	feed_nodes(0);	/* the cluster the feed lists still makes the NS set */
 	rrl_set(named.zone.rrl_limit, named.zone.rrl_slip);

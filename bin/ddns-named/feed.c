@@ -28,6 +28,7 @@
 #include "ddns-named.h"
 #include "err.h"
 #include "rc.h"
+#include "xlog.h"
 
 static struct {
 	int fd;
@@ -101,6 +102,7 @@ feed_nodes(int bump)
 		return;
 	if (bump)
 		zone_step(&named.zone);
+	xlog_reset(zone_serial(&named.zone));	/* NS records are not logged */
 	list[0] = '\0';
 	for (i = 0; i < t->nnode && n < sizeof list; i++)
 		if (t->node[i].listed)
@@ -179,6 +181,7 @@ feed_snapshot(void)
 
 	table_free(named.zone.t);
 	named.zone.t = feed.next;
+	named.zone.t->log = xlog_change;
 	zone_stamp(&named.zone, feed.stamp);
 	if (feed.served && zone_serial(&named.zone) == serial)
 		zone_step(&named.zone);	/* other data: another serial */
@@ -307,6 +310,8 @@ feed_event(void)
 		}
 	}
 	feed_moved(t, gen, serial);
+	if (zone_serial(&named.zone) != serial)
+		xlog_commit(serial, zone_serial(&named.zone));
 }
 
 int64_t

@@ -128,7 +128,9 @@ struct query {
 
 /* The question of q->b (q->len bytes): 0, or -1 when malformed (answer.c). */
 int read_question(struct query *);
-/* The SOA record of z with owner at apex (answer.c). */
+/* The SOA record of z with owner at apex (answer.c); or with serial. */
 void put_soa(struct out *, const struct zone *, size_t apex);
+void put_soa_serial(struct out *, const struct zone *, size_t apex,
+    uint32_t serial);
 
 #endif

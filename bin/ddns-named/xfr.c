@@ -22,8 +22,9 @@
 #include "tsig.h"
 #include "wire.h"
 #include "xfr.h"
+#include "xlog.h"
 
-enum { XS_SOA, XS_NS, XS_GLUE, XS_POOL, XS_RECS, XS_END, XS_DONE };
+enum { XS_SOA, XS_NS, XS_GLUE, XS_POOL, XS_RECS, XS_DIFF, XS_END, XS_DONE };
 
 struct xrec {
 	uint8_t af, len;
@@ -44,6 +45,9 @@ struct xfr {
 	size_t bytes;
 	char peer[64];
 	int ixfr, uptodate;
+	struct xchange *diff;		/* an incremental IXFR: its entries */
+	uint32_t *dserial;		/* the serial of each SOA entry */
+	size_t ndiff, from;
 };
 
 static int running;		/* transfers at once, at most XFR_MAX */
@@ -125,6 +129,7 @@ xfr_new(const struct zone *z, const struct query *q,
 	const struct zsecondary *s = zone_secondary(z, from);
 	struct xfr *x;
 	uint32_t serial;
+	long k;
 
 	(void)now;
 	if (running >= XFR_MAX) {
@@ -142,8 +147,13 @@ xfr_new(const struct zone *z, const struct query *q,
 	    serial_ge(serial, zone_serial(z))) {
 		x->stage = XS_END;	/* up to date: our SOA alone */
 		x->uptodate = 1;
+	} else if (x->ixfr && ixfr_serial(q, &serial) == 0 &&
+	    (k = xlog_since(serial, zone_serial(z), &x->diff,
+	    &x->dserial)) > 0) {
+		x->ndiff = (size_t)k;	/* the versions since its serial */
+		x->from = serial;
 	}
-	else if (xfr_snapshot(x, z->t) < 0) {
+	if (x->ndiff == 0 && !x->uptodate && xfr_snapshot(x, z->t) < 0) {
 		free(x);
 		return NULL;
 	}
@@ -168,6 +178,8 @@ xfr_free(struct xfr *x)
 		    x->msgs);
 	running--;
 	free(x->rec);
+	free(x->diff);
+	free(x->dserial);
 	free(x);
 }
 
@@ -192,6 +204,7 @@ xfr_one(struct xfr *x, struct out *o)
 	const struct zone *z = &x->z;
 	const struct nshost *h;
 	const struct xrec *r;
+	const struct xchange *d;
 	size_t mark = o->len;
 	uint8_t l[1 + LABEL_MAX];
 
@@ -226,6 +239,19 @@ xfr_one(struct xfr *x, struct out *o)
 		addr_rr(o, z->pool.name, z->pool.namelen, z->pool.ttl,
 		    z->pool.m[x->sub].af, z->pool.m[x->sub].a);
 		break;
+	case XS_DIFF:
+		if (x->next >= x->ndiff)
+			return 0;
+		d = &x->diff[x->next];
+		if (d->len == 0) {	/* the SOA of a version's start or end */
+			put_soa_serial(o, z, DNS_HEADER, x->dserial[x->next]);
+			break;
+		}
+		l[0] = d->len;
+		memcpy(l + 1, d->label, d->len);
+		addr_rr(o, l, 1 + (size_t)d->len, z->ttl, d->oaf ? d->oaf : d->naf,
+		    d->oaf ? d->oa : d->na);
+		break;
 	case XS_RECS:
 		if (x->next >= x->nrec)
 			return 0;
@@ -251,13 +277,14 @@ xfr_step(struct xfr *x)
 {
 	switch (x->stage) {
 	case XS_SOA:
-		x->stage = XS_NS;
+		x->stage = x->ndiff > 0 ? XS_DIFF : XS_NS;
 		x->sub = 0;
 		break;
 	case XS_GLUE:
 		x->subaddr++;
 		break;
 	case XS_RECS:
+	case XS_DIFF:
 		x->next++;
 		break;
 	case XS_END:
@@ -305,6 +332,10 @@ xfr_next(struct xfr *x, uint8_t *r, size_t rmax)
 	if (x->stage == XS_DONE && x->uptodate)
 		err_log("IXFR to %s: serial %u, up to date", x->peer,
 		    zone_serial(&x->z));
+	else if (x->stage == XS_DONE && x->ndiff > 0)
+		err_log("IXFR to %s: serial %zu to %u, %zu records, %u messages, "
+		    "%zu bytes", x->peer, x->from, zone_serial(&x->z), x->ndiff,
+		    x->msgs, x->bytes);
 	else if (x->stage == XS_DONE)
 		err_log("%s to %s: serial %u, %zu records, %u messages, %zu "
 		    "bytes", x->ixfr ? "IXFR" : "AXFR", x->peer,

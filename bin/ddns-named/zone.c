@@ -535,7 +535,7 @@ int
 table_set(struct table *t, const struct zone *z, const char *label,
     size_t len, int af, const void *addr, const char **why)
 {
-	uint8_t lc[LABEL_MAX];
+	uint8_t lc[LABEL_MAX], a16[16];
 	struct rec *r;
 	size_t i, alen = af == AF_INET ? 4 : 16;
 	uint32_t h;
@@ -555,14 +555,20 @@ table_set(struct table *t, const struct zone *z, const char *label,
 	}
 	h = table_hash(lc, len);
 	i = table_probe(t, lc, len, h);
+	memset(a16, 0, sizeof a16);
+	memcpy(a16, addr, alen);
 	if ((r = t->slot[i]) != NULL) {
 		if (r->af == af && memcmp(r->addr, addr, alen) == 0)
 			return 0;
+		if (t->log != NULL)
+			t->log(lc, len, r->af, r->addr, af, a16);
 	} else {
 		if ((r = malloc(sizeof *r + len)) == NULL) {
 			*why = "out of memory";
 			return -1;
 		}
+		if (t->log != NULL)
+			t->log(lc, len, 0, NULL, af, a16);
 		r->hash = h;
 		r->len = (uint8_t)len;
 		r->origin = 0;
@@ -593,6 +599,8 @@ table_del(struct table *t, const char *label, size_t len)
 	i = table_probe(t, lc, len, table_hash(lc, len));
 	if (t->slot[i] == NULL)
 		return 0;
+	if (t->log != NULL)
+		t->log(lc, len, t->slot[i]->af, t->slot[i]->addr, 0, NULL);
 	if (t->slot[i]->origin != 0)
 		t->node[t->slot[i]->origin - 1].gws--;
 	free(t->slot[i]);

@@ -50,6 +50,10 @@ struct table {
 	size_t mask;			/* slots - 1 */
 	size_t n;
 	unsigned long gen;		/* changes made: a record set or removed */
+	/* told of each change when set: the label, the record before and
+	 * after (af 0: none; addresses 16 bytes) */
+	void (*log)(const uint8_t *label, size_t len, int oaf,
+	    const uint8_t *oa, int naf, const uint8_t *na);
 	int nnode;
 	int moved;			/* a node listed or removed: set by @ */
 	struct tnode node[TABLE_NODES_MAX];

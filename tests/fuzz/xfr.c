@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "err.h"
 #include "xfr.h"
+#include "xlog.h"
 #include "zone.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -55,6 +56,20 @@ init(void)
 	    table_set(Z.t, &Z, "gw6", 3, AF_INET6, a6, &why) != 1)
 		abort();
 	zone_stamp(&Z, 1796668092169);
+	/* a history: serial 179666809216 -> ...217 -> ...218, so that an
+	 * IXFR from the first two is incremental (seed ixfr-history) */
+	xlog_reset(zone_serial(&Z));
+	Z.t->log = xlog_change;
+	a[3] = 11;
+	if (table_set(Z.t, &Z, "gw1", 3, AF_INET, a, &why) != 1 ||
+	    table_set(Z.t, &Z, "gw2", 3, AF_INET, a, &why) != 1)
+		abort();
+	zone_step(&Z);
+	xlog_commit(zone_serial(&Z) - 1, zone_serial(&Z));
+	if (table_del(Z.t, "gw2", 3) != 1 || table_del(Z.t, "gw6", 3) != 1)
+		abort();
+	zone_step(&Z);
+	xlog_commit(zone_serial(&Z) - 1, zone_serial(&Z));
 	conf_free(c);
 }
 
