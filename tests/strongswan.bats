@@ -101,13 +101,7 @@ updown() {
 # dig_at ADDRESS NAME: what corporate gets from the name server at ADDRESS:
 # the address, or the status when there is none.
 dig_at() {
-	local out
-	out=$(lab_exec h4 dig @"$1" +norec +tries=1 +time=1 "$2" A +noall +answer +comments) || return 1
-	if grep -q 'status: NOERROR' <<<"$out" && grep -q "	A	" <<<"$out"; then
-		awk '$4 == "A" { print $5 }' <<<"$out"
-	else
-		sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out"
-	fi
+	lab_dig h4 "$1" "$2"
 }
 
 # answer_is ADDRESS NAME WANT: the server at ADDRESS answers NAME with WANT.

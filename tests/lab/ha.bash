@@ -276,14 +276,7 @@ ha_vip() {
 
 # ha_dig I NAME: hI's ddns-named's A answer for NAME, or its status
 ha_dig() {
-	local out
-	out=$(lab_exec "h$1" dig @192.0.2.$((138 + $1)) +norec +tries=1 +time=1 \
-		"$2" A +noall +answer +comments) || return 1
-	if grep -q 'status: NOERROR' <<<"$out" && grep -q "	A	" <<<"$out"; then
-		awk '$4 == "A" { print $5 }' <<<"$out"
-	else
-		sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out"
-	fi
+	lab_dig "h$1" "192.0.2.$((138 + $1))" "$2"
 }
 
 # ha_names I: "gwK ADDRESS" for every gateway, as hI's DNS answers

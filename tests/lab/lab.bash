@@ -129,6 +129,20 @@ lab_exec() {
 	ip netns exec "$_lab_ns" "$@"
 }
 
+# lab_dig HOST SERVER NAME: the A records SERVER answers for NAME, asked
+# from HOST (one address a line), or its status when it has none
+# (NXDOMAIN, REFUSED, ...); fails when dig gets no answer.
+lab_dig() {
+	local out
+	out=$(lab_exec "$1" dig @"$2" +norec +tries=1 +time=1 "$3" A +noall \
+		+answer +comments) || return 1
+	if grep -q 'status: NOERROR' <<<"$out" && grep -q "	A	" <<<"$out"; then
+		awk '$4 == "A" { print $5 }' <<<"$out"
+	else
+		sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out"
+	fi
+}
+
 lab_mac() {
 	local ns f
 	_lab_host "${1-}" || return 1
