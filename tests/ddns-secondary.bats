@@ -317,3 +317,14 @@ nsd_same() {
 	[ "$(zone h5 192.0.2.13 | grep -c '	A	')" -ge 201 ]
 }
 
+# A regression test: the serial of a zone without a change yet is 0, and
+# the first change's serial (a stamp, in 10 ms steps) may be more than
+# 2^31 ahead of 0, which RFC 1982 arithmetic takes as older: a secondary
+# that transferred serial 0 then never transfers again.
+@test "a secondary that transferred the zone before any change follows the first change" {
+	primaries
+	nsd_secondary
+	lab_wait 10 grep -q 'serial 0 is updated to 0' "$D/nsd/nsd.log"
+	ctl 1 up gw1 198.51.100.10
+	lab_wait 20 answers 192.0.2.13 "gw1.$DOMAIN" 198.51.100.10
+}
