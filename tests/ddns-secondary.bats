@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # The corporate DNS as secondaries (issue 18): two cluster nodes h1 and h2
 # (ddns-syncd, and ddns-named on port 53 of 192.0.2.11 and .12) are the
-# primaries of the zone; NSD on h3 (192.0.2.13) and Knot on h4 (.14) are
-# its secondaries, each listing both nodes as primaries, with a TSIG key
-# (hmac-sha256) for transfers and NOTIFY.  h5 (.15) is a stranger.
+# primaries of the zone; NSD on h3 (192.0.2.13), Knot on h4 (.14) and
+# BIND 9 on h6 (.16) are its secondaries, each listing both nodes as
+# primaries, with a TSIG key (hmac-sha256) for transfers and NOTIFY.  h5
+# (.15) is a stranger.
 
 load helper
 load lab/lab
@@ -19,12 +20,14 @@ setup() {
 	ddns_lab_setup
 	command -v nsd >/dev/null || skip "nsd is not installed (contrib/deps)"
 	command -v knotd >/dev/null || skip "knotd is not installed (contrib/deps)"
+	# type -P: named is also ddns-lab.bash's function (ddns-named on a node)
+	BIND_NAMED=$(type -P named) || skip "BIND's named is not installed (contrib/deps)"
 }
 
 teardown() {
 	local f
 	if [ -z "${BATS_TEST_COMPLETED-}" ]; then
-		for f in "$D"/nsd/nsd.log "$D"/knot/knot.log; do
+		for f in "$D"/nsd/nsd.log "$D"/knot/knot.log "$D"/bind.out; do
 			[ -e "$f" ] || continue
 			echo "--- $f"
 			tail -n 40 "$f"
@@ -34,13 +37,14 @@ teardown() {
 }
 
 # primaries [STATEMENT...]: h1 and h2, the cluster, each with ddns-named;
-# the secondaries h3 and h4 listed with the key
+# the secondaries h3, h4 and h6 listed with the key
 primaries() {
 	local i
-	lab_up 5
+	lab_up 6
 	for i in 1 2; do
 		conf "$i" 2 "secondary 192.0.2.13 tsig-key $KEY" \
 			"secondary 192.0.2.14 tsig-key $KEY" \
+			"secondary 192.0.2.16 tsig-key $KEY" \
 			"tsig-key $KEY secret $KEYSECRET" "$@"
 	done
 	start 1
@@ -50,7 +54,10 @@ primaries() {
 	named 2
 }
 
-# nsd [SECRET]: NSD on h3, a secondary of both nodes
+# nsd [SECRET]: NSD on h3, a secondary of both nodes; it gives the zone
+# to h5 (AXFR), for tests that compare it with a primary's, and writes
+# what it transferred to its zone file within a second (a restart starts
+# from there)
 nsd_secondary() {
 	mkdir -p "$D/nsd"
 	cat >"$D/nsd/nsd.conf" <<-EOF
@@ -66,6 +73,7 @@ nsd_secondary() {
 	  logfile: "$D/nsd/nsd.log"
 	  verbosity: 2
 	  server-count: 1
+	  zonefiles-write: 1
 	remote-control:
 	  control-enable: no
 	key:
@@ -74,11 +82,12 @@ nsd_secondary() {
 	  secret: "${1:-$KEYSECRET}"
 	zone:
 	  name: $DOMAIN
-	  zonefile: "$DOMAIN.zone"
+	  zonefile: "$D/nsd/$DOMAIN.zone"
 	  request-xfr: 192.0.2.11 $KEY
 	  request-xfr: 192.0.2.12 $KEY
 	  allow-notify: 192.0.2.11 $KEY
 	  allow-notify: 192.0.2.12 $KEY
+	  provide-xfr: 192.0.2.15 NOKEY
 	EOF
 	lab_spawn h3 "$D/nsd.out" nsd -d -c "$D/nsd/nsd.conf" >"$D/nsd.pid"
 }
@@ -122,6 +131,44 @@ knot_secondary() {
 	lab_spawn h4 "$D/knot.out" knotd -c "$D/knot/knot.conf" >"$D/knot.pid"
 }
 
+# bind [SECRET]: BIND 9 on h6, a secondary of both nodes, in the
+# foreground (-g: its log on standard error, $D/bind.out).  Every file it
+# would write (pid, lock, session key, managed keys, the zone) is in
+# $D/bind; no control channel (it would read /etc/bind/rndc.key), no
+# recursion, no NOTIFY of its own.
+bind_secondary() {
+	mkdir -p "$D/bind"
+	cat >"$D/bind/named.conf" <<-EOF
+	options {
+	    directory "$D/bind";
+	    pid-file "$D/bind/named.pid";
+	    lock-file "$D/bind/named.lock";
+	    session-keyfile "$D/bind/session.key";
+	    managed-keys-directory "$D/bind";
+	    dump-file "$D/bind/named.dump";
+	    statistics-file "$D/bind/named.stats";
+	    listen-on { 192.0.2.16; };
+	    listen-on-v6 { none; };
+	    recursion no;
+	    dnssec-validation no;
+	    notify no;
+	    allow-transfer { none; };
+	};
+	controls { };
+	key "$KEY" {
+	    algorithm hmac-sha256;
+	    secret "${1:-$KEYSECRET}";
+	};
+	zone "$DOMAIN" {
+	    type secondary;
+	    file "$DOMAIN.db";
+	    primaries { 192.0.2.11 key "$KEY"; 192.0.2.12 key "$KEY"; };
+	    allow-notify { key "$KEY"; };
+	};
+	EOF
+	lab_spawn h6 "$D/bind.out" "$BIND_NAMED" -g -4 -n 1 -c "$D/bind/named.conf" >"$D/bind.pid"
+}
+
 # at HOST NAME: the A answer HOST's server gives for NAME, or its status
 at() {
 	local out
@@ -137,44 +184,94 @@ answers() {
 	[ "$(at "$1" "$2")" = "$3" ]
 }
 
-@test "NSD and Knot, TSIG-signed secondaries of both nodes: a gateway published is answered by each after NOTIFY and a transfer" {
+# first: a gateway gw0 published, and served by both nodes, before the
+# secondaries start: their first transfer is then of a serial after the
+# zone's first change (for the serial 0 before it, see the last test)
+first() {
+	ctl 1 up gw0 203.0.113.100
+	lab_wait 10 answers 192.0.2.11 "gw0.$DOMAIN" 203.0.113.100
+	lab_wait 10 answers 192.0.2.12 "gw0.$DOMAIN" 203.0.113.100
+}
+
+# zone HOST SERVER [DIG-OPTION...]: the records of SERVER's AXFR, asked
+# from HOST, one a line, sorted; nothing if the transfer failed
+zone() {
+	local out
+	out=$(lab_exec "$1" dig @"$2" "$DOMAIN" AXFR +noall +answer "${@:3}") || return 1
+	grep -q 'SOA' <<<"$out" || return 1
+	sort -u <<<"$out"
+}
+
+# nsd_same: NSD's zone is a primary's, record by record (one of the two:
+# the nodes' serials may differ by a step until the next change)
+nsd_same() {
+	local mine n
+	mine=$(zone h5 192.0.2.13) || return 1
+	for n in 11 12; do
+		[ "$mine" = "$(zone h3 "192.0.2.$n" -y "hmac-sha256:$KEY:$KEYSECRET")" ] && return 0
+	done
+	return 1
+}
+
+@test "NSD, Knot and BIND, TSIG-signed secondaries of both nodes: a gateway published is answered by each after NOTIFY and a transfer" {
 	primaries
+	first
 	nsd_secondary
 	knot_secondary
+	bind_secondary
 	ctl 1 up gw1 198.51.100.10
 	lab_wait 20 answers 192.0.2.13 "gw1.$DOMAIN" 198.51.100.10
 	lab_wait 20 answers 192.0.2.14 "gw1.$DOMAIN" 198.51.100.10
+	lab_wait 20 answers 192.0.2.16 "gw1.$DOMAIN" 198.51.100.10
 	ctl 2 up gw2 198.51.100.20
 	lab_wait 10 answers 192.0.2.13 "gw2.$DOMAIN" 198.51.100.20
 	lab_wait 10 answers 192.0.2.14 "gw2.$DOMAIN" 198.51.100.20
+	lab_wait 10 answers 192.0.2.16 "gw2.$DOMAIN" 198.51.100.20
 	# the secondaries have the primaries' serial
 	local s
 	s=$(lab_exec h5 dig @192.0.2.11 +short "$DOMAIN" SOA | awk '{ print $3 }')
 	lab_wait 10 eval '[ "$(lab_exec h5 dig @192.0.2.13 +short "$DOMAIN" SOA | awk "{ print \$3 }")" = "$s" ]'
 	grep -q "AXFR to 192.0.2.13\|IXFR to 192.0.2.13" "$D/n1.log" "$D/n2.log"
+	grep -q "AXFR to 192.0.2.16\|IXFR to 192.0.2.16" "$D/n1.log" "$D/n2.log"
+	# BIND took the NOTIFY as signed with the key, and transferred
+	grep -q "notify from 192.0.2.1[12]#[0-9]*: serial" "$D/bind.out"
+	grep -q "Transfer status: success" "$D/bind.out"
 }
 
 @test "a primary killed: the secondaries keep serving and follow the other node" {
 	primaries
+	first
 	nsd_secondary
 	knot_secondary
+	bind_secondary
 	ctl 1 up gw1 198.51.100.10
 	lab_wait 20 answers 192.0.2.13 "gw1.$DOMAIN" 198.51.100.10
 	lab_wait 20 answers 192.0.2.14 "gw1.$DOMAIN" 198.51.100.10
+	lab_wait 20 answers 192.0.2.16 "gw1.$DOMAIN" 198.51.100.10
 	lab_kill "$(cat "$D/n1.pid")" KILL
 	answers 192.0.2.13 "gw1.$DOMAIN" 198.51.100.10
+	answers 192.0.2.16 "gw1.$DOMAIN" 198.51.100.10
 	ctl 2 up gw3 198.51.100.30
 	lab_wait 20 answers 192.0.2.13 "gw3.$DOMAIN" 198.51.100.30
 	lab_wait 20 answers 192.0.2.14 "gw3.$DOMAIN" 198.51.100.30
+	lab_wait 20 answers 192.0.2.16 "gw3.$DOMAIN" 198.51.100.30
 	answers 192.0.2.14 "gw1.$DOMAIN" 198.51.100.10
+	answers 192.0.2.16 "gw1.$DOMAIN" 198.51.100.10
 }
 
 @test "a secondary with the wrong key is refused (NOTAUTH), and says so in its log" {
 	primaries
 	nsd_secondary "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+	bind_secondary "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 	ctl 1 up gw1 198.51.100.10
 	lab_wait 20 grep -qi 'BADSIG\|bad signature\|NOTAUTH\|tsig' "$D/nsd/nsd.log"
 	run at 192.0.2.13 "gw1.$DOMAIN"
+	refute_output 198.51.100.10
+	# BIND: its refresh refused by a primary (NOTAUTH, BADSIG), and the
+	# primaries' NOTIFY, signed with the right key, failing its check
+	lab_wait 20 grep -q 'refresh: failure trying primary 192\.0\.2\.1[12]#53 .*: tsig' "$D/bind.out"
+	lab_wait 20 grep -q '192\.0\.2\.1[12]#[0-9]*: request has invalid signature: .*BADSIG' "$D/bind.out"
+	run at 192.0.2.16 "gw1.$DOMAIN"
 	refute_output 198.51.100.10
 }
 
@@ -194,4 +291,54 @@ answers() {
 	assert_line --index 0 --regexp "^$DOMAIN\.[[:space:]].*SOA"
 	assert_line --regexp "^gw1\.$DOMAIN\.[[:space:]].*A[[:space:]]198\.51\.100\.10$"
 	[ "$(printf '%s\n' "$output" | grep -c 'SOA')" = 2 ]
+}
+
+@test "a secondary that fell behind gets the whole zone: NSD stopped, many changes and a reload, started again with its old zone, ends with the primary's records" {
+	local i
+	primaries
+	ctl 1 up gw1 198.51.100.1
+	ctl 1 up gw2 198.51.100.2
+	ctl 1 up gw3 198.51.100.3
+	nsd_secondary
+	lab_wait 20 answers 192.0.2.13 "gw3.$DOMAIN" 198.51.100.3
+	lab_wait 20 nsd_same
+	lab_wait 10 grep -q '^gw3[.[:space:]]' "$D/nsd/$DOMAIN.zone"
+	lab_kill "$(cat "$D/nsd.pid")" TERM
+	lab_wait 10 ! lab_alive "$(cat "$D/nsd.pid")"
+	cp "$D/nsd/$DOMAIN.zone" "$D/old.zone"
+	grep -q '^gw2[.[:space:]]' "$D/old.zone"
+	# changes of every kind, on both nodes: new, moved, removed
+	for ((i = 10; i < 210; i++)); do
+		ctl $((i % 2 + 1)) up "gw$i" "198.51.100.$((i - 10))" || return 1
+	done
+	ctl 1 up gw1 203.0.113.1
+	ctl 2 down gw2
+	lab_wait 10 lacks 1 gw2
+	lab_wait 10 lacks 2 gw2
+	# a reload: the primaries tell NOTIFY to a secondary that is not there,
+	# and may start the history of their changes again
+	lab_kill "$(cat "$D/n1.pid")" HUP
+	lab_kill "$(cat "$D/n2.pid")" HUP
+	ctl 2 up gw300 203.0.113.30
+	nsd_secondary
+	lab_wait 20 answers 192.0.2.13 "gw300.$DOMAIN" 203.0.113.30
+	lab_wait 20 nsd_same
+	# the old zone was loaded first, and replaced
+	grep -q "zone $DOMAIN read with success" "$D/nsd/nsd.log"
+	run at 192.0.2.13 "gw2.$DOMAIN"
+	assert_output NXDOMAIN
+	answers 192.0.2.13 "gw1.$DOMAIN" 203.0.113.1
+	[ "$(zone h5 192.0.2.13 | grep -c '	A	')" -ge 201 ]
+}
+
+# A regression test: the serial of a zone without a change yet is 0, and
+# the first change's serial (a stamp, in 10 ms steps) may be more than
+# 2^31 ahead of 0, which RFC 1982 arithmetic takes as older: a secondary
+# that transferred serial 0 then never transfers again.
+@test "a secondary that transferred the zone before any change follows the first change" {
+	primaries
+	nsd_secondary
+	lab_wait 10 grep -q 'serial 0 is updated to 0' "$D/nsd/nsd.log"
+	ctl 1 up gw1 198.51.100.10
+	lab_wait 20 answers 192.0.2.13 "gw1.$DOMAIN" 198.51.100.10
 }
