@@ -338,7 +338,8 @@ nsd_same() {
 @test "a secondary that transferred the zone before any change follows the first change" {
 	primaries
 	nsd_secondary
-	lab_wait 10 grep -q 'serial 0 is updated to 0' "$D/nsd/nsd.log"
+	# NSD has the empty zone (its serial our clock's, not 0) before any change
+	lab_wait 10 grep -q 'serial 0 is updated to [1-9]' "$D/nsd/nsd.log"
 	ctl 1 up gw1 198.51.100.10
 	lab_wait 20 answers 192.0.2.13 "gw1.$DOMAIN" 198.51.100.10
 }
