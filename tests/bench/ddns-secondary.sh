@@ -30,9 +30,11 @@
 #     10 ms, coarse for one transfer), with dig's own CPU beside it, which
 #     bounds the wall time when it is the larger.  Target: ddns-named no slower and no more CPU than Knot
 #     (the ratios ddns-named/Knot are printed).
-# (c) TODO: bytes on the wire of an IXFR of one change against a full
-#     AXFR, when ddns-named answers IXFR incrementally (it answers the
-#     whole zone today, as RFC 1995 4 allows).
+# (c) IXFR of one change against a full AXFR: ddns-named fed by the test
+#     publisher (tests/ddns-feed) with the same BENCH_RECORDS records, on
+#     loopback; one gateway moved; the bytes on the wire of `dig IXFR=S`
+#     (S the serial before the change) and of `dig AXFR`, as dig's
+#     ";; XFR size" line counts them (messages, TSIG included).
 #
 # A benchmark: it prints figures and whether each target is met, and exits
 # non-zero only when something broke.
@@ -55,7 +57,7 @@ AXFRS=${BENCH_AXFRS:-5}
 DOMAIN=vpn.example.org
 KEY=xfr-key
 KEYSECRET=8gVTKeKCcoKk+Xq1BX6vU4Wo0/tvtDz4qu3oQzEUyXU=
-P_NAMED=25363 P_KNOT=25364
+P_NAMED=25363 P_KNOT=25364 P_IXFR=25365
 
 bench="ddns-secondary bench"
 # shellcheck source=lib.bash
@@ -389,4 +391,44 @@ if awk -v c="$nc" -v d="$kc" 'BEGIN { exit !(c <= d) }'; then
 else
 	echo "target AXFR no more CPU than Knot: NOT met ($rc)" >>"$targets"
 fi
+# (c) IXFR of one change, against the AXFR of the same zone
+"$top/tests/ddns-feed" "$tmp/feed" "$tmp/records" 2>"$tmp/feed.log" &
+fpid=$!
+for ((i = 0; i < 100; i++)); do
+	[ -S "$tmp/feed.ctl" ] && break
+	sleep 0.05
+done
+"$bin/ddns-named" -f "$tmp/named.conf" -s "$tmp/feed" \
+    -l "127.0.0.1:$P_IXFR" >"$tmp/ixfr.log" 2>&1 &
+ipid=$!
+trap 'kill "$npid" "$kpid" "$fpid" "$ipid" 2>/dev/null
+wait "$npid" "$kpid" "$fpid" "$ipid" 2>/dev/null
+lab_down
+if [ -n "$keep" ]; then echo "$bench: files kept in $tmp" >&2; else rm -rf "$tmp"; fi' EXIT
+xdig() {
+	dig @127.0.0.1 -p "$P_IXFR" +tries=1 +time=5 "$@"
+}
+for ((i = 0; i < 200; i++)); do
+	[ "$(xdig +short "gw-0.$DOMAIN")" != "" ] && break
+	sleep 0.05
+done
+s0=$(xdig +short "$DOMAIN" SOA | awk '{ print $3 }')
+[ -n "$s0" ] || die "(c): ddns-named on the feed does not answer: $(cat "$tmp/ixfr.log")"
+sleep 0.02	# a stamp of its own for the change
+printf '+ gw-0 192.0.2.254\n' | socat -t 5 - "UNIX-CONNECT:$tmp/feed.ctl" >/dev/null
+for ((i = 0; i < 200; i++)); do
+	[ "$(xdig +short "gw-0.$DOMAIN")" = 192.0.2.254 ] && break
+	sleep 0.01
+done
+ixfr=$(xdig -y "hmac-sha256:$KEY:$KEYSECRET" "$DOMAIN" IXFR="$s0" +noall +stats |
+    sed -n 's/.*XFR size: \([0-9]*\) records (messages \([0-9]*\), bytes \([0-9]*\)).*/\1 \2 \3/p')
+full=$(xdig -y "hmac-sha256:$KEY:$KEYSECRET" "$DOMAIN" AXFR +noall +stats |
+    sed -n 's/.*XFR size: \([0-9]*\) records (messages \([0-9]*\), bytes \([0-9]*\)).*/\1 \2 \3/p')
+read -r ir im ib <<<"$ixfr"
+read -r ar am ab <<<"$full"
+if [ -z "${ib-}" ] || [ -z "${ab-}" ]; then
+	die "(c): a transfer failed: IXFR '$ixfr', AXFR '$full'"
+fi
+echo "(c) one change in $N records: IXFR $ib bytes ($ir records, $im messages);" \
+    "AXFR $ab bytes ($ar records, $am messages); IXFR/AXFR $(awk -v a="$ib" -v b="$ab" 'BEGIN { printf "%.5f", a / b }')"
 cat "$targets"
