@@ -196,7 +196,7 @@ notify_timers(void)
 static void
 notify_answer(const struct peer *p, const uint8_t *b, size_t len)
 {
-	const struct zsecondary *sec = zone_secondary(&named.zone, p);
+	const struct zsecondary *sec = zone_secondary(&named.zone, p->af, p->a);
 	struct target *t;
 	int rc;
 

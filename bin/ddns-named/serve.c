@@ -38,18 +38,6 @@ peer_set(struct peer *p, const struct sockaddr *sa)
 	}
 }
 
-const struct zsecondary *
-zone_secondary(const struct zone *z, const struct peer *p)
-{
-	int i;
-
-	for (i = 0; i < z->nsec; i++)
-		if (z->sec[i].af == p->af &&
-		    memcmp(z->sec[i].a, p->a, p->af == AF_INET ? 4 : 16) == 0)
-			return &z->sec[i];
-	return NULL;
-}
-
 /* Header and question as asked, with rcode: what a refusal says. */
 static size_t
 status_only(const struct query *q, uint8_t *r, size_t rmax, int rcode,
@@ -105,7 +93,7 @@ static int
 xfr_allowed(const struct zone *z, const struct peer *p,
     const struct tsig_key *key)
 {
-	const struct zsecondary *s = zone_secondary(z, p);
+	const struct zsecondary *s = zone_secondary(z, p->af, p->a);
 
 	if (s == NULL)
 		return 0;

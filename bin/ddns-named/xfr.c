@@ -126,7 +126,7 @@ struct xfr *
 xfr_new(const struct zone *z, const struct query *q,
     const struct tsig_ctx *sig, const struct peer *from, int64_t now)
 {
-	const struct zsecondary *s = zone_secondary(z, from);
+	const struct zsecondary *s = zone_secondary(z, from->af, from->a);
 	struct xfr *x;
 	uint32_t serial;
 	long k;

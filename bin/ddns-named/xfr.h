@@ -52,8 +52,4 @@ struct xfr *xfr_new(const struct zone *, const struct query *q,
 size_t xfr_next(struct xfr *, uint8_t *r, size_t rmax);
 void xfr_free(struct xfr *);
 
-/* The secondary of z at that address, or NULL. */
-const struct zsecondary *zone_secondary(const struct zone *,
-    const struct peer *);
-
 #endif

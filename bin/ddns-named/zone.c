@@ -430,6 +430,18 @@ zone_stamp(struct zone *z, int64_t ms)
 		z->stamp = ms;
 }
 
+const struct zsecondary *
+zone_secondary(const struct zone *z, int af, const uint8_t *a)
+{
+	int i;
+
+	for (i = 0; i < z->nsec; i++)
+		if (z->sec[i].af == af &&
+		    memcmp(z->sec[i].a, a, af == AF_INET ? 4 : 16) == 0)
+			return &z->sec[i];
+	return NULL;
+}
+
 void
 zone_step(struct zone *z)
 {

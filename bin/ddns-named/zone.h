@@ -162,6 +162,9 @@ int pool_nodes(struct zone *);
  * zone_stamp() raises the stamp to ms, or leaves it if it is higher.
  */
 void zone_stamp(struct zone *, int64_t ms);
+/* The secondary at that address (AF_INET: 4 bytes of a), or NULL. */
+const struct zsecondary *zone_secondary(const struct zone *, int af,
+    const uint8_t *a);
 /* The stamp up to the next step of the serial: the serial moves by one. */
 void zone_step(struct zone *);
 uint32_t zone_serial(const struct zone *);
