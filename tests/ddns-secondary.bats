@@ -171,13 +171,7 @@ bind_secondary() {
 
 # at HOST NAME: the A answer HOST's server gives for NAME, or its status
 at() {
-	local out
-	out=$(lab_exec h5 dig @"$1" +norec +tries=1 +time=1 "$2" A +noall +answer +comments) || return 1
-	if grep -q 'status: NOERROR' <<<"$out" && grep -q "	A	" <<<"$out"; then
-		awk '$4 == "A" { print $5 }' <<<"$out"
-	else
-		sed -n 's/.*status: \([A-Z]*\),.*/\1/p' <<<"$out"
-	fi
+	lab_dig h5 "$1" "$2"
 }
 
 answers() {
