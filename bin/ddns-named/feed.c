@@ -186,10 +186,12 @@ feed_snapshot(void)
 	 * A cluster that never published has no stamp: its serial would be
 	 * 0, and the first change's (our time, in 10 ms) is then more than
 	 * 2^31 ahead for half of every 497 days, which RFC 1982 takes for
-	 * older: no secondary would ever copy it.  Our clock stands in.
+	 * older: no secondary would ever copy it.  Our clock stands in, one
+	 * step back: a change stamped after this moment, even within the
+	 * same 10 ms, is then above the serial and gives its own stamp's.
 	 */
 	if (feed.stamp == 0 && named.zone.stamp == 0)
-		feed.stamp = clock_wall() / CLOCK_MS;
+		feed.stamp = clock_wall() / CLOCK_MS - ZONE_SERIAL_UNIT;
 	zone_stamp(&named.zone, feed.stamp);
 	if (feed.served && zone_serial(&named.zone) == serial)
 		zone_step(&named.zone);	/* other data: another serial */
