@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "dnsname.h"
 #include "tsig.h"
 
 #define HDR		12	/* the DNS header */
@@ -63,24 +64,6 @@ static uint8_t
 lower(uint8_t c)
 {
 	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 'a' - 'A') : c;
-}
-
-/* The position after the name at p (a pointer ends it), or 0. */
-static size_t
-skip_name(const uint8_t *m, size_t len, size_t p)
-{
-	size_t n = 0;
-
-	while (p < len) {
-		if (m[p] == 0)
-			return p + 1;
-		if ((m[p] & 0xc0) == 0xc0)
-			return p + 2 <= len ? p + 2 : 0;
-		if ((m[p] & 0xc0) != 0 || (n += m[p] + 1u) > TSIG_NAME_MAX)
-			return 0;
-		p += m[p] + 1u;
-	}
-	return 0;
 }
 
 /*
@@ -178,7 +161,7 @@ find_tsig(const uint8_t *m, size_t len, struct rr *rr)
 	if (len < HDR)
 		return -1;
 	for (i = 0; i < get16(m + 4); i++) {
-		if ((p = skip_name(m, len, p)) == 0 || len - p < 4)
+		if ((p = dnsname_skip(m, len, p)) == 0 || len - p < 4)
 			return -1;
 		p += 4;
 	}
@@ -186,7 +169,7 @@ find_tsig(const uint8_t *m, size_t len, struct rr *rr)
 	total = an + get16(m + 10);
 	for (i = 0; i < total; i++) {
 		start = p;
-		if ((p = skip_name(m, len, p)) == 0 || len - p < 10 ||
+		if ((p = dnsname_skip(m, len, p)) == 0 || len - p < 10 ||
 		    len - p - 10 < get16(m + p + 8))
 			return -1;
 		if (get16(m + p) == TYPE_TSIG)

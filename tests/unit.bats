@@ -45,3 +45,9 @@ load helper
 	assert_success
 	assert_output ''
 }
+
+@test "unit: lib/dnsname (a name in a message: limits, pointers, cut short)" {
+	run "$VPNHA_TOP/build/san/unit/dnsname"
+	assert_success
+	assert_output ''
+}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "dnsname.h"
 #include "wire.h"
 #include "zone.h"
 
@@ -56,28 +57,10 @@ static int
 rr_skip(const struct query *q, size_t *pp, int *root, uint16_t *type,
     uint16_t *cls, uint32_t *ttl)
 {
-	size_t p = *pp, n = 0;
-	unsigned c;
+	size_t p = *pp;
 
 	*root = p < q->len && q->b[p] == 0;
-	for (;;) {
-		if (p >= q->len)
-			return -1;
-		if ((c = q->b[p]) == 0) {
-			p++;
-			break;
-		}
-		if ((c & 0xc0) == 0xc0) {
-			if (p + 2 > q->len || (get_u16(q->b + p) & 0x3fff) >= p)
-				return -1;
-			p += 2;
-			break;
-		}
-		if (c > LABEL_MAX || (n += c + 1) >= NAME_WIRE_MAX)
-			return -1;
-		p += 1 + c;
-	}
-	if (p + 10 > q->len)
+	if ((p = dnsname_skip(q->b, q->len, p)) == 0 || p + 10 > q->len)
 		return -1;
 	*type = get_u16(q->b + p);
 	*cls = get_u16(q->b + p + 2);
