@@ -829,6 +829,99 @@ soa_is() {
 	grep -q "AXFR to 127.0.0.1: serial [0-9]*, 100000 records" "$T/log"
 }
 
+@test "AXFR while the feed changes the table: the zone as it was when the transfer began, to its last record" {
+	echo "set service ipsec-ddns secondary 127.0.0.1" >>"$T/vpnha.conf"
+	# more than the largest send buffer TCP may give the server holds
+	n=$(awk '{ print int($3 / 20) + 10000 }' /proc/sys/net/ipv4/tcp_wmem)
+	awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "gw%d 198.51.100.%d\n", i, i % 256 }' \
+	    >"$T/snap"
+	start_feed "$T/snap"
+	start_named -s "$T/feed"
+	# a secondary that reads one message, stops until told, then the rest:
+	# its receive buffer kept small, so that the server cannot be done
+	python3 - "$PORT" "$DOMAIN" "$T/paused" "$T/go" >"$T/slow" <<-'EOF' &
+	import os, socket, struct, sys, time
+	port, domain, paused, go = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+	s = socket.socket()
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+	s.connect(("127.0.0.1", port))
+	qname = b"".join(bytes([len(l)]) + l.encode() for l in domain.split(".")) + b"\0"
+	q = struct.pack(">HHHHHH", 0x4242, 0, 1, 0, 0, 0) + qname + struct.pack(">HH", 252, 1)
+	s.sendall(struct.pack(">H", len(q)) + q)
+	def read(n):
+	    b = b""
+	    while len(b) < n:
+	        c = s.recv(n - len(b))
+	        if not c:
+	            sys.exit("closed after %d of %d bytes" % (len(b), n))
+	        b += c
+	    return b
+	def name(m, p):
+	    out, end, hops = [], None, 0
+	    while m[p]:
+	        if m[p] >= 0xc0:
+	            end = end or p + 2
+	            p = (m[p] & 0x3f) << 8 | m[p + 1]
+	            hops += 1
+	            assert hops < 64
+	            continue
+	        out.append(m[p + 1:p + 1 + m[p]].decode())
+	        p += 1 + m[p]
+	    return ".".join(out), end or p + 1
+	soas, msgs = 0, 0
+	while soas < 2:
+	    m = read(struct.unpack(">H", read(2))[0])
+	    msgs += 1
+	    if msgs == 1:
+	        open(paused, "w").close()
+	        while not os.path.exists(go):
+	            time.sleep(0.01)
+	    assert m[3] & 15 == 0, "rcode %d" % (m[3] & 15)
+	    p = name(m, 12)[1] + 4
+	    for _ in range(struct.unpack(">H", m[6:8])[0]):
+	        owner, p = name(m, p)
+	        t, _, _, rdlen = struct.unpack(">HHIH", m[p:p + 10])
+	        rd = m[p + 10:p + 10 + rdlen]
+	        p += 10 + rdlen
+	        if t == 6:
+	            soas += 1
+	            rp = name(m, name(m, p - rdlen)[1])[1]
+	            print(owner, "SOA", struct.unpack(">I", m[rp:rp + 4])[0])
+	        elif t == 1:
+	            print(owner, "A", socket.inet_ntop(socket.AF_INET, rd))
+	EOF
+	slow=$!
+	wait_for test -e "$T/paused" || fail "the transfer did not start"
+	run grep -c "AXFR to 127.0.0.1" "$T/log"
+	assert_output 0
+	s0=$(serial)
+	# the table changes under the transfer: a removal, a new address,
+	# and enough new names that the table grows
+	feed "- gw1"
+	feed "+ gw2 192.0.2.99"
+	feed "burst 60000 new 192.0.2.1"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short new59999.$DOMAIN | grep -q ."
+	run d +short gw2.$DOMAIN
+	assert_output 192.0.2.99
+	run grep -c "AXFR to 127.0.0.1" "$T/log"
+	assert_output 0	# the transfer is still going on
+	touch "$T/go"
+	wait "$slow" || fail "the slow secondary failed: $(cat "$T/slow")"
+	# what it got: the zone at s0, every gateway once, none of the changes
+	run awk '$2 == "SOA" { print $3 }' "$T/slow"
+	assert_output "$s0"$'\n'"$s0"
+	awk '$2 == "A" && $1 ~ /^gw/ { print $1, $3 }' "$T/slow" | sort >"$T/got"
+	awk -v d="$DOMAIN" '{ print $1 "." d, $2 }' "$T/snap" | sort >"$T/want"
+	run diff "$T/want" "$T/got"
+	assert_success
+	run grep -c '^new' "$T/slow"
+	assert_output 0
+	grep -q "AXFR to 127.0.0.1: serial $s0, $n records" "$T/log"
+	# the next transfer has the changes
+	run sh -c "dig @127.0.0.1 -p $PORT $DOMAIN AXFR +noall +answer | grep -c '^new'"
+	assert_output 60000
+}
+
 @test "IXFR: the versions since the secondary's serial, deletions and additions, each name once a version; older than the history, the whole zone" {
 	echo "set service ipsec-ddns secondary 127.0.0.1" >>"$T/vpnha.conf"
 	start_feed

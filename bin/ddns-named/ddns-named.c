@@ -41,6 +41,7 @@
 #include "err.h"
 #include "num.h"
 #include "rc.h"
+#include "xfr.h"
 #include "xlog.h"
 #include "rrl.h"
 #include "run.h"
@@ -246,6 +247,7 @@ named_setup(const char **listen, int nlisten)
 	uint64_t seed;
 	int i;
 
+	table_watch(xfr_changing);	/* transfers stream from the table */
 	if (named_load(&named.zone, &t, &mtime, &err) != 0)
 		err_fatal(err.rc, "%s", err.msg);
 	named.zone.t = t;

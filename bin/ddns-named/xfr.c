@@ -3,9 +3,12 @@
  * name servers and their glue, the pool name's members when it is under
  * the domain, every gateway, the SOA again; as many messages as it takes,
  * each at most XFR_MSG bytes, each signed when the request was (RFC 8945
- * 5.3.1: every message, chained).  The records and the zone's fixed part
- * are copied when it starts, so that the feed may change the table while
- * the messages go out, and both SOAs carry the same serial.
+ * 5.3.1: every message, chained).  The zone's fixed part is copied when it
+ * starts, and both SOAs carry the same serial.  The records go out from
+ * the table itself, slot by slot; only when the table is about to change
+ * (table_watch) does a transfer copy the records it has not sent yet, so
+ * that what it sends is still the zone as it began.  A secondary that
+ * copies a quiet zone costs no copy of it.
  *
  * IXFR (RFC 1995) is answered with our SOA alone when the secondary has
  * our serial or a newer one, and with the whole zone otherwise, as 4 of
@@ -18,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dnsname.h"
 #include "err.h"
 #include "tsig.h"
 #include "wire.h"
@@ -36,8 +40,11 @@ struct xfr {
 	struct zone z;			/* the fixed part, as it began */
 	uint8_t head[DNS_HEADER + NAME_WIRE_MAX + 4];	/* header, question */
 	size_t headlen;
-	struct xrec *rec;
+	const struct table *t;		/* streamed from, until it changes */
+	size_t slot;			/* the next slot of t */
+	struct xrec *rec;		/* or the rest, copied from t */
 	size_t nrec, next;
+	size_t total;			/* records in the zone as it began */
 	int stage, sub, subaddr;
 	int sign;
 	struct tsig_ctx tsig;
@@ -45,48 +52,28 @@ struct xfr {
 	size_t bytes;
 	char peer[64];
 	int ixfr, uptodate;
+	int failed;			/* the rest could not be copied */
 	struct xchange *diff;		/* an incremental IXFR: its entries */
 	uint32_t *dserial;		/* the serial of each SOA entry */
 	size_t ndiff, from;
 };
 
-static int running;		/* transfers at once, at most XFR_MAX */
+static struct xfr *running[XFR_MAX];	/* the transfers going on */
+static int nrunning;
 
 /* The serial of the SOA in the authority section of an IXFR query. */
 static int
 ixfr_serial(const struct query *q, uint32_t *serial)
 {
-	size_t p = q->qend, end;
-	int names;
+	size_t p, end;
 
-	if (get_u16(q->b + 8) != 1)
-		return -1;
-	for (names = 0; names < 3; names++) {	/* owner, MNAME, RNAME */
-		for (;;) {
-			if (p >= q->len)
-				return -1;
-			if ((q->b[p] & 0xc0) == 0xc0) {
-				p += 2;
-				break;
-			}
-			if (q->b[p] > LABEL_MAX)
-				return -1;
-			if (q->b[p] == 0) {
-				p++;
-				break;
-			}
-			p += 1 + q->b[p];
-		}
-		if (names == 0) {	/* type, class, TTL, RDLENGTH */
-			if (p + 10 > q->len || get_u16(q->b + p) != T_SOA)
-				return -1;
-			end = p + 10 + get_u16(q->b + p + 8);
-			if (end > q->len)
-				return -1;
-			p += 10;
-		}
-	}
-	if (p + 20 != end)
+	if (get_u16(q->b + 8) != 1 ||
+	    (p = dnsname_skip(q->b, q->len, q->qend)) == 0 ||
+	    p + 10 > q->len || get_u16(q->b + p) != T_SOA ||
+	    (end = p + 10 + get_u16(q->b + p + 8)) > q->len ||
+	    (p = dnsname_skip(q->b, end, p + 10)) == 0 ||	/* MNAME */
+	    (p = dnsname_skip(q->b, end, p)) == 0 ||		/* RNAME */
+	    p + 20 != end)
 		return -1;
 	*serial = (uint32_t)get_u16(q->b + p) << 16 | get_u16(q->b + p + 2);
 	return 0;
@@ -99,18 +86,27 @@ serial_ge(uint32_t a, uint32_t b)
 	return a == b || (int32_t)(a - b) > 0;
 }
 
-static int
-xfr_snapshot(struct xfr *x, const struct table *t)
+/*
+ * The table a transfer streams from is about to change: copy the records
+ * it has yet to send.  Without the memory for it, it ends with SERVFAIL.
+ */
+static void
+xfr_detach(struct xfr *x)
 {
+	const struct table *t = x->t;
 	const struct rec *r;
-	size_t i;
+	size_t i, n = 0;
 
-	x->nrec = 0;
-	if (t == NULL || t->n == 0)
-		return 0;
-	if ((x->rec = calloc(t->n, sizeof *x->rec)) == NULL)
-		return -1;
-	for (i = 0; i <= t->mask && x->nrec < t->n; i++) {
+	x->t = NULL;
+	if (x->stage > XS_RECS)
+		return;
+	for (i = x->slot; i <= t->mask; i++)
+		n += t->slot[i] != NULL;
+	if (n > 0 && (x->rec = calloc(n, sizeof *x->rec)) == NULL) {
+		x->failed = 1;
+		return;
+	}
+	for (i = x->slot; i <= t->mask; i++) {
 		if ((r = t->slot[i]) == NULL)
 			continue;
 		x->rec[x->nrec].af = r->af;
@@ -119,7 +115,17 @@ xfr_snapshot(struct xfr *x, const struct table *t)
 		memcpy(x->rec[x->nrec].label, r->label, r->len);
 		x->nrec++;
 	}
-	return 0;
+	x->next = 0;
+}
+
+void
+xfr_changing(const struct table *t)
+{
+	int i;
+
+	for (i = 0; i < nrunning; i++)
+		if (running[i]->t == t)
+			xfr_detach(running[i]);
 }
 
 struct xfr *
@@ -132,9 +138,9 @@ xfr_new(const struct zone *z, const struct query *q,
 	long k;
 
 	(void)now;
-	if (running >= XFR_MAX) {
+	if (nrunning >= XFR_MAX) {
 		err_warn("transfer to %s refused: %d transfers running",
-		    s != NULL ? s->text : "?", running);
+		    s != NULL ? s->text : "?", nrunning);
 		return NULL;
 	}
 	if ((x = calloc(1, sizeof *x)) == NULL)
@@ -143,19 +149,19 @@ xfr_new(const struct zone *z, const struct query *q,
 	x->z.t = NULL;
 	x->ixfr = q->qtype == T_IXFR;
 	snprintf(x->peer, sizeof x->peer, "%s", s != NULL ? s->text : "?");
-	if (x->ixfr && ixfr_serial(q, &serial) == 0 &&
-	    serial_ge(serial, zone_serial(z))) {
+	if (!x->ixfr || ixfr_serial(q, &serial) < 0)
+		;	/* AXFR, or IXFR without a serial: the whole zone */
+	else if (serial_ge(serial, zone_serial(z))) {
 		x->stage = XS_END;	/* up to date: our SOA alone */
 		x->uptodate = 1;
-	} else if (x->ixfr && ixfr_serial(q, &serial) == 0 &&
-	    (k = xlog_since(serial, zone_serial(z), &x->diff,
+	} else if ((k = xlog_since(serial, zone_serial(z), &x->diff,
 	    &x->dserial)) > 0) {
 		x->ndiff = (size_t)k;	/* the versions since its serial */
 		x->from = serial;
 	}
-	if (x->ndiff == 0 && !x->uptodate && xfr_snapshot(x, z->t) < 0) {
-		free(x);
-		return NULL;
+	if (x->ndiff == 0 && !x->uptodate) {
+		x->t = z->t;	/* every record, from the table as it is */
+		x->total = z->t != NULL ? z->t->n : 0;
 	}
 	memcpy(x->head, q->b, q->qend);
 	x->headlen = q->qend;
@@ -163,20 +169,24 @@ xfr_new(const struct zone *z, const struct query *q,
 		x->sign = 1;
 		x->tsig = *sig;
 	}
-	running++;
+	running[nrunning++] = x;
 	return x;
 }
 
 void
 xfr_free(struct xfr *x)
 {
+	int i;
+
 	if (x == NULL)
 		return;
-	if (x->stage != XS_DONE)
-		err_warn("%s to %s (serial %u) broken off after %u messages",
+	if (x->stage != XS_DONE || x->failed)
+		err_warn("%s to %s (serial %u) broken off after %u messages%s",
 		    x->ixfr ? "IXFR" : "AXFR", x->peer, zone_serial(&x->z),
-		    x->msgs);
-	running--;
+		    x->msgs, x->failed ? ": out of memory" : "");
+	for (i = 0; running[i] != x; i++)
+		;
+	running[i] = running[--nrunning];
 	free(x->rec);
 	free(x->diff);
 	free(x->dserial);
@@ -203,8 +213,8 @@ xfr_one(struct xfr *x, struct out *o)
 {
 	const struct zone *z = &x->z;
 	const struct nshost *h;
-	const struct xrec *r;
 	const struct xchange *d;
+	const struct rec *tr;
 	size_t mark = o->len;
 	uint8_t l[1 + LABEL_MAX];
 
@@ -253,12 +263,23 @@ xfr_one(struct xfr *x, struct out *o)
 		    d->oaf ? d->oa : d->na);
 		break;
 	case XS_RECS:
+		if (x->t != NULL) {
+			while (x->slot <= x->t->mask && x->t->slot[x->slot] == NULL)
+				x->slot++;
+			if (x->slot > x->t->mask)
+				return 0;
+			tr = x->t->slot[x->slot];
+			l[0] = tr->len;
+			memcpy(l + 1, tr->label, tr->len);
+			addr_rr(o, l, 1 + (size_t)tr->len, z->ttl, tr->af, tr->addr);
+			break;
+		}
 		if (x->next >= x->nrec)
 			return 0;
-		r = &x->rec[x->next];
-		l[0] = r->len;
-		memcpy(l + 1, r->label, r->len);
-		addr_rr(o, l, 1 + (size_t)r->len, z->ttl, r->af, r->a);
+		l[0] = x->rec[x->next].len;
+		memcpy(l + 1, x->rec[x->next].label, l[0]);
+		addr_rr(o, l, 1 + (size_t)l[0], z->ttl, x->rec[x->next].af,
+		    x->rec[x->next].a);
 		break;
 	default:
 		return 0;
@@ -284,6 +305,11 @@ xfr_step(struct xfr *x)
 		x->subaddr++;
 		break;
 	case XS_RECS:
+		if (x->t != NULL)
+			x->slot++;
+		else
+			x->next++;
+		break;
 	case XS_DIFF:
 		x->next++;
 		break;
@@ -313,6 +339,10 @@ xfr_next(struct xfr *x, uint8_t *r, size_t rmax)
 	r[3] = 0;
 	memset(r + 4, 0, 8);
 	r[5] = 1;
+	if (x->failed) {	/* what is left is lost: say so, and end */
+		r[3] = RCODE_SERVFAIL;
+		x->stage = XS_DONE;
+	}
 	while (x->stage != XS_DONE && (k = xfr_one(x, &o)) >= 0) {
 		if (k == 0) {
 			x->stage++;
@@ -339,6 +369,6 @@ xfr_next(struct xfr *x, uint8_t *r, size_t rmax)
 	else if (x->stage == XS_DONE)
 		err_log("%s to %s: serial %u, %zu records, %u messages, %zu "
 		    "bytes", x->ixfr ? "IXFR" : "AXFR", x->peer,
-		    zone_serial(&x->z), x->nrec, x->msgs, x->bytes);
+		    zone_serial(&x->z), x->total, x->msgs, x->bytes);
 	return o.len;
 }

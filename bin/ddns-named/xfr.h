@@ -51,5 +51,8 @@ struct xfr *xfr_new(const struct zone *, const struct query *q,
  */
 size_t xfr_next(struct xfr *, uint8_t *r, size_t rmax);
 void xfr_free(struct xfr *);
+/* For table_watch: the table is about to change (see xfr.c). */
+struct table;
+void xfr_changing(const struct table *);
 
 #endif

@@ -454,6 +454,14 @@ zone_serial(const struct zone *z)
 	return (uint32_t)((uint64_t)z->stamp / ZONE_SERIAL_UNIT);
 }
 
+static void (*table_changing)(const struct table *);
+
+void
+table_watch(void (*fn)(const struct table *))
+{
+	table_changing = fn;
+}
+
 struct table *
 table_new(size_t hint)
 {
@@ -478,6 +486,8 @@ table_free(struct table *t)
 
 	if (t == NULL)
 		return;
+	if (table_changing != NULL)
+		table_changing(t);
 	for (i = 0; i <= t->mask; i++)
 		free(t->slot[i]);
 	free(t->slot);
@@ -572,6 +582,8 @@ table_set(struct table *t, const struct zone *z, const char *label,
 	if ((r = t->slot[i]) != NULL) {
 		if (r->af == af && memcmp(r->addr, addr, alen) == 0)
 			return 0;
+		if (table_changing != NULL)
+			table_changing(t);
 		if (t->log != NULL)
 			t->log(lc, len, r->af, r->addr, af, a16);
 	} else {
@@ -579,6 +591,8 @@ table_set(struct table *t, const struct zone *z, const char *label,
 			*why = "out of memory";
 			return -1;
 		}
+		if (table_changing != NULL)
+			table_changing(t);
 		if (t->log != NULL)
 			t->log(lc, len, 0, NULL, af, a16);
 		r->hash = h;
@@ -611,6 +625,8 @@ table_del(struct table *t, const char *label, size_t len)
 	i = table_probe(t, lc, len, table_hash(lc, len));
 	if (t->slot[i] == NULL)
 		return 0;
+	if (table_changing != NULL)
+		table_changing(t);
 	if (t->log != NULL)
 		t->log(lc, len, t->slot[i]->af, t->slot[i]->addr, 0, NULL);
 	if (t->slot[i]->origin != 0)

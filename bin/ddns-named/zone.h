@@ -171,6 +171,12 @@ uint32_t zone_serial(const struct zone *);
 
 struct table *table_new(size_t hint);
 void table_free(struct table *);
+/*
+ * fn is called with a table just before any change to its records
+ * (table_set, table_del) and before table_free: a reader that walks the
+ * slots across calls (a zone transfer) copies what it still needs.
+ */
+void table_watch(void (*fn)(const struct table *));
 uint32_t table_hash(const uint8_t *label, size_t len);
 /* The record of a lower-case label, or NULL. */
 const struct rec *table_get(const struct table *, const uint8_t *label,

@@ -2,8 +2,11 @@
  * Fuzz what a query meets before the query path (bin/ddns-named/serve.c:
  * its TSIG record, the transfer checks) and the zone transfer it may
  * start (xfr.c, the IXFR query's SOA among it).  The input's first byte
- * says over what (bit 0: TCP) and from whom (bit 1: the secondary with a
- * key, else the one without); the rest is one DNS message.  Checks: every
+ * says over what (bit 0: TCP), from whom (bit 1: the secondary with a
+ * key, else the one without) and whether the table changes after the
+ * first message of a transfer (bit 2: a record added, then removed, as
+ * the feed may do while the transfer goes on); the rest is one DNS
+ * message.  Checks: every
  * response and every message of a transfer parses (ldns) and carries the
  * query's ID; a transfer ends, its first record and its last are SOAs.
  */
@@ -49,6 +52,7 @@ init(void)
 	uint8_t a[4] = { 192, 0, 2, 10 }, a6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
 
 	err_init("xfr");
+	table_watch(xfr_changing);
 	if ((c = conf_parse("fuzz.conf", config, sizeof config - 1, &ce)) == NULL ||
 	    zone_config(&Z, c, &ce) < 0 ||
 	    (Z.t = table_new(4)) == NULL ||
@@ -84,8 +88,22 @@ check(const uint8_t *r, size_t len, uint16_t id, ldns_pkt **p)
 	return ldns_pkt_answer(*p);
 }
 
+/* The table changes under a transfer, and back as it was. */
 static void
-transfer(struct xfr *x, uint16_t id)
+churn(void)
+{
+	const uint8_t a[4] = { 192, 0, 2, 99 };
+	const char *why;
+
+	Z.t->log = NULL;	/* the history is the init's */
+	if (table_set(Z.t, &Z, "churn", 5, AF_INET, a, &why) != 1 ||
+	    table_del(Z.t, "churn", 5) != 1)
+		abort();
+	Z.t->log = xlog_change;
+}
+
+static void
+transfer(struct xfr *x, uint16_t id, int change)
 {
 	ldns_pkt *p;
 	ldns_rr_list *an;
@@ -95,6 +113,8 @@ transfer(struct xfr *x, uint16_t id)
 	while ((len = xfr_next(x, R, sizeof R)) > 0) {
 		if (++msgs > 64)
 			abort();	/* a few records: one message or two */
+		if (msgs == 1 && change)
+			churn();
 		an = check(R, len, id, &p);
 		n = ldns_rr_list_rr_count(an);
 		if (msgs == 1 && (n == 0 || ldns_rr_get_type(
@@ -134,7 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (x != NULL) {
 		if (len != 0 || !tcp)
 			abort();
-		transfer(x, (uint16_t)(data[1] << 8 | data[2]));
+		transfer(x, (uint16_t)(data[1] << 8 | data[2]), data[0] & 4);
 		return 0;
 	}
 	if (len == 0)
