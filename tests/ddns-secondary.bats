@@ -178,6 +178,16 @@ answers() {
 	[ "$(at "$1" "$2")" = "$3" ]
 }
 
+# all_answer NAME ADDRESS: NSD, Knot and BIND answer it, each waited for
+# in turn (20 s each: the first wait also covers their start)
+all_answer() {
+	local s
+	for s in 192.0.2.13 192.0.2.14 192.0.2.16; do
+		lab_wait 20 answers "$s" "$1" "$2" ||
+		    fail "secondary $s does not answer $1 with $2: $(at "$s" "$1")"
+	done
+}
+
 # first: a gateway gw0 published, and served by both nodes, before the
 # secondaries start: their first transfer is then of a serial after the
 # zone's first change (for the serial 0 before it, see the last test)
@@ -214,13 +224,9 @@ nsd_same() {
 	knot_secondary
 	bind_secondary
 	ctl 1 up gw1 198.51.100.10
-	lab_wait 20 answers 192.0.2.13 "gw1.$DOMAIN" 198.51.100.10
-	lab_wait 20 answers 192.0.2.14 "gw1.$DOMAIN" 198.51.100.10
-	lab_wait 20 answers 192.0.2.16 "gw1.$DOMAIN" 198.51.100.10
+	all_answer "gw1.$DOMAIN" 198.51.100.10
 	ctl 2 up gw2 198.51.100.20
-	lab_wait 10 answers 192.0.2.13 "gw2.$DOMAIN" 198.51.100.20
-	lab_wait 10 answers 192.0.2.14 "gw2.$DOMAIN" 198.51.100.20
-	lab_wait 10 answers 192.0.2.16 "gw2.$DOMAIN" 198.51.100.20
+	all_answer "gw2.$DOMAIN" 198.51.100.20
 	# the secondaries have the primaries' serial
 	local s
 	s=$(lab_exec h5 dig @192.0.2.11 +short "$DOMAIN" SOA | awk '{ print $3 }')
@@ -239,16 +245,12 @@ nsd_same() {
 	knot_secondary
 	bind_secondary
 	ctl 1 up gw1 198.51.100.10
-	lab_wait 20 answers 192.0.2.13 "gw1.$DOMAIN" 198.51.100.10
-	lab_wait 20 answers 192.0.2.14 "gw1.$DOMAIN" 198.51.100.10
-	lab_wait 20 answers 192.0.2.16 "gw1.$DOMAIN" 198.51.100.10
+	all_answer "gw1.$DOMAIN" 198.51.100.10
 	lab_kill "$(cat "$D/n1.pid")" KILL
 	answers 192.0.2.13 "gw1.$DOMAIN" 198.51.100.10
 	answers 192.0.2.16 "gw1.$DOMAIN" 198.51.100.10
 	ctl 2 up gw3 198.51.100.30
-	lab_wait 20 answers 192.0.2.13 "gw3.$DOMAIN" 198.51.100.30
-	lab_wait 20 answers 192.0.2.14 "gw3.$DOMAIN" 198.51.100.30
-	lab_wait 20 answers 192.0.2.16 "gw3.$DOMAIN" 198.51.100.30
+	all_answer "gw3.$DOMAIN" 198.51.100.30
 	answers 192.0.2.14 "gw1.$DOMAIN" 198.51.100.10
 	answers 192.0.2.16 "gw1.$DOMAIN" 198.51.100.10
 }

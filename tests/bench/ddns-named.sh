@@ -52,23 +52,13 @@ targets=$tmp/targets
 : >"$targets"
 
 # The records (every fifth one IPv6), the zone of the same data, queries.
-python3 - "$N" "$tmp" "$DOMAIN" <<'PY'
+"$top/tests/bench/zone-gen" "$N" "$tmp" "$DOMAIN"
+python3 - "$tmp" "$DOMAIN" <<'PY'
 import random, sys
-n, d, dom = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+d, dom = sys.argv[1], sys.argv[2]
 random.seed(6)
-recs = []
-for i in range(n):
-    if i % 5 == 4:
-        recs.append(("gw-%d" % i, "2001:db8:%x::%x" % (i >> 16, i & 0xffff), "AAAA"))
-    else:
-        recs.append(("gw-%d" % i, "10.%d.%d.%d" % (i >> 16, (i >> 8) & 255, i & 255), "A"))
-with open(d + "/records", "w") as f:
-    f.writelines("%s %s\n" % (a, b) for a, b, _ in recs)
-with open(d + "/zone", "w") as f:
-    f.write("$ORIGIN %s.\n$TTL 30\n" % dom)
-    f.write("@ SOA ns1 hostmaster 1 3600 600 1209600 30\n@ NS ns1\n@ NS ns2\n")
-    f.write("ns1 A 198.51.100.1\nns2 A 198.51.100.2\n")
-    f.writelines("%s %s %s\n" % (a, t, b) for a, b, t in recs)
+recs = [(a, b, "AAAA" if ":" in b else "A")
+        for a, b in (l.split() for l in open(d + "/records"))]
 with open(d + "/queries", "w") as f:
     for i in range(200000):
         if i % 10 == 9:
