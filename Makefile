@@ -125,6 +125,7 @@ TESTSRC_journal = bin/ddns-syncd/journal.c bin/ddns-syncd/table.c \
 	bin/ddns-syncd/wire.c bin/ddns-syncd/addr.c
 TESTLIBS_journal = -lsodium
 TESTLIBS_tsig = -lsodium
+TESTLIBS_sha256 = -lsodium
 testsrc = $(TESTSRC_$(1))
 testinc = $(sort $(patsubst %/,-I%,$(dir $(TESTSRC_$(1)))))
 

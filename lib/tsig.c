@@ -1,5 +1,5 @@
 /*
- * TSIG, RFC 8945, with HMAC-SHA256 (libsodium) only.  Every byte of a
+ * TSIG, RFC 8945, with HMAC-SHA256 (lib/sha256.c) only.  Every byte of a
  * message is untrusted: each read is bounded by the message's length.
  */
 #include <string.h>
@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "dnsname.h"
+#include "sha256.h"
 #include "tsig.h"
 
 #define HDR		12	/* the DNS header */
@@ -14,8 +15,6 @@
 #define CLASS_ANY	255
 #define HOPS		64	/* compression pointers followed in one name */
 #define SECRET_LONG	1024	/* bytes of a secret before it is hashed */
-
-typedef crypto_auth_hmacsha256_state hmac_state;
 
 /* "hmac-sha256." in wire form: the only algorithm (RFC 8945 6) */
 static const uint8_t alg_sha256[] = "\013hmac-sha256";
@@ -209,36 +208,35 @@ static void
 hmac(const struct tsig_key *k, const struct digest *d, const struct rr *v,
     uint8_t mac[TSIG_MAC])
 {
-	hmac_state st;
+	struct hmac256 st;
 	uint8_t b[10];
 
-	crypto_auth_hmacsha256_init(&st, k->secret, k->secretlen);
+	hmac256_init(&st, k->secret, k->secretlen);
 	if (d->prior != NULL) {
 		put16(b, (unsigned)d->priorlen);
-		crypto_auth_hmacsha256_update(&st, b, 2);
-		crypto_auth_hmacsha256_update(&st, d->prior, d->priorlen);
+		hmac256_update(&st, b, 2);
+		hmac256_update(&st, d->prior, d->priorlen);
 	}
-	crypto_auth_hmacsha256_update(&st, d->hdr, HDR);
-	crypto_auth_hmacsha256_update(&st, d->body, d->bodylen);
+	hmac256_update(&st, d->hdr, HDR);
+	hmac256_update(&st, d->body, d->bodylen);
 	if (!d->timers) {
-		crypto_auth_hmacsha256_update(&st, v->name, v->namelen);
+		hmac256_update(&st, v->name, v->namelen);
 		put16(b, CLASS_ANY);
 		memset(b + 2, 0, 4);			/* TTL */
-		crypto_auth_hmacsha256_update(&st, b, 6);
-		crypto_auth_hmacsha256_update(&st, alg_sha256,
+		hmac256_update(&st, b, 6);
+		hmac256_update(&st, alg_sha256,
 		    sizeof alg_sha256);
 	}
 	put48(b, v->signed_at);
 	put16(b + 6, v->fudge);
-	crypto_auth_hmacsha256_update(&st, b, 8);
+	hmac256_update(&st, b, 8);
 	if (!d->timers) {
 		put16(b, v->error);
 		put16(b + 2, v->otherlen);
-		crypto_auth_hmacsha256_update(&st, b, 4);
-		crypto_auth_hmacsha256_update(&st, v->other, v->otherlen);
+		hmac256_update(&st, b, 4);
+		hmac256_update(&st, v->other, v->otherlen);
 	}
-	crypto_auth_hmacsha256_final(&st, mac);
-	sodium_memzero(&st, sizeof st);
+	hmac256_final(&st, mac);	/* which wipes st */
 }
 
 /* The digest of a received message up to its TSIG record (4.3.2). */

@@ -51,3 +51,14 @@ load helper
 	assert_success
 	assert_output ''
 }
+
+@test "unit: lib/sha256 (SHA-256 and HMAC-SHA256 against libsodium, every length and split)" {
+	run "$VPNHA_TOP/build/san/unit/sha256"
+	assert_success
+	# the path taken is said: the SHA extensions where the CPU has them
+	if grep -qw sha_ni /proc/cpuinfo; then
+		assert_output ni
+	else
+		assert_output sodium
+	fi
+}

@@ -58,6 +58,8 @@ struct xfr {
 	size_t ndiff, from;
 };
 
+#define XFR_AHEAD	32	/* slots: how far ahead to prefetch */
+
 static struct xfr *running[XFR_MAX];	/* the transfers going on */
 static int nrunning;
 
@@ -268,6 +270,11 @@ xfr_one(struct xfr *x, struct out *o)
 				x->slot++;
 			if (x->slot > x->t->mask)
 				return 0;
+			/* the records are scattered in memory: ask for one
+			 * some slots ahead while this one is written */
+			if (x->slot + XFR_AHEAD <= x->t->mask &&
+			    x->t->slot[x->slot + XFR_AHEAD] != NULL)
+				__builtin_prefetch(x->t->slot[x->slot + XFR_AHEAD]);
 			tr = x->t->slot[x->slot];
 			l[0] = tr->len;
 			memcpy(l + 1, tr->label, tr->len);
