@@ -922,6 +922,51 @@ soa_is() {
 	assert_output 60000
 }
 
+@test "the pool's zone of its own: AXFR of its SOA, the NS set in full and every member; IXFR whole or up to date; REFUSED to others" {
+	P=pool.example.net
+	cat >>"$T/vpnha.conf" <<-EOF
+	set service dns-pool name $P
+	set service dns-pool member 203.0.113.1
+	set service dns-pool member 203.0.113.2
+	set service dns-pool member 2001:db8::1
+	set service ipsec-ddns secondary 127.0.0.1
+	EOF
+	start_named -d "$T/records"
+	d "$P" AXFR +noall +answer >"$T/axfr"
+	awk '{ print $1, $4, $5 }' "$T/axfr" >"$T/got"
+	s=$(serial)
+	cat >"$T/want" <<-EOF
+	$P. SOA ns1.$DOMAIN.
+	$P. NS ns1.$DOMAIN.
+	$P. NS ns2.$DOMAIN.
+	$P. NS ns3.$DOMAIN.
+	$P. A 203.0.113.1
+	$P. A 203.0.113.2
+	$P. AAAA 2001:db8::1
+	$P. SOA ns1.$DOMAIN.
+	EOF
+	run diff "$T/want" "$T/got"
+	assert_success
+	# the domain's serial, in both SOAs; no gateway, no glue
+	run awk '$4 == "SOA" { print $7 }' "$T/axfr"
+	assert_output "$s"$'\n'"$s"
+	grep -q "AXFR of $P to 127.0.0.1: serial $s, 3 records" "$T/log"
+	# IXFR: up to date at our serial, the whole zone before it
+	run sh -c "dig @127.0.0.1 -p $PORT $P IXFR=$s +noall +answer | wc -l"
+	assert_output 1
+	run sh -c "dig @127.0.0.1 -p $PORT $P IXFR=$((s - 1)) +noall +answer | grep -c '	A'"
+	assert_output 3
+	# over UDP, IXFR gets the SOA alone; AXFR is refused
+	run sh -c "dig @127.0.0.1 -p $PORT +notcp $P IXFR=$((s - 1)) +noall +answer | awk '{ print \$4 }'"
+	assert_output SOA
+	# a name under the pool's apex is no zone of its own
+	run status "x.$P" AXFR +tcp
+	assert_output "REFUSED qr"
+	# from an address that is no secondary
+	run status "$P" AXFR -b 127.0.0.2
+	assert_output "REFUSED qr"
+}
+
 @test "IXFR: the versions since the secondary's serial, deletions and additions, each name once a version; older than the history, the whole zone" {
 	echo "set service ipsec-ddns secondary 127.0.0.1" >>"$T/vpnha.conf"
 	start_feed

@@ -273,28 +273,13 @@ pool_addrs(struct out *o, const struct pool *p, int f)
 	o->b[7] = (uint8_t)n;
 }
 
-/* A name server's name in full: its labels, then the domain if under it. */
-static size_t
-full_size(const struct zone *z, const struct zname *n)
-{
-	return n->len + (n->inzone ? z->apexlen : 0);
-}
-
-static void
-full_put(struct out *o, const struct zone *z, const struct zname *n)
-{
-	out_put(o, n->wire, n->len);
-	if (n->inzone)
-		out_put(o, z->apex, z->apexlen);
-}
-
 /*
  * The pool's own zone (a name outside the domain): its SOA at apex, with
  * the domain's contact when one is configured, else hostmaster under the
  * pool name; the domain's timers.
  */
-static void
-pool_soa(struct out *o, const struct zone *z, size_t apex)
+void
+put_pool_soa(struct out *o, const struct zone *z, size_t apex)
 {
 	static const uint8_t contact[] = "\012" ZONE_CONTACT;
 	const struct zname *mname = &z->ns[0].name;
@@ -322,7 +307,7 @@ pool_negative(struct out *o, const struct zone *z, size_t apex, int rcode,
 {
 	if (!own)
 		return put_negative(o, z, apex, rcode);
-	pool_soa(o, z, apex);
+	put_pool_soa(o, z, apex);
 	o->b[9] = 1;
 	return rcode;
 }
@@ -338,15 +323,12 @@ pool_name(struct out *o, const struct zone *z, const struct query *q,
 
 	if (own && (q->qtype == T_SOA || q->qtype == T_NS)) {
 		if (q->qtype == T_SOA) {
-			pool_soa(o, z, apex);
+			put_pool_soa(o, z, apex);
 			o->b[7] = 1;
 			return RCODE_NOERROR;
 		}
-		for (i = 0; i < z->nns; i++) {
-			rr_head(o, apex, T_NS, z->ttl,
-			    full_size(z, &z->ns[i].name));
-			full_put(o, z, &z->ns[i].name);
-		}
+		for (i = 0; i < z->nns; i++)
+			put_ns_full(o, z, apex, i);
 		o->b[7] = (uint8_t)z->nns;
 		return RCODE_NOERROR;
 	}

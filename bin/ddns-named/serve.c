@@ -3,8 +3,9 @@
  * 8945), and, for a zone transfer, who may have one.  A transfer is
  * answered only to a configured secondary, over TCP, signed with its key
  * when it has one (RFC 5936 6 leaves the policy to the server); anyone
- * else is REFUSED, as the issue asks.  A signed query that fails its
- * check gets NOTAUTH whatever it asked (RFC 8945 5.2).
+ * else is REFUSED, as the issue asks.  The same for the pool's zone of
+ * its own (a pool name outside the domain).  A signed query that fails
+ * its check gets NOTAUTH whatever it asked (RFC 8945 5.2).
  */
 #include <sys/socket.h>
 
@@ -66,7 +67,7 @@ status_only(const struct query *q, uint8_t *r, size_t rmax, int rcode,
  * that has this serial and "ask over TCP" to any other (RFC 1995 2, 4).
  */
 static size_t
-soa_only(const struct zone *z, const struct query *q, uint8_t *r,
+soa_only(const struct zone *z, const struct query *q, int pool, uint8_t *r,
     size_t rmax, struct qinfo *info)
 {
 	struct out o;
@@ -75,7 +76,10 @@ soa_only(const struct zone *z, const struct query *q, uint8_t *r,
 	o.len = status_only(q, r, rmax, RCODE_NOERROR, info);
 	o.cap = rmax;
 	o.over = 0;
-	put_soa(&o, z, DNS_HEADER);
+	if (pool)
+		put_pool_soa(&o, z, DNS_HEADER);
+	else
+		put_soa(&o, z, DNS_HEADER);
 	if (o.over)
 		return status_only(q, r, rmax, RCODE_SERVFAIL, info);
 	r[2] |= F_AA;
@@ -98,6 +102,19 @@ xfr_allowed(const struct zone *z, const struct peer *p,
 	if (s == NULL)
 		return 0;
 	return s->key < 0 || key == &z->key[s->key];
+}
+
+/* Which zone a transfer asks for: 0 the domain's, 1 the pool's, -1 none. */
+static int
+xfr_zone(const struct zone *z, const struct query *q)
+{
+	if (q->namelen == z->apexlen &&
+	    memcmp(q->lc, z->apex, q->namelen) == 0)
+		return 0;
+	if (z->pool.on && !z->pool.inzone && q->namelen == z->pool.namelen &&
+	    memcmp(q->lc, z->pool.name, q->namelen) == 0)
+		return 1;
+	return -1;
 }
 
 /* The query path's answer, signed when the query was. */
@@ -123,7 +140,7 @@ dns_serve(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
 	struct query q;
 	int64_t now = (int64_t)time(NULL);
 	size_t n;
-	int t;
+	int t, pool;
 
 	*x = NULL;
 	q.b = b;
@@ -144,13 +161,13 @@ dns_serve(const struct zone *z, const uint8_t *b, size_t len, uint8_t *r,
 	/* AXFR (over TCP) and IXFR of the zone to a secondary; else REFUSED */
 	if ((b[2] & F_OPCODE) != 0 || get_u16(b + 4) != 1 ||
 	    (q.qtype != T_AXFR && q.qtype != T_IXFR) || q.qclass != C_IN ||
-	    q.namelen != z->apexlen || memcmp(q.lc, z->apex, q.namelen) != 0 ||
+	    (pool = xfr_zone(z, &q)) < 0 ||
 	    !xfr_allowed(z, from, sig != NULL ? sig->key : NULL) ||
 	    (!tcp && q.qtype == T_AXFR))
 		return answer(z, b, len, r, rmax, tcp, sig, now, info);
 	if (!tcp)
-		n = soa_only(z, &q, r, rmax - TSIG_RR_MAX, info);
-	else if ((*x = xfr_new(z, &q, sig, from, now)) != NULL) {
+		n = soa_only(z, &q, pool, r, rmax - TSIG_RR_MAX, info);
+	else if ((*x = xfr_new(z, &q, pool, sig, from, now)) != NULL) {
 		info->rcode = RCODE_NOERROR;
 		info->kind = RESP_ANSWER;
 		info->qnamelen = q.namelen;

@@ -126,11 +126,36 @@ struct query {
 	uint8_t version;
 };
 
+/* A name server's name in full: its labels, then the domain if under it. */
+static inline size_t
+full_size(const struct zone *z, const struct zname *n)
+{
+	return n->len + (n->inzone ? z->apexlen : 0);
+}
+
+static inline void
+full_put(struct out *o, const struct zone *z, const struct zname *n)
+{
+	out_put(o, n->wire, n->len);
+	if (n->inzone)
+		out_put(o, z->apex, z->apexlen);
+}
+
+/* NS record i of z, owner at apex, its name in full: the pool's zone's. */
+static inline void
+put_ns_full(struct out *o, const struct zone *z, size_t apex, int i)
+{
+	rr_head(o, apex, T_NS, z->ttl, full_size(z, &z->ns[i].name));
+	full_put(o, z, &z->ns[i].name);
+}
+
 /* The question of q->b (q->len bytes): 0, or -1 when malformed (answer.c). */
 int read_question(struct query *);
 /* The SOA record of z with owner at apex (answer.c); or with serial. */
 void put_soa(struct out *, const struct zone *, size_t apex);
 void put_soa_serial(struct out *, const struct zone *, size_t apex,
     uint32_t serial);
+/* The SOA of the pool's zone of its own (a pool name outside the domain). */
+void put_pool_soa(struct out *, const struct zone *, size_t apex);
 
 #endif

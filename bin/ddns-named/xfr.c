@@ -11,8 +11,15 @@
  * copies a quiet zone costs no copy of it.
  *
  * IXFR (RFC 1995) is answered with our SOA alone when the secondary has
- * our serial or a newer one, and with the whole zone otherwise, as 4 of
- * the RFC allows a server without the history of its changes.
+ * our serial or a newer one, with the versions since its serial when the
+ * history (xlog.c) has them, and with the whole zone otherwise, as 4 of
+ * the RFC allows.
+ *
+ * The pool's zone of its own (a pool name outside the domain) is its SOA,
+ * the NS set (names in full; their addresses are the domain's, out of
+ * this zone) and every configured member: a secondary answers them all,
+ * the choice among the live ones being the cluster's.  It has the
+ * domain's serial and no history: IXFR gets the whole of it.
  */
 #include <sys/socket.h>
 
@@ -51,7 +58,9 @@ struct xfr {
 	unsigned msgs;
 	size_t bytes;
 	char peer[64];
+	char kind[300];			/* "AXFR", "IXFR of POOL", for the log */
 	int ixfr, uptodate;
+	int pool;			/* the pool's zone, not the domain's */
 	int failed;			/* the rest could not be copied */
 	struct xchange *diff;		/* an incremental IXFR: its entries */
 	uint32_t *dserial;		/* the serial of each SOA entry */
@@ -131,7 +140,7 @@ xfr_changing(const struct table *t)
 }
 
 struct xfr *
-xfr_new(const struct zone *z, const struct query *q,
+xfr_new(const struct zone *z, const struct query *q, int pool,
     const struct tsig_ctx *sig, const struct peer *from, int64_t now)
 {
 	const struct zsecondary *s = zone_secondary(z, from->af, from->a);
@@ -150,21 +159,25 @@ xfr_new(const struct zone *z, const struct query *q,
 	x->z = *z;
 	x->z.t = NULL;
 	x->ixfr = q->qtype == T_IXFR;
+	x->pool = pool;
 	snprintf(x->peer, sizeof x->peer, "%s", s != NULL ? s->text : "?");
+	snprintf(x->kind, sizeof x->kind, "%s%s%s", x->ixfr ? "IXFR" : "AXFR",
+	    pool ? " of " : "", pool ? z->pool.text : "");
 	if (!x->ixfr || ixfr_serial(q, &serial) < 0)
 		;	/* AXFR, or IXFR without a serial: the whole zone */
 	else if (serial_ge(serial, zone_serial(z))) {
 		x->stage = XS_END;	/* up to date: our SOA alone */
 		x->uptodate = 1;
-	} else if ((k = xlog_since(serial, zone_serial(z), &x->diff,
+	} else if (!pool && (k = xlog_since(serial, zone_serial(z), &x->diff,
 	    &x->dserial)) > 0) {
 		x->ndiff = (size_t)k;	/* the versions since its serial */
 		x->from = serial;
 	}
-	if (x->ndiff == 0 && !x->uptodate) {
+	if (x->ndiff == 0 && !x->uptodate && !pool) {
 		x->t = z->t;	/* every record, from the table as it is */
 		x->total = z->t != NULL ? z->t->n : 0;
-	}
+	} else if (pool)
+		x->total = (size_t)z->pool.nmember;
 	memcpy(x->head, q->b, q->qend);
 	x->headlen = q->qend;
 	if (sig != NULL) {
@@ -184,7 +197,7 @@ xfr_free(struct xfr *x)
 		return;
 	if (x->stage != XS_DONE || x->failed)
 		err_warn("%s to %s (serial %u) broken off after %u messages%s",
-		    x->ixfr ? "IXFR" : "AXFR", x->peer, zone_serial(&x->z),
+		    x->kind, x->peer, zone_serial(&x->z),
 		    x->msgs, x->failed ? ": out of memory" : "");
 	for (i = 0; running[i] != x; i++)
 		;
@@ -219,19 +232,29 @@ xfr_one(struct xfr *x, struct out *o)
 	const struct rec *tr;
 	size_t mark = o->len;
 	uint8_t l[1 + LABEL_MAX];
+	size_t i;
 
 	switch (x->stage) {
 	case XS_SOA:
 	case XS_END:
-		put_soa(o, z, DNS_HEADER);
+		if (x->pool)
+			put_pool_soa(o, z, DNS_HEADER);
+		else
+			put_soa(o, z, DNS_HEADER);
 		break;
 	case XS_NS:
 		if (x->sub >= z->nns)
 			return 0;
+		if (x->pool) {
+			put_ns_full(o, z, DNS_HEADER, x->sub);
+			break;
+		}
 		rr_head(o, DNS_HEADER, T_NS, z->ttl, zname_size(&z->ns[x->sub].name));
 		zname_put(o, &z->ns[x->sub].name, DNS_HEADER);
 		break;
 	case XS_GLUE:
+		if (x->pool)
+			return 0;
 		while (x->sub < z->nns && x->subaddr >= z->ns[x->sub].naddr) {
 			x->sub++;
 			x->subaddr = 0;
@@ -246,7 +269,16 @@ xfr_one(struct xfr *x, struct out *o)
 		    h->addr[x->subaddr].af == AF_INET ? 4 : 16);
 		break;
 	case XS_POOL:
-		if (!z->pool.on || !z->pool.inzone || x->sub >= z->pool.nmember)
+		if (!z->pool.on || x->sub >= z->pool.nmember)
+			return 0;
+		if (x->pool) {	/* at the apex, the question's name */
+			i = z->pool.m[x->sub].af == AF_INET ? 4 : 16;
+			rr_head(o, DNS_HEADER, i == 4 ? T_A : T_AAAA,
+			    z->pool.ttl, i);
+			out_put(o, z->pool.m[x->sub].a, i);
+			break;
+		}
+		if (!z->pool.inzone)
 			return 0;
 		addr_rr(o, z->pool.name, z->pool.namelen, z->pool.ttl,
 		    z->pool.m[x->sub].af, z->pool.m[x->sub].a);
@@ -367,7 +399,7 @@ xfr_next(struct xfr *x, uint8_t *r, size_t rmax)
 	    (int64_t)time(NULL), 0)) == 0)
 		x->stage = XS_DONE;	/* cannot happen: room was kept */
 	if (x->stage == XS_DONE && x->uptodate)
-		err_log("IXFR to %s: serial %u, up to date", x->peer,
+		err_log("%s to %s: serial %u, up to date", x->kind, x->peer,
 		    zone_serial(&x->z));
 	else if (x->stage == XS_DONE && x->ndiff > 0)
 		err_log("IXFR to %s: serial %zu to %u, %zu records, %u messages, "
@@ -375,7 +407,7 @@ xfr_next(struct xfr *x, uint8_t *r, size_t rmax)
 		    x->msgs, x->bytes);
 	else if (x->stage == XS_DONE)
 		err_log("%s to %s: serial %u, %zu records, %u messages, %zu "
-		    "bytes", x->ixfr ? "IXFR" : "AXFR", x->peer,
+		    "bytes", x->kind, x->peer,
 		    zone_serial(&x->z), x->total, x->msgs, x->bytes);
 	return o.len;
 }

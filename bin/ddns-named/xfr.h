@@ -40,10 +40,12 @@ size_t dns_serve(const struct zone *, const uint8_t *q, size_t len,
 /*
  * A transfer of the zone for query q, checked and allowed, signed like
  * sig (NULL: unsigned); NULL when too many run or memory is short.
+ * pool: of the pool's zone of its own (its SOA, the NS set, the members),
+ * not the domain's.
  */
 struct query;
 struct tsig_ctx;
-struct xfr *xfr_new(const struct zone *, const struct query *q,
+struct xfr *xfr_new(const struct zone *, const struct query *q, int pool,
     const struct tsig_ctx *sig, const struct peer *, int64_t now);
 /*
  * The next message of the transfer into r (room for rmax bytes, at least
