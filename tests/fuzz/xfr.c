@@ -5,8 +5,9 @@
  * says over what (bit 0: TCP), from whom (bit 1: the secondary with a
  * key, else the one without) and whether the table changes after the
  * first message of a transfer (bit 2: a record added, then removed, as
- * the feed may do while the transfer goes on); the rest is one DNS
- * message.  Checks: every
+ * the feed may do while the transfer goes on), and of which
+ * configuration (bit 3: the pool's name outside the domain, a zone of its
+ * own, else under it); the rest is one DNS message.  Checks: every
  * response and every message of a transfer parses (ldns) and carries the
  * query's ID; a transfer ends, its first record and its last are SOAs.
  */
@@ -36,45 +37,59 @@ static const char config[] =
     "8gVTKeKCcoKk+Xq1BX6vU4Wo0/tvtDz4qu3oQzEUyXU=\n"
     "set service ipsec-ddns secondary 192.0.2.53 tsig-key xfr-key\n"
     "set service ipsec-ddns secondary 192.0.2.54\n"
-    "set service dns-pool name pool.vpn.example.org\n"
     "set service dns-pool member 203.0.113.1\n"
     "set service dns-pool member 2001:db8::1\n";
+static const char *pools[2] = {
+	"set service dns-pool name pool.vpn.example.org\n",
+	"set service dns-pool name pool.example.net\n",
+};
 
-static struct zone Z;
+static struct zone Zs[2];
+static struct zone *Z;		/* the one of this input */
 static uint8_t R[DNS_TCP_MAX];
 
 static void
-init(void)
+init_zone(struct zone *zp, int k)
 {
+	char text[sizeof config + 64];
+	size_t n;
 	struct conf_error ce;
 	struct conf *c;
 	const char *why;
 	uint8_t a[4] = { 192, 0, 2, 10 }, a6[16] = { 0x20, 0x01, 0x0d, 0xb8 };
 
-	err_init("xfr");
-	table_watch(xfr_changing);
-	if ((c = conf_parse("fuzz.conf", config, sizeof config - 1, &ce)) == NULL ||
-	    zone_config(&Z, c, &ce) < 0 ||
-	    (Z.t = table_new(4)) == NULL ||
-	    table_set(Z.t, &Z, "gw1", 3, AF_INET, a, &why) != 1 ||
-	    table_set(Z.t, &Z, "gw6", 3, AF_INET6, a6, &why) != 1)
+	n = (size_t)snprintf(text, sizeof text, "%s%s", config, pools[k]);
+	if ((c = conf_parse("fuzz.conf", text, n, &ce)) == NULL ||
+	    zone_config(zp, c, &ce) < 0 ||
+	    (zp->t = table_new(4)) == NULL ||
+	    table_set(zp->t, zp, "gw1", 3, AF_INET, a, &why) != 1 ||
+	    table_set(zp->t, zp, "gw6", 3, AF_INET6, a6, &why) != 1)
 		abort();
-	zone_stamp(&Z, 1796668092169);
+	zone_stamp(zp, 1796668092169);
 	/* a history: serial 179666809216 -> ...217 -> ...218, so that an
 	 * IXFR from the first two is incremental (seed ixfr-history) */
-	xlog_reset(zone_serial(&Z));
-	Z.t->log = xlog_change;
+	xlog_reset(zone_serial(zp));
+	zp->t->log = xlog_change;
 	a[3] = 11;
-	if (table_set(Z.t, &Z, "gw1", 3, AF_INET, a, &why) != 1 ||
-	    table_set(Z.t, &Z, "gw2", 3, AF_INET, a, &why) != 1)
+	if (table_set(zp->t, zp, "gw1", 3, AF_INET, a, &why) != 1 ||
+	    table_set(zp->t, zp, "gw2", 3, AF_INET, a, &why) != 1)
 		abort();
-	zone_step(&Z);
-	xlog_commit(zone_serial(&Z) - 1, zone_serial(&Z));
-	if (table_del(Z.t, "gw2", 3) != 1 || table_del(Z.t, "gw6", 3) != 1)
+	zone_step(zp);
+	xlog_commit(zone_serial(zp) - 1, zone_serial(zp));
+	if (table_del(zp->t, "gw2", 3) != 1 || table_del(zp->t, "gw6", 3) != 1)
 		abort();
-	zone_step(&Z);
-	xlog_commit(zone_serial(&Z) - 1, zone_serial(&Z));
+	zone_step(zp);
+	xlog_commit(zone_serial(zp) - 1, zone_serial(zp));
 	conf_free(c);
+}
+
+static void
+init(void)
+{
+	err_init("xfr");
+	table_watch(xfr_changing);
+	init_zone(&Zs[1], 1);
+	init_zone(&Zs[0], 0);	/* the history: the same changes, and last */
 }
 
 /* The message parses; with ID id; its answer records in *rr. */
@@ -95,11 +110,11 @@ churn(void)
 	const uint8_t a[4] = { 192, 0, 2, 99 };
 	const char *why;
 
-	Z.t->log = NULL;	/* the history is the init's */
-	if (table_set(Z.t, &Z, "churn", 5, AF_INET, a, &why) != 1 ||
-	    table_del(Z.t, "churn", 5) != 1)
+	Z->t->log = NULL;	/* the history is the init's */
+	if (table_set(Z->t, Z, "churn", 5, AF_INET, a, &why) != 1 ||
+	    table_del(Z->t, "churn", 5) != 1)
 		abort();
-	Z.t->log = xlog_change;
+	Z->t->log = xlog_change;
 }
 
 static void
@@ -141,15 +156,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len;
 	int tcp;
 
-	if (Z.t == NULL)
+	if (Zs[0].t == NULL)
 		init();
 	if (size < 1 + 12)
 		return 0;
+	Z = &Zs[(data[0] >> 3) & 1];
 	tcp = data[0] & 1;
 	memcpy(&sa.sin_addr, (const uint8_t[]){ 192, 0, 2,
 	    (data[0] & 2) ? 53 : 54 }, 4);
 	peer_set(&from, (struct sockaddr *)&sa);
-	len = dns_serve(&Z, data + 1, size - 1, R, tcp ? DNS_TCP_MAX :
+	len = dns_serve(Z, data + 1, size - 1, R, tcp ? DNS_TCP_MAX :
 	    DNS_UDP_MAX, tcp, &from, &info, &x);
 	if (x != NULL) {
 		if (len != 0 || !tcp)
