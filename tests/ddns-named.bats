@@ -967,6 +967,102 @@ soa_is() {
 	assert_output "REFUSED qr"
 }
 
+# notify_listen FILE: a secondary at 127.0.0.2:53 that answers every
+# NOTIFY and writes "WALL-CLOCK ZONE SERIAL" lines to FILE; SPID is its PID
+notify_listen() {
+	python3 - "$1" <<-'EOF' &
+	import socket, struct, sys, time
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.bind(("127.0.0.2", 53))
+	out = open(sys.argv[1], "a")
+	while True:
+	    m, peer = s.recvfrom(4096)
+	    if len(m) < 12 or (m[2] >> 3) & 15 != 4 or m[2] & 0x80:
+	        continue
+	    p, labels = 12, []
+	    while m[p]:
+	        labels.append(m[p + 1:p + 1 + m[p]].decode())
+	        p += 1 + m[p]
+	    qend = p + 5
+	    # the answer's SOA: owner (a pointer), type .. rdlength, then
+	    # MNAME and RNAME, then the serial
+	    r = qend + 2 + 10
+	    for _ in range(2):
+	        while m[r] and m[r] < 0xc0:
+	            r += 1 + m[r]
+	        r += 2 if m[r] >= 0xc0 else 1
+	    serial = struct.unpack(">I", m[r:r + 4])[0]
+	    out.write("%.3f %s %d\n" % (time.time(), ".".join(labels), serial))
+	    out.flush()
+	    s.sendto(m[:2] + bytes([0x80 | m[2], 0]) + b"\0\1\0\0\0\0\0\0" +
+	             m[12:qend], peer)
+	EOF
+	SPID=$!
+}
+
+# got_notify ZONE SERIAL: the listener has a NOTIFY of it
+got_notify() {
+	grep -q " $1 $2\$" "$T/notify"
+}
+
+# wait_notified ZONE SERIAL: wait for it, up to 15 s (notify-delay is 4)
+wait_notified() {
+	local i
+	for i in $(seq 300); do
+		got_notify "$1" "$2" && return 0
+		sleep 0.05
+	done
+	fail "no NOTIFY of $1 serial $2: $(cat "$T/notify")"
+}
+
+@test "NOTIFY: the first change after a quiet time at once, those within notify-delay in one NOTIFY at its end; the pool's own zone too" {
+	P=pool.example.net
+	cat >>"$T/vpnha.conf" <<-EOF
+	set service ipsec-ddns secondary 127.0.0.2
+	set service ipsec-ddns notify-delay 4
+	set service dns-pool name $P
+	set service dns-pool member 203.0.113.1
+	EOF
+	: >"$T/notify"
+	notify_listen "$T/notify"
+	start_feed
+	start_named -s "$T/feed"
+	feed "+ gw1 192.0.2.10"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short gw1.$DOMAIN | grep -q ."
+	# the first rounds: both zones, each with the serial of its moment
+	s=$(serial)
+	wait_notified $P "$s"
+	wait_notified $DOMAIN "$s"
+	# two changes at once: within notify-delay of the last round, they
+	# wait for its end and go in one round, of the later serial
+	t1=$(awk 'END { print $1 }' "$T/notify")
+	n1=$(wc -l <"$T/notify")
+	feed "+ gw2 192.0.2.20"
+	feed "+ gw3 192.0.2.30"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short gw3.$DOMAIN | grep -q ."
+	s=$(serial)
+	wait_notified $DOMAIN "$s"
+	wait_notified $P "$s"
+	run awk -v n="$n1" 'NR > n' "$T/notify"
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 2	# one round: two zones
+	t2=$(awk 'END { print $1 }' "$T/notify")
+	awk -v a="$t1" -v b="$t2" 'BEGIN { exit !(b - a >= 4) }' ||
+	    fail "the second round came $t1 -> $t2, within notify-delay"
+	# a quiet time of notify-delay, then a change: told at once, long
+	# before another notify-delay could end
+	until awk -v a="$t2" -v now="$(date +%s.%N)" 'BEGIN { exit !(now - a > 4.1) }'; do
+		sleep 0.1
+	done
+	n2=$(wc -l <"$T/notify")
+	t3=$(date +%s.%N)
+	feed "+ gw4 192.0.2.40"
+	wait_for sh -c "[ \$(wc -l <'$T/notify') -ge $((n2 + 2)) ]" ||
+	    fail "no NOTIFY after the quiet time: $(cat "$T/notify")"
+	t4=$(awk 'END { print $1 }' "$T/notify")
+	awk -v a="$t3" -v b="$t4" 'BEGIN { exit !(b - a < 2) }' ||
+	    fail "the change at $t3 was told at $t4: not at once"
+}
+
 @test "IXFR: the versions since the secondary's serial, deletions and additions, each name once a version; older than the history, the whole zone" {
 	echo "set service ipsec-ddns secondary 127.0.0.1" >>"$T/vpnha.conf"
 	start_feed

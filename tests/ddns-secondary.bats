@@ -36,6 +36,12 @@ teardown() {
 	ddns_lab_teardown
 }
 
+# The zones the secondaries copy: the domain's, and the pool's of its own
+# when a test sets POOL (its name, outside the domain; members 203.0.113.1
+# and 2001:db8::1 on both primaries)
+ZONES=$DOMAIN
+POOL=
+
 # primaries [STATEMENT...]: h1 and h2, the cluster, each with ddns-named;
 # the secondaries h3, h4 and h6 listed with the key
 primaries() {
@@ -46,6 +52,8 @@ primaries() {
 			"secondary 192.0.2.14 tsig-key $KEY" \
 			"secondary 192.0.2.16 tsig-key $KEY" \
 			"tsig-key $KEY secret $KEYSECRET" "$@"
+		[ -z "$POOL" ] || printf 'set service dns-pool %s\n' "name $POOL" \
+		    "member 203.0.113.1" "member 2001:db8::1" >>"$D/h$i.conf"
 	done
 	start 1
 	start 2
@@ -59,6 +67,7 @@ primaries() {
 # what it transferred to its zone file within a second (a restart starts
 # from there)
 nsd_secondary() {
+	local z
 	mkdir -p "$D/nsd"
 	cat >"$D/nsd/nsd.conf" <<-EOF
 	server:
@@ -80,20 +89,25 @@ nsd_secondary() {
 	  name: $KEY
 	  algorithm: hmac-sha256
 	  secret: "${1:-$KEYSECRET}"
-	zone:
-	  name: $DOMAIN
-	  zonefile: "$D/nsd/$DOMAIN.zone"
-	  request-xfr: 192.0.2.11 $KEY
-	  request-xfr: 192.0.2.12 $KEY
-	  allow-notify: 192.0.2.11 $KEY
-	  allow-notify: 192.0.2.12 $KEY
-	  provide-xfr: 192.0.2.15 NOKEY
 	EOF
+	for z in $ZONES; do
+		cat >>"$D/nsd/nsd.conf" <<-EOF
+		zone:
+		  name: $z
+		  zonefile: "$D/nsd/$z.zone"
+		  request-xfr: 192.0.2.11 $KEY
+		  request-xfr: 192.0.2.12 $KEY
+		  allow-notify: 192.0.2.11 $KEY
+		  allow-notify: 192.0.2.12 $KEY
+		  provide-xfr: 192.0.2.15 NOKEY
+		EOF
+	done
 	lab_spawn h3 "$D/nsd.out" nsd -d -c "$D/nsd/nsd.conf" >"$D/nsd.pid"
 }
 
 # knot: Knot on h4, a secondary of both nodes
 knot_secondary() {
+	local z
 	mkdir -p "$D/knot"
 	cat >"$D/knot/knot.conf" <<-EOF
 	server:
@@ -124,10 +138,11 @@ knot_secondary() {
 	  - id: default
 	    storage: "$D/knot"
 	zone:
-	  - domain: $DOMAIN
-	    master: [n1, n2]
-	    acl: from-primaries
 	EOF
+	for z in $ZONES; do
+		printf '  - domain: %s\n    master: [n1, n2]\n    acl: from-primaries\n' \
+		    "$z" >>"$D/knot/knot.conf"
+	done
 	lab_spawn h4 "$D/knot.out" knotd -c "$D/knot/knot.conf" >"$D/knot.pid"
 }
 
@@ -137,6 +152,7 @@ knot_secondary() {
 # $D/bind; no control channel (it would read /etc/bind/rndc.key), no
 # recursion, no NOTIFY of its own.
 bind_secondary() {
+	local z
 	mkdir -p "$D/bind"
 	cat >"$D/bind/named.conf" <<-EOF
 	options {
@@ -159,13 +175,17 @@ bind_secondary() {
 	    algorithm hmac-sha256;
 	    secret "${1:-$KEYSECRET}";
 	};
-	zone "$DOMAIN" {
-	    type secondary;
-	    file "$DOMAIN.db";
-	    primaries { 192.0.2.11 key "$KEY"; 192.0.2.12 key "$KEY"; };
-	    allow-notify { key "$KEY"; };
-	};
 	EOF
+	for z in $ZONES; do
+		cat >>"$D/bind/named.conf" <<-EOF
+		zone "$z" {
+		    type secondary;
+		    file "$z.db";
+		    primaries { 192.0.2.11 key "$KEY"; 192.0.2.12 key "$KEY"; };
+		    allow-notify { key "$KEY"; };
+		};
+		EOF
+	done
 	lab_spawn h6 "$D/bind.out" "$BIND_NAMED" -g -4 -n 1 -c "$D/bind/named.conf" >"$D/bind.pid"
 }
 
@@ -338,4 +358,45 @@ nsd_same() {
 	lab_wait 10 grep -q 'serial 0 is updated to [1-9]' "$D/nsd/nsd.log"
 	ctl 1 up gw1 198.51.100.10
 	lab_wait 20 answers 192.0.2.13 "gw1.$DOMAIN" 198.51.100.10
+}
+
+# soa_serial HOST ZONE: the serial of ZONE's SOA at HOST's server
+soa_serial() {
+	lab_exec h5 dig @"$1" +short "$2" SOA | awk '{ print $3 }'
+}
+
+# pool_copied HOST: HOST's server answers the pool name with both members,
+# and has the pool's zone at the serial of its copy of the domain's
+pool_copied() {
+	[ "$(lab_exec h5 dig @"$1" +short "$POOL" A)" = 203.0.113.1 ] &&
+	    [ "$(lab_exec h5 dig @"$1" +short "$POOL" AAAA)" = 2001:db8::1 ] &&
+	    [ "$(soa_serial "$1" "$POOL")" = "$(soa_serial "$1" "$DOMAIN")" ]
+}
+
+@test "the pool's zone of its own: NSD, Knot and BIND copy it from both nodes, and follow its serial after NOTIFY" {
+	POOL=pool.example.net
+	ZONES="$DOMAIN $POOL"
+	primaries
+	first
+	nsd_secondary
+	knot_secondary
+	bind_secondary
+	local h
+	for h in 192.0.2.13 192.0.2.14 192.0.2.16; do
+		lab_wait 20 pool_copied "$h" ||
+		    fail "$h: pool $(soa_serial "$h" "$POOL"), domain $(soa_serial "$h" "$DOMAIN")"
+	done
+	# a change of the domain moves both zones' serials: each secondary is
+	# told of the pool's too (its refresh is an hour away), and copies it
+	s0=$(soa_serial 192.0.2.13 "$POOL")
+	ctl 1 up gw1 198.51.100.10
+	all_answer "gw1.$DOMAIN" 198.51.100.10
+	for h in 192.0.2.13 192.0.2.14 192.0.2.16; do
+		lab_wait 20 pool_copied "$h" ||
+		    fail "$h: pool $(soa_serial "$h" "$POOL"), domain $(soa_serial "$h" "$DOMAIN")"
+	done
+	[ "$(soa_serial 192.0.2.13 "$POOL")" != "$s0" ] || fail "the pool's serial at NSD did not move from $s0"
+	grep -q "[AI]XFR of $POOL to 192.0.2.13: serial" "$D/n1.log" "$D/n2.log"
+	grep -q "[AI]XFR of $POOL to 192.0.2.14: serial" "$D/n1.log" "$D/n2.log"
+	grep -q "[AI]XFR of $POOL to 192.0.2.16: serial" "$D/n1.log" "$D/n2.log"
 }
