@@ -400,3 +400,77 @@ pool_copied() {
 	grep -q "[AI]XFR of $POOL to 192.0.2.14: serial" "$D/n1.log" "$D/n2.log"
 	grep -q "[AI]XFR of $POOL to 192.0.2.16: serial" "$D/n1.log" "$D/n2.log"
 }
+
+@test "100,000 records: NSD's copy of a primary's zone is, record by record, what the primary answers" {
+	lab_up 6
+	conf 1 1 "secondary 192.0.2.13 tsig-key $KEY" "tsig-key $KEY secret $KEYSECRET" \
+	    "rate-limit 0"
+	awk 'BEGIN { for (i = 0; i < 100000; i++) {
+		if (i % 4 == 3) a = sprintf("2001:db8:%x::%x", int(i / 65536), i % 65536)
+		else a = sprintf("203.0.113.%d", i % 256)
+		printf "gw%d %s\n", i, a } }' >"$D/records"
+	rm -f "$D/n1.ready"
+	mkfifo "$D/n1.ready"
+	lab_spawn h1 "$D/n1.log" sh -c 'exec "$@" 3>"$0"' "$D/n1.ready" \
+	    "$VPNHA_BIN/ddns-named" -f "$D/h1.conf" -d "$D/records" -n 3 \
+	    -l 192.0.2.11 >"$D/n1.pid"
+	notified "$D/n1.ready" || fail "n1 not ready: $(cat "$D/n1.log")"
+	nsd_secondary
+	lab_wait 60 grep -q "AXFR to 192.0.2.13: serial [0-9]*, 100000 records" "$D/n1.log"
+	lab_wait 20 answers 192.0.2.13 "gw99998.$DOMAIN" 203.0.113.158
+	# NSD's zone, from NSD, every record asked of the primary
+	lab_exec h5 dig @192.0.2.13 "$DOMAIN" AXFR +noall +answer >"$D/nsd.axfr"
+	run lab_exec h5 python3 - "$D/nsd.axfr" 192.0.2.11 <<-'EOF'
+	import socket, struct, sys
+	TYPES = {"A": 1, "AAAA": 28}
+	want = {}
+	for line in open(sys.argv[1]):
+	    f = line.split()
+	    if len(f) == 5 and f[3] in TYPES:
+	        want.setdefault((f[0].lower(), f[3]), set()).add(f[4])
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.connect((sys.argv[2], 53))
+	s.settimeout(2)
+	def ask(qid, name, qtype):
+	    q = b"".join(bytes([len(l)]) + l.encode() for l in name.rstrip(".").split("."))
+	    s.send(struct.pack(">HHHHHH", qid, 0, 1, 0, 0, 0) + q + b"\0" +
+	           struct.pack(">HH", TYPES[qtype], 1))
+	def addrs(m):
+	    p = 12
+	    while m[p]:
+	        p += 1 + m[p]
+	    p += 5
+	    out = set()
+	    for _ in range(struct.unpack(">H", m[6:8])[0]):
+	        while m[p] and m[p] < 0xc0:
+	            p += 1 + m[p]
+	        p += 2 if m[p] >= 0xc0 else 1
+	        t, _, _, n = struct.unpack(">HHIH", m[p:p + 10])
+	        rd = m[p + 10:p + 10 + n]
+	        p += 10 + n
+	        if t in (1, 28):
+	            out.add(socket.inet_ntop(socket.AF_INET if t == 1 else socket.AF_INET6, rd))
+	    return out
+	keys = sorted(want)
+	bad, window, i, pending = 0, 64, 0, {}
+	while i < len(keys) or pending:
+	    while i < len(keys) and len(pending) < window:
+	        pending[i & 0xffff] = keys[i]
+	        ask(i & 0xffff, *keys[i])
+	        i += 1
+	    try:
+	        m = s.recv(4096)
+	    except socket.timeout:
+	        for qid, k in pending.items():	# lost: ask again
+	            ask(qid, *k)
+	        continue
+	    k = pending.pop(struct.unpack(">H", m[:2])[0], None)
+	    if k is not None and addrs(m) != want[k]:
+	        bad += 1
+	        if bad <= 5:
+	            print("differs:", k, sorted(want[k]), sorted(addrs(m)))
+	print(len(keys), "records,", bad, "differ")
+	EOF
+	assert_success
+	assert_output "100001 records, 0 differ"	# 100,000 gateways, ns1's glue
+}
