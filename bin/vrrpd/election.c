@@ -41,10 +41,13 @@ transition(struct group *g, enum vstate to)
 
 	g->run.state = to;
 	g->run.changed = clock_wall();
-	if (from != to)
+	if (from != to) {
+		g->run.transitions++;
 		err_log("%s: vrid %u: %s -> %s", g->ifp->name, g->vrid,
 		    vstate_name[from], vstate_name[to]);
+	}
 	status_write(g);
+	metrics_write();
 	if (from != to)
 		hook_run(g, from, to);
 }

@@ -347,6 +347,7 @@ reload_sighup(void)
 			started++;
 		} else
 			status_write(g);	/* its trackers, bound again */
+	metrics_write();	/* the groups removed are gone from it */
 	err_log("reloaded %s: %d group%s, %d added, %d restarted, %d removed",
 	    vrrpd.conf, n, n == 1 ? "" : "s", started - restarted, restarted,
 	    removed);

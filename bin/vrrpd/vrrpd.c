@@ -166,6 +166,7 @@ vrrpd_timers(int fired)
 		for (g = vrrpd_groups; g != NULL; g = g->next)
 			if (g->run.dirty)
 				status_write(g);
+		metrics_write();
 		flush_at = -1;
 	}
 }
@@ -267,6 +268,7 @@ vrrpd_setup(int *notify)
 	if (vrrpd.netns != NULL)
 		vrrpd_netns(vrrpd.netns);
 	rundir_make(vrrpd.run, vrrpd.dir, vrrpd.user);
+	metrics_start();
 	if ((vrrpd.nl = nl_open()) < 0 || (vrrpd.nlev = nl_events()) < 0)
 		err_fatalsys(RC_TEMP, "unable to open an rtnetlink socket");
 	timer_fd = loop_timer();
@@ -290,6 +292,7 @@ vrrpd_setup(int *notify)
 		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		iface_start(g);
+	metrics_write();
 	n = count_groups();
 	err_log("started with %d group%s", n, n == 1 ? "" : "s");
 	notify_ready(notify);

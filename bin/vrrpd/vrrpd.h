@@ -117,6 +117,7 @@ struct grun {
 	int64_t garp_at;		/* next gratuitous ARP burst, -1 none */
 	int garp_left;
 	int64_t changed;		/* wall clock of the last transition */
+	uint64_t transitions;		/* changes of state */
 	uint64_t sent, received, sent0, received0;
 	int mismatch_logged;
 	int resigned;			/* priority 0 sent, stopping */
@@ -217,6 +218,10 @@ void election_moved(struct group *, int before);
 void election_release(struct group *);
 int election_sync_member(const struct group *, const struct group *);
 int64_t election_next(const struct group *);
+
+/* metrics.c: RUNDIR/vrrpd/vrrpd.prom, linked from RUNDIR/metrics */
+void metrics_start(void);	/* as root: the link */
+void metrics_write(void);
 
 /* status.c: RUNDIR/vrrpd/IF.VRID */
 extern const char *const vstate_name[];	/* "init", "backup", ... */

@@ -1,0 +1,164 @@
+/*
+ * RUN/vrrpd/vrrpd.prom, linked as RUN/metrics/vrrpd.prom (lib/prom.h):
+ * every group's state and counters, and each interface's dropped
+ * packets, for node_exporter's textfile collector.  Written with the
+ * status files: at once on a transition, and within a second of a
+ * counter's move.  The names and labels are in vrrpd(8), METRICS.
+ */
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "err.h"
+#include "prom.h"
+#include "rc.h"
+#include "vrrpd.h"
+
+#define METRICS_NAME	"vrrpd"
+
+/*
+ * The labels of group g: its address family, interface and VRID, with
+ * "state" (k, v) among them if given: in the order Prometheus serves.
+ */
+static char *
+group_labels(char *buf, size_t size, const struct group *g, const char *k,
+    const char *v)
+{
+	const char *af = g->cf.af == AF_INET ? "inet" : "inet6";
+	char vrid[4];
+
+	snprintf(vrid, sizeof vrid, "%u", g->vrid);
+	if (k != NULL)
+		return prom_labels(buf, size, "family", af, "interface",
+		    g->ifp->name, k, v, "vrid", vrid, (const char *)NULL);
+	return prom_labels(buf, size, "family", af, "interface", g->ifp->name,
+	    "vrid", vrid, (const char *)NULL);
+}
+
+/* One counter or gauge of every group that runs. */
+static void
+per_group(struct prom *p, const char *name, const char *type,
+    const char *help, uint64_t (*value)(const struct group *))
+{
+	const struct group *g;
+	char l[256];
+
+	prom_family(p, name, type, help);
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		if (g->ifp != NULL)
+			prom_u64(p, name, group_labels(l, sizeof l, g, NULL,
+			    NULL), value(g));
+}
+
+static uint64_t
+v_priority(const struct group *g)
+{
+	return (uint64_t)g->cf.priority;
+}
+
+static uint64_t
+v_effective(const struct group *g)
+{
+	return (uint64_t)group_priority(g);
+}
+
+static uint64_t
+v_transitions(const struct group *g)
+{
+	return g->run.transitions;
+}
+
+static uint64_t
+v_sent(const struct group *g)
+{
+	return g->run.sent;
+}
+
+static uint64_t
+v_received(const struct group *g)
+{
+	return g->run.received;
+}
+
+static uint64_t
+v_sent0(const struct group *g)
+{
+	return g->run.sent0;
+}
+
+static uint64_t
+v_received0(const struct group *g)
+{
+	return g->run.received0;
+}
+
+void
+metrics_write(void)
+{
+	static char buf[1 << 17];
+	const struct group *g, *h;
+	struct prom p;
+	char l[256];
+	int s, i;
+
+	prom_start(&p, buf, sizeof buf);
+	prom_family(&p, "vpnha_vrrp_state", "gauge",
+	    "1 for the state the group is in (init, backup, master, fault), "
+	    "0 for the others.");
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		for (s = VS_INIT; g->ifp != NULL && s <= VS_FAULT; s++)
+			prom_u64(&p, "vpnha_vrrp_state", group_labels(l,
+			    sizeof l, g, "state", vstate_name[s]),
+			    g->run.state == (enum vstate)s);
+	per_group(&p, "vpnha_vrrp_priority", "gauge",
+	    "The priority configured.", v_priority);
+	per_group(&p, "vpnha_vrrp_effective_priority", "gauge",
+	    "The priority the adverts carry: the configured one moved by the "
+	    "trackers, or the one set at run time.", v_effective);
+	per_group(&p, "vpnha_vrrp_transitions_total", "counter",
+	    "Changes of state since the group started.", v_transitions);
+	per_group(&p, "vpnha_vrrp_adverts_sent_total", "counter",
+	    "Advertisements sent.", v_sent);
+	per_group(&p, "vpnha_vrrp_adverts_received_total", "counter",
+	    "Advertisements received for the group and accepted.", v_received);
+	per_group(&p, "vpnha_vrrp_priority_zero_sent_total", "counter",
+	    "Advertisements of priority 0 (resigning) sent.", v_sent0);
+	per_group(&p, "vpnha_vrrp_priority_zero_received_total", "counter",
+	    "Advertisements of priority 0 received.", v_received0);
+	prom_family(&p, "vpnha_vrrp_last_transition_timestamp_seconds", "gauge",
+	    "When the group last changed state (its start is one), seconds "
+	    "since the epoch.");
+	for (g = vrrpd_groups; g != NULL; g = g->next)
+		if (g->ifp != NULL)
+			prom_time(&p, "vpnha_vrrp_last_transition_timestamp_seconds",
+			    group_labels(l, sizeof l, g, NULL, NULL),
+			    g->run.changed);
+	prom_family(&p, "vpnha_vrrp_dropped_packets_total", "counter",
+	    "VRRP packets dropped on an interface, by reason.");
+	for (g = vrrpd_groups; g != NULL; g = g->next) {
+		if (g->ifp == NULL)
+			continue;
+		for (h = vrrpd_groups; h != g && h->ifp != g->ifp; h = h->next)
+			;
+		if (h != g)
+			continue;	/* the interface's first group says it */
+		for (i = 1; i < ADVERT_DROP_MAX; i++)
+			prom_u64(&p, "vpnha_vrrp_dropped_packets_total",
+			    prom_labels(l, sizeof l, "interface", g->ifp->name,
+			    "reason", advert_drop_name[i], (const char *)NULL),
+			    g->ifp->drops[i]);
+	}
+	if (prom_write(vrrpd.dir, METRICS_NAME, &p) < 0)
+		err_warnsys("unable to write %s/%s.prom", vrrpd.dir,
+		    METRICS_NAME);
+}
+
+void
+metrics_start(void)
+{
+	char err[4400];
+	int rc;
+
+	if ((rc = prom_link(vrrpd.run, vrrpd.dir, METRICS_NAME, err,
+	    sizeof err)) != 0)
+		err_fatal(rc, "%s", err);
+}

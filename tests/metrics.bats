@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# Metrics (issue 19): each daemon's RUN/NAME/NAME.prom in the Prometheus
+# text format, linked as RUN/metrics/NAME.prom, served by a real
+# node_exporter's textfile collector (on loopback, pointed at one node's
+# RUN/metrics) and accepted by promtool.  Lab hosts as tests/vrrpd.bats'.
+
+load helper
+load lab/lab
+load vrrp
+
+VIP=192.0.2.100
+# a group's labels, in the order Prometheus gives them; with a state
+G='family="inet",interface="eth0",vrid="1"'
+st() {
+	echo "vpnha_vrrp_state{family=\"inet\",interface=\"eth0\",state=\"$1\",vrid=\"1\"}"
+}
+
+setup() {
+	D=$BATS_TEST_TMPDIR
+	NE_PID=
+	command -v prometheus-node-exporter >/dev/null ||
+	    skip "prometheus-node-exporter is not installed (contrib/deps)"
+	command -v promtool >/dev/null || skip "promtool is not installed (contrib/deps)"
+	lab_up 3
+}
+
+teardown() {
+	[ -z "$NE_PID" ] || kill "$NE_PID" 2>/dev/null || true
+	[ -z "$NE_PID" ] || wait "$NE_PID" 2>/dev/null || true
+	lab_down
+}
+
+# exporter DIR: node_exporter with the textfile collector alone, on DIR,
+# at 127.0.0.1:$NE_PORT
+exporter() {
+	local i
+	for i in $(seq 20); do
+		NE_PORT=$((30000 + RANDOM % 20000))
+		prometheus-node-exporter --web.listen-address="127.0.0.1:$NE_PORT" \
+		    --collector.disable-defaults --collector.textfile \
+		    --collector.textfile.directory="$1" >"$D/ne.log" 2>&1 &
+		NE_PID=$!
+		lab_wait 5 scrape >/dev/null && return 0
+		kill "$NE_PID" 2>/dev/null || true	# the port was taken: another
+		wait "$NE_PID" 2>/dev/null || true
+		NE_PID=
+	done
+	fail "node_exporter did not start: $(cat "$D/ne.log")"
+}
+
+scrape() {
+	curl -sf "http://127.0.0.1:$NE_PORT/metrics"
+}
+
+# value NAME{LABELS}: the sample's value as node_exporter serves it
+value() {
+	scrape | awk -v m="$1" '$1 == m { print $2 }'
+}
+
+# value_is NAME{LABELS} VALUE: it is (in Go's form: 2 or 2e+00 alike)
+value_is() {
+	awk -v a="$(value "$1")" -v b="$2" 'BEGIN { exit !(a != "" && a + 0 == b + 0) }'
+}
+
+# same_as_status HOST METRIC FIELD: the group's sample is what the status
+# file says (each read anew: for lab_wait)
+same_as_status() {
+	value_is "$2{$G}" "$(field "$1" "$3")"
+}
+
+@test "vrrpd: its metrics, linked in RUN/metrics, served by node_exporter and accepted by promtool; a failover moves them" {
+	pair 150 100
+	for h in h1 h2; do
+		[ -L "$D/$h.run/metrics/vrrpd.prom" ]
+		[ "$(readlink "$D/$h.run/metrics/vrrpd.prom")" = ../vrrpd/vrrpd.prom ]
+		run promtool check metrics <"$D/$h.run/metrics/vrrpd.prom"
+		assert_success
+		assert_output ''
+	done
+	exporter "$D/h2.run/metrics"
+	run scrape
+	assert_output --partial 'node_textfile_scrape_error 0'
+	lab_wait 5 value_is "$(st backup)" 1
+	value_is "$(st master)" 0
+	value_is "vpnha_vrrp_priority{$G}" 100
+	value_is "vpnha_vrrp_effective_priority{$G}" 100
+	value_is "vpnha_vrrp_transitions_total{$G}" 1	# init -> backup
+	lab_wait 5 same_as_status h2 vpnha_vrrp_adverts_received_total adverts_received
+	value_is 'vpnha_vrrp_dropped_packets_total{interface="eth0",reason="checksum"}' 0
+	# the master killed: the backup takes over, and says so at once
+	lab_kill "$(pid h1)" KILL
+	lab_wait 6 is_state h2 master
+	lab_wait 2 value_is "$(st master)" 1
+	value_is "$(st backup)" 0
+	value_is "vpnha_vrrp_transitions_total{$G}" 2
+	t=$(field h2 last_transition)
+	value_is "vpnha_vrrp_last_transition_timestamp_seconds{$G}" "$t"
+	# a master sends: the counter follows within a second or so
+	lab_wait 5 eval 'awk -v v="$(value "vpnha_vrrp_adverts_sent_total{$G}")" "BEGIN { exit !(v > 0) }"'
+	run promtool check metrics <"$D/h2.run/metrics/vrrpd.prom"
+	assert_success
+}
+
+@test "vrrpd: a hostile file where the link goes is replaced; the metrics directory is checked like the run directory" {
+	group h1 150
+	mkdir -p "$D/h1.run/metrics"
+	echo 'vpnha_fake 1' >"$D/elsewhere.prom"
+	ln -s "$D/elsewhere.prom" "$D/h1.run/metrics/vrrpd.prom"
+	start h1
+	lab_wait 6 is_state h1 master
+	[ "$(readlink "$D/h1.run/metrics/vrrpd.prom")" = ../vrrpd/vrrpd.prom ]
+	run cat "$D/elsewhere.prom"
+	assert_output 'vpnha_fake 1'	# untouched
+	grep -qF "$(st master) 1" "$D/h1.run/metrics/vrrpd.prom"
+	lab_kill "$(pid h1)" TERM
+	lab_wait 5 ! lab_alive "$(pid h1)"
+	# others may write in it: refused, as the run directory would be
+	chmod o+w "$D/h1.run/metrics"
+	run lab_exec h1 "$VPNHA_BIN/vrrpd" -f "$D/h1.conf" -r "$D/h1.run"
+	assert_failure 100
+	assert_output --partial "$D/h1.run/metrics"
+}
