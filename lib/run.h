@@ -16,6 +16,7 @@
 
 #define RUN_VRRPD		"vrrpd"			/* vrrpd's own */
 #define RUN_VRRPD_CONTROL	RUN_VRRPD "/control"	/* its control socket */
+#define RUN_DDNS_NAMED		"ddns-named"		/* ddns-named's own */
 /* and RUN_VRRPD "/IFACE.VRID", a status file per group */
 
 #endif

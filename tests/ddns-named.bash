@@ -37,7 +37,7 @@ named_teardown() {
 start_named() {
 	rm -f "$T/ready"
 	mkfifo "$T/ready"
-	ddns-named -n 3 -f "$T/vpnha.conf" -l "127.0.0.1:$PORT" "$@" \
+	ddns-named -n 3 -f "$T/vpnha.conf" -r "$T/run" -l "127.0.0.1:$PORT" "$@" \
 	    3>"$T/ready" 2>>"$T/log" &
 	NPID=$!
 	local line

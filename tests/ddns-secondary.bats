@@ -412,7 +412,7 @@ pool_copied() {
 	rm -f "$D/n1.ready"
 	mkfifo "$D/n1.ready"
 	lab_spawn h1 "$D/n1.log" sh -c 'exec "$@" 3>"$0"' "$D/n1.ready" \
-	    "$VPNHA_BIN/ddns-named" -f "$D/h1.conf" -d "$D/records" -n 3 \
+	    "$VPNHA_BIN/ddns-named" -f "$D/h1.conf" -d "$D/records" -r "$D/h1.run" -n 3 \
 	    -l 192.0.2.11 >"$D/n1.pid"
 	notified "$D/n1.ready" || fail "n1 not ready: $(cat "$D/n1.log")"
 	nsd_secondary

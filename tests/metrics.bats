@@ -7,6 +7,7 @@
 load helper
 load lab/lab
 load vrrp
+load ddns-named
 
 VIP=192.0.2.100
 # a group's labels, in the order Prometheus gives them; with a state
@@ -27,6 +28,7 @@ setup() {
 teardown() {
 	[ -z "$NE_PID" ] || kill "$NE_PID" 2>/dev/null || true
 	[ -z "$NE_PID" ] || wait "$NE_PID" 2>/dev/null || true
+	[ -z "${T-}" ] || named_teardown
 	lab_down
 }
 
@@ -119,4 +121,58 @@ same_as_status() {
 	run lab_exec h1 "$VPNHA_BIN/vrrpd" -f "$D/h1.conf" -r "$D/h1.run"
 	assert_failure 100
 	assert_output --partial "$D/h1.run/metrics"
+}
+
+# dns_is NAME{LABELS} VALUE: as value_is, for ddns-named's samples
+dns_is() {
+	value_is "$1" "$2"
+}
+
+@test "ddns-named: queries, responses, TCP, the feed, the serial and the pool's members, served by node_exporter and accepted by promtool" {
+	named_setup
+	cat >>"$T/vpnha.conf" <<-EOF
+	set service dns-pool name pool.$DOMAIN
+	set service dns-pool member 203.0.113.1
+	set service dns-pool member 203.0.113.2
+	EOF
+	start_feed
+	start_named -s "$T/feed" -r "$T/run"
+	feed "+ gw1 192.0.2.10"
+	wait_for sh -c "dig @127.0.0.1 -p $PORT +short gw1.$DOMAIN | grep -q ."
+	[ "$(readlink "$T/run/metrics/ddns-named.prom")" = ../ddns-named/ddns-named.prom ]
+	exporter "$T/run/metrics"
+	lab_wait 5 dns_is 'vpnha_dns_feed_up' 1
+	lab_wait 5 dns_is "vpnha_dns_records{zone=\"$DOMAIN\"}" 1
+	lab_wait 5 dns_is "vpnha_dns_serial{zone=\"$DOMAIN\"}" "$(serial)"
+	# queries move the counters within a second or so
+	q0=$(value 'vpnha_dns_queries_total{transport="udp",type="A"}')
+	n0=$(value 'vpnha_dns_responses_total{rcode="NXDOMAIN"}')
+	for i in 1 2 3 4 5; do
+		d +short "pool.$DOMAIN" >/dev/null
+		d +short "nothere.$DOMAIN" >/dev/null
+	done
+	d +tcp +short "gw1.$DOMAIN" >/dev/null
+	lab_wait 5 dns_is 'vpnha_dns_queries_total{transport="udp",type="A"}' $((q0 + 10))
+	lab_wait 5 dns_is 'vpnha_dns_responses_total{rcode="NXDOMAIN"}' $((n0 + 5))
+	lab_wait 5 dns_is 'vpnha_dns_queries_total{transport="tcp",type="A"}' 1
+	lab_wait 5 dns_is 'vpnha_dns_tcp_connections_total' 1
+	# each member was given in each of the five pool answers (2 members)
+	lab_wait 5 dns_is "vpnha_dns_pool_answers_total{member=\"203.0.113.1\",pool=\"pool.$DOMAIN\"}" 5
+	dns_is "vpnha_dns_pool_answers_total{member=\"203.0.113.2\",pool=\"pool.$DOMAIN\"}" 5
+	# the feed lost: said at once, no query needed to move it
+	stop_feed
+	lab_wait 5 dns_is 'vpnha_dns_feed_up' 0
+	run promtool check metrics <"$T/run/metrics/ddns-named.prom"
+	assert_success
+	assert_output ''
+}
+
+@test "ddns-named: a run directory it may not use costs the metrics, not the service" {
+	named_setup
+	mkdir -m 0777 "$T/run"
+	start_named -d "$T/records" -r "$T/run"
+	grep -q "no metrics: $T/run: writable by others" "$T/log"
+	run d +short "gw1.$DOMAIN"
+	assert_output 192.0.2.10
+	[ ! -e "$T/run/metrics" ]
 }

@@ -13,6 +13,7 @@
 #include "dnsname.h"
 #include "wire.h"
 #include "zone.h"
+#include "stats.h"
 
 #define OPT_LEN		11	/* our OPT RR: root, type, class, ttl, rdlen 0 */
 
@@ -269,6 +270,7 @@ pool_addrs(struct out *o, const struct pool *p, int f)
 			pick[j] = x;
 			rr_head(o, DNS_HEADER, f == 0 ? T_A : T_AAAA, p->ttl, len);
 			out_put(o, p->m[x].a, len);
+			stats.pool[x]++;
 		}
 	o->b[7] = (uint8_t)n;
 }

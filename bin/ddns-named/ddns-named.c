@@ -163,6 +163,7 @@ timeout_ms(void)
 
 	t = deadline_min(t, named.records == NULL ? feed_timers() : -1);
 	t = deadline_min(t, notify_timers());
+	t = deadline_min(t, metrics_timers());
 
 	if (t < 0)
 		return -1;
@@ -269,6 +270,7 @@ named_setup(const char **listen, int nlisten)
 		net_listen("::", 0);	/* a host without IPv6 still serves */
 	}
 	notify_start();
+	metrics_start();
 	/* every socket is bound: no capability is needed any more */
 	if (caps_keep(none, named.user, &why) < 0)
 		err_fatal(RC_TEMP, "unable to drop privileges: %s", why);

@@ -43,6 +43,11 @@ void net_tcp(void *conn, uint32_t events);
 void net_round(void);		/* a round of the loop begins */
 void net_busy(void);		/* turns for connections with work left */
 int64_t net_timers(void);	/* next deadline (now if busy), or -1 */
+int net_conns(void);		/* TCP connections open */
+
+/* metrics.c */
+void metrics_start(void);	/* at start, as root: RUN/ddns-named, the link */
+int64_t metrics_timers(void);	/* written when due; next deadline, or -1 */
 
 /* notify.c */
 void notify_start(void);
@@ -57,6 +62,7 @@ void feed_event(void);
 int64_t feed_timers(void);	/* next deadline, or -1 */
 void feed_pool_refresh(void);	/* the pool's view, logged when it moves */
 void feed_nodes(int bump);	/* NS set and pool members from the feed */
+int feed_up(void);		/* connected, its snapshot served */
 
 /* feedline.c */
 /*

@@ -166,6 +166,12 @@ feed_subscribe(void)
 	loop_add(feed.fd, &wfeed, EPOLLIN);
 }
 
+int
+feed_up(void)
+{
+	return feed.fd >= 0 && feed.live;
+}
+
 void
 feed_start(void)
 {

@@ -24,6 +24,7 @@
 #include "rc.h"
 #include "rrl.h"
 #include "stream.h"
+#include "stats.h"
 
 struct listener {
 	struct watch wu, wt;
@@ -317,6 +318,7 @@ net_udp(void *p)
 				query_log(from, mmsg.q[i], &info,
 				    v == RRL_SEND ? "" : v == RRL_DROP ?
 				    " rate-limit dropped" : " rate-limit");
+			stats_query(0, &info, len > 0 && v != RRL_DROP);
 			if (len == 0 || v == RRL_DROP)
 				continue;
 			mmsg_reply(l, i, m++, len);
@@ -389,6 +391,7 @@ net_accept(void *p)
 			conns->prev = c;
 		conns = c;
 		nconns++;
+		stats.tcp_accepted++;
 		loop_add(fd, &c->w, EPOLLIN);
 	}
 }
@@ -506,6 +509,12 @@ net_busy(void)
 		if (c->busy && c->round != rounds)
 			conn_turn(c);
 	}
+}
+
+int
+net_conns(void)
+{
+	return nconns;
 }
 
 int64_t

@@ -30,6 +30,7 @@
 #include "tsig.h"
 #include "wire.h"
 #include "xfr.h"
+#include "stats.h"
 
 #define NOTIFY_TRIES	5
 #define NOTIFY_RETRY	CLOCK_SEC	/* doubled after each try */
@@ -175,6 +176,7 @@ notify_send(int k, int i)
 
 	if (fd < 0 || (len = notify_message(sec, t, k, b, sizeof b)) == 0)
 		return;
+	stats.notify_sent++;
 	memcpy(&sa4.sin_addr, sec->a, 4);
 	memcpy(&sa6.sin6_addr, sec->a, 16);
 	if (sendto(fd, b, len, 0, sec->af == AF_INET ?

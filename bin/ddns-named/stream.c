@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stream.h"
+#include "stats.h"
 
 void
 stream_init(struct stream *s)
@@ -99,6 +100,7 @@ stream_serve(struct stream *s, const struct zone *z, int max,
 		    &s->x);
 		if (log != NULL)
 			log(arg, s->in + s->off + 2, &info);
+		stats_query(1, &info, len > 0 || s->x != NULL);
 		s->off += 2 + need;
 		if (len == 0)
 			continue;

@@ -34,6 +34,7 @@
 #include "wire.h"
 #include "xfr.h"
 #include "xlog.h"
+#include "stats.h"
 
 enum { XS_SOA, XS_NS, XS_GLUE, XS_POOL, XS_RECS, XS_DIFF, XS_END, XS_DONE };
 
@@ -398,6 +399,8 @@ xfr_next(struct xfr *x, uint8_t *r, size_t rmax)
 	if (x->sign && (o.len = tsig_sign(&x->tsig, r, o.len, rmax,
 	    (int64_t)time(NULL), 0)) == 0)
 		x->stage = XS_DONE;	/* cannot happen: room was kept */
+	if (x->stage == XS_DONE && !x->failed)
+		stats.transfers[x->ixfr]++;
 	if (x->stage == XS_DONE && x->uptodate)
 		err_log("%s to %s: serial %u, up to date", x->kind, x->peer,
 		    zone_serial(&x->z));

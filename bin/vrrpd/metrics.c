@@ -5,6 +5,7 @@
  * status files: at once on a transition, and within a second of a
  * counter's move.  The names and labels are in vrrpd(8), METRICS.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
@@ -14,6 +15,8 @@
 #include "vrrpd.h"
 
 #define METRICS_NAME	"vrrpd"
+
+static int failing;		/* the last write failed, and said so */
 
 /*
  * The labels of group g: its address family, interface and VRID, with
@@ -34,67 +37,46 @@ group_labels(char *buf, size_t size, const struct group *g, const char *k,
 	    "vrid", vrid, (const char *)NULL);
 }
 
-/* One counter or gauge of every group that runs. */
+/* The counters of struct grun, every group's. */
+static const struct {
+	const char *name, *help;
+	size_t off;			/* a uint64_t of struct grun */
+} counters[] = {
+	{ "vpnha_vrrp_transitions_total",
+	    "Changes of state since the group started.",
+	    offsetof(struct grun, transitions) },
+	{ "vpnha_vrrp_adverts_sent_total", "Advertisements sent.",
+	    offsetof(struct grun, sent) },
+	{ "vpnha_vrrp_adverts_received_total",
+	    "Advertisements received for the group and accepted.",
+	    offsetof(struct grun, received) },
+	{ "vpnha_vrrp_priority_zero_sent_total",
+	    "Advertisements of priority 0 (resigning) sent.",
+	    offsetof(struct grun, sent0) },
+	{ "vpnha_vrrp_priority_zero_received_total",
+	    "Advertisements of priority 0 received.",
+	    offsetof(struct grun, received0) },
+};
+
+/* The priorities: configured (effective 0) or as advertised. */
 static void
-per_group(struct prom *p, const char *name, const char *type,
-    const char *help, uint64_t (*value)(const struct group *))
+priorities(struct prom *p, const char *name, const char *help, int effective)
 {
 	const struct group *g;
 	char l[256];
 
-	prom_family(p, name, type, help);
+	prom_family(p, name, "gauge", help);
 	for (g = vrrpd_groups; g != NULL; g = g->next)
 		if (g->ifp != NULL)
 			prom_u64(p, name, group_labels(l, sizeof l, g, NULL,
-			    NULL), value(g));
-}
-
-static uint64_t
-v_priority(const struct group *g)
-{
-	return (uint64_t)g->cf.priority;
-}
-
-static uint64_t
-v_effective(const struct group *g)
-{
-	return (uint64_t)group_priority(g);
-}
-
-static uint64_t
-v_transitions(const struct group *g)
-{
-	return g->run.transitions;
-}
-
-static uint64_t
-v_sent(const struct group *g)
-{
-	return g->run.sent;
-}
-
-static uint64_t
-v_received(const struct group *g)
-{
-	return g->run.received;
-}
-
-static uint64_t
-v_sent0(const struct group *g)
-{
-	return g->run.sent0;
-}
-
-static uint64_t
-v_received0(const struct group *g)
-{
-	return g->run.received0;
+			    NULL), (uint64_t)(effective ? group_priority(g) :
+			    g->cf.priority));
 }
 
 void
 metrics_write(void)
 {
-	static char buf[1 << 17];
+	static char buf[1 << 20];	/* 100 groups take about 130 KiB */
 	const struct group *g, *h;
 	struct prom p;
 	char l[256];
@@ -109,21 +91,19 @@ metrics_write(void)
 			prom_u64(&p, "vpnha_vrrp_state", group_labels(l,
 			    sizeof l, g, "state", vstate_name[s]),
 			    g->run.state == (enum vstate)s);
-	per_group(&p, "vpnha_vrrp_priority", "gauge",
-	    "The priority configured.", v_priority);
-	per_group(&p, "vpnha_vrrp_effective_priority", "gauge",
-	    "The priority the adverts carry: the configured one moved by the "
-	    "trackers, or the one set at run time.", v_effective);
-	per_group(&p, "vpnha_vrrp_transitions_total", "counter",
-	    "Changes of state since the group started.", v_transitions);
-	per_group(&p, "vpnha_vrrp_adverts_sent_total", "counter",
-	    "Advertisements sent.", v_sent);
-	per_group(&p, "vpnha_vrrp_adverts_received_total", "counter",
-	    "Advertisements received for the group and accepted.", v_received);
-	per_group(&p, "vpnha_vrrp_priority_zero_sent_total", "counter",
-	    "Advertisements of priority 0 (resigning) sent.", v_sent0);
-	per_group(&p, "vpnha_vrrp_priority_zero_received_total", "counter",
-	    "Advertisements of priority 0 received.", v_received0);
+	priorities(&p, "vpnha_vrrp_priority", "The priority configured.", 0);
+	priorities(&p, "vpnha_vrrp_effective_priority", "The priority the "
+	    "adverts carry: the configured one moved by the trackers, or the "
+	    "one set at run time.", 1);
+	for (i = 0; i < (int)(sizeof counters / sizeof counters[0]); i++) {
+		prom_family(&p, counters[i].name, "counter", counters[i].help);
+		for (g = vrrpd_groups; g != NULL; g = g->next)
+			if (g->ifp != NULL)
+				prom_u64(&p, counters[i].name, group_labels(l,
+				    sizeof l, g, NULL, NULL), *(const uint64_t *)
+				    (const void *)((const char *)&g->run +
+				    counters[i].off));
+	}
 	prom_family(&p, "vpnha_vrrp_last_transition_timestamp_seconds", "gauge",
 	    "When the group last changed state (its start is one), seconds "
 	    "since the epoch.");
@@ -147,9 +127,13 @@ metrics_write(void)
 			    "reason", advert_drop_name[i], (const char *)NULL),
 			    g->ifp->drops[i]);
 	}
-	if (prom_write(vrrpd.dir, METRICS_NAME, &p) < 0)
-		err_warnsys("unable to write %s/%s.prom", vrrpd.dir,
-		    METRICS_NAME);
+	if (prom_write(vrrpd.dir, METRICS_NAME, &p) < 0) {
+		if (!failing)		/* once, until it works again */
+			err_warnsys("unable to write %s/%s.prom", vrrpd.dir,
+			    METRICS_NAME);
+		failing = 1;
+	} else
+		failing = 0;
 }
 
 void

@@ -84,7 +84,7 @@ conf() {
 start() {
 	local i
 	: >"$tmp/named.log"
-	taskset -c 0 "$bin/ddns-named" -f "$tmp/vpnha.conf" -l "127.0.0.1:$PORT" \
+	taskset -c 0 "$bin/ddns-named" -f "$tmp/vpnha.conf" -r "$tmp/run" -l "127.0.0.1:$PORT" \
 	    -d "$tmp/records" 2>"$tmp/named.log" &
 	npid=$!
 	pids+=("$npid")

@@ -158,7 +158,7 @@ stop() {
 echo "ddns-named bench: $N records, ${DUR} s per throughput run, CPU 0 server, CPU 1 dnsperf"
 
 # --- ddns-named, from the records file
-taskset -c 0 "$bin/ddns-named" -f "$tmp/vpnha.conf" -l "127.0.0.1:$P_NAMED" \
+taskset -c 0 "$bin/ddns-named" -f "$tmp/vpnha.conf" -r "$tmp/run" -l "127.0.0.1:$P_NAMED" \
     -d "$tmp/records" 2>"$tmp/named.log" &
 npid=$!
 pids+=("$npid")
@@ -271,7 +271,7 @@ fpid=$!
 pids+=("$fpid")
 for _ in $(seq 100); do [ -S "$tmp/feed.ctl" ] && break; sleep 0.05; done
 t0=$(date +%s.%N)
-taskset -c 0 "$bin/ddns-named" -f "$tmp/vpnha.conf" -l "127.0.0.1:$P_NAMED" \
+taskset -c 0 "$bin/ddns-named" -f "$tmp/vpnha.conf" -r "$tmp/run" -l "127.0.0.1:$P_NAMED" \
     -s "$tmp/feed" 2>"$tmp/named.log" &
 npid=$!
 pids+=("$npid")

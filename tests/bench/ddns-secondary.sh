@@ -291,7 +291,7 @@ zone:
     acl: transfer
 EOF
 # in the machine's own namespace, on loopback: not lab processes
-taskset -c 0 "$bin/ddns-named" -f "$tmp/named.conf" -d "$tmp/records" \
+taskset -c 0 "$bin/ddns-named" -f "$tmp/named.conf" -d "$tmp/records" -r "$tmp/run" \
     -l "127.0.0.1:$P_NAMED" >"$tmp/named.log" 2>&1 &
 npid=$!
 taskset -c 0 knotd -c "$tmp/knot.conf" >"$tmp/knot.log" 2>&1 &
@@ -382,7 +382,7 @@ for ((i = 0; i < 100; i++)); do
 	[ -S "$tmp/feed.ctl" ] && break
 	sleep 0.05
 done
-"$bin/ddns-named" -f "$tmp/named.conf" -s "$tmp/feed" \
+"$bin/ddns-named" -f "$tmp/named.conf" -s "$tmp/feed" -r "$tmp/run" \
     -l "127.0.0.1:$P_IXFR" >"$tmp/ixfr.log" 2>&1 &
 ipid=$!
 trap 'kill "$npid" "$kpid" "$fpid" "$ipid" 2>/dev/null
