@@ -111,3 +111,43 @@ start() {
 	assert_failure 111
 	assert_output --partial 'unable to reach ddns-syncd'
 }
+
+@test "-j: members, records and status, each one JSON document that says what the lines say; -j elsewhere is a usage error" {
+	start
+	ddns-ctl -r "$R" up gw1 192.0.2.50
+	ddns-ctl -r "$R" up gw2 2001:db8::2
+	for verb in members records status; do
+		ddns-ctl -r "$R" "$verb" >"$D/$verb.txt"
+		ddns-ctl -r "$R" -j "$verb" >"$D/$verb.json"
+		run python3 -m json.tool "$D/$verb.json"
+		assert_success
+	done
+	# each document against the lines, field by field
+	run python3 - "$D" <<-'EOF'
+	import json, sys
+	d = sys.argv[1]
+	def lines(v):
+	    return [l.split() for l in open("%s/%s.txt" % (d, v)).read().splitlines()]
+	m = json.load(open(d + "/members.json"))
+	assert [[x["node"], x["state"], "%.3f" % x["since"], str(x["records"]), x["pool"]]
+	        for x in m] == lines("members"), (m, lines("members"))
+	r = json.load(open(d + "/records.json"))
+	assert [[x["name"], x["address"], x["origin"], x["stamp"]] for x in r] == \
+	    lines("records"), (r, lines("records"))
+	s = json.load(open(d + "/status.json"))
+	t = dict(l.split("=", 1) for l in open(d + "/status.txt").read().splitlines())
+	assert {k: str(v) for k, v in s.items()} == t, (s, t)
+	for k in ("port", "nodes", "up", "drained", "records", "tombstones"):
+	    assert type(s[k]) is int, k
+	for k in ("cluster", "self", "domain", "digest", "hlc", "journal"):
+	    assert type(s[k]) is str, k
+	print(len(m), len(r), s["records"])
+	EOF
+	assert_success
+	assert_output "1 2 2"
+	run ddns-ctl -r "$R" -j up gw3 192.0.2.51
+	assert_failure 100
+	assert_output --partial 'ddns-ctl [-r RUNDIR] [-j] members | records | status'
+	run ddns-ctl -r "$R" -j drain
+	assert_failure 100
+}

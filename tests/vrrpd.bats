@@ -497,3 +497,44 @@ part() {
 	run vrrpd -z
 	assert_failure 100
 }
+
+@test "vrrp-show -j: the groups as one JSON document, field for field what the status files say" {
+	group h1 150 "sync-group ACM" "virtual-address 192.0.2.101/24"
+	start h1
+	lab_wait 6 is_state h1 master
+	run vrrp-show -r "$D/h1.run" -j summary
+	assert_success
+	printf '%s\n' "$output" >"$D/all.json"
+	run vrrp-show -r "$D/h1.run" -j interface eth0
+	assert_success
+	printf '%s\n' "$output" >"$D/eth0.json"
+	cmp "$D/all.json" "$D/eth0.json"
+	run python3 - "$D/all.json" "$D/h1.run/vrrpd/eth0.1" <<-'EOF'
+	import json, sys
+	groups = json.load(open(sys.argv[1]))
+	assert len(groups) == 1, groups
+	g = groups[0]
+	text = dict(l.split("=", 1) for l in open(sys.argv[2]).read().splitlines())
+	assert list(g) == list(text), (list(g), list(text))
+	for k, t in text.items():
+	    j = g[k]
+	    if isinstance(j, bool):
+	        assert t == ("true" if j else "false"), k
+	    elif isinstance(j, list):
+	        assert t.split() == j, k
+	    elif isinstance(j, (int, float)):
+	        assert float(t) == j, k
+	    elif j is None:
+	        assert t == "", k
+	    else:
+	        assert t == j, k
+	assert g["state"] == "master" and g["vrid"] == 1 and g["preempt"] is True
+	assert g["vips"] == ["192.0.2.100/24", "192.0.2.101/24"], g["vips"]
+	assert g["sync_group"] == "ACM" and g["priority"] == 150
+	print("ok")
+	EOF
+	assert_success
+	assert_output ok
+	run vrrp-show -r "$D/h1.run" -j interface eth9
+	assert_failure 1
+}

@@ -1,18 +1,21 @@
 #!/bin/sh
 # vrrp-show: the guide's `show vrrp interface IF` and `show vrrp summary`,
-# rendered from vrrpd's status files (RUNDIR/vrrpd/IF.VRID, name=value lines).
+# rendered from vrrpd's status files (RUNDIR/vrrpd/IF.VRID, name=value lines);
+# with -j, the groups as one JSON document (the schema is in vrrp-show(8)).
 # The Makefile replaces each @RUN_...@ with the path of lib/run.h.
 set -u
 prog=vrrp-show
 usage() {
-	echo "usage: vrrp-show [-r RUNDIR] interface IF" >&2
-	echo "       vrrp-show [-r RUNDIR] summary" >&2
+	echo "usage: vrrp-show [-j] [-r RUNDIR] interface IF" >&2
+	echo "       vrrp-show [-j] [-r RUNDIR] summary" >&2
 	exit 100
 }
 
 run=@RUN_DEFAULT@
-while getopts r: opt; do
+json=
+while getopts jr: opt; do
 	case $opt in
+	j) json=1 ;;
 	r) run=$OPTARG ;;
 	*) usage ;;
 	esac
@@ -49,7 +52,9 @@ fi
 now=$(date +%s)
 cd "$dir" || exit 111
 # shellcheck disable=SC2086
-awk -F= -v now="$now" -v mode="${iface:+interface}" '
+mode=${iface:+interface}
+[ -z "$json" ] || mode=json
+awk -F= -v now="$now" -v mode="$mode" '
 function elapsed(t,    s, w, d, h, m, out) {
 	s = int(now - t); if (s < 0) s = 0
 	w = int(s / 604800); s -= w * 604800
@@ -105,15 +110,52 @@ function row(    n, a, i) {
 		c[rows, 4] = a[i]; c[rows, 5] = v["interface_state"]; c[rows, 6] = v["state"]
 	}
 }
+# -j: a JSON string, and the value of a field as the schema has it
+function jstr(s,    i, c, out) {
+	out = ""
+	for (i = 1; i <= length(s); i++) {
+		c = substr(s, i, 1)
+		if (c == "\\" || c == "\"") out = out "\\" c
+		else if (c < " ") out = out sprintf("\\u%04x", ord[c])
+		else out = out c
+	}
+	return "\"" out "\""
+}
+function jlist(s,    n, a, i, out) {
+	n = split(s, a, " ")
+	out = ""
+	for (i = 1; i <= n; i++) out = out (i > 1 ? "," : "") jstr(a[i])
+	return "[" out "]"
+}
+function jvalue(k, s) {
+	if (k ~ /^(preempt|fast_preempt|rfc3768_compatibility)$/)
+		return s == "true" ? "true" : "false"
+	if (k ~ /^(vips|peer_addresses)$/)
+		return jlist(s)
+	if (k ~ /^(vrid|version|priority|effective_priority|config_priority|vip_count|master_priority|adverts_sent|adverts_received|priority0_sent|priority0_received|track_count|pid|drop_.*)$/ ||
+	    k ~ /^(advert_interval|master_advert_interval|last_transition)$/)
+		return s ~ /^[0-9]+(\.[0-9]+)?$/ ? s : "null"
+	return jstr(s)
+}
+function jgroup(    i, out) {
+	out = ""
+	for (i = 1; i <= nk; i++)
+		out = out (i > 1 ? "," : "") jstr(keys[i]) ":" jvalue(keys[i], v[keys[i]])
+	printf "%s{%s}", ngroups++ ? "," : "[", out
+}
 function flush() {
 	if (!have) return
-	if (mode == "interface") block(); else row()
-	split("", v); have = 0
+	if (mode == "json") jgroup()
+	else if (mode == "interface") block()
+	else row()
+	split("", v); have = 0; nk = 0
 }
+BEGIN { for (i = 1; i < 32; i++) ord[sprintf("%c", i)] = i }
 FNR == 1 { flush() }
-{ v[$1] = substr($0, length($1) + 2); have = 1 }
+{ if (!($1 in v)) keys[++nk] = $1; v[$1] = substr($0, length($1) + 2); have = 1 }
 END {
 	flush()
+	if (mode == "json") { print ngroups ? "]" : "[]"; exit }
 	if (mode == "interface") exit
 	split("Interface|VRRP Group|Addr Type|Address|Interface State|VRRP State", h, "|")
 	for (j = 1; j <= 6; j++) w[j] = length(h[j])
