@@ -207,7 +207,7 @@ install: all
 	$(if $(wildcard man/*.8),install -m 644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/)
 	install -d $(DESTDIR)$(DATADIR)
 	cp -R contrib/README contrib/runit contrib/s6 contrib/strongswan \
-		contrib/frr $(DESTDIR)$(DATADIR)/
+		contrib/frr contrib/prometheus $(DESTDIR)$(DATADIR)/
 
 clean:
 	rm -rf build

@@ -37,4 +37,6 @@ load helper
 	done
 	[ -x "$d/strongswan/updown" ] || fail "strongswan/updown missing or not executable"
 	[ -f "$d/frr/ospf.conf" ] && [ -f "$d/frr/bgp.conf" ] || fail "frr files missing"
+	[ -f "$d/prometheus/vpnha.rules.yml" ] && [ -f "$d/prometheus/vpnha.rules.test.yml" ] ||
+	    fail "prometheus files missing"
 }

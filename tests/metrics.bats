@@ -8,6 +8,7 @@ load helper
 load lab/lab
 load vrrp
 load ddns-named
+load prom
 
 VIP=192.0.2.100
 # a group's labels, in the order Prometheus gives them; with a state
@@ -26,42 +27,9 @@ setup() {
 }
 
 teardown() {
-	[ -z "$NE_PID" ] || kill "$NE_PID" 2>/dev/null || true
-	[ -z "$NE_PID" ] || wait "$NE_PID" 2>/dev/null || true
+	prom_teardown
 	[ -z "${T-}" ] || named_teardown
 	lab_down
-}
-
-# exporter DIR: node_exporter with the textfile collector alone, on DIR,
-# at 127.0.0.1:$NE_PORT
-exporter() {
-	local i
-	for i in $(seq 20); do
-		NE_PORT=$((30000 + RANDOM % 20000))
-		prometheus-node-exporter --web.listen-address="127.0.0.1:$NE_PORT" \
-		    --collector.disable-defaults --collector.textfile \
-		    --collector.textfile.directory="$1" >"$D/ne.log" 2>&1 &
-		NE_PID=$!
-		lab_wait 5 scrape >/dev/null && return 0
-		kill "$NE_PID" 2>/dev/null || true	# the port was taken: another
-		wait "$NE_PID" 2>/dev/null || true
-		NE_PID=
-	done
-	fail "node_exporter did not start: $(cat "$D/ne.log")"
-}
-
-scrape() {
-	curl -sf "http://127.0.0.1:$NE_PORT/metrics"
-}
-
-# value NAME{LABELS}: the sample's value as node_exporter serves it
-value() {
-	scrape | awk -v m="$1" '$1 == m { print $2 }'
-}
-
-# value_is NAME{LABELS} VALUE: it is (in Go's form: 2 or 2e+00 alike)
-value_is() {
-	awk -v a="$(value "$1")" -v b="$2" 'BEGIN { exit !(a != "" && a + 0 == b + 0) }'
 }
 
 # same_as_status HOST METRIC FIELD: the group's sample is what the status
@@ -101,6 +69,34 @@ same_as_status() {
 	lab_wait 5 eval 'awk -v v="$(value "vpnha_vrrp_adverts_sent_total{$G}")" "BEGIN { exit !(v > 0) }"'
 	run promtool check metrics <"$D/h2.run/metrics/vrrpd.prom"
 	assert_success
+}
+
+# transitions HOST: the transitions of the group that HOST's file counts
+transitions() {
+	awk -v m="vpnha_vrrp_transitions_total{$G}" '$1 == m { print $2 }' \
+	    "$D/$1.run/vrrpd/vrrpd.prom"
+}
+
+# transitions_of HOST N: HOST's file counts N
+transitions_of() {
+	[ "$(transitions "$1")" = "$2" ]
+}
+
+@test "vrrpd: the guide's forced failover counts a transition on both nodes, and each file says who is master" {
+	pair 150 100 'preempt true'
+	n1=$(transitions h1)	# init -> backup -> master
+	n2=$(transitions h2)	# init -> backup
+	[ "$n1" -ge 2 ] && [ "$n2" -ge 1 ] || fail "at the start: h1 $n1, h2 $n2"
+	run ctl h2 priority eth0 1 200
+	assert_output ok
+	lab_wait 6 is_state h2 master
+	lab_wait 6 is_state h1 backup
+	lab_wait 2 transitions_of h1 $((n1 + 1))
+	lab_wait 2 transitions_of h2 $((n2 + 1))
+	grep -qxF "$(st master) 1" "$D/h2.run/vrrpd/vrrpd.prom"
+	grep -qxF "$(st backup) 1" "$D/h1.run/vrrpd/vrrpd.prom"
+	grep -qxF "vpnha_vrrp_priority{$G} 100" "$D/h2.run/vrrpd/vrrpd.prom"
+	grep -qxF "vpnha_vrrp_effective_priority{$G} 200" "$D/h2.run/vrrpd/vrrpd.prom"
 }
 
 @test "vrrpd: a hostile file where the link goes is replaced; the metrics directory is checked like the run directory" {
@@ -145,16 +141,16 @@ dns_is() {
 	lab_wait 5 dns_is "vpnha_dns_records{zone=\"$DOMAIN\"}" 1
 	lab_wait 5 dns_is "vpnha_dns_serial{zone=\"$DOMAIN\"}" "$(serial)"
 	# queries move the counters within a second or so
-	q0=$(value 'vpnha_dns_queries_total{transport="udp",type="A"}')
-	n0=$(value 'vpnha_dns_responses_total{rcode="NXDOMAIN"}')
+	q0=$(value 'vpnha_dns_queries_total{rcode="NOERROR",transport="udp",type="A"}')
+	n0=$(value 'vpnha_dns_queries_total{rcode="NXDOMAIN",transport="udp",type="A"}')
 	for i in 1 2 3 4 5; do
 		d +short "pool.$DOMAIN" >/dev/null
 		d +short "nothere.$DOMAIN" >/dev/null
 	done
 	d +tcp +short "gw1.$DOMAIN" >/dev/null
-	lab_wait 5 dns_is 'vpnha_dns_queries_total{transport="udp",type="A"}' $((q0 + 10))
-	lab_wait 5 dns_is 'vpnha_dns_responses_total{rcode="NXDOMAIN"}' $((n0 + 5))
-	lab_wait 5 dns_is 'vpnha_dns_queries_total{transport="tcp",type="A"}' 1
+	lab_wait 5 dns_is 'vpnha_dns_queries_total{rcode="NOERROR",transport="udp",type="A"}' $((q0 + 5))
+	lab_wait 5 dns_is 'vpnha_dns_queries_total{rcode="NXDOMAIN",transport="udp",type="A"}' $((n0 + 5))
+	lab_wait 5 dns_is 'vpnha_dns_queries_total{rcode="NOERROR",transport="tcp",type="A"}' 1
 	lab_wait 5 dns_is 'vpnha_dns_tcp_connections_total' 1
 	# each member was given in each of the five pool answers (2 members)
 	lab_wait 5 dns_is "vpnha_dns_pool_answers_total{member=\"203.0.113.1\",pool=\"pool.$DOMAIN\"}" 5

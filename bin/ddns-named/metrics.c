@@ -65,10 +65,11 @@ moved(void)
 	    stats.transfers[1] + stats.notify_sent + rc->dropped + rc->slipped +
 	    zone_serial(&named.zone) + (uint64_t)net_conns() +
 	    (named.zone.t != NULL ? named.zone.t->n : 0);
-	int i;
+	int i, r;
 
 	for (i = 0; i < SQ_N; i++)
-		s += stats.queries[0][i] + stats.queries[1][i];
+		for (r = 0; r < SR_N; r++)
+			s += stats.queries[0][i][r] + stats.queries[1][i][r];
 	return s;
 }
 
@@ -95,20 +96,20 @@ metrics_write(void)
 	const struct pool *pl = &named.zone.pool;
 	char l[256], a[INET6_ADDRSTRLEN];
 	struct prom p;
-	int i, t;
+	int i, t, r;
 
 	prom_start(&p, buf, sizeof buf);
 	prom_family(&p, "vpnha_dns_queries_total", "counter",
-	    "Queries received, by transport and type.");
-	for (t = 0; t < 2; t++)
-		for (i = 0; i < SQ_N; i++)
-			prom_u64(&p, "vpnha_dns_queries_total", prom_labels(l,
-			    sizeof l, "transport", transport[t], "type",
-			    stats_qtype[i], (const char *)NULL),
-			    stats.queries[t][i]);
-	counter_by(&p, "vpnha_dns_responses_total",
-	    "Responses sent, by rcode.", "rcode", stats_rcode,
-	    stats.responses, SR_N);
+	    "Queries received, by the rcode of the response sent (none: no "
+	    "response), transport and type.");
+	for (r = 0; r < SR_N; r++)
+		for (t = 0; t < 2; t++)
+			for (i = 0; i < SQ_N; i++)
+				prom_u64(&p, "vpnha_dns_queries_total",
+				    prom_labels(l, sizeof l, "rcode",
+				    stats_rcode[r], "transport", transport[t],
+				    "type", stats_qtype[i], (const char *)NULL),
+				    stats.queries[t][i][r]);
 	prom_family(&p, "vpnha_dns_truncated_total", "counter",
 	    "Responses sent with TC set, rate limiting's among them.");
 	prom_u64(&p, "vpnha_dns_truncated_total", "", stats.truncated);

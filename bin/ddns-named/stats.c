@@ -11,7 +11,7 @@ const char *const stats_qtype[SQ_N] = {
 };
 const char *const stats_rcode[SR_N] = {
 	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-	"NOTAUTH", "BADVERS", "other"
+	"NOTAUTH", "BADVERS", "other", "none"
 };
 
 static int
@@ -48,10 +48,9 @@ rcode_index(int r)
 void
 stats_query(int tcp, const struct qinfo *info, int sent)
 {
+	int r = !sent || info->rcode < 0 ? SR_NONE : rcode_index(info->rcode);
+
 	stats.queries[tcp != 0][info->qnamelen > 0 ?
-	    qtype_index(info->qtype) : SQ_OTHER]++;
-	if (!sent || info->rcode < 0)
-		return;
-	stats.responses[rcode_index(info->rcode)]++;
-	stats.truncated += info->tc != 0;
+	    qtype_index(info->qtype) : SQ_OTHER][r]++;
+	stats.truncated += r != SR_NONE && info->tc != 0;
 }

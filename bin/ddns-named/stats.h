@@ -15,11 +15,11 @@
 enum { SQ_A, SQ_AAAA, SQ_SOA, SQ_NS, SQ_ANY, SQ_AXFR, SQ_IXFR, SQ_OTHER,
 	SQ_N };
 enum { SR_NOERROR, SR_FORMERR, SR_SERVFAIL, SR_NXDOMAIN, SR_NOTIMP,
-	SR_REFUSED, SR_NOTAUTH, SR_BADVERS, SR_OTHER, SR_N };
+	SR_REFUSED, SR_NOTAUTH, SR_BADVERS, SR_OTHER, SR_NONE, SR_N };
 
 struct stats {
-	uint64_t queries[2][SQ_N];	/* [0] UDP, [1] TCP */
-	uint64_t responses[SR_N];	/* sent, by rcode */
+	/* [0] UDP, [1] TCP; by type; by the rcode sent, SR_NONE if none */
+	uint64_t queries[2][SQ_N][SR_N];
 	uint64_t truncated;		/* sent with TC (rate limiting too) */
 	uint64_t tcp_accepted;
 	uint64_t transfers[2];		/* done: AXFR, IXFR */
@@ -29,7 +29,7 @@ struct stats {
 
 extern struct stats stats;
 extern const char *const stats_qtype[SQ_N];	/* "A", ..., "other" */
-extern const char *const stats_rcode[SR_N];	/* "NOERROR", ... */
+extern const char *const stats_rcode[SR_N];	/* "NOERROR", ..., "none" */
 
 /* A query served: over TCP or not; info as dns_serve left it. */
 void stats_query(int tcp, const struct qinfo *info, int sent);

@@ -71,6 +71,7 @@ changed(const struct rec *old, int oldvis, const struct rec *now, int nowvis)
 {
 	subscribe_change(old, oldvis, now, nowvis);
 	journal_change(old, now);
+	metrics_change(now);
 }
 
 /* Readiness once the join is over (or at once, disabled). */
@@ -126,6 +127,8 @@ main_arm(void)
 
 	if (d >= 0 && (t < 0 || d < t))
 		t = d;
+	if ((d = metrics_next()) >= 0 && (t < 0 || d < t))
+		t = d;
 	loop_timer_set(tfd, t);
 }
 
@@ -170,6 +173,7 @@ main_loop(void)
 		subscribe_members();
 		cluster_flush();
 		control_reap();
+		metrics_turn();
 	}
 }
 
@@ -181,6 +185,7 @@ main_setup(void)
 	const char *why;
 
 	rundir_make(ddns_syncd.run, ddns_syncd.dir, ddns_syncd.user);
+	metrics_start();
 	loop_init();
 	tfd = loop_timer();
 	sigfd = loop_signals(sigs);

@@ -278,6 +278,13 @@ void control_timers(void);
 void control_reap(void);
 int64_t control_next(void);
 
+/* -------------------------------------------------------- metrics.c */
+
+void metrics_start(void);	/* as root: the link in RUN/metrics */
+void metrics_turn(void);	/* once a turn: written when due */
+void metrics_change(const struct rec *now);	/* a change of the table */
+int64_t metrics_next(void);	/* a write due later, or -1 */
+
 /* ----------------------------------------------------- ddns-syncd.c */
 
 /*

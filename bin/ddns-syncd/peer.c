@@ -29,6 +29,15 @@
 #include "peer.h"
 #include "rc.h"
 
+uint64_t peer_failed[HS_REASONS];
+const char *const peer_failed_name[HS_REASONS] = {
+	[REFUSE_VERSION] = "version", [REFUSE_DOMAIN] = "domain",
+	[REFUSE_UNKNOWN] = "unknown", [REFUSE_AUTH] = "auth",
+	[REFUSE_NOTME] = "notme", [REFUSE_BUSY] = "busy",
+	[REFUSE_SOURCE] = "source", [HS_MALFORMED] = "malformed",
+	[HS_TIMEOUT] = "timeout", [HS_CONNECT] = "connect",
+};
+
 static struct sess *sessions;
 static struct sess *graveyard;	/* closed this turn: an event may name them */
 static int lfd = -1;
@@ -353,6 +362,20 @@ peer_queued(const struct sess *s)
 }
 
 int
+peer_count(size_t *queued)
+{
+	const struct sess *s;
+	int n = 0;
+
+	*queued = 0;
+	for (s = sessions; s != NULL; s = s->next) {
+		n += s->state == SS_UP && !s->dead;
+		*queued += s->outlen - s->outoff;
+	}
+	return n;
+}
+
+int
 peer_send(struct sess *s, const struct wr *m)
 {
 	static uint8_t ct[FRAME_MAX];
@@ -409,6 +432,7 @@ refuse(struct sess *s, enum refusal why, const char *fmt, ...)
 	char line[400];
 	va_list ap;
 
+	peer_failed[why]++;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
 		vsnprintf(line, sizeof line, fmt, ap);
@@ -435,6 +459,7 @@ opening(struct sess *s)
 
 		snprintf(why, sizeof why, "unable to connect: %s",
 		    strerror(err ? err : errno));
+		peer_failed[HS_CONNECT]++;
 		peer_close(s, why);
 		return;
 	}
@@ -457,6 +482,7 @@ on_open(struct sess *s, const uint8_t *b, size_t n)
 	int node;
 
 	if (wire_open_parse(b, n, &o) < 0) {
+		peer_failed[HS_MALFORMED]++;
 		peer_close(s, "not an opening message of ddns-syncd; closed");
 		return;
 	}
@@ -517,11 +543,13 @@ on_reply(struct sess *s, const uint8_t *b, size_t n)
 {
 	if (n == 2 && b[0] == 'X' && b[1] >= REFUSE_VERSION &&
 	    b[1] <= REFUSE_LAST) {
+		peer_failed[b[1]]++;
 		peer_close(s, refusal_text[b[1]]);
 		return;
 	}
 	if (n != 1 + NOISE_MSGLEN || b[0] != 'R' ||
 	    noise_read2(&s->hs, b + 1) < 0) {
+		peer_failed[REFUSE_AUTH]++;
 		peer_close(s, refusal_text[REFUSE_AUTH]);
 		return;
 	}
@@ -654,9 +682,12 @@ peer_timers(void)
 
 	for (s = sessions; s != NULL; s = next) {
 		next = s->next;
-		if (s->deadline <= ddns_syncd.now)
-			peer_close(s, s->state == SS_UP ? "unheard for three "
-			    "heartbeats" : "handshake timed out");
+		if (s->deadline > ddns_syncd.now)
+			continue;
+		if (s->state != SS_UP)
+			peer_failed[HS_TIMEOUT]++;
+		peer_close(s, s->state == SS_UP ? "unheard for three "
+		    "heartbeats" : "handshake timed out");
 	}
 }
 

@@ -84,6 +84,15 @@ void peer_doom(struct sess *, const char *why);	/* closed when it flushes */
 int peer_live(const struct sess *);	/* up, and not doomed */
 int peer_send(struct sess *, const struct wr *);	/* -1: closed */
 size_t peer_queued(const struct sess *);	/* bytes not yet written */
+/* Sessions authenticated both ways; in *queued the bytes of all unsent. */
+int peer_count(size_t *queued);
+/*
+ * Handshakes that failed, by reason: the refusals of wire.h (REFUSE_*,
+ * said or heard), then the ones no refusal names.
+ */
+enum { HS_MALFORMED = REFUSE_LAST + 1, HS_TIMEOUT, HS_CONNECT, HS_REASONS };
+extern uint64_t peer_failed[HS_REASONS];
+extern const char *const peer_failed_name[HS_REASONS];	/* [0] unused */
 /* Node i is now map[i]; a session of a node mapped to -1 closes quietly. */
 void peer_renumber(const int *map);
 int peer_dialling(int node);

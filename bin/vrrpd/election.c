@@ -46,8 +46,8 @@ transition(struct group *g, enum vstate to)
 		err_log("%s: vrid %u: %s -> %s", g->ifp->name, g->vrid,
 		    vstate_name[from], vstate_name[to]);
 	}
+	metrics_write();	/* first: whoever sees the status sees both */
 	status_write(g);
-	metrics_write();
 	if (from != to)
 		hook_run(g, from, to);
 }
