@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "err.h"
 #include "file.h"
 #include "prom.h"
 #include "rc.h"
@@ -130,15 +131,30 @@ prom_link(const char *run, const char *dir, const char *name, char *err,
 	return 0;
 }
 
-int
-prom_write(const char *dir, const char *name, const struct prom *p)
+void
+prom_link_or_exit(const char *run, const char *dir, const char *name)
+{
+	char err[4400];
+	int rc;
+
+	if ((rc = prom_link(run, dir, name, err, sizeof err)) != 0)
+		err_fatal(rc, "%s", err);
+}
+
+void
+prom_write(const char *dir, const char *name, const struct prom *p,
+    int *failing)
 {
 	char path[4200];
+	int rc;
 
+	snprintf(path, sizeof path, "%s/%s.prom", dir, name);
 	if (p->over) {
 		errno = ENOBUFS;
-		return -1;
-	}
-	snprintf(path, sizeof path, "%s/%s.prom", dir, name);
-	return file_replace(path, p->b, p->len, 0644);
+		rc = -1;
+	} else
+		rc = file_replace(path, p->b, p->len, 0644);
+	if (rc < 0 && !*failing)
+		err_warnsys("unable to write %s", path);
+	*failing = rc < 0;
 }

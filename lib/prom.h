@@ -55,7 +55,14 @@ char *prom_labels(char *buf, size_t size, ...) __attribute__((sentinel));
 int prom_link(const char *run, const char *dir, const char *name, char *err,
     size_t size);
 
-/* Write p as DIR/NAME.prom (replaced whole); -1 with errno on failure. */
-int prom_write(const char *dir, const char *name, const struct prom *);
+/* prom_link, or exit with its code and why: for a daemon that must have it. */
+void prom_link_or_exit(const char *run, const char *dir, const char *name);
+
+/*
+ * Write p as DIR/NAME.prom (replaced whole).  A failure is logged once
+ * while it lasts: *failing says whether the last write failed.
+ */
+void prom_write(const char *dir, const char *name, const struct prom *,
+    int *failing);
 
 #endif

@@ -121,6 +121,16 @@ js_field(const char *key, const char **line, int number)
 	*line += n + ((*line)[n] == ' ');
 }
 
+/* The words of a members line and of a records line: keys, and numbers. */
+static const struct {
+	const char *key;
+	int number;
+} columns[2][5] = {
+	{ { "node", 0 }, { "state", 0 }, { "since", 1 }, { "records", 1 },
+	    { "pool", 0 } },
+	{ { "name", 0 }, { "address", 0 }, { "origin", 0 }, { "stamp", 0 } },
+};
+
 static void
 json_line(const char *line, void *arg)
 {
@@ -134,20 +144,12 @@ json_line(const char *line, void *arg)
 	    1);
 	switch (js.verb) {
 	case CTL_DDNS_MEMBERS:	/* NODE STATE SINCE RECORDS POOL */
-		js_put("{", 1);
-		js_field("node", &line, 0);
-		js_field("state", &line, 0);
-		js_field("since", &line, 1);
-		js_field("records", &line, 1);
-		js_field("pool", &line, 0);
-		js_put("}", 1);
-		break;
 	case CTL_DDNS_RECORDS:	/* NAME ADDRESS ORIGIN STAMP */
 		js_put("{", 1);
-		js_field("name", &line, 0);
-		js_field("address", &line, 0);
-		js_field("origin", &line, 0);
-		js_field("stamp", &line, 0);
+		for (i = 0; i < 5 && columns[js.verb == CTL_DDNS_RECORDS][i].key
+		    != NULL; i++)
+			js_field(columns[js.verb == CTL_DDNS_RECORDS][i].key,
+			    &line, columns[js.verb == CTL_DDNS_RECORDS][i].number);
 		js_put("}", 1);
 		break;
 	default:		/* NAME=VALUE */

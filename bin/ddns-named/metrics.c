@@ -155,13 +155,7 @@ metrics_write(void)
 			    pl->text, (const char *)NULL), stats.pool[i]);
 		}
 	}
-	if (prom_write(m.dir, METRICS_NAME, &p) < 0) {
-		if (!m.failing)		/* once, until it works again */
-			err_warnsys("unable to write %s/%s.prom", m.dir,
-			    METRICS_NAME);
-		m.failing = 1;
-	} else
-		m.failing = 0;
+	prom_write(m.dir, METRICS_NAME, &p, &m.failing);
 }
 
 int64_t

@@ -38,12 +38,7 @@ metrics_change(const struct rec *now)
 void
 metrics_start(void)
 {
-	char err[4400];
-	int rc;
-
-	if ((rc = prom_link(ddns_syncd.run, ddns_syncd.dir, METRICS_NAME, err,
-	    sizeof err)) != 0)
-		err_fatal(rc, "%s", err);
+	prom_link_or_exit(ddns_syncd.run, ddns_syncd.dir, METRICS_NAME);
 }
 
 /*
@@ -71,6 +66,17 @@ look(uint64_t *state)
 	return s;
 }
 
+static const struct {
+	const char *name, *help;
+} per_node[3] = {
+	{ "vpnha_ddns_node_up", "1 while this node holds an authenticated "
+	    "session to the node (itself: 1), else 0." },
+	{ "vpnha_ddns_node_drained", "1 when the node said it is drained, "
+	    "else 0." },
+	{ "vpnha_ddns_node_records", "Gateways the node published, as this "
+	    "node holds them." },
+};
+
 static void
 metrics_write(void)
 {
@@ -79,32 +85,19 @@ metrics_write(void)
 	struct prom p;
 	char l[ID_MAX + 64];
 	size_t queued;
-	int i, sessions = peer_count(&queued);
+	int i, k, sessions = peer_count(&queued);
 
 	prom_start(&p, buf, sizeof buf);
-	prom_family(&p, "vpnha_ddns_node_up", "gauge",
-	    "1 while this node holds an authenticated session to the node "
-	    "(itself: 1), else 0.");
-	for (i = 0; i < cluster_nodes(); i++) {
-		n = cluster_node(i);
-		prom_u64(&p, "vpnha_ddns_node_up", prom_labels(l, sizeof l,
-		    "node", n->id, (const char *)NULL), n->self || n->up);
-	}
-	prom_family(&p, "vpnha_ddns_node_drained", "gauge",
-	    "1 when the node said it is drained, else 0.");
-	for (i = 0; i < cluster_nodes(); i++) {
-		n = cluster_node(i);
-		prom_u64(&p, "vpnha_ddns_node_drained", prom_labels(l,
-		    sizeof l, "node", n->id, (const char *)NULL),
-		    (uint64_t)n->drained);
-	}
-	prom_family(&p, "vpnha_ddns_node_records", "gauge",
-	    "Gateways the node published, as this node holds them.");
-	for (i = 0; i < cluster_nodes(); i++) {
-		n = cluster_node(i);
-		prom_u64(&p, "vpnha_ddns_node_records", prom_labels(l,
-		    sizeof l, "node", n->id, (const char *)NULL),
-		    n->origin >= 0 ? origins[n->origin].nrec : 0);
+	for (k = 0; k < 3; k++) {	/* up, drained, records: a node each */
+		prom_family(&p, per_node[k].name, "gauge", per_node[k].help);
+		for (i = 0; i < cluster_nodes(); i++) {
+			n = cluster_node(i);
+			prom_u64(&p, per_node[k].name, prom_labels(l, sizeof l,
+			    "node", n->id, (const char *)NULL),
+			    k == 0 ? (uint64_t)(n->self || n->up) :
+			    k == 1 ? (uint64_t)n->drained :
+			    n->origin >= 0 ? origins[n->origin].nrec : 0);
+		}
 	}
 	prom_family(&p, "vpnha_ddns_records", "gauge",
 	    "Gateways in the table, every node's.");
@@ -134,13 +127,7 @@ metrics_write(void)
 	prom_family(&p, "vpnha_ddns_journal_ok", "gauge",
 	    "1 while the journal is written, 0 while it fails (see status).");
 	prom_u64(&p, "vpnha_ddns_journal_ok", "", journal_failing() == NULL);
-	if (prom_write(ddns_syncd.dir, METRICS_NAME, &p) < 0) {
-		if (!m.failing)		/* once, until it works again */
-			err_warnsys("unable to write %s/%s.prom",
-			    ddns_syncd.dir, METRICS_NAME);
-		m.failing = 1;
-	} else
-		m.failing = 0;
+	prom_write(ddns_syncd.dir, METRICS_NAME, &p, &m.failing);
 }
 
 void

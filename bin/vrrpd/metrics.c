@@ -127,22 +127,11 @@ metrics_write(void)
 			    "reason", advert_drop_name[i], (const char *)NULL),
 			    g->ifp->drops[i]);
 	}
-	if (prom_write(vrrpd.dir, METRICS_NAME, &p) < 0) {
-		if (!failing)		/* once, until it works again */
-			err_warnsys("unable to write %s/%s.prom", vrrpd.dir,
-			    METRICS_NAME);
-		failing = 1;
-	} else
-		failing = 0;
+	prom_write(vrrpd.dir, METRICS_NAME, &p, &failing);
 }
 
 void
 metrics_start(void)
 {
-	char err[4400];
-	int rc;
-
-	if ((rc = prom_link(vrrpd.run, vrrpd.dir, METRICS_NAME, err,
-	    sizeof err)) != 0)
-		err_fatal(rc, "%s", err);
+	prom_link_or_exit(vrrpd.run, vrrpd.dir, METRICS_NAME);
 }
