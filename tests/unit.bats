@@ -62,3 +62,9 @@ load helper
 		assert_output sodium
 	fi
 }
+
+@test "unit: lib/prom (labels escaped, or none when cut; samples; a full buffer said)" {
+	run "$VPNHA_TOP/build/san/unit/prom"
+	assert_success
+	assert_output ''
+}
