@@ -100,17 +100,19 @@ $(foreach p,$(SCRIPTS),$(eval $(call script,$(p))))
 # library and, for code of one program, the files named in TESTSRC_NAME
 # (and the libraries in TESTLIBS_NAME).
 TESTSRC_advert = bin/vrrpd/advert.c
-TESTSRC_dns = bin/ddns-named/answer.c bin/ddns-named/zone.c bin/ddns-named/pool.c
+TESTSRC_dns = bin/ddns-named/answer.c bin/ddns-named/zone.c bin/ddns-named/pool.c \
+	bin/ddns-named/stats.c
 TESTLIBS_dns = -lldns -lsodium
 TESTSRC_dnsfeed = bin/ddns-named/feedline.c bin/ddns-named/zone.c \
 	bin/ddns-named/pool.c
 TESTLIBS_dnsfeed = -lldns -lsodium
 TESTSRC_dnstcp = bin/ddns-named/stream.c bin/ddns-named/answer.c \
 	bin/ddns-named/serve.c bin/ddns-named/xfr.c bin/ddns-named/xlog.c \
-	bin/ddns-named/zone.c bin/ddns-named/pool.c
+	bin/ddns-named/zone.c bin/ddns-named/pool.c bin/ddns-named/stats.c
 TESTLIBS_dnstcp = -lldns -lsodium
 TESTSRC_xfr = bin/ddns-named/serve.c bin/ddns-named/xfr.c bin/ddns-named/xlog.c \
-	bin/ddns-named/answer.c bin/ddns-named/zone.c bin/ddns-named/pool.c
+	bin/ddns-named/answer.c bin/ddns-named/zone.c bin/ddns-named/pool.c \
+	bin/ddns-named/stats.c
 TESTLIBS_xfr = -lldns -lsodium
 TESTSRC_ctlline = bin/ddns-syncd/request.c bin/ddns-syncd/addr.c
 DDNS_WIRE = bin/ddns-syncd/noise.c bin/ddns-syncd/wire.c bin/ddns-syncd/table.c
