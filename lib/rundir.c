@@ -13,16 +13,26 @@ rundir_path(char *dir, size_t size, const char *run, const char *name)
 		err_fatal(RC_USAGE, "-r %s: path too long", run);
 }
 
+int
+rundir_try(const char *run, const char *dir, const char *user, char *err,
+    size_t size)
+{
+	struct passwd *pw = NULL;
+
+	if (user != NULL && (pw = getpwnam(user)) == NULL) {
+		snprintf(err, size, "-u %s: no such user", user);
+		return RC_USAGE;
+	}
+	return file_rundir(run, dir, pw ? pw->pw_uid : (uid_t)-1,
+	    pw ? pw->pw_gid : (gid_t)-1, err, size);
+}
+
 void
 rundir_make(const char *run, const char *dir, const char *user)
 {
-	struct passwd *pw = NULL;
-	char err[600];
+	char err[4400];
 	int rc;
 
-	if (user != NULL && (pw = getpwnam(user)) == NULL)
-		err_fatal(RC_USAGE, "-u %s: no such user", user);
-	if ((rc = file_rundir(run, dir, pw ? pw->pw_uid : (uid_t)-1,
-	    pw ? pw->pw_gid : (gid_t)-1, err, sizeof err)) != RC_OK)
+	if ((rc = rundir_try(run, dir, user, err, sizeof err)) != RC_OK)
 		err_fatal(rc, "%s", err);
 }

@@ -26,5 +26,8 @@ void rundir_path(char *dir, size_t size, const char *run, const char *name);
  * error, each with a line that says why.
  */
 void rundir_make(const char *run, const char *dir, const char *user);
+/* The same, not fatal: RC_OK, or RC_USAGE or RC_TEMP with err set. */
+int rundir_try(const char *run, const char *dir, const char *user, char *err,
+    size_t size);
 
 #endif

@@ -10,16 +10,15 @@
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
-#include <pwd.h>
 #include <stdio.h>
 
 #include "clock.h"
 #include "ddns-named.h"
 #include "err.h"
-#include "file.h"
 #include "prom.h"
 #include "rrl.h"
 #include "run.h"
+#include "rundir.h"
 #include "stats.h"
 
 #define METRICS_NAME	"ddns-named"
@@ -37,19 +36,13 @@ static struct {
 void
 metrics_start(void)
 {
-	struct passwd *pw = NULL;
 	char err[4400];
-	int rc;
 
 	if ((size_t)snprintf(m.dir, sizeof m.dir, "%s/%s", named.run,
 	    RUN_DDNS_NAMED) >= sizeof m.dir)
 		return;
-	if (named.user != NULL && (pw = getpwnam(named.user)) == NULL)
-		return;		/* named_setup's caps_keep says it */
-	if ((rc = file_rundir(named.run, m.dir, pw ? pw->pw_uid : (uid_t)-1,
-	    pw ? pw->pw_gid : (gid_t)-1, err, sizeof err)) != 0 ||
-	    (rc = prom_link(named.run, m.dir, METRICS_NAME, err,
-	    sizeof err)) != 0) {
+	if (rundir_try(named.run, m.dir, named.user, err, sizeof err) != 0 ||
+	    prom_link(named.run, m.dir, METRICS_NAME, err, sizeof err) != 0) {
 		err_warn("no metrics: %s", err);
 		return;
 	}
@@ -161,18 +154,20 @@ metrics_write(void)
 int64_t
 metrics_timers(void)
 {
+	uint64_t sum;
 	int f;
 
 	if (!m.on)
 		return -1;
 	f = named.records == NULL ? feed_up() : -1;
-	if (f == m.feed && moved() == m.sum)
+	sum = moved();
+	if (f == m.feed && sum == m.sum)
 		return -1;
 	if (f == m.feed && m.at >= 0 && named.now < m.at + METRICS_EVERY)
 		return m.at + METRICS_EVERY;
 	metrics_write();
 	m.at = named.now;
 	m.feed = f;
-	m.sum = moved();
+	m.sum = sum;
 	return -1;
 }
